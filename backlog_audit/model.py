@@ -1,0 +1,326 @@
+"""The data every part of backlog-audit speaks: frozen, typed, free of I/O.
+
+Sources produce `Backlog`s of `Item`s, `okrs` produces an `OkrSet`, `audit.audit()` turns both
+into an `AuditResult`, and report writers render that. Counts are stored; shares are derived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+
+class StatusCategory(str, Enum):
+    """Jira's three status categories; Asana and CSV statuses are mapped onto them."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class LinkState(str, Enum):
+    """An item's link state (SPEC 5), in the order the rules are tried."""
+
+    LINKED = "linked"
+    OBJECTIVE_ONLY = "objective_only"
+    EXEMPT = "exempt"
+    STALE = "stale"
+    DANGLING = "dangling"
+    INHERITED = "inherited"
+    ORPHANED = "orphaned"
+
+    @property
+    def counts_as_linked(self) -> bool:
+        """Whether items in this state count as linked in coverage (SPEC 5)."""
+        return self in (LinkState.LINKED, LinkState.OBJECTIVE_ONLY, LinkState.INHERITED)
+
+
+# --- OKR sets -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    """A key result: a metric moved from a baseline to a target."""
+
+    id: str
+    objective_id: str
+    title: str
+    metric: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    unit: str | None = None
+    indicator: str | None = None  # "leading" | "lagging"
+    current: float | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A qualitative objective and its key results."""
+
+    id: str
+    title: str
+    key_results: tuple[KeyResult, ...] = ()
+    owner: str | None = None
+    aligns_to: str | None = None
+
+
+@dataclass(frozen=True)
+class OkrSet:
+    """Objectives and KRs of one cycle, plus retired KR ids and exempt markers."""
+
+    objectives: tuple[Objective, ...]
+    retired: tuple[str, ...] = ()
+    exempt: tuple[str, ...] = ()
+    cycle: str | None = None
+    cycle_start: date | None = None
+    cycle_end: date | None = None
+    level: str | None = None  # "company" | "department" | "team"
+    source: str = ""  # where it was read from (file path or asana-goals:...)
+
+    @property
+    def key_results(self) -> tuple[KeyResult, ...]:
+        """Every KR, in file order."""
+        return tuple(kr for obj in self.objectives for kr in obj.key_results)
+
+
+# --- Backlogs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One backlog entry as a source delivers it, before any OKR logic.
+
+    `id` is the source's stable identity (Jira issue id, Asana gid, CSV key) and is what
+    `parent` refers to; `key` is what people read (APP-7). `level` follows Jira's issue type
+    hierarchy: 0 standard work, -1 sub-task, 1 and above epics and other containers; None when
+    the source does not say (the audit then judges by type name). `references` are the raw
+    values of the OKR link field, already split; `labels` are all labels, of which those that
+    match the label pattern also count as references. `carrier_only` marks parents fetched
+    only so that their links can be inherited: they are never counted.
+    """
+
+    id: str
+    key: str
+    title: str = ""
+    type: str = ""
+    status: str = ""
+    status_category: StatusCategory = StatusCategory.TODO
+    points: float | None = None
+    references: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    parent: str | None = None
+    sprints: tuple[str, ...] = ()
+    sprint: str | None = None
+    assignee: str | None = None
+    project: str | None = None
+    url: str | None = None
+    level: int | None = None
+    carrier_only: bool = False
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What a source delivers: items (in-scope candidates and parents) and a scope label."""
+
+    kind: str  # "jira" | "asana" | "csv"
+    scope: str
+    items: tuple[Item, ...]
+    warnings: tuple[str, ...] = ()
+    # Jira sources set this so the fix list can offer `key in (...)` queries.
+    supports_jql: bool = False
+
+
+# --- Audit options and results --------------------------------------------------------------
+
+
+DEFAULT_LABEL_PREFIXES: tuple[str, ...] = ("okr:", "kr:")
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """Knobs of the pure audit. Type names compare case-insensitively."""
+
+    inherit: bool = True
+    include_types: frozenset[str] = frozenset()
+    exclude_types: frozenset[str] = frozenset()
+    label_prefixes: tuple[str, ...] = DEFAULT_LABEL_PREFIXES
+    max_inherit_depth: int = 3
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """An in-scope item with its resolved links."""
+
+    item: Item
+    link_state: LinkState
+    key_results: tuple[str, ...]
+    objectives: tuple[str, ...]
+    references: tuple[str, ...]
+    inherited_from: str | None = None
+    parent_key: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The item's human key."""
+        return self.item.key
+
+    @property
+    def points(self) -> float:
+        """Story points, 0 when unestimated."""
+        return self.item.points or 0.0
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Items and points, all and linked; coverage derives from them."""
+
+    items: int = 0
+    linked_items: int = 0
+    exempt_items: int = 0
+    points: float = 0.0
+    linked_points: float = 0.0
+    exempt_points: float = 0.0
+
+    @property
+    def coverage(self) -> float | None:
+        """linked / (items - exempt), None when nothing is countable."""
+        base = self.items - self.exempt_items
+        return self.linked_items / base if base else None
+
+    @property
+    def points_coverage(self) -> float | None:
+        """linked points / (points - exempt points), None when nothing is countable."""
+        base = self.points - self.exempt_points
+        return self.linked_points / base if base else None
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """Work counted against one KR or objective."""
+
+    id: str
+    title: str
+    items: int
+    points: float
+    share: float | None
+    points_share: float | None
+    todo: int
+    in_progress: int
+    done: int
+    objective_id: str | None = None  # KR rows only
+    baseline: float | None = None
+    target: float | None = None
+    current: float | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """Coverage of the items that share one sprint, assignee or project."""
+
+    value: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class BadLink:
+    """A reference that resolved to nothing (dangling) or to a retired KR (stale)."""
+
+    key: str
+    reference: str
+    affected_items: int
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class InheritanceConflict:
+    """An item whose own KR links differ from its nearest referencing ancestor's."""
+
+    key: str
+    own: tuple[str, ...]
+    inherited: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """One OKR quality finding (lint.py)."""
+
+    id: str  # the objective or KR id the finding is about
+    rule: str
+    severity: str  # "error" | "warning" | "info"
+    message: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed since the last audit of the same scope and cycle (history.py)."""
+
+    since: datetime
+    coverage_delta: float | None
+    points_coverage_delta: float | None
+    new_orphans: tuple[str, ...] = ()
+    fixed_orphans: tuple[str, ...] = ()
+    new_dangling_links: tuple[str, ...] = ()
+    newly_covered_key_results: tuple[str, ...] = ()
+    newly_uncovered_key_results: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One past run of the same scope, for the trend sheet."""
+
+    generated_at: datetime
+    items: int
+    coverage: float | None
+    points_coverage: float | None
+    orphaned_items: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline figures (SPEC 6 and 9)."""
+
+    all: Tally
+    open: Tally
+    orphaned_items: int
+    dangling_items: int
+    stale_items: int
+    objective_only_items: int
+    inherited_items: int
+    unestimated_items: int
+    key_results: int
+    uncovered_key_results: int
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything an audit found; report writers render it, nothing recomputes it."""
+
+    generated_at: datetime
+    source_kind: str
+    scope: str
+    okrs: OkrSet
+    summary: Summary
+    key_results: tuple[WorkRow, ...]
+    objectives: tuple[WorkRow, ...]
+    by_sprint: tuple[BreakdownRow, ...]
+    by_assignee: tuple[BreakdownRow, ...]
+    by_project: tuple[BreakdownRow, ...]
+    items: tuple[ItemResult, ...]
+    orphans: tuple[str, ...]
+    dangling_links: tuple[BadLink, ...]
+    stale_links: tuple[BadLink, ...]
+    uncovered_key_results: tuple[str, ...]
+    inheritance_conflicts: tuple[InheritanceConflict, ...]
+    lint: tuple[LintFinding, ...] = ()
+    changes: Changes | None = None
+    trend: tuple[TrendPoint, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+    supports_jql: bool = False
+
+    @property
+    def okr_cycle(self) -> str | None:
+        """The OKR cycle label, if the set names one."""
+        return self.okrs.cycle
