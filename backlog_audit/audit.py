@@ -1,0 +1,270 @@
+"""The pure core: `audit(backlog, okrs, options, now) -> AuditResult`.
+
+No HTTP, no files, no printing: items and an OKR set in, figures out (SPEC 5 and 6).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from backlog_audit.model import (
+    AuditOptions,
+    AuditResult,
+    Backlog,
+    BadLink,
+    BreakdownRow,
+    InheritanceConflict,
+    Item,
+    ItemResult,
+    KeyResult,
+    LinkState,
+    OkrSet,
+    StatusCategory,
+    Summary,
+    Tally,
+    WorkRow,
+)
+from backlog_audit.states import Link, LinkEngine
+
+# Types counted when a source gives no hierarchy level (SPEC 2): everything but these.
+_NON_STANDARD_TYPES = frozenset({"epic", "sub-task", "subtask", "milestone"})
+_DIGITS = re.compile(r"(\d+)")
+
+NO_SPRINT, UNASSIGNED, NO_PROJECT = "(no sprint)", "(unassigned)", "(no project)"
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts APP-9 before APP-10 and Sprint 9 before Sprint 10."""
+    parts = _DIGITS.split(text.casefold())
+    return tuple((1, int(p)) if p.isdigit() else (0, p) for p in parts if p)
+
+
+def in_scope(item: Item, options: AuditOptions) -> bool:
+    """Whether an item is counted work (SPEC 2), before type overrides."""
+    if item.carrier_only:
+        return False
+    kind = item.type.casefold()
+    if kind in options.exclude_types:
+        return False
+    if kind in options.include_types:
+        return True
+    if item.level is not None:
+        return item.level == 0
+    return kind not in _NON_STANDARD_TYPES
+
+
+def unique_items(items: Iterable[Item]) -> dict[str, Item]:
+    """Items by id, each once; an in-scope copy beats a carrier-only copy (SPEC 6)."""
+    by_id: dict[str, Item] = {}
+    for item in items:
+        known = by_id.get(item.id)
+        if known is None or (known.carrier_only and not item.carrier_only):
+            by_id[item.id] = item
+    return by_id
+
+
+def audit(
+    backlog: Backlog,
+    okrs: OkrSet,
+    options: AuditOptions | None = None,
+    now: datetime | None = None,
+) -> AuditResult:
+    """Audit one backlog against one OKR set."""
+    options = options or AuditOptions()
+    by_id = unique_items(backlog.items)
+    scoped = [item for item in by_id.values() if in_scope(item, options)]
+    engine = LinkEngine(okrs, by_id, options)
+    links = {item.id: engine.link(item) for item in scoped}
+    results = tuple(
+        sorted(
+            (_item_result(item, links[item.id], by_id) for item in scoped),
+            key=lambda r: natural_key(r.key),
+        )
+    )
+    total = _tally(results)
+    kr_rows = _kr_rows(okrs, results, total)
+    uncovered = tuple(row.id for row in kr_rows if row.items == 0)
+    return AuditResult(
+        generated_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
+        source_kind=backlog.kind,
+        scope=backlog.scope,
+        okrs=okrs,
+        summary=_summary(results, total, len(kr_rows), len(uncovered)),
+        key_results=kr_rows,
+        objectives=_objective_rows(okrs, results, total),
+        by_sprint=_breakdown(results, lambda r: r.item.sprint or NO_SPRINT),
+        by_assignee=_breakdown(results, lambda r: r.item.assignee or UNASSIGNED),
+        by_project=_breakdown(results, lambda r: r.item.project or NO_PROJECT),
+        items=results,
+        orphans=tuple(r.key for r in results if r.link_state is LinkState.ORPHANED),
+        dangling_links=_bad_links(links.values(), stale=False),
+        stale_links=_bad_links(links.values(), stale=True),
+        uncovered_key_results=uncovered,
+        inheritance_conflicts=_conflicts(scoped, links),
+        warnings=backlog.warnings,
+        supports_jql=backlog.supports_jql,
+    )
+
+
+def _item_result(item: Item, link: Link, by_id: dict[str, Item]) -> ItemResult:
+    inherits = link.state in (LinkState.INHERITED, LinkState.EXEMPT) and link.carrier
+    parent = by_id.get(item.parent) if item.parent else None
+    return ItemResult(
+        item=item,
+        link_state=link.state,
+        key_results=link.key_results,
+        objectives=link.objectives,
+        references=link.own.references,
+        inherited_from=link.carrier.key if inherits and link.carrier else None,
+        parent_key=parent.key if parent else item.parent,
+    )
+
+
+def _tally(results: Iterable[ItemResult]) -> Tally:
+    items = linked = exempt = 0
+    points = linked_points = exempt_points = 0.0
+    for r in results:
+        items += 1
+        points += r.points
+        if r.link_state.counts_as_linked:
+            linked += 1
+            linked_points += r.points
+        elif r.link_state is LinkState.EXEMPT:
+            exempt += 1
+            exempt_points += r.points
+    return Tally(items, linked, exempt, points, linked_points, exempt_points)
+
+
+def _summary(results: tuple[ItemResult, ...], total: Tally, krs: int, uncovered: int) -> Summary:
+    states = defaultdict(int, _count(r.link_state for r in results))
+    return Summary(
+        all=total,
+        open=_tally(r for r in results if r.item.status_category is not StatusCategory.DONE),
+        orphaned_items=states[LinkState.ORPHANED],
+        dangling_items=states[LinkState.DANGLING],
+        stale_items=states[LinkState.STALE],
+        objective_only_items=states[LinkState.OBJECTIVE_ONLY],
+        inherited_items=states[LinkState.INHERITED],
+        unestimated_items=sum(1 for r in results if r.item.points is None),
+        key_results=krs,
+        uncovered_key_results=uncovered,
+    )
+
+
+def _count(values: Iterable[LinkState]) -> dict[LinkState, int]:
+    counts: dict[LinkState, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+@dataclass
+class _Work:
+    """Mutable accumulator for one KR or objective row."""
+
+    items: int = 0
+    points: float = 0.0
+    todo: int = 0
+    in_progress: int = 0
+    done: int = 0
+
+    def add(self, result: ItemResult) -> None:
+        self.items += 1
+        self.points += result.points
+        category = result.item.status_category
+        if category is StatusCategory.DONE:
+            self.done += 1
+        elif category is StatusCategory.IN_PROGRESS:
+            self.in_progress += 1
+        else:
+            self.todo += 1
+
+
+def _accumulate(
+    results: Iterable[ItemResult], ids: Callable[[ItemResult], Iterable[str]]
+) -> dict[str, _Work]:
+    work: dict[str, _Work] = defaultdict(_Work)
+    for result in results:
+        for target in ids(result):
+            work[target].add(result)
+    return work
+
+
+def _share(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def _work_row(
+    row_id: str, title: str, work: _Work | None, total: Tally, kr: KeyResult | None = None
+) -> WorkRow:
+    work = work or _Work()
+    return WorkRow(
+        id=row_id,
+        title=title,
+        items=work.items,
+        points=work.points,
+        share=_share(work.items, total.items),
+        points_share=_share(work.points, total.points),
+        todo=work.todo,
+        in_progress=work.in_progress,
+        done=work.done,
+        objective_id=kr.objective_id if kr else None,
+        baseline=kr.baseline if kr else None,
+        target=kr.target if kr else None,
+        current=kr.current if kr else None,
+        unit=kr.unit if kr else None,
+    )
+
+
+def _kr_rows(okrs: OkrSet, results: tuple[ItemResult, ...], total: Tally) -> tuple[WorkRow, ...]:
+    work = _accumulate(results, lambda r: r.key_results)
+    return tuple(_work_row(kr.id, kr.title, work.get(kr.id), total, kr) for kr in okrs.key_results)
+
+
+def _objective_rows(
+    okrs: OkrSet, results: tuple[ItemResult, ...], total: Tally
+) -> tuple[WorkRow, ...]:
+    work = _accumulate(results, lambda r: r.objectives)
+    return tuple(_work_row(o.id, o.title, work.get(o.id), total) for o in okrs.objectives)
+
+
+def _breakdown(
+    results: tuple[ItemResult, ...], value_of: Callable[[ItemResult], str]
+) -> tuple[BreakdownRow, ...]:
+    groups: dict[str, list[ItemResult]] = defaultdict(list)
+    for result in results:
+        groups[value_of(result)].append(result)
+    return tuple(
+        BreakdownRow(value, _tally(groups[value])) for value in sorted(groups, key=natural_key)
+    )
+
+
+def _bad_links(links: Iterable[Link], *, stale: bool) -> tuple[BadLink, ...]:
+    """Each bad reference once per carrying item, with how many audited items it affects."""
+    affected: dict[tuple[str, str], int] = defaultdict(int)
+    found: dict[tuple[str, str], BadLink] = {}
+    for link in links:
+        for carrier, resolved in link.bad_sources:
+            bad = [(ref, None) for ref in resolved.stale] if stale else resolved.dangling
+            for ref, suggestion in bad:
+                affected[(carrier.key, ref)] += 1
+                found.setdefault((carrier.key, ref), BadLink(carrier.key, ref, 0, suggestion))
+    rows = (
+        BadLink(bad.key, bad.reference, affected[pair], bad.suggestion)
+        for pair, bad in found.items()
+    )
+    return tuple(sorted(rows, key=lambda b: (natural_key(b.key), b.reference)))
+
+
+def _conflicts(scoped: list[Item], links: dict[str, Link]) -> tuple[InheritanceConflict, ...]:
+    rows = []
+    for item in scoped:
+        link = links[item.id]
+        if link.conflict is not None:
+            own = link.own.key_results or link.own.objectives
+            rows.append(InheritanceConflict(item.key, own, link.conflict.key_results))
+    return tuple(sorted(rows, key=lambda c: natural_key(c.key)))

@@ -1,0 +1,166 @@
+"""An item's link state (SPEC 5): own references first, then the nearest ancestor's.
+
+`LinkEngine.link(item)` returns the state, the KRs and objectives the item works toward,
+where they came from, and the bad references it consulted along the way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from backlog_audit.linking import Resolution, Resolver, Target, label_references
+from backlog_audit.model import AuditOptions, Item, LinkState, OkrSet
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What one item's (or one ancestor's) references resolve to, grouped by target."""
+
+    references: tuple[str, ...]
+    key_results: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()  # direct objective links only
+    exempt: bool = False
+    stale: tuple[str, ...] = ()
+    dangling: tuple[tuple[str, str | None], ...] = ()  # (reference, suggestion)
+
+    @property
+    def resolves(self) -> bool:
+        """Whether anything names a current KR or objective."""
+        return bool(self.key_results or self.objectives)
+
+
+@dataclass(frozen=True)
+class Link:
+    """The outcome for one in-scope item."""
+
+    state: LinkState
+    own: Resolved
+    key_results: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    carrier: Item | None = None  # the ancestor whose references were used or blamed
+    carrier_links: Resolved | None = None
+    conflict: Resolved | None = None  # the ancestor's links when they conflict with own
+    bad_sources: tuple[tuple[Item, Resolved], ...] = field(default=())
+
+
+def _unique(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+class LinkEngine:
+    """Link states for the items of one backlog against one OKR set."""
+
+    def __init__(self, okrs: OkrSet, items_by_id: Mapping[str, Item], options: AuditOptions):
+        self._resolver = Resolver(okrs)
+        self._items = items_by_id
+        self._options = options
+        self._objective_of = {kr.id: kr.objective_id for kr in okrs.key_results}
+        self._resolved: dict[str, Resolved] = {}
+
+    def references(self, item: Item) -> tuple[str, ...]:
+        """The item's own references: the link field's values plus matching labels."""
+        labels = label_references(item.labels, self._options.label_prefixes)
+        return _unique([r for r in item.references if r.strip()] + list(labels))
+
+    def resolved(self, item: Item) -> Resolved:
+        """Resolve the item's own references (cached per item id)."""
+        hit = self._resolved.get(item.id)
+        if hit is None:
+            hit = self._resolved[item.id] = self._resolve_all(self.references(item))
+        return hit
+
+    def _resolve_all(self, refs: tuple[str, ...]) -> Resolved:
+        by_target: dict[Target, list[Resolution]] = {t: [] for t in Target}
+        dangling: list[tuple[str, str | None]] = []
+        stale: list[str] = []
+        for ref in refs:
+            res = self._resolver.resolve(ref)
+            by_target[res.target].append(res)
+            if res.target is Target.DANGLING:
+                dangling.append((ref, res.suggestion))
+            elif res.target is Target.STALE:
+                stale.append(ref)
+        return Resolved(
+            references=refs,
+            key_results=_unique([r.id for r in by_target[Target.KEY_RESULT] if r.id]),
+            objectives=_unique([r.id for r in by_target[Target.OBJECTIVE] if r.id]),
+            exempt=bool(by_target[Target.EXEMPT]),
+            stale=tuple(stale),
+            dangling=tuple(dangling),
+        )
+
+    def objectives_of(self, resolved: Resolved) -> tuple[str, ...]:
+        """The objectives of the resolved KRs, then the directly named ones."""
+        via_krs = [self._objective_of[kr] for kr in resolved.key_results]
+        return _unique(via_krs + list(resolved.objectives))
+
+    def nearest_referencing_ancestor(self, item: Item) -> Item | None:
+        """The first ancestor (at most max_inherit_depth up) that has any references."""
+        seen = {item.id}
+        current = item
+        for _ in range(self._options.max_inherit_depth):
+            parent = self._items.get(current.parent) if current.parent else None
+            if parent is None or parent.id in seen:
+                return None
+            if self.references(parent):
+                return parent
+            seen.add(parent.id)
+            current = parent
+        return None
+
+    def link(self, item: Item) -> Link:
+        """Decide the item's state, top to bottom through SPEC 5's table."""
+        own = self.resolved(item)
+        if own.references:
+            return self._own_link(item, own)
+        return self._inherited_link(item, own)
+
+    def _own_link(self, item: Item, own: Resolved) -> Link:
+        bad = ((item, own),) if own.stale or own.dangling else ()
+        if own.resolves:
+            state = LinkState.LINKED if own.key_results else LinkState.OBJECTIVE_ONLY
+            return Link(
+                state,
+                own,
+                own.key_results,
+                self.objectives_of(own),
+                conflict=self._conflict(item, own),
+                bad_sources=bad,
+            )
+        if own.exempt:
+            return Link(LinkState.EXEMPT, own, bad_sources=bad)
+        state = LinkState.STALE if own.stale else LinkState.DANGLING
+        return Link(state, own, bad_sources=bad)
+
+    def _inherited_link(self, item: Item, own: Resolved) -> Link:
+        ancestor = self.nearest_referencing_ancestor(item) if self._options.inherit else None
+        if ancestor is None:
+            return Link(LinkState.ORPHANED, own)
+        theirs = self.resolved(ancestor)
+        bad = ((ancestor, theirs),) if theirs.stale or theirs.dangling else ()
+        if theirs.resolves:
+            krs, objectives = theirs.key_results, self.objectives_of(theirs)
+            state = LinkState.INHERITED
+        elif theirs.exempt:
+            krs, objectives, state = (), (), LinkState.EXEMPT
+        else:
+            krs, objectives, state = (), (), LinkState.ORPHANED
+        return Link(state, own, krs, objectives, ancestor, theirs, bad_sources=bad)
+
+    def _conflict(self, item: Item, own: Resolved) -> Resolved | None:
+        """The ancestor's links when they contradict the item's own (SPEC 5, last rule)."""
+        if not self._options.inherit:
+            return None
+        ancestor = self.nearest_referencing_ancestor(item)
+        if ancestor is None:
+            return None
+        theirs = self.resolved(ancestor)
+        if not theirs.key_results:
+            return None
+        if own.key_results:
+            clash = not set(own.key_results) & set(theirs.key_results)
+        else:
+            their_objectives = {self._objective_of[kr] for kr in theirs.key_results}
+            clash = not set(own.objectives) & their_objectives
+        return theirs if clash else None
