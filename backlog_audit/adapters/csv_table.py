@@ -1,0 +1,94 @@
+"""Reading a CSV export whose headers repeat (Jira's `Labels,Labels,Sprint,Sprint`).
+
+pandas would rename repeats to `Labels.1`; here a repeated header is one multi-value column,
+and headers are matched case-insensitively, with `Custom field (NAME)` also answering to NAME.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backlog_audit.errors import InputError
+
+_CUSTOM = re.compile(r"^custom field \((.+)\)$", re.IGNORECASE)
+
+
+def _fold(header: str) -> str:
+    return " ".join(header.split()).casefold()
+
+
+def _field_name(header: str) -> str:
+    """`Custom field (OKR)` -> `okr`; `Labels` -> `labels`."""
+    folded = _fold(header)
+    match = _CUSTOM.match(folded)
+    return match.group(1).strip() if match else folded
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row, read through its table's column index."""
+
+    number: int  # 1-based line of the row in the file's records (header is row 1)
+    cells: tuple[str, ...]
+    table: Table
+
+    def values(self, column: str) -> tuple[str, ...]:
+        """Every non-empty value of a (possibly repeated) column."""
+        found = (self.cells[i].strip() for i in self.table.positions(column) if i < len(self.cells))
+        return tuple(v for v in found if v)
+
+    def value(self, column: str) -> str | None:
+        """The first non-empty value of a column, or None."""
+        values = self.values(column)
+        return values[0] if values else None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV export's headers and rows."""
+
+    path: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+
+    def positions(self, column: str) -> tuple[int, ...]:
+        """Indexes of the column: exact header match first, then by field name."""
+        hit = self._positions.get(column)
+        if hit is None:
+            hit = self._positions[column] = self._find(column)
+        return hit
+
+    def _find(self, column: str) -> tuple[int, ...]:
+        exact = tuple(i for i, h in enumerate(self.headers) if _fold(h) == _fold(column))
+        if exact:
+            return exact
+        name = _field_name(column)
+        return tuple(i for i, h in enumerate(self.headers) if _field_name(h) == name)
+
+    def has(self, column: str) -> bool:
+        """Whether the column is present."""
+        return bool(self.positions(column))
+
+    def __iter__(self) -> Iterator[Row]:
+        for number, cells in enumerate(self.rows, start=2):
+            if any(cell.strip() for cell in cells):
+                yield Row(number, cells, self)
+
+
+def read_table(path: str) -> Table:
+    """Read a CSV file (UTF-8, with or without BOM; multi-line cells allowed)."""
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            records = list(csv.reader(handle))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: cannot read CSV: {exc}") from None
+    if not records:
+        raise InputError(f"{path}: the file is empty")
+    return Table(path, tuple(h.strip() for h in records[0]), tuple(map(tuple, records[1:])))
