@@ -1,0 +1,28 @@
+"""Report writers, picked by `ReportFormat`."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from backlog_audit.model import AuditResult
+from backlog_audit.reports.interface import Renderer, ReportFormat
+
+__all__ = ["ReportFormat", "Renderer", "render", "renderer"]
+
+_MODULES = {
+    ReportFormat.XLSX: "backlog_audit.reports.xlsx",
+    ReportFormat.CSV: "backlog_audit.reports.csv",
+    ReportFormat.JSON: "backlog_audit.reports.json",
+    ReportFormat.MD: "backlog_audit.reports.markdown",
+}
+
+
+def renderer(fmt: ReportFormat) -> Renderer:
+    """The `render` function of a format's module (imported on first use)."""
+    render_fn: Renderer = import_module(_MODULES[fmt]).render
+    return render_fn
+
+
+def render(fmt: ReportFormat, result: AuditResult) -> bytes:
+    """Render one report format to bytes."""
+    return renderer(fmt)(result)

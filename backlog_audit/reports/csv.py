@@ -1,0 +1,101 @@
+"""CSV reports: one file per table (SPEC 10). `-o file.csv` gets the items table alone."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from backlog_audit.model import AuditResult
+from backlog_audit.reports import json as json_report
+from backlog_audit.reports.interface import looks_like_formula
+
+ITEMS_TABLE = "items.csv"
+
+
+def _cell(value: Any) -> Any:
+    """Lists joined with `;`, None empty, formula-looking text defused with a quote."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def _table(rows: Iterable[Mapping[str, Any]], header: Sequence[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(row.get(column)) for column in header] for row in rows)
+    # A BOM so that Excel opens the UTF-8 file with the right encoding.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _dict_table(rows: list[dict[str, Any]], header: Sequence[str] | None = None) -> bytes:
+    return _table(rows, header or (list(rows[0]) if rows else ["id"]))
+
+
+def tables(result: AuditResult) -> dict[str, bytes]:
+    """Every table of the report, by file name."""
+    report = json_report.to_dict(result)
+    summary = {k: v for k, v in report["summary"].items() if k != "open"}
+    summary |= {f"open_{k}": v for k, v in report["summary"]["open"].items()}
+    summary_rows = [{"figure": k, "value": v} for k, v in summary.items()]
+    breakdown_header = [
+        "value",
+        "items",
+        "linked_items",
+        "coverage",
+        "points",
+        "linked_points",
+        "points_coverage",
+    ]
+    out = {
+        "summary.csv": _table(summary_rows, ["figure", "value"]),
+        "key_results.csv": _dict_table(report["key_results"]),
+        "objectives.csv": _dict_table(report["objectives"]),
+        ITEMS_TABLE: _table(report["items"], _ITEM_COLUMNS),
+        "orphans.csv": _table([{"key": k} for k in report["orphans"]], ["key"]),
+        "dangling_links.csv": _table(
+            report["dangling_links"], ["key", "reference", "suggestion", "affected_items"]
+        ),
+        "stale_links.csv": _table(report["stale_links"], ["key", "reference", "affected_items"]),
+        "uncovered_key_results.csv": _table(
+            [{"id": k} for k in report["uncovered_key_results"]], ["id"]
+        ),
+        "inheritance_conflicts.csv": _table(
+            report["inheritance_conflicts"], ["key", "own", "inherited"]
+        ),
+        "lint.csv": _table(report["lint"], ["id", "rule", "severity", "message"]),
+    }
+    for name, rows in report["breakdowns"].items():
+        out[f"{name}.csv"] = _table(rows, breakdown_header)
+    return out
+
+
+_ITEM_COLUMNS = (
+    "key",
+    "title",
+    "type",
+    "status",
+    "status_category",
+    "points",
+    "sprint",
+    "sprints",
+    "assignee",
+    "parent",
+    "url",
+    "references",
+    "key_results",
+    "objectives",
+    "link_state",
+    "inherited_from",
+)
+
+
+def render(result: AuditResult) -> bytes:
+    """The items table alone (for `-o file.csv` or `-o -`)."""
+    return tables(result)[ITEMS_TABLE]

@@ -1,0 +1,171 @@
+"""The JSON report, schema_version 1 (SPEC 9)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from backlog_audit.model import (
+    AuditResult,
+    BadLink,
+    BreakdownRow,
+    Changes,
+    ItemResult,
+    Summary,
+    Tally,
+    WorkRow,
+)
+
+SCHEMA_VERSION = 1
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO 8601 with a `Z`, to the second."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _open(tally: Tally) -> dict[str, Any]:
+    return {
+        "items": tally.items,
+        "linked_items": tally.linked_items,
+        "coverage": tally.coverage,
+        "points": tally.points,
+        "linked_points": tally.linked_points,
+        "points_coverage": tally.points_coverage,
+    }
+
+
+def summary_dict(summary: Summary) -> dict[str, Any]:
+    """The `summary` object."""
+    total = summary.all
+    return {
+        "items": total.items,
+        "exempt_items": total.exempt_items,
+        "exempt_share": total.exempt_items / total.items if total.items else None,
+        "linked_items": total.linked_items,
+        "coverage": total.coverage,
+        "points": total.points,
+        "exempt_points": total.exempt_points,
+        "linked_points": total.linked_points,
+        "points_coverage": total.points_coverage,
+        "orphaned_items": summary.orphaned_items,
+        "dangling_items": summary.dangling_items,
+        "stale_items": summary.stale_items,
+        "objective_only_items": summary.objective_only_items,
+        "inherited_items": summary.inherited_items,
+        "unestimated_items": summary.unestimated_items,
+        "key_results": summary.key_results,
+        "uncovered_key_results": summary.uncovered_key_results,
+        "open": _open(summary.open),
+    }
+
+
+def _work(row: WorkRow, *, kr: bool) -> dict[str, Any]:
+    head: dict[str, Any] = {"id": row.id}
+    if kr:
+        head |= {
+            "objective_id": row.objective_id,
+            "title": row.title,
+            "baseline": row.baseline,
+            "target": row.target,
+            "current": row.current,
+        }
+    else:
+        head["title"] = row.title
+    return head | {
+        "items": row.items,
+        "points": row.points,
+        "share": row.share,
+        "points_share": row.points_share,
+        "todo": row.todo,
+        "in_progress": row.in_progress,
+        "done": row.done,
+    }
+
+
+def _breakdown(row: BreakdownRow) -> dict[str, Any]:
+    return {"value": row.value} | _open(row.tally)
+
+
+def item_dict(result: ItemResult) -> dict[str, Any]:
+    """One entry of `items`."""
+    item = result.item
+    return {
+        "key": item.key,
+        "title": item.title,
+        "type": item.type,
+        "status": item.status,
+        "status_category": item.status_category.value,
+        "points": item.points,
+        "sprint": item.sprint,
+        "sprints": list(item.sprints),
+        "assignee": item.assignee,
+        "parent": result.parent_key,
+        "url": item.url,
+        "references": list(result.references),
+        "key_results": list(result.key_results),
+        "objectives": list(result.objectives),
+        "link_state": result.link_state.value,
+        "inherited_from": result.inherited_from,
+    }
+
+
+def _bad(link: BadLink, *, with_suggestion: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {"key": link.key, "reference": link.reference}
+    if with_suggestion:
+        row["suggestion"] = link.suggestion
+    return row | {"affected_items": link.affected_items}
+
+
+def changes_dict(changes: Changes | None) -> dict[str, Any] | None:
+    """The `changes` object, or None when there is no earlier run."""
+    if changes is None:
+        return None
+    return {
+        "since": iso(changes.since),
+        "coverage_delta": changes.coverage_delta,
+        "points_coverage_delta": changes.points_coverage_delta,
+        "new_orphans": list(changes.new_orphans),
+        "fixed_orphans": list(changes.fixed_orphans),
+        "new_dangling_links": list(changes.new_dangling_links),
+        "newly_covered_key_results": list(changes.newly_covered_key_results),
+        "newly_uncovered_key_results": list(changes.newly_uncovered_key_results),
+    }
+
+
+def to_dict(result: AuditResult) -> dict[str, Any]:
+    """The whole report as plain data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": iso(result.generated_at),
+        "source": {"kind": result.source_kind, "scope": result.scope},
+        "okr_cycle": result.okr_cycle,
+        "summary": summary_dict(result.summary),
+        "key_results": [_work(row, kr=True) for row in result.key_results],
+        "objectives": [_work(row, kr=False) for row in result.objectives],
+        "breakdowns": {
+            "by_sprint": [_breakdown(r) for r in result.by_sprint],
+            "by_assignee": [_breakdown(r) for r in result.by_assignee],
+            "by_project": [_breakdown(r) for r in result.by_project],
+        },
+        "items": [item_dict(r) for r in result.items],
+        "orphans": list(result.orphans),
+        "dangling_links": [_bad(b, with_suggestion=True) for b in result.dangling_links],
+        "stale_links": [_bad(b, with_suggestion=False) for b in result.stale_links],
+        "uncovered_key_results": list(result.uncovered_key_results),
+        "inheritance_conflicts": [
+            {"key": c.key, "own": list(c.own), "inherited": list(c.inherited)}
+            for c in result.inheritance_conflicts
+        ],
+        "lint": [
+            {"id": f.id, "rule": f.rule, "severity": f.severity, "message": f.message}
+            for f in result.lint
+        ],
+        "changes": changes_dict(result.changes),
+    }
+
+
+def render(result: AuditResult) -> bytes:
+    """The JSON report as UTF-8 bytes."""
+    return (json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
