@@ -1,0 +1,249 @@
+"""The Asana source: tasks of one or more projects, or of one section in them (issue 4).
+
+A project's task list holds every task ever completed, so only incomplete tasks and those
+completed since `completed_since` (the cycle start, else 90 days back) are asked for. A task in
+several audited projects is one item, seen from the first project that lists it. Parents that
+are not in the listing are fetched as carriers, so that subtasks can inherit their links.
+With `--okrs asana-goals:...`, goals' supporting work is added to the tasks' references.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from backlog_audit.adapters.asana_client import AsanaClient, AsanaHttpError, client_from_env
+from backlog_audit.adapters.asana_fields import (
+    OKR_FIELD_TYPES,
+    ProjectFields,
+    fetch_project_fields,
+    field_infos,
+)
+from backlog_audit.adapters.asana_goals import (
+    GoalLinks,
+    GoalSpec,
+    fetch_goal_graph,
+    goal_links,
+    is_goal_spec,
+)
+from backlog_audit.adapters.asana_tasks import TASK_FIELDS, TaskReader
+from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
+from backlog_audit.errors import UsageError
+from backlog_audit.model import Backlog, Item
+
+__all__ = ["DEFAULT_LOOKBACK", "AsanaSource"]
+
+Json = dict[str, Any]
+
+DEFAULT_LOOKBACK = timedelta(days=90)  # SPEC 7: without a cycle start, 90 days of done work
+_MAX_PARENT_DEPTH = 3  # SPEC 5: inheritance looks at most 3 levels up
+
+
+def _utc_today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+class AsanaSource(BacklogSource):
+    """Backlog items from Asana projects (`asana_projects`), optionally one section of them."""
+
+    def __init__(self, config: SourceConfig, *, today: Callable[[], date] = _utc_today) -> None:
+        if not config.asana_projects:
+            raise UsageError("--source asana needs --asana-project GID (repeatable)")
+        self._config = config
+        self._today = today
+        self._client: AsanaClient = client_from_env(
+            config.env, timeout=config.timeout, sleep=config.sleep
+        )
+        self._project_gids = tuple(dict.fromkeys(p.strip() for p in config.asana_projects))
+        self._goal_spec = (
+            GoalSpec.parse(config.okrs) if config.okrs and is_goal_spec(config.okrs) else None
+        )
+
+    @property
+    def scope(self) -> str:
+        """The scope as typed: `project=123 section=Sprint 12`."""
+        scope = f"project={','.join(self._project_gids)}"
+        return (
+            f"{scope} section={self._config.asana_section}" if self._config.asana_section else scope
+        )
+
+    @property
+    def completed_since(self) -> date:
+        """The oldest completion date still audited."""
+        return self._config.completed_since or self._today() - DEFAULT_LOOKBACK
+
+    def fields(self, search: str | None = None) -> list[FieldInfo]:
+        """The custom fields of the audited projects, with types and enum options."""
+        return field_infos(self._projects(), search)
+
+    def fetch(self, progress: Progress | None = None) -> Backlog:
+        """Tasks in scope, their parents as carriers, and goal links when goals are the OKRs."""
+        projects = self._projects()
+        reader, warnings = self._reader(projects)
+        tasks = self._tasks(projects, progress)
+        links = self._goal_links()
+        items = [reader.item(task, project) for task, project in tasks.values()]
+        carriers, carrier_warnings = self._carriers(tasks, reader)
+        raw = {gid: task for gid, (task, _) in tasks.items()} | {str(c["gid"]): c for c in carriers}
+        all_items = [*items, *(reader.item(c, None, carrier_only=True) for c in carriers)]
+        if links is not None:
+            all_items = [_with_goal_links(item, raw[item.id], links) for item in all_items]
+        if not items:
+            warnings.append(f"Asana {self.scope}: no tasks in scope")
+        return Backlog(
+            kind="asana",
+            scope=self.scope,
+            items=tuple(all_items),
+            warnings=tuple(warnings + carrier_warnings),
+        )
+
+    # --- steps of fetch ------------------------------------------------------------------
+
+    def _projects(self) -> list[ProjectFields]:
+        return [fetch_project_fields(self._client, gid) for gid in self._project_gids]
+
+    def _reader(self, projects: list[ProjectFields]) -> tuple[TaskReader, list[str]]:
+        """Resolve the OKR and points fields by name in every project (exit 2 if missing)."""
+        okr_gids: set[str] = set()
+        points_gids: set[str] = set()
+        warnings: list[str] = []
+        for project in projects:
+            okr = self._okr_field(project, warnings)
+            if okr is not None:
+                okr_gids.add(str(okr["gid"]))
+            points = (
+                project.require(self._config.points_field, "--points-field", ("number",))
+                if self._config.points_field
+                else project.detect_points()
+            )
+            if points is not None:
+                points_gids.add(str(points["gid"]))
+        return TaskReader(frozenset(okr_gids), frozenset(points_gids)), warnings
+
+    def _okr_field(self, project: ProjectFields, warnings: list[str]) -> Json | None:
+        name = self._config.okr_field
+        if self._goal_spec is not None and project.named(name) is None:
+            # Teams that link natively in Asana need no OKR field: goal links are enough.
+            warnings.append(
+                f"Asana project {project.project_name} has no custom field '{name}': "
+                "only goals' supporting work counts as links there"
+            )
+            return None
+        return project.require(name, "--okr-field", OKR_FIELD_TYPES)
+
+    def _tasks(
+        self, projects: list[ProjectFields], progress: Progress | None
+    ) -> dict[str, tuple[Json, str]]:
+        """Every task in scope by gid, with the audited project it was first seen in."""
+        tasks: dict[str, tuple[Json, str]] = {}
+        for project in projects:
+            for page in self._task_pages(project):
+                for task in page:
+                    tasks.setdefault(str(task["gid"]), (task, project.project_gid))
+                if progress:
+                    progress(len(tasks), None)
+        return tasks
+
+    def _task_pages(self, project: ProjectFields) -> Iterator[list[Json]]:
+        client = self._client
+        opts = {
+            "completed_since": f"{self.completed_since.isoformat()}T00:00:00.000Z",
+            "opt_fields": TASK_FIELDS,
+        }
+        if not self._config.asana_section:
+            return client.pages(
+                f"tasks of project {project.project_gid}",
+                lambda o: client.tasks.get_tasks_for_project(
+                    project.project_gid, o, **client.request_options
+                ),
+                opts,
+            )
+        section = self._section_gid(project, self._config.asana_section)
+        return client.pages(
+            f"tasks of section {section}",
+            lambda o: client.tasks.get_tasks_for_section(section, o, **client.request_options),
+            opts,
+        )
+
+    def _section_gid(self, project: ProjectFields, name: str) -> str:
+        """The gid of the section called `name` (case-insensitive), or exit 2 listing them."""
+        client = self._client
+        sections = client.records(
+            f"sections of project {project.project_gid}",
+            lambda o: client.sections.get_sections_for_project(
+                project.project_gid, o, **client.request_options
+            ),
+            {"opt_fields": "name"},
+        )
+        wanted = name.strip().casefold()
+        for section in sections:
+            if str(section.get("name") or "").strip().casefold() == wanted:
+                return str(section["gid"])
+        names = ", ".join(str(s.get("name")) for s in sections) or "(none)"
+        raise UsageError(
+            f"Asana project {project.project_name} ({project.project_gid}) has no section "
+            f"'{name}' (--asana-section); its sections: {names}"
+        )
+
+    def _carriers(
+        self, tasks: dict[str, tuple[Json, str]], reader: TaskReader
+    ) -> tuple[list[Json], list[str]]:
+        """Parents missing from the listing, up to 3 levels up, read one by one."""
+        known = set(tasks)
+        wanted = [task for task, _ in tasks.values()]
+        carriers: list[Json] = []
+        warnings: list[str] = []
+        for _ in range(_MAX_PARENT_DEPTH):
+            missing = list(
+                dict.fromkeys(p for p in map(_parent_gid, wanted) if p and p not in known)
+            )
+            if not missing:
+                break
+            known.update(missing)
+            wanted = [c for gid in missing if (c := self._parent(gid, warnings)) is not None]
+            carriers.extend(wanted)
+        return carriers, warnings
+
+    def _parent(self, gid: str, warnings: list[str]) -> Json | None:
+        client = self._client
+        try:
+            return client.get(
+                f"task {gid}",
+                lambda o: client.tasks.get_task(gid, o, **client.request_options),
+                {"opt_fields": TASK_FIELDS},
+            )
+        except AsanaHttpError as exc:
+            if exc.status not in (403, 404):
+                raise
+            # A parent in a project the token cannot see: its children simply inherit nothing.
+            warnings.append(
+                f"parent task {gid} could not be read (HTTP {exc.status}): not inherited"
+            )
+            return None
+
+    def _goal_links(self) -> GoalLinks | None:
+        if self._goal_spec is None:
+            return None
+        return goal_links(fetch_goal_graph(self._client, self._goal_spec))
+
+
+def _parent_gid(task: Json) -> str | None:
+    parent = task.get("parent")
+    return str(parent["gid"]) if isinstance(parent, dict) and parent.get("gid") else None
+
+
+def _project_gids(task: Json) -> list[str]:
+    return [
+        str((m.get("project") or {}).get("gid"))
+        for m in task.get("memberships") or ()
+        if isinstance(m, dict)
+    ]
+
+
+def _with_goal_links(item: Item, task: Json, links: GoalLinks) -> Item:
+    """The item with references to the goals it supports, directly or through a project."""
+    extra = links.references(item.id, _project_gids(task))
+    new = tuple(ref for ref in extra if ref not in item.references)
+    return replace(item, references=item.references + new) if new else item

@@ -1,0 +1,226 @@
+"""Talking to Asana: the official SDK, one retry policy, paging, and one-line errors.
+
+The `asana` 5.x SDK builds the requests (auth header, query encoding, JSON decoding). Its
+urllib3 `Retry` is switched off (`retry_strategy = False`) so that `RetryPolicy` from
+`adapters/retry.py` is the only retry policy: bounded, honouring `Retry-After`, sleeping through
+an injectable function. Paging is done here rather than by the SDK's `PageIterator`, so that a
+429 on page 7 retries page 7 instead of starting over, and a repeated offset is refused.
+
+`ApiException` is never turned into text (its `__str__` dumps headers and body); every failure
+becomes a `SourceError` with one line naming what was being read, scrubbed of the token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asana
+import urllib3
+from asana.rest import ApiException
+
+from backlog_audit.adapters.retry import RetryPolicy, retry_after_seconds
+from backlog_audit.errors import SourceError, UsageError
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "PAGE_SIZE",
+    "AsanaClient",
+    "AsanaHttpError",
+    "client_from_env",
+]
+
+LOG = logging.getLogger(__name__)
+T = TypeVar("T")
+Json = dict[str, Any]
+
+DEFAULT_BASE_URL = "https://app.asana.com/api/1.0"
+PAGE_SIZE = 100  # Asana's maximum `limit`
+# Asana asks for retries with 429; 5xx are brief outages worth a bounded retry too.
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_MAX_MESSAGE = 200
+
+
+class AsanaHttpError(SourceError):
+    """An Asana request that failed; `status` is the HTTP status (None: no answer at all)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _redact_url(url: str) -> str:
+    """The URL without any user:password part (a proxy URL may carry one)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _asana_message(body: bytes | str | None) -> str:
+    """The first `errors[].message` of an Asana error body, or ''."""
+    if not body:
+        return ""
+    try:
+        payload = json.loads(body)
+        message = payload["errors"][0]["message"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ""
+    return " ".join(str(message).split())[:_MAX_MESSAGE]
+
+
+class AsanaClient:
+    """The SDK's API objects plus retries, paging and error translation.
+
+    `call(what, fn)` runs one SDK call; `what` says in words what is being read, for messages.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self._token = token
+        self.base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._policy = RetryPolicy(sleep=sleep or time.sleep)
+        cfg = asana.Configuration()
+        cfg.access_token = token
+        cfg.host = self.base_url
+        # One retry policy: ours. urllib3's would sleep with time.sleep, out of our control.
+        cfg.retry_strategy = False
+        api = asana.ApiClient(cfg)
+        self.tasks = asana.TasksApi(api)
+        self.projects = asana.ProjectsApi(api)
+        self.sections = asana.SectionsApi(api)
+        self.custom_field_settings = asana.CustomFieldSettingsApi(api)
+        self.goals = asana.GoalsApi(api)
+        self.goal_relationships = asana.GoalRelationshipsApi(api)
+        self.time_periods = asana.TimePeriodsApi(api)
+
+    def __repr__(self) -> str:  # never show the token, even in a debugger or a log
+        return f"AsanaClient(base_url={_redact_url(self.base_url)!r})"
+
+    @property
+    def request_options(self) -> dict[str, Any]:
+        """Keyword arguments every SDK call gets: the raw payload, and our timeout.
+
+        The SDK only honours an int or a (connect, read) tuple as timeout, never a float.
+        """
+        return {"full_payload": True, "_request_timeout": (self._timeout, self._timeout)}
+
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run one SDK call with retries; any failure becomes a one-line `AsanaHttpError`."""
+        try:
+            return self._policy.call(fn, self._wait_for)
+        except ApiException as exc:
+            raise self._api_error(what, exc) from None
+        except urllib3.exceptions.HTTPError as exc:
+            raise self._transport_error(what, exc) from None
+
+    def get(self, what: str, fn: Callable[[Json], Any], opts: Mapping[str, Any]) -> Json:
+        """One resource: `fn(opts)` is an SDK call; returns the payload's `data`."""
+        payload = self.call(what, lambda: fn(dict(opts)))
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if not isinstance(data, dict):
+            raise AsanaHttpError(f"Asana answered without data while reading {what}")
+        return data
+
+    def pages(
+        self, what: str, fn: Callable[[Json], Any], opts: Mapping[str, Any]
+    ) -> Iterator[list[Json]]:
+        """Every page of a listing, `PAGE_SIZE` records a page, following `next_page.offset`."""
+        seen: set[str] = set()
+        offset: str | None = None
+        while True:
+            page_opts = {**opts, "limit": PAGE_SIZE}
+            if offset:
+                page_opts["offset"] = offset
+            payload = self.call(what, partial(fn, page_opts))
+            yield list(payload.get("data") or [])
+            offset = (payload.get("next_page") or {}).get("offset")
+            if not offset:
+                return
+            if offset in seen:
+                raise AsanaHttpError(f"Asana repeated a page offset while listing {what}")
+            seen.add(offset)
+
+    def records(self, what: str, fn: Callable[[Json], Any], opts: Mapping[str, Any]) -> list[Json]:
+        """Every record of a listing, all pages joined."""
+        return [record for page in self.pages(what, fn, opts) for record in page]
+
+    # --- errors --------------------------------------------------------------------------
+
+    @staticmethod
+    def _wait_for(exc: Exception) -> float | None:
+        """How long to wait before retrying `exc` (0: back off), None: do not retry."""
+        if isinstance(exc, ApiException) and exc.status in _RETRY_STATUSES:
+            return retry_after_seconds(dict(exc.headers or {})) or 0.0
+        return None
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+    def _api_error(self, what: str, exc: ApiException) -> AsanaHttpError:
+        status = exc.status
+        if status == 401:
+            # Asana's own text adds nothing here; say which setting to check.
+            message = f"Asana refused the access token (HTTP 401) while reading {what}"
+            message += ": check ASANA_ACCESS_TOKEN"
+        else:
+            message = self._status_text(status, what, exc.reason)
+            detail = _asana_message(exc.body)
+            message = f"{message}: {detail}" if detail else message
+        return AsanaHttpError(self._scrub(" ".join(message.split())), status or None)
+
+    def _status_text(self, status: int | None, what: str, reason: object) -> str:
+        if status == 403:
+            return f"Asana denied access (HTTP 403) to {what}"
+        if status == 404:
+            return f"Asana found no {what} (HTTP 404): check the gid"
+        if status in _RETRY_STATUSES:
+            retries = self._policy.max_retries
+            return f"Asana kept answering HTTP {status} for {what} after {retries} retries"
+        if not status:
+            where = _redact_url(self.base_url)
+            return f"could not reach Asana at {where} while reading {what}: {reason}"
+        return f"Asana answered HTTP {status} while reading {what}"
+
+    def _transport_error(self, what: str, exc: urllib3.exceptions.HTTPError) -> AsanaHttpError:
+        where = _redact_url(self.base_url)
+        reason = getattr(exc, "reason", None) or exc
+        if isinstance(exc, urllib3.exceptions.TimeoutError) or isinstance(
+            reason, urllib3.exceptions.TimeoutError
+        ):
+            message = (
+                f"Asana at {where} did not answer within {self._timeout:g} s while reading {what}"
+            )
+        else:
+            message = (
+                f"could not reach Asana at {where} while reading {what} ({type(reason).__name__})"
+            )
+        return AsanaHttpError(self._scrub(message))
+
+
+def client_from_env(
+    env: Mapping[str, str],
+    timeout: float = 30.0,
+    sleep: Callable[[float], None] | None = None,
+) -> AsanaClient:
+    """An `AsanaClient` from `ASANA_ACCESS_TOKEN` and `ASANA_BASE_URL` (SPEC 7)."""
+    token = (env.get("ASANA_ACCESS_TOKEN") or "").strip()
+    if not token:
+        raise UsageError("Asana needs a personal access token: set ASANA_ACCESS_TOKEN")
+    base_url = (env.get("ASANA_BASE_URL") or "").strip() or DEFAULT_BASE_URL
+    if urlsplit(base_url).scheme not in ("http", "https"):
+        raise UsageError(
+            f"ASANA_BASE_URL must start with http:// or https://: {_redact_url(base_url)}"
+        )
+    return AsanaClient(token, base_url, timeout=timeout, sleep=sleep)

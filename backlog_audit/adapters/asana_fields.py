@@ -1,0 +1,186 @@
+"""Asana custom fields: a project's field settings, finding the OKR and points fields by name,
+and reading their values off a task.
+
+The OKR field may be an enum (one reference: the option's name, never split), a multi_enum
+(one reference per selected option) or a text field (split on `,`, `;` and newlines, SPEC 4).
+Points come from a number field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from backlog_audit.adapters.asana_client import AsanaClient
+from backlog_audit.adapters.interface import FieldInfo, FieldOption
+from backlog_audit.errors import UsageError
+from backlog_audit.linking import split_free_text
+
+__all__ = [
+    "OKR_FIELD_TYPES",
+    "POINTS_FIELD_NAMES",
+    "ProjectFields",
+    "field_infos",
+    "fetch_project_fields",
+    "points_value",
+    "reference_values",
+]
+
+Json = dict[str, Any]
+
+OKR_FIELD_TYPES = frozenset({"enum", "multi_enum", "text"})
+# Asana has no built-in estimate: without --points-field, a number field of one of these names.
+POINTS_FIELD_NAMES = ("story points", "points", "story point estimate", "estimate")
+_SETTING_FIELDS = ",".join(
+    (
+        "custom_field.name",
+        "custom_field.resource_subtype",
+        "custom_field.enum_options.name",
+        "custom_field.enum_options.enabled",
+    )
+)
+
+
+@dataclass(frozen=True)
+class ProjectFields:
+    """The custom fields one project carries: `fields` maps field gid to its definition."""
+
+    project_gid: str
+    project_name: str
+    fields: Mapping[str, Json]
+
+    def named(self, name: str) -> Json | None:
+        """The field called `name` (case-insensitive, surrounding blanks ignored), or None."""
+        wanted = name.strip().casefold()
+        return next(
+            (
+                f
+                for f in self.fields.values()
+                if str(f.get("name", "")).strip().casefold() == wanted
+            ),
+            None,
+        )
+
+    def listing(self) -> str:
+        """`Name (type), ...` for messages that must list the project's fields."""
+        if not self.fields:
+            return "(none)"
+        return ", ".join(
+            f"{f.get('name')} ({f.get('resource_subtype')})" for f in self.fields.values()
+        )
+
+    def require(self, name: str, flag: str, types: Iterable[str]) -> Json:
+        """The field called `name`, of one of `types`, or exit 2 listing the project's fields."""
+        found = self.named(name)
+        allowed = sorted(types)
+        if found is None:
+            raise UsageError(
+                f"Asana project {self.project_name} ({self.project_gid}) has no custom field "
+                f"'{name}' ({flag}); its custom fields: {self.listing()}"
+            )
+        if found.get("resource_subtype") not in allowed:
+            raise UsageError(
+                f"custom field '{found.get('name')}' ({flag}) of Asana project {self.project_gid} "
+                f"is a {found.get('resource_subtype')} field; expected {' or '.join(allowed)}"
+            )
+        return found
+
+    def detect_points(self) -> Json | None:
+        """A number field with a usual estimate name, when `--points-field` is not given."""
+        for name in POINTS_FIELD_NAMES:
+            found = self.named(name)
+            if found is not None and found.get("resource_subtype") == "number":
+                return found
+        return None
+
+
+def fetch_project_fields(client: AsanaClient, project_gid: str) -> ProjectFields:
+    """A project's name and custom fields (two requests: the project, its field settings)."""
+    project = client.get(
+        f"project {project_gid}",
+        lambda opts: client.projects.get_project(project_gid, opts, **client.request_options),
+        {"opt_fields": "name"},
+    )
+    settings = client.records(
+        f"custom fields of project {project_gid}",
+        lambda opts: client.custom_field_settings.get_custom_field_settings_for_project(
+            project_gid, opts, **client.request_options
+        ),
+        {"opt_fields": _SETTING_FIELDS},
+    )
+    fields = {
+        str(s["custom_field"]["gid"]): s["custom_field"]
+        for s in settings
+        if isinstance(s.get("custom_field"), dict)
+    }
+    return ProjectFields(project_gid, str(project.get("name") or project_gid), fields)
+
+
+def _likely(field: Json) -> str | None:
+    name = str(field.get("name", "")).casefold()
+    subtype = field.get("resource_subtype")
+    if subtype in OKR_FIELD_TYPES and ("okr" in name or "key result" in name or "goal" in name):
+        return "okr"
+    if subtype == "number" and ("point" in name or "estimate" in name):
+        return "points"
+    return None
+
+
+def field_infos(projects: Iterable[ProjectFields], search: str | None = None) -> list[FieldInfo]:
+    """The projects' custom fields, each once, as `backlog-audit fields` lists them."""
+    scopes: dict[str, list[str]] = {}
+    definitions: dict[str, Json] = {}
+    for project in projects:
+        for gid, field in project.fields.items():
+            definitions.setdefault(gid, field)
+            scopes.setdefault(gid, []).append(project.project_name)
+    wanted = (search or "").casefold()
+    return [
+        FieldInfo(
+            id=gid,
+            name=str(field.get("name", "")),
+            type=str(field.get("resource_subtype", "")),
+            scope=", ".join(scopes[gid]),
+            options=tuple(
+                FieldOption(
+                    str(o.get("gid", "")), str(o.get("name", "")), o.get("enabled") is False
+                )
+                for o in field.get("enum_options") or ()
+            ),
+            likely=_likely(field),
+        )
+        for gid, field in definitions.items()
+        if wanted in str(field.get("name", "")).casefold()
+    ]
+
+
+def _task_field(task: Json, field_gids: frozenset[str]) -> Json | None:
+    """The task's value record of one of `field_gids` (the same field, project by project)."""
+    for value in task.get("custom_fields") or ():
+        if str(value.get("gid")) in field_gids:
+            return value  # type: ignore[no-any-return]
+    return None
+
+
+def reference_values(task: Json, field_gids: frozenset[str]) -> tuple[str, ...]:
+    """The raw OKR references in a task's enum, multi_enum or text field."""
+    value = _task_field(task, field_gids)
+    if value is None:
+        return ()
+    subtype = value.get("resource_subtype")
+    if subtype == "enum":
+        option = value.get("enum_value") or {}
+        name = str(option.get("name") or "").strip()
+        return (name,) if name else ()
+    if subtype == "multi_enum":
+        names = (str(o.get("name") or "").strip() for o in value.get("multi_enum_values") or ())
+        return tuple(name for name in names if name)
+    return split_free_text(str(value.get("text_value") or ""))
+
+
+def points_value(task: Json, field_gids: frozenset[str]) -> float | None:
+    """A task's estimate from a number field, None when the field is empty or absent."""
+    value = _task_field(task, field_gids)
+    number = value.get("number_value") if value else None
+    return float(number) if isinstance(number, (int, float)) else None

@@ -1,0 +1,357 @@
+"""Asana Goals as the OKR set (`--okrs asana-goals:WORKSPACE_GID[:TIME_PERIOD_GID]`, SPEC 3),
+and goals' supporting work as links (issue 4).
+
+How goals become an OKR set:
+
+- A goal with a numeric metric is a key result: baseline = the metric's initial value, target =
+  its target value, current = its current value. Percentage metrics are stored by Asana as
+  fractions (0.25 shows as 25 %) and are given here in percent, unit `%`.
+- Its objective is its nearest ancestor goal without a metric (parents come from the `subgoal`
+  goal relationships). A metric goal with no such ancestor gets an objective of its own, with
+  the same title and the id `<KR id> (objective)`.
+- Every goal without a metric is an objective, so that work supporting it counts as an
+  objective-only link; `aligns_to` names its parent goal.
+- Ids are the goal names, so that reports read like the goals page and a text field holding a
+  goal's name resolves to it. Two goals whose names normalise alike keep the first name; later
+  ones get ` (<gid>)` appended. Each KR also has its gid as an alias.
+- With a time period, goals of other periods are retired: their names (unless a current goal
+  has the same name) and their gids. The period's name and dates are the cycle.
+
+Supporting work: a task, or a whole project, supporting a goal (`goal_relationships` of
+subtype `supporting_work`) gives the supporting tasks a reference to that goal's id.
+Portfolios supporting a goal are not followed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from backlog_audit.adapters.asana_client import AsanaClient, client_from_env
+from backlog_audit.errors import UsageError
+from backlog_audit.linking import normalise
+from backlog_audit.model import KeyResult, Objective, OkrSet
+
+__all__ = [
+    "GOALS_PREFIX",
+    "GoalGraph",
+    "GoalLinks",
+    "GoalSpec",
+    "fetch_goal_graph",
+    "goal_links",
+    "is_goal_spec",
+    "load_goal_okrs",
+    "okrs_from_graph",
+]
+
+Json = dict[str, Any]
+
+GOALS_PREFIX = "asana-goals:"
+OBJECTIVE_SUFFIX = " (objective)"
+_MAX_ANCESTRY = 10  # goal trees are shallow; this only guards against a cycle
+_GOAL_FIELDS = ",".join(
+    (
+        "name",
+        "owner.name",
+        "time_period",
+        "metric.unit",
+        "metric.currency_code",
+        "metric.initial_number_value",
+        "metric.target_number_value",
+        "metric.current_number_value",
+    )
+)
+_RELATIONSHIP_FIELDS = "resource_subtype,supporting_resource.resource_type"
+_PERIOD_FIELDS = "display_name,start_on,end_on"
+
+
+def is_goal_spec(spec: str | None) -> bool:
+    """Whether an `--okrs` value names Asana Goals rather than a file."""
+    return bool(spec) and str(spec).startswith(GOALS_PREFIX)
+
+
+@dataclass(frozen=True)
+class GoalSpec:
+    """The parts of `asana-goals:WORKSPACE_GID[:TIME_PERIOD_GID]`."""
+
+    workspace: str
+    time_period: str | None = None
+
+    @classmethod
+    def parse(cls, spec: str) -> GoalSpec:
+        """Read the spec, or exit 2 saying what it should look like."""
+        parts = spec[len(GOALS_PREFIX) :].split(":") if is_goal_spec(spec) else []
+        if not 1 <= len(parts) <= 2 or not all(p.strip().isdigit() for p in parts):
+            raise UsageError(
+                f"--okrs {spec}: expected asana-goals:WORKSPACE_GID or "
+                "asana-goals:WORKSPACE_GID:TIME_PERIOD_GID (gids are digits)"
+            )
+        return cls(parts[0].strip(), parts[1].strip() if len(parts) == 2 else None)
+
+
+# --- fetching --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalGraph:
+    """The goals of a workspace, split by time period, with the relationships of current ones."""
+
+    current: tuple[Json, ...]
+    others: tuple[Json, ...] = ()
+    relationships: Mapping[str, tuple[Json, ...]] = field(default_factory=dict)
+    period: Json | None = None
+
+    def ids(self) -> dict[str, str]:
+        """A readable id per current goal gid: the name, made unique (module docstring)."""
+        ids: dict[str, str] = {}
+        taken: set[str] = set()
+        for goal in self.current:
+            name = " ".join(str(goal.get("name") or goal["gid"]).split())
+            readable = name if normalise(name) not in taken else f"{name} ({goal['gid']})"
+            taken.add(normalise(readable))
+            ids[str(goal["gid"])] = readable
+        return ids
+
+    def parents(self) -> dict[str, str]:
+        """Each current subgoal's parent goal gid (its first, when it has several)."""
+        parents: dict[str, str] = {}
+        for goal in self.current:
+            for rel in self.relationships.get(str(goal["gid"]), ()):
+                child = rel.get("supporting_resource") or {}
+                if child.get("resource_type") == "goal":
+                    parents.setdefault(str(child.get("gid")), str(goal["gid"]))
+        return parents
+
+
+def _list_goals(client: AsanaClient, workspace: str) -> list[Json]:
+    return client.records(
+        f"goals of workspace {workspace}",
+        lambda opts: client.goals.get_goals(opts, **client.request_options),
+        {"workspace": workspace, "opt_fields": _GOAL_FIELDS},
+    )
+
+
+def _relationships(client: AsanaClient, goal_gid: str) -> tuple[Json, ...]:
+    return tuple(
+        client.records(
+            f"goal relationships of goal {goal_gid}",
+            lambda opts: client.goal_relationships.get_goal_relationships(
+                goal_gid, opts, **client.request_options
+            ),
+            {"opt_fields": _RELATIONSHIP_FIELDS},
+        )
+    )
+
+
+def _period_of(goal: Json) -> str | None:
+    period = goal.get("time_period")
+    return str(period["gid"]) if isinstance(period, dict) and period.get("gid") else None
+
+
+def fetch_goal_graph(client: AsanaClient, spec: GoalSpec) -> GoalGraph:
+    """Goals of the workspace and the relationships of the current ones.
+
+    Requests: the goal listing, one relationship listing per current goal, and the time
+    period when one is given.
+    """
+    goals = _list_goals(client, spec.workspace)
+    tp = spec.time_period
+    current = tuple(g for g in goals if tp is None or _period_of(g) in (tp, None))
+    others = tuple(g for g in goals if tp is not None and _period_of(g) not in (tp, None))
+    relationships = {str(g["gid"]): _relationships(client, str(g["gid"])) for g in current}
+    period = None
+    if tp is not None:
+        period = client.get(
+            f"time period {tp}",
+            lambda opts: client.time_periods.get_time_period(tp, opts, **client.request_options),
+            {"opt_fields": _PERIOD_FIELDS},
+        )
+    return GoalGraph(current, others, relationships, period)
+
+
+# --- goals as an OKR set ---------------------------------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+_METRIC_KEYS = ("initial_number_value", "target_number_value", "current_number_value")
+
+
+def _is_kr(goal: Json) -> bool:
+    metric = goal.get("metric")
+    return isinstance(metric, dict) and any(
+        _number(metric.get(k)) is not None for k in _METRIC_KEYS
+    )
+
+
+def _metric_values(metric: Json) -> tuple[tuple[float | None, ...], str | None]:
+    """(baseline, target, current) and unit, percentages scaled from fractions to percent."""
+    values = tuple(_number(metric.get(key)) for key in _METRIC_KEYS)
+    unit = metric.get("unit")
+    if unit == "percentage":
+        # round() drops the float noise of the scaling (0.07 * 100 = 7.000000000000001).
+        return tuple(None if v is None else round(v * 100, 9) for v in values), "%"
+    if unit == "currency":
+        return values, str(metric.get("currency_code") or "currency")
+    return values, None
+
+
+def _name_of(record: Any) -> str | None:
+    name = record.get("name") if isinstance(record, dict) else None
+    return str(name) if name else None
+
+
+@dataclass
+class _ObjectiveDraft:
+    id: str
+    title: str
+    owner: str | None = None
+    aligns_to: str | None = None
+    key_results: list[KeyResult] = field(default_factory=list)
+
+    def build(self) -> Objective:
+        return Objective(self.id, self.title, tuple(self.key_results), self.owner, self.aligns_to)
+
+
+class _Builder:
+    """Walks the current goals once, in listing order, filling objectives and their KRs."""
+
+    def __init__(self, graph: GoalGraph) -> None:
+        self.goals = {str(g["gid"]): g for g in graph.current}
+        self.ids = graph.ids()
+        self.parents = graph.parents()
+        self.objectives: dict[str, _ObjectiveDraft] = {}
+
+    def objective(self, gid: str) -> _ObjectiveDraft:
+        goal = self.goals[gid]
+        parent = self.parents.get(gid)
+        return self.objectives.setdefault(
+            self.ids[gid],
+            _ObjectiveDraft(
+                self.ids[gid],
+                " ".join(str(goal.get("name") or gid).split()),
+                _name_of(goal.get("owner")),
+                self.ids.get(parent) if parent else None,
+            ),
+        )
+
+    def home(self, gid: str) -> _ObjectiveDraft:
+        """The objective a KR goal belongs to: its nearest ancestor without a metric."""
+        ancestor = self.parents.get(gid)
+        for _ in range(_MAX_ANCESTRY):
+            if ancestor is None or ancestor not in self.goals:
+                break
+            if not _is_kr(self.goals[ancestor]):
+                return self.objective(ancestor)
+            ancestor = self.parents.get(ancestor)
+        own_id = self.ids[gid] + OBJECTIVE_SUFFIX
+        title = self.ids[gid]
+        owner = _name_of(self.goals[gid].get("owner"))
+        return self.objectives.setdefault(own_id, _ObjectiveDraft(own_id, title, owner))
+
+    def add(self, gid: str) -> None:
+        goal = self.goals[gid]
+        if not _is_kr(goal):
+            self.objective(gid)
+            return
+        (baseline, target, current), unit = _metric_values(goal["metric"])
+        draft = self.home(gid)
+        draft.key_results.append(
+            KeyResult(
+                id=self.ids[gid],
+                objective_id=draft.id,
+                title=" ".join(str(goal.get("name") or gid).split()),
+                baseline=baseline,
+                target=target,
+                unit=unit,
+                current=current,
+                aliases=(gid,),
+            )
+        )
+
+
+def _retired(graph: GoalGraph, current_ids: Iterable[str]) -> tuple[str, ...]:
+    """Names (unless a current goal has the same) and gids of other periods' goals."""
+    taken = {normalise(i) for i in current_ids}
+    names = []
+    for goal in graph.others:
+        name = " ".join(str(goal.get("name") or "").split())
+        if name and normalise(name) not in taken:
+            taken.add(normalise(name))
+            names.append(name)
+    return (*names, *(str(g["gid"]) for g in graph.others))
+
+
+def _date(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+def okrs_from_graph(graph: GoalGraph, source: str) -> OkrSet:
+    """The OKR set the goals describe (module docstring)."""
+    builder = _Builder(graph)
+    for goal in graph.current:
+        builder.add(str(goal["gid"]))
+    period = graph.period or {}
+    return OkrSet(
+        objectives=tuple(d.build() for d in builder.objectives.values()),
+        retired=_retired(graph, builder.ids.values()),
+        cycle=str(period["display_name"]) if period.get("display_name") else None,
+        cycle_start=_date(period.get("start_on")),
+        cycle_end=_date(period.get("end_on")),
+        source=source,
+    )
+
+
+def load_goal_okrs(
+    spec: str,
+    env: Mapping[str, str] | None = None,
+    *,
+    timeout: float = 30.0,
+    sleep: Callable[[float], None] | None = None,
+) -> OkrSet:
+    """Read the OKR set from Asana Goals (`asana-goals:WORKSPACE_GID[:TIME_PERIOD_GID]`)."""
+    parsed = GoalSpec.parse(spec)
+    client = client_from_env(os.environ if env is None else env, timeout=timeout, sleep=sleep)
+    return okrs_from_graph(fetch_goal_graph(client, parsed), spec)
+
+
+# --- supporting work as links ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalLinks:
+    """The goal ids each supporting task, and each task of a supporting project, links to."""
+
+    by_task: Mapping[str, tuple[str, ...]]
+    by_project: Mapping[str, tuple[str, ...]]
+
+    def references(self, task_gid: str, project_gids: Iterable[str]) -> tuple[str, ...]:
+        """The goal references a task gets, directly and through its projects, each once."""
+        found = list(self.by_task.get(task_gid, ()))
+        for project in project_gids:
+            found.extend(self.by_project.get(project, ()))
+        return tuple(dict.fromkeys(found))
+
+
+def goal_links(graph: GoalGraph) -> GoalLinks:
+    """Supporting work of the current goals, keyed by the supporting task or project gid."""
+    ids = graph.ids()
+    by_kind: dict[str, dict[str, list[str]]] = {"task": {}, "project": {}}
+    for goal_gid, relationships in graph.relationships.items():
+        for rel in relationships:
+            resource = rel.get("supporting_resource") or {}
+            kind = resource.get("resource_type")
+            if kind in by_kind and resource.get("gid"):
+                by_kind[kind].setdefault(str(resource["gid"]), []).append(ids[goal_gid])
+    return GoalLinks(
+        by_task={k: tuple(v) for k, v in by_kind["task"].items()},
+        by_project={k: tuple(v) for k, v in by_kind["project"].items()},
+    )

@@ -1,0 +1,98 @@
+"""Asana tasks as backlog items: which fields to ask for, and how a task becomes an `Item`.
+
+Scope follows SPEC 2 through `Item.level`: a top-level task is 0 (counted), a subtask -1, a
+milestone 1 (a marker in time, not work). Completed tasks are done, all others to do: Asana has
+no "in progress" of its own. The sprint is the task's section in the audited project, since
+teams that run sprints in Asana keep a sprint as a section (or as a project of its own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backlog_audit.adapters.asana_fields import points_value, reference_values
+from backlog_audit.model import Item, StatusCategory
+
+__all__ = ["TASK_FIELDS", "TaskReader", "task_kind"]
+
+Json = dict[str, Any]
+
+# Only what the audit reads (issue 4: "request only the opt_fields the audit reads").
+TASK_FIELDS = ",".join(
+    (
+        "name",
+        "resource_subtype",
+        "completed",
+        "parent",
+        "assignee.name",
+        "permalink_url",
+        "memberships.project.name",
+        "memberships.section.name",
+        "custom_fields.resource_subtype",
+        "custom_fields.enum_value.name",
+        "custom_fields.multi_enum_values.name",
+        "custom_fields.text_value",
+        "custom_fields.number_value",
+    )
+)
+
+
+def task_kind(task: Json) -> tuple[str, int]:
+    """The type name and hierarchy level of a task (SPEC 2)."""
+    if task.get("resource_subtype") == "milestone":
+        return "Milestone", 1
+    if task.get("parent"):
+        return "Subtask", -1
+    if task.get("resource_subtype") == "approval":
+        return "Approval", 0
+    return "Task", 0
+
+
+def _membership(task: Json, project_gid: str | None) -> Json:
+    """The task's membership in `project_gid`, else its first one, else {}."""
+    memberships = [m for m in task.get("memberships") or () if isinstance(m, dict)]
+    for membership in memberships:
+        if str((membership.get("project") or {}).get("gid")) == project_gid:
+            return membership
+    return memberships[0] if memberships else {}
+
+
+def _name(record: Any) -> str | None:
+    name = record.get("name") if isinstance(record, dict) else None
+    return str(name) if name else None
+
+
+@dataclass(frozen=True)
+class TaskReader:
+    """Turns task records into items, the OKR and points fields already resolved to gids."""
+
+    okr_gids: frozenset[str]
+    points_gids: frozenset[str]
+
+    def item(self, task: Json, project_gid: str | None, *, carrier_only: bool = False) -> Item:
+        """The item for one task, as seen from the audited project `project_gid`."""
+        kind, level = task_kind(task)
+        done = bool(task.get("completed"))
+        membership = _membership(task, project_gid)
+        section = _name(membership.get("section"))
+        parent = task.get("parent")
+        gid = str(task["gid"])
+        return Item(
+            id=gid,
+            key=gid,
+            title=str(task.get("name") or ""),
+            type=kind,
+            status="Completed" if done else "Incomplete",
+            status_category=StatusCategory.DONE if done else StatusCategory.TODO,
+            points=points_value(task, self.points_gids),
+            references=reference_values(task, self.okr_gids),
+            parent=str(parent["gid"]) if isinstance(parent, dict) and parent.get("gid") else None,
+            sprints=(section,) if section else (),
+            sprint=section,
+            assignee=_name(task.get("assignee")),
+            project=_name(membership.get("project")),
+            url=task.get("permalink_url") or None,
+            level=level,
+            carrier_only=carrier_only,
+        )
