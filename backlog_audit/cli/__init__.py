@@ -1,0 +1,46 @@
+"""The `backlog-audit` command line: thin click commands over the library."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import click
+
+from backlog_audit import __version__
+from backlog_audit.errors import BacklogAuditError
+
+
+class _Group(click.Group):
+    """A group that turns `BacklogAuditError` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BacklogAuditError as exc:
+            click.echo(f"backlog-audit: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="backlog-audit")
+def main() -> None:
+    """Audit how well a backlog is tied to its OKRs.
+
+    \b
+    Example:
+      backlog-audit audit --source csv --input examples/jira-export.csv \\
+          --okrs examples/okrs.yaml --format xlsx --format json -o reports/
+    """
+    logging.getLogger("backlog_audit").addHandler(logging.NullHandler())
+
+
+def _register() -> None:
+    from backlog_audit.cli.audit import audit
+    from backlog_audit.cli.fields import fields
+
+    main.add_command(audit)
+    main.add_command(fields)
+
+
+_register()

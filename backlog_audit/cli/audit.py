@@ -1,0 +1,82 @@
+"""`backlog-audit audit`: run an audit and write reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from backlog_audit.adapters import SourceKind
+from backlog_audit.cli.options import configure_logging, source_config, source_options, split_names
+from backlog_audit.config import config_option, config_tables
+from backlog_audit.model import AuditOptions
+from backlog_audit.reports import ReportFormat
+from backlog_audit.run import AuditRequest, Outcome, Thresholds, execute
+from backlog_audit.terminal import progress_bar, summary_lines
+
+EXAMPLE = """
+\b
+Examples:
+  backlog-audit audit --source csv --input examples/jira-export.csv --okrs examples/okrs.yaml
+  backlog-audit audit --source jira --board 7 --sprint next --okrs okrs.yaml \\
+      --format xlsx --format json -o reports/ --fail-under 80
+"""
+
+
+@click.command(epilog=EXAMPLE)
+@config_option()
+@click.option("--okrs", required=True, help="OKR set file (yaml/csv/xlsx) or asana-goals:GID.")
+@source_options
+@click.option("--no-inherit", is_flag=True, help="Do not inherit links from parents/epics.")
+@click.option("--include-types", multiple=True, help="Also count these issue types (e.g. Epic).")
+@click.option("--exclude-types", multiple=True, help="Do not count these issue types.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice([f.value for f in ReportFormat]),
+    help="Report format (repeatable; default xlsx).",
+)
+@click.option("-o", "--output", help="File for one format, directory for several, - for stdout.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 under this coverage %.")
+@click.option("--max-orphans", type=click.IntRange(0), help="Exit 1 above this many orphans.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@click.pass_context
+def audit(ctx: click.Context, **params: Any) -> None:
+    """Audit a backlog against an OKR set and write reports."""
+    configure_logging(params["verbose"])
+    request = _request(params, config_tables(ctx))
+    with progress_bar(not params["quiet"]) as progress:
+        outcome = execute(request, progress)
+    _report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")
+    ctx.exit(outcome.exit_code)
+
+
+def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:
+    return AuditRequest(
+        okrs=params["okrs"],
+        source=SourceKind(params["source"]),
+        source_config=source_config(params, tables, params["okrs"]),
+        options=AuditOptions(
+            inherit=not params["no_inherit"],
+            include_types=split_names(params["include_types"]),
+            exclude_types=split_names(params["exclude_types"]),
+        ),
+        formats=tuple(ReportFormat(f) for f in params["formats"] or ("xlsx",)),
+        output=params["output"],
+        thresholds=Thresholds(params["fail_under"], params["max_orphans"]),
+        lint_settings=tables.get("lint", {}),
+    )
+
+
+def _report(outcome: Outcome, *, quiet: bool, to_stderr: bool) -> None:
+    for warning in outcome.result.warnings:
+        click.echo(f"backlog-audit: warning: {warning}", err=True)
+    for breach in outcome.breaches:
+        click.echo(f"backlog-audit: threshold: {breach}", err=True)
+    if quiet:
+        return
+    for line in summary_lines(outcome.result):
+        click.echo(line, err=to_stderr)
+    for path in outcome.written:
+        click.echo(f"  wrote {path}", err=to_stderr)

@@ -1,0 +1,93 @@
+"""Options shared by the commands that read a source (`audit`, `fields`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from backlog_audit.adapters import SourceConfig, SourceKind
+from backlog_audit.model import DEFAULT_LABEL_PREFIXES
+from backlog_audit.statuses import parse_status_map
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_SOURCE_OPTIONS = (
+    click.option(
+        "--source",
+        type=click.Choice([k.value for k in SourceKind]),
+        default=SourceKind.CSV.value,
+        show_default=True,
+        help="Where the backlog comes from.",
+    ),
+    click.option("--input", "input_path", type=click.Path(dir_okay=False), help="CSV export."),
+    click.option("--jira-url", help="Jira base URL (default: $JIRA_URL)."),
+    click.option("--jql", help="Jira: audit the issues of this JQL query."),
+    click.option("--board", type=int, help="Jira: the board whose sprint or backlog to audit."),
+    click.option("--sprint", help="Jira: active | next | backlog | a sprint id or name."),
+    click.option("--asana-project", multiple=True, help="Asana: project gid (repeatable)."),
+    click.option("--asana-section", help="Asana: only this section (e.g. a sprint)."),
+    click.option(
+        "--completed-since",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="YYYY-MM-DD",
+        help="Asana: also audit tasks completed since this date (default: cycle start).",
+    ),
+    click.option("--okr-field", default="OKR", show_default=True, help="Field with the OKR link."),
+    click.option("--points-field", help="Story point field (default: detected)."),
+    click.option(
+        "--label-prefix",
+        multiple=True,
+        help="Labels with this prefix are references (repeatable; default okr: and kr:).",
+    ),
+    click.option("-v", "--verbose", count=True, help="Log to stderr (-vv for debug)."),
+)
+
+
+def source_options(fn: F) -> F:
+    """Decorate a command with the source options."""
+    for option in reversed(_SOURCE_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def configure_logging(verbose: int) -> None:
+    """Send backlog-audit's log to stderr at the asked level (credentials are never logged)."""
+    if not verbose:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("backlog_audit")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+
+
+def source_config(params: dict[str, Any], tables: dict[str, Any], okrs: str | None) -> SourceConfig:
+    """Build the `SourceConfig` from parsed options and config tables."""
+    since = params.get("completed_since")
+    return SourceConfig(
+        okr_field=params["okr_field"],
+        points_field=params.get("points_field"),
+        label_prefixes=tuple(params.get("label_prefix") or ()) or DEFAULT_LABEL_PREFIXES,
+        okrs=okrs,
+        status_map=parse_status_map(tables.get("status_map", {})),
+        input=params.get("input_path"),
+        jira_url=params.get("jira_url"),
+        jql=params.get("jql"),
+        board=params.get("board"),
+        sprint=params.get("sprint"),
+        asana_projects=tuple(params.get("asana_project") or ()),
+        asana_section=params.get("asana_section"),
+        completed_since=since.date() if since else None,
+        env=dict(os.environ),
+    )
+
+
+def split_names(values: tuple[str, ...]) -> frozenset[str]:
+    """`--include-types Epic,Bug --include-types Spike` -> {"epic", "bug", "spike"}."""
+    return frozenset(
+        name.strip().casefold() for value in values for name in value.split(",") if name.strip()
+    )

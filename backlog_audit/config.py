@@ -1,0 +1,88 @@
+"""The TOML config file: option defaults for a command, command-line flags win (SPEC 8).
+
+`config_option()` adds an eager `--config FILE` option. Its callback reads the file (or
+`./backlog-audit.toml` when present) before any other option is parsed and hands its keys
+to click as the command's `default_map`, so click converts and validates config values
+exactly as it does flags. Tables that are not options (`[status_map]`, `[lint]`) are kept
+in `ctx.meta["config_tables"]`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from backlog_audit.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_CONFIG = "backlog-audit.toml"
+TABLES = ("status_map", "lint")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def read_config(path: str) -> dict[str, Any]:
+    """Parse a TOML config file, or exit 2 with the file and the parser's line."""
+    try:
+        with Path(path).open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such config file") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+
+
+def config_tables(ctx: click.Context) -> dict[str, Any]:
+    """The non-option tables of the config file in use (empty without one)."""
+    tables: dict[str, Any] = ctx.meta.get("config_tables", {})
+    return tables
+
+
+def _defaults(path: str, data: dict[str, Any], command: click.Command) -> dict[str, Any]:
+    params = {p.name: p for p in command.params if p.name and p.name != "config"}
+    defaults: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        param = params.get(name)
+        if param is None:
+            close = difflib.get_close_matches(name, list(params) + list(TABLES), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(f"{path}: unknown key {key!r}{hint}")
+        if param.multiple and isinstance(value, str):
+            value = [value]
+        defaults[name] = value
+    return defaults
+
+
+def _load(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    path = value or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
+    if path is None:
+        return None
+    data = read_config(path)
+    tables = {name: data.pop(name) for name in TABLES if name in data}
+    for name, table in tables.items():
+        if not isinstance(table, dict):
+            raise UsageError(f"{path}: [{name}] must be a table")
+    ctx.default_map = {**(ctx.default_map or {}), **_defaults(path, data, ctx.command)}
+    ctx.meta["config_tables"] = tables
+    return path
+
+
+def config_option() -> Callable[[F], F]:
+    """The `--config FILE` option, read before every other option."""
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False),
+        is_eager=True,
+        expose_value=False,
+        callback=_load,
+        help=f"TOML file of option defaults (default: ./{DEFAULT_CONFIG} when present).",
+    )

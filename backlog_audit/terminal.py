@@ -1,0 +1,66 @@
+"""What a person sees on the terminal: a progress bar while fetching, a short summary after.
+
+Both stay silent when the stream is not a terminal (cron, CI, pipes) or with `-q`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+import click
+from tqdm import tqdm
+
+from backlog_audit.adapters import Progress
+from backlog_audit.model import AuditResult
+
+
+@contextmanager
+def progress_bar(enabled: bool, stream: TextIO | None = None) -> Iterator[Progress | None]:
+    """A `Progress` callback drawing a bar on stderr, or None when disabled or not a tty."""
+    stream = stream or sys.stderr
+    if not enabled or not stream.isatty():
+        yield None
+        return
+    bar = tqdm(desc="Fetching", unit=" items", file=stream, leave=False)
+
+    def update(received: int, total: int | None) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.update(received - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def _colour(value: float | None) -> str:
+    if value is None:
+        return "white"
+    return "green" if value >= 0.8 else "yellow" if value >= 0.5 else "red"
+
+
+def summary_lines(result: AuditResult) -> list[str]:
+    """The closing summary, with click styles (stripped when not a terminal)."""
+    s = result.summary
+    coverage = click.style(_pct(s.all.coverage), fg=_colour(s.all.coverage), bold=True)
+    lines = [
+        f"{result.scope}: {s.all.items} items, coverage {coverage} "
+        f"(points {_pct(s.all.points_coverage)}; open items {_pct(s.open.coverage)})",
+        f"  {s.orphaned_items} orphaned, {s.dangling_items} dangling, {s.stale_items} stale, "
+        f"{s.all.exempt_items} exempt, {s.inherited_items} inherited",
+    ]
+    if result.uncovered_key_results:
+        uncovered = ", ".join(result.uncovered_key_results)
+        lines.append(f"  {s.uncovered_key_results} of {s.key_results} KRs uncovered: {uncovered}")
+    errors = sum(1 for f in result.lint if f.severity == "error")
+    if result.lint:
+        lines.append(f"  OKR lint: {len(result.lint)} findings ({errors} errors)")
+    return lines
