@@ -38,9 +38,11 @@ def main() -> None:
 def _register() -> None:
     from backlog_audit.cli.audit import audit
     from backlog_audit.cli.fields import fields
+    from backlog_audit.cli.okrs import okrs
 
     main.add_command(audit)
     main.add_command(fields)
+    main.add_command(okrs)
 
 
 _register()
