@@ -319,6 +319,10 @@ class AuditResult:
     trend: tuple[TrendPoint, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     supports_jql: bool = False
+    # The run's thresholds (--fail-under percent, --max-orphans), so that reports can show a
+    # status against them; None when not set.
+    fail_under: float | None = None
+    max_orphans: int | None = None
 
     @property
     def okr_cycle(self) -> str | None:
