@@ -1,0 +1,258 @@
+"""The Jira source: Cloud and Data Center, JQL and board scopes, parents for inheritance.
+
+A fetch costs: serverInfo, the field list, the board configuration and its sprints (board
+scopes only), one request per page of issues, and one batch per 100 parents per level.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from typing import Any
+
+from backlog_audit.adapters.interface import (
+    BacklogSource,
+    FieldInfo,
+    FieldOption,
+    Progress,
+    SourceConfig,
+)
+from backlog_audit.adapters.jira_fields import (
+    EPIC_LINK_TYPE,
+    SPRINT_TYPE,
+    TIME_FIELDS,
+    FieldCatalog,
+    JiraField,
+    LogicalField,
+    UnknownFieldError,
+)
+from backlog_audit.adapters.jira_http import JiraHttp, JiraHttpError, credentials_from
+from backlog_audit.adapters.jira_issues import ParentRef, ReadPlan, parent_ref, to_item
+from backlog_audit.adapters.jira_scope import (
+    BoardConfig,
+    Scope,
+    board_config,
+    resolve_scope,
+    scope_label,
+)
+from backlog_audit.adapters.jira_search import IssueSearch, SearchResult
+from backlog_audit.adapters.jira_values import ValueKind
+from backlog_audit.adapters.retry import RetryPolicy
+from backlog_audit.model import Backlog, Item
+
+__all__ = ["MAX_PARENT_LEVELS", "JiraSource"]
+
+LOG = logging.getLogger(__name__)
+MAX_PARENT_LEVELS = 3  # SPEC 5: inheritance looks at most 3 levels up
+DEFAULT_OKR_FIELD = "OKR"
+_OPTION_KINDS = (ValueKind.OPTION, ValueKind.OPTIONS, ValueKind.CASCADING)
+
+
+class JiraSource(BacklogSource):
+    """Backlog items from Jira Cloud or Data Center (see the module docstring)."""
+
+    def __init__(self, config: SourceConfig) -> None:
+        self._config = config
+        creds = credentials_from(config.env, config.jira_url)
+        policy = RetryPolicy(sleep=config.sleep or time.sleep)
+        self._http = JiraHttp(creds, config.timeout, policy)
+        self._cloud: bool | None = None
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests made so far (retries included)."""
+        return self._http.request_count
+
+    # --- connection ----------------------------------------------------------------------
+
+    def _is_cloud(self) -> bool:
+        if self._cloud is None:
+            info = self._http.get("/rest/api/2/serverInfo") or {}
+            self._cloud = str(info.get("deploymentType", "")).casefold() == "cloud"
+        return self._cloud
+
+    def _api(self) -> str:
+        # Cloud: v3 (the current API; text areas come as ADF). Data Center only has v2.
+        return "/rest/api/3" if self._is_cloud() else "/rest/api/2"
+
+    def _catalog(self) -> FieldCatalog:
+        return FieldCatalog.from_json(self._http.get(f"{self._api()}/field"))
+
+    # --- fetch ---------------------------------------------------------------------------
+
+    def fetch(self, progress: Progress | None = None) -> Backlog:
+        """Pull the items in scope and the parents they may inherit links from."""
+        cfg = self._config
+        catalog = self._catalog()
+        board = board_config(self._http, cfg.board) if cfg.board is not None else None
+        warnings: list[str] = []
+        plan = self._plan(catalog, board, warnings)
+        scope = resolve_scope(self._http, board, cfg.sprint, cfg.jql)
+        warnings.extend(w for w in scope.warnings if w)
+        search = IssueSearch(self._http, self._is_cloud(), plan.request_fields())
+        found = self._search(search, scope, progress)
+        items = self._items(found, search, plan, scope, warnings)
+        return Backlog(
+            kind="jira",
+            scope=scope_label(cfg.board, cfg.sprint, cfg.jql),
+            items=items,
+            warnings=tuple(warnings),
+            supports_jql=True,
+        )
+
+    def _plan(
+        self, catalog: FieldCatalog, board: BoardConfig | None, warnings: list[str]
+    ) -> ReadPlan:
+        return ReadPlan(
+            okr=self._okr_field(catalog, warnings),
+            points=self._points_field(catalog, board, warnings),
+            sprint=catalog.of_type(SPRINT_TYPE),
+            epic_link=None if self._is_cloud() else catalog.of_type(EPIC_LINK_TYPE),
+            label_prefixes=self._config.label_prefixes,
+        )
+
+    def _okr_field(self, catalog: FieldCatalog, warnings: list[str]) -> LogicalField | None:
+        name = self._config.okr_field
+        try:
+            return catalog.resolve(name, "OKR field (--okr-field)")
+        except UnknownFieldError:
+            if name.strip().casefold() != DEFAULT_OKR_FIELD.casefold():
+                raise
+        # The default name is absent: labels (--label-prefix) may still carry the links.
+        warnings.append(f"Jira has no field named {name!r}: only labels are read as OKR links")
+        return None
+
+    def _points_field(
+        self, catalog: FieldCatalog, board: BoardConfig | None, warnings: list[str]
+    ) -> LogicalField | None:
+        named = self._config.points_field
+        if named:
+            return catalog.resolve(named, "story-point field (--points-field)")
+        estimation = board.estimation_field if board else None
+        if estimation and estimation.casefold() in TIME_FIELDS:
+            warnings.append(
+                f"board {board.id if board else ''} estimates in time ({estimation}), "
+                "not story points: using the story-point field instead"
+            )
+        elif estimation and catalog.by_id(estimation) is not None:
+            return catalog.resolve(estimation, "board estimation field")
+        found = catalog.detect_points()
+        if found is None:
+            warnings.append("no story-point field found: points are empty (pass --points-field)")
+        return found
+
+    def _search(self, search: IssueSearch, scope: Scope, progress: Progress | None) -> SearchResult:
+        if scope.empty:
+            return SearchResult(total=0)
+        if scope.backlog_board is not None:
+            return search.board_backlog(scope.backlog_board, self._config.jql, progress)
+        assert scope.jql is not None
+        return search.jql(scope.jql, progress)
+
+    def _items(
+        self,
+        found: SearchResult,
+        search: IssueSearch,
+        plan: ReadPlan,
+        scope: Scope,
+        warnings: list[str],
+    ) -> tuple[Item, ...]:
+        if found.total is not None and found.total != len(found.issues):
+            warnings.append(
+                f"Jira counted {found.total} issues but sent {len(found.issues)}: "
+                "the scope changed during the audit, or some issues are hidden"
+            )
+        base = self._http.base_url
+        by_id: dict[str, Item] = {}
+        parents: dict[str, ParentRef] = {}
+        for issue in found.issues:
+            item = to_item(issue, plan, base, scope.sprint_ids)
+            by_id.setdefault(item.id, item)  # the same issue twice counts once
+            ref = parent_ref(issue, plan)
+            if ref is not None:
+                parents[item.id] = ref
+        if not by_id:
+            warnings.append("the scope holds no issues")
+        self._add_parents(by_id, parents, search, plan, warnings)
+        return tuple(self._with_parent_ids(by_id, parents))
+
+    def _add_parents(
+        self,
+        by_id: dict[str, Item],
+        parents: dict[str, ParentRef],
+        search: IssueSearch,
+        plan: ReadPlan,
+        warnings: list[str],
+    ) -> None:
+        """Fetch parents outside the scope, level by level, as carriers of links."""
+        missing: set[str] = set()
+        for _ in range(MAX_PARENT_LEVELS):
+            known = set(by_id) | {item.key for item in by_id.values()}
+            wanted = sorted({ref.handle for ref in parents.values()} - known - missing)
+            if not wanted:
+                break
+            got = search.by_ids(wanted)
+            for issue in got:
+                item = to_item(issue, plan, self._http.base_url, frozenset(), carrier_only=True)
+                by_id.setdefault(item.id, item)
+                ref = parent_ref(issue, plan)
+                if ref is not None:
+                    parents.setdefault(item.id, ref)
+            fetched = {str(i["id"]) for i in got} | {str(i.get("key")) for i in got}
+            missing |= set(wanted) - fetched
+        if missing:
+            warnings.append(
+                f"{len(missing)} parent issue(s) could not be read (no permission, or deleted): "
+                + ", ".join(sorted(missing))
+            )
+
+    @staticmethod
+    def _with_parent_ids(by_id: dict[str, Item], parents: dict[str, ParentRef]) -> list[Item]:
+        id_of_key = {item.key: item.id for item in by_id.values()}
+        out = []
+        for item in by_id.values():
+            ref = parents.get(item.id)
+            parent = (ref.id or id_of_key.get(ref.key or "")) if ref else None
+            out.append(replace(item, parent=parent) if parent else item)
+        return out
+
+    # --- fields --------------------------------------------------------------------------
+
+    def fields(self, search: str | None = None) -> list[FieldInfo]:
+        """The site's fields matching `search`, with the options of option fields."""
+        catalog = self._catalog()
+        return [self._field_info(catalog, field) for field in catalog.matching(search)]
+
+    def _field_info(self, catalog: FieldCatalog, field: JiraField) -> FieldInfo:
+        info = catalog.info(field)
+        if field.kind not in _OPTION_KINDS:
+            return info
+        return replace(info, options=self._options(field))
+
+    def _options(self, field: JiraField) -> tuple[FieldOption, ...]:
+        """Options of a select-like field; none when the site will not list them to us."""
+        try:
+            raw = self._cloud_options(field) if self._is_cloud() else self._dc_options(field)
+        except JiraHttpError as exc:
+            if exc.status in (403, 404):  # needs admin rights, or an older server: no options
+                return ()
+            raise
+        unique = {str(o.get("id")): o for o in raw if isinstance(o, dict) and o.get("id")}
+        return tuple(
+            FieldOption(id=oid, value=str(o.get("value", "")), disabled=bool(o.get("disabled")))
+            for oid, o in unique.items()
+        )
+
+    def _cloud_options(self, field: JiraField) -> list[Any]:
+        contexts = self._http.get(f"/rest/api/3/field/{field.id}/context") or {}
+        options: list[Any] = []
+        for ctx in contexts.get("values") or []:
+            path = f"/rest/api/3/field/{field.id}/context/{ctx['id']}/option"
+            options.extend((self._http.get(path) or {}).get("values") or [])
+        return options
+
+    def _dc_options(self, field: JiraField) -> list[Any]:
+        numeric = field.id.removeprefix("customfield_")
+        page = self._http.get(f"/rest/api/2/customFields/{numeric}/options") or {}
+        return list(page.get("values") or [])

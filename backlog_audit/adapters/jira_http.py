@@ -1,0 +1,177 @@
+"""Talking to Jira: credentials, one session from the `jira` library, retries and errors.
+
+The `jira` client builds the authenticated session; its own retries are switched off
+(`max_retries=0`) so that `RetryPolicy` is the only one. Every failure becomes a one-line
+`SourceError` carrying Jira's own message and never a credential. `jira.JIRAError` is never
+turned into text: its `__str__` prints the request headers, Authorization included.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from jira import JIRA, JIRAError
+from jira.resilientsession import parse_errors
+
+from backlog_audit.adapters.retry import (
+    NO_HINT,
+    RETRYABLE_STATUSES,
+    RetryPolicy,
+    retry_after_seconds,
+)
+from backlog_audit.errors import SourceError, UsageError
+
+__all__ = ["JiraCredentials", "JiraHttp", "JiraHttpError", "credentials_from"]
+
+LOG = logging.getLogger(__name__)
+_MAX_MESSAGE = 300
+
+
+@dataclass(frozen=True)
+class JiraCredentials:
+    """Where Jira is and how to sign in: Cloud basic auth or a Data Center bearer token."""
+
+    url: str
+    email: str | None = None
+    api_token: str | None = None
+    pat: str | None = None
+
+    def __repr__(self) -> str:  # never show a secret, even in a debugger or a log
+        kind = "basic" if self.api_token else "bearer"
+        return f"JiraCredentials(url={self.url!r}, auth={kind})"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, so that messages can be scrubbed of them."""
+        return tuple(s for s in (self.api_token, self.pat) if s)
+
+
+def credentials_from(env: Mapping[str, str], url_override: str | None) -> JiraCredentials:
+    """Read SPEC 7 credentials (`JIRA_URL`, `JIRA_EMAIL` + `JIRA_API_TOKEN` or `JIRA_PAT`)."""
+    url = (url_override or env.get("JIRA_URL") or "").strip().rstrip("/")
+    if not url:
+        raise UsageError("Jira needs a site URL: set JIRA_URL or pass --jira-url")
+    if not urlsplit(url).scheme.startswith("http"):
+        raise UsageError(f"Jira URL must start with http:// or https://: {url}")
+    email, token, pat = (
+        env.get(k, "").strip() for k in ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT")
+    )
+    if email and token:
+        return JiraCredentials(url=url, email=email, api_token=token)
+    if pat:
+        return JiraCredentials(url=url, pat=pat)
+    raise UsageError(
+        "Jira needs credentials: set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) "
+        "or JIRA_PAT (Data Center) in the environment"
+    )
+
+
+class JiraHttpError(SourceError):
+    """A Jira request that failed; `status` is the HTTP status (None: no answer at all)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _one_line(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+
+
+def _status_hint(status: int) -> str:
+    if status == 401:
+        return "credentials refused"
+    if status == 403:
+        return "access denied"
+    if status == 404:
+        return "not found"
+    if status == 429:
+        return "rate limited, retries exhausted"
+    if status >= 500:
+        return "server error, retries exhausted"
+    return "request refused"
+
+
+class JiraHttp:
+    """JSON requests to one Jira site, with retries, timeouts and clean errors."""
+
+    def __init__(
+        self, creds: JiraCredentials, timeout: float, policy: RetryPolicy | None = None
+    ) -> None:
+        self.base_url = creds.url
+        self._secrets = creds.secrets
+        self._policy = policy or RetryPolicy()
+        self._timeout = timeout
+        self.request_count = 0
+        auth: dict[str, Any] = (
+            {"basic_auth": (creds.email, creds.api_token)}
+            if creds.api_token
+            else {"token_auth": creds.pat}
+        )
+        self._client = JIRA(
+            server=creds.url,
+            options={"check_update": False},
+            get_server_info=False,  # we ask for serverInfo ourselves, under our retry policy
+            max_retries=0,  # one retry policy for the whole adapter: ours
+            timeout=timeout,
+            logging=False,
+            **auth,
+        )
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """GET `path` (from the site root, e.g. `/rest/api/2/field`) and return its JSON."""
+        return self._request("GET", path, params=dict(params or {}))
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        """POST a JSON body to `path` and return the JSON answer."""
+        return self._request("POST", path, data=json.dumps(body))
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        url = self.base_url + path
+
+        def once() -> Any:
+            self.request_count += 1
+            LOG.debug("%s %s", method, path)
+            response = self._client._session.request(method, url, **kwargs)
+            return response.json() if response.content else None
+
+        try:
+            return self._policy.call(once, self._wait_for)
+        except JIRAError as exc:
+            raise self._http_error(method, path, exc) from None
+        except requests.Timeout:
+            raise JiraHttpError(
+                f"Jira did not answer {method} {path} within {self._timeout:g}s"
+            ) from None
+        except requests.RequestException as exc:
+            raise JiraHttpError(
+                f"cannot reach Jira at {self.base_url} ({type(exc).__name__})"
+            ) from None
+        except ValueError:
+            raise JiraHttpError(f"Jira answered {method} {path} with something not JSON") from None
+
+    @staticmethod
+    def _wait_for(exc: Exception) -> float | None:
+        if isinstance(exc, JIRAError) and exc.status_code in RETRYABLE_STATUSES:
+            headers = exc.response.headers if exc.response is not None else {}
+            asked = retry_after_seconds(headers)
+            return NO_HINT if asked is None else asked
+        return None
+
+    def _http_error(self, method: str, path: str, exc: JIRAError) -> JiraHttpError:
+        status = int(exc.status_code or 0)
+        messages = parse_errors(exc.response) if exc.response is not None else []
+        detail = "; ".join(str(m) for m in messages if str(m).strip())
+        text = f"Jira answered HTTP {status} ({_status_hint(status)}) to {method} {path}"
+        if detail:
+            text += f": {detail}"
+        return JiraHttpError(_one_line(text, self._secrets), status)

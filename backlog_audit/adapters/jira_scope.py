@@ -1,0 +1,141 @@
+"""What a Jira audit covers: `--jql`, or `--board` with `--sprint active|next|backlog|ID|NAME`.
+
+Sprint scopes become JQL (`sprint in (...)`) so that they page like any search, at the
+largest page size; a board's backlog comes from the agile API, which alone knows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from backlog_audit.adapters.jira_http import JiraHttp
+from backlog_audit.adapters.jira_search import combine_jql
+from backlog_audit.errors import UsageError
+
+__all__ = ["BoardConfig", "Scope", "board_config", "resolve_scope", "scope_label"]
+
+SPRINT_PAGE = 50  # the agile API's usual page of sprints
+
+
+@dataclass(frozen=True)
+class BoardConfig:
+    """What the audit needs from `/board/{id}/configuration`."""
+
+    id: int
+    name: str
+    kanban: bool
+    estimation_field: str | None  # the field id the board estimates with, if any
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A resolved scope: a JQL search, or a board's backlog; and the sprints it covers."""
+
+    jql: str | None = None
+    backlog_board: int | None = None
+    sprint_ids: frozenset[int] = frozenset()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to search (a board with no active sprint, ...)."""
+        return self.jql is None and self.backlog_board is None
+
+
+def scope_label(board: int | None, sprint: str | None, jql: str | None) -> str:
+    """The scope as the user typed it, for reports: `board=7 sprint=active`, or the JQL."""
+    parts = []
+    if board is not None:
+        parts.append(f"board={board} sprint={sprint or 'active'}")
+    if jql:
+        parts.append(jql.strip() if board is None else f"jql={jql.strip()}")
+    return " ".join(parts)
+
+
+def board_config(http: JiraHttp, board: int) -> BoardConfig:
+    """Read a board's type and estimation field."""
+    data = http.get(f"/rest/agile/1.0/board/{board}/configuration") or {}
+    estimation = data.get("estimation") or {}
+    field = (estimation.get("field") or {}).get("fieldId")
+    return BoardConfig(
+        id=board,
+        name=str(data.get("name") or board),
+        kanban=str(data.get("type", "")).casefold() == "kanban",
+        estimation_field=str(field) if field else None,
+    )
+
+
+def _sprints(http: JiraHttp, board: int, state: str | None) -> Iterator[dict[str, Any]]:
+    start = 0
+    while True:
+        params: dict[str, Any] = {"startAt": start, "maxResults": SPRINT_PAGE}
+        if state:
+            params["state"] = state
+        page = http.get(f"/rest/agile/1.0/board/{board}/sprint", params) or {}
+        values = [v for v in page.get("values") or [] if isinstance(v, dict) and "id" in v]
+        yield from values
+        start += len(values)
+        if not values or page.get("isLast", True):
+            return
+
+
+def _sprint_jql(ids: list[int], user_jql: str | None) -> str:
+    clause = f"sprint = {ids[0]}" if len(ids) == 1 else f"sprint in ({', '.join(map(str, ids))})"
+    return combine_jql(clause, user_jql)
+
+
+def _next_sprint(http: JiraHttp, board: int) -> dict[str, Any] | None:
+    future = [s for s in _sprints(http, board, "future") if s.get("originBoardId") in (None, board)]
+    # earliest start date first, unplanned sprints last, then the lowest id
+    future.sort(key=lambda s: (s.get("startDate") is None, str(s.get("startDate") or ""), s["id"]))
+    return future[0] if future else None
+
+
+def _sprint_by_name(http: JiraHttp, board: int, name: str) -> dict[str, Any]:
+    wanted = name.strip().casefold()
+    found = [s for s in _sprints(http, board, None) if str(s.get("name", "")).casefold() == wanted]
+    if not found:
+        raise UsageError(f"board {board} has no sprint named {name!r}")
+    if len(found) > 1:
+        listed = ", ".join(f"{s['id']} ({s.get('state', '?')})" for s in found)
+        raise UsageError(f"sprint name {name!r} matches {len(found)} sprints: {listed}; pass an id")
+    return found[0]
+
+
+def _sprint_scope(sprints: list[dict[str, Any]], user_jql: str | None, what: str) -> Scope:
+    if not sprints:
+        return Scope(warnings=(f"{what}: nothing to audit",))
+    ids = [int(s["id"]) for s in sprints]
+    return Scope(jql=_sprint_jql(ids, user_jql), sprint_ids=frozenset(ids))
+
+
+def resolve_scope(
+    http: JiraHttp, config: BoardConfig | None, sprint: str | None, user_jql: str | None
+) -> Scope:
+    """Turn the scope flags into a search."""
+    if config is None:
+        if not user_jql or not user_jql.strip():
+            raise UsageError("Jira needs a scope: --jql QUERY, or --board ID with --sprint")
+        return Scope(jql=user_jql.strip())
+    choice = (sprint or "active").strip()
+    board = config.id
+    if choice.casefold() == "backlog":
+        return Scope(backlog_board=board)
+    if config.kanban:
+        raise UsageError(
+            f"board {board} is a Kanban board and has no sprints: use --sprint backlog or --jql"
+        )
+    if choice.casefold() == "active":
+        active = list(_sprints(http, board, "active"))
+        return _sprint_scope(active, user_jql, f"board {board} has no active sprint")
+    if choice.casefold() == "next":
+        upcoming = _next_sprint(http, board)
+        return _sprint_scope(
+            [upcoming] if upcoming else [], user_jql, f"board {board} has no future sprint"
+        )
+    if choice.isdigit():
+        found = http.get(f"/rest/agile/1.0/sprint/{int(choice)}")  # 404 when it does not exist
+        return _sprint_scope([found], user_jql, "")
+    return _sprint_scope([_sprint_by_name(http, board, choice)], user_jql, "")

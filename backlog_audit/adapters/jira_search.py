@@ -1,0 +1,150 @@
+"""Issue search and its pagination, Cloud and Data Center, in one place.
+
+Cloud pages with `nextPageToken` on `/rest/api/3/search/jql` (the old `/search` answers 410
+there); Data Center with `startAt` on `/rest/api/2/search`; the agile board backlog with
+`startAt` too. Pages may come back shorter than asked, so offsets advance by what came back.
+Issues are fetched by id in POSTed batches of at most 100, where ids nobody may see are left
+out instead of failing the batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from backlog_audit.adapters.interface import Progress
+from backlog_audit.adapters.jira_http import JiraHttp
+from backlog_audit.errors import SourceError
+
+__all__ = ["BATCH", "IssueSearch", "SearchResult", "combine_jql"]
+
+BATCH = 100  # ids per POSTed batch (bulkfetch's limit)
+CLOUD_PAGE = 5000  # Cloud's cap for /search/jql; it sends fewer per page when fields are asked
+DC_PAGE = 1000  # Data Center's usual cap (jira.search.views.default.max)
+AGILE_PAGE = 1000  # the agile API sends fewer per page when its own cap is lower
+
+# ORDER BY outside quotes: added clauses must go before it.
+_ORDER_BY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|\border\s+by\b""", re.IGNORECASE)
+
+
+def combine_jql(clause: str, user_jql: str | None) -> str:
+    """`clause AND (user's JQL) ORDER BY ...`: the user's ORDER BY stays last."""
+    if not user_jql or not user_jql.strip():
+        return clause
+    body, order = user_jql, ""
+    for match in _ORDER_BY.finditer(user_jql):
+        if match.group(1) is None:  # not inside a quoted string
+            body, order = user_jql[: match.start()], user_jql[match.start() :]
+            break
+    body = body.strip()
+    joined = f"{clause} AND ({body})" if body else clause
+    return f"{joined} {order.strip()}".strip()
+
+
+@dataclass
+class SearchResult:
+    """Issues as Jira sent them, and the count it announced (None when it gave none)."""
+
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    total: int | None = None
+
+
+def _issues_of(page: Any, where: str) -> list[dict[str, Any]]:
+    if not isinstance(page, dict) or not isinstance(page.get("issues"), list):
+        raise SourceError(f"Jira answered {where} without an issue list")
+    return [i for i in page["issues"] if isinstance(i, dict) and "id" in i]
+
+
+class IssueSearch:
+    """Searches of one site, asking only for `fields`, at the largest page size allowed."""
+
+    def __init__(self, http: JiraHttp, cloud: bool, fields: Sequence[str]) -> None:
+        self._http = http
+        self._cloud = cloud
+        self._fields = list(fields)
+
+    def jql(self, jql: str, progress: Progress | None = None) -> SearchResult:
+        """Every issue a JQL query finds."""
+        pages = (
+            self._cloud_pages(jql)
+            if self._cloud
+            else self._offset_pages("/rest/api/2/search", {"jql": jql}, DC_PAGE, post=True)
+        )
+        return self._collect(pages, progress)
+
+    def board_backlog(
+        self, board: int, jql: str | None, progress: Progress | None = None
+    ) -> SearchResult:
+        """The issues of a board's backlog, optionally narrowed by JQL."""
+        params: dict[str, Any] = {"fields": ",".join(self._fields)}
+        if jql:
+            params["jql"] = jql
+        path = f"/rest/agile/1.0/board/{board}/backlog"
+        return self._collect(self._offset_pages(path, params, AGILE_PAGE, post=False), progress)
+
+    def by_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Issues by id or key, in batches of 100; ones the user may not see are left out."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), BATCH):
+            chunk = list(ids[start : start + BATCH])
+            found.extend(self._cloud_batch(chunk) if self._cloud else self._dc_batch(chunk))
+        return found
+
+    # --- pagination ----------------------------------------------------------------------
+
+    @staticmethod
+    def _collect(
+        pages: Iterator[tuple[list[dict[str, Any]], int | None]], progress: Progress | None
+    ) -> SearchResult:
+        result = SearchResult()
+        for issues, total in pages:
+            result.issues.extend(issues)
+            result.total = total
+            if progress is not None:
+                progress(len(result.issues), total)
+        return result
+
+    def _cloud_pages(self, jql: str) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
+        body: dict[str, Any] = {"jql": jql, "fields": self._fields, "maxResults": CLOUD_PAGE}
+        seen: set[str] = set()
+        while True:
+            page = self._http.post("/rest/api/3/search/jql", body)
+            yield _issues_of(page, "a search"), None
+            token = page.get("nextPageToken")
+            if page.get("isLast", True) or not token:
+                return
+            if token in seen:  # a server that repeats itself would loop forever
+                raise SourceError("Jira repeated a page token: the search cannot be completed")
+            seen.add(token)
+            body = {**body, "nextPageToken": token}
+
+    def _offset_pages(
+        self, path: str, params: dict[str, Any], size: int, *, post: bool
+    ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
+        start = 0
+        while True:
+            query = {**params, "startAt": start, "maxResults": size}
+            if post:
+                page = self._http.post(path, {**query, "fields": self._fields})
+            else:
+                page = self._http.get(path, query)
+            issues = _issues_of(page, "a search")
+            total = page.get("total") if isinstance(page.get("total"), int) else None
+            yield issues, total
+            start += len(issues)  # advance by what came back, not by what was asked
+            if not issues or (total is not None and start >= total) or page.get("isLast"):
+                return
+
+    # --- batches by id -------------------------------------------------------------------
+
+    def _cloud_batch(self, ids: list[str]) -> list[dict[str, Any]]:
+        body = {"issueIdsOrKeys": ids, "fields": self._fields}
+        return _issues_of(self._http.post("/rest/api/3/issue/bulkfetch", body), "a bulk fetch")
+
+    def _dc_batch(self, ids: list[str]) -> list[dict[str, Any]]:
+        # validateQuery=warn: keys the user may not see become warnings, not a 400
+        params = {"jql": f"issuekey in ({', '.join(ids)})", "validateQuery": "warn"}
+        pages = self._offset_pages("/rest/api/2/search", params, BATCH, post=True)
+        return [issue for issues, _ in pages for issue in issues]
