@@ -179,8 +179,8 @@ class _RowReader:
             id=row.value(d.id) or key,
             key=key,
             title=row.value(d.title) or "",
-            type=row.value(d.type) or ("Subtask" if d is ASANA and row.value(d.parent) else ""),
-            status=row.value(d.status) or "",
+            type=row.value(d.type) or self._asana_type(row),
+            status=row.value(d.status) or self._asana_status(row),
             status_category=self._category(row),
             points=_points(row, self.points_column),
             references=self._references(row, labels),
@@ -194,6 +194,16 @@ class _RowReader:
             url=row.value(d.url) or self.url_of(row, key),
             level=(-1 if row.value(d.parent) else 0) if d is ASANA else None,
         )
+
+    def _asana_type(self, row: Row) -> str:
+        if self.dialect is not ASANA:
+            return ""
+        return "Subtask" if row.value(ASANA.parent) else "Task"
+
+    def _asana_status(self, row: Row) -> str:
+        if self.dialect is not ASANA:
+            return ""
+        return "Completed" if row.value(ASANA.status_category) else "Incomplete"
 
     def _references(self, row: Row, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.labels_are_links:
