@@ -197,8 +197,10 @@ _SETTING_KEYS = (
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' hint, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """A ' (did you mean 'x'?)' hint, or ''; a choice that starts with the word comes first."""
+    options = list(choices)
+    close = [c for c in options if word and c.startswith(word)]
+    close = close or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -102,7 +102,10 @@ def _settings(config_path: str | None) -> LintSettings:
     table = read_config(path).get("lint", {})
     if not isinstance(table, dict):
         raise UsageError(f"{path}: [lint] must be a table")
-    return LintSettings.from_mapping(table)
+    try:
+        return LintSettings.from_mapping(table)
+    except UsageError as e:
+        raise UsageError(f"{path}: {e}") from None
 
 
 def _split(values: Sequence[str]) -> list[str]:
