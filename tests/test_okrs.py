@@ -116,7 +116,14 @@ def xlsx(tmp_path: Path, sheets: Mapping[str, list[list[object]]]) -> str:
     return str(path)
 
 
-HEADER = ["Objective_ID", "Objective", "Key_Result_ID", "Key_Result", "Baseline", "Target"]
+HEADER: list[object] = [
+    "Objective_ID",
+    "Objective",
+    "Key_Result_ID",
+    "Key_Result",
+    "Baseline",
+    "Target",
+]
 
 
 def test_xlsx_prefers_the_okrs_sheet_over_the_first(tmp_path: Path) -> None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from backlog_audit.cli import main
+
+# Writes OKR YAML text (and an optional file name) into tmp_path; returns the path.
+WriteOkrs = Callable[..., str]
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -45,7 +49,7 @@ def invoke(args: list[str], code: int) -> Result:
 
 
 @pytest.fixture
-def okr_file(tmp_path: Path) -> object:
+def okr_file(tmp_path: Path) -> WriteOkrs:
     """A writer of OKR YAML files into tmp_path."""
 
     def write(text: str, name: str = "okrs.yaml") -> str:
@@ -56,7 +60,7 @@ def okr_file(tmp_path: Path) -> object:
     return write
 
 
-def test_clean_set_exits_0(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_clean_set_exits_0(okr_file: WriteOkrs) -> None:
     path = okr_file(CLEAN)
 
     result = invoke(["okrs", "lint", path], 0)
@@ -64,7 +68,7 @@ def test_clean_set_exits_0(okr_file) -> None:  # type: ignore[no-untyped-def]
     assert result.stdout == f"{path}: no findings (1 objectives, 1 key results checked)\n"
 
 
-def test_error_finding_exits_1(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_error_finding_exits_1(okr_file: WriteOkrs) -> None:
     path = okr_file(ERROR_ONLY)
 
     result = invoke(["okrs", "lint", path], 1)
@@ -77,7 +81,7 @@ def test_error_finding_exits_1(okr_file) -> None:  # type: ignore[no-untyped-def
     )
 
 
-def test_warnings_fail_only_with_strict(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_warnings_fail_only_with_strict(okr_file: WriteOkrs) -> None:
     path = okr_file(WARNING_ONLY)
 
     relaxed = invoke(["okrs", "lint", path], 0)
@@ -86,7 +90,7 @@ def test_warnings_fail_only_with_strict(okr_file) -> None:  # type: ignore[no-un
     assert "KR1.1  warning  output-phrased" in relaxed.stdout
 
 
-def test_info_never_fails_even_strict(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_info_never_fails_even_strict(okr_file: WriteOkrs) -> None:
     path = okr_file(INFO_ONLY)
 
     result = invoke(["okrs", "lint", path, "--strict"], 0)
@@ -94,7 +98,7 @@ def test_info_never_fails_even_strict(okr_file) -> None:  # type: ignore[no-unty
     assert "impact-metric-at-team-level" in result.stdout
 
 
-def test_disable_switches_rules_off(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_disable_switches_rules_off(okr_file: WriteOkrs) -> None:
     path = okr_file(ERROR_ONLY)
 
     result = invoke(["okrs", "lint", path, "--disable", "lagging-only,objective-without-krs"], 0)
@@ -102,7 +106,7 @@ def test_disable_switches_rules_off(okr_file) -> None:  # type: ignore[no-untype
     assert "no findings" in result.stdout
 
 
-def test_unknown_rule_is_a_usage_error(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_rule_is_a_usage_error(okr_file: WriteOkrs) -> None:
     path = okr_file(CLEAN)
 
     result = invoke(["okrs", "lint", path, "--disable", "too-many-kr"], 2)
@@ -112,7 +116,7 @@ def test_unknown_rule_is_a_usage_error(okr_file) -> None:  # type: ignore[no-unt
     )
 
 
-def test_invalid_okr_file_exits_2_with_one_line(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_okr_file_exits_2_with_one_line(okr_file: WriteOkrs) -> None:
     path = okr_file(CLEAN + "        basline: 50\n")
 
     result = invoke(["okrs", "lint", path], 2)
@@ -124,7 +128,7 @@ def test_invalid_okr_file_exits_2_with_one_line(okr_file) -> None:  # type: igno
     )
 
 
-def test_missing_parent_file_exits_2(okr_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_parent_file_exits_2(okr_file: WriteOkrs, tmp_path: Path) -> None:
     path = okr_file(CLEAN)
     parent = str(tmp_path / "company.yaml")
 
@@ -133,7 +137,7 @@ def test_missing_parent_file_exits_2(okr_file, tmp_path: Path) -> None:  # type:
     assert result.stderr == f"backlog-audit: error: {parent}: no such file\n"
 
 
-def test_parent_set_checks_alignment(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_parent_set_checks_alignment(okr_file: WriteOkrs) -> None:
     parent = okr_file("objectives:\n  - id: CO-1\n    title: Win small teams\n", "company.yaml")
     unknown = okr_file(CLEAN.replace("    key_results:", "    aligns_to: CO-7\n    key_results:"))
 
@@ -142,7 +146,7 @@ def test_parent_set_checks_alignment(okr_file) -> None:  # type: ignore[no-untyp
     assert "O1  error    unaligned" in result.stdout
 
 
-def test_json_format(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_json_format(okr_file: WriteOkrs) -> None:
     path = okr_file(ERROR_ONLY)
 
     result = invoke(["okrs", "lint", path, "--format", "json"], 1)
@@ -155,7 +159,7 @@ def test_json_format(okr_file) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_markdown_format_escapes_pipes(okr_file) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_format_escapes_pipes(okr_file: WriteOkrs) -> None:
     path = okr_file(WARNING_ONLY.replace("Launch the onboarding wizard", "Launch wizard | beta"))
 
     result = invoke(["okrs", "lint", path, "--format", "md"], 0)
@@ -168,7 +172,7 @@ def test_markdown_format_escapes_pipes(okr_file) -> None:  # type: ignore[no-unt
     )
 
 
-def test_config_lint_table_tunes_rules(okr_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_config_lint_table_tunes_rules(okr_file: WriteOkrs, tmp_path: Path) -> None:
     path = okr_file(CLEAN.replace("Net activation rate", "Pilot activation rate"))
     config = tmp_path / "lint.toml"
     # Replacing the metric patterns with one that does not match makes "Pilot ..." an output.
@@ -184,8 +188,8 @@ def test_config_lint_table_tunes_rules(okr_file, tmp_path: Path) -> None:  # typ
 
 
 def test_default_config_in_working_directory_is_read(
-    okr_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    okr_file: WriteOkrs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = okr_file(ERROR_ONLY)
     # Audit options in the same file are not lint's business and are ignored here.
     (tmp_path / "backlog-audit.toml").write_text(
@@ -196,7 +200,7 @@ def test_default_config_in_working_directory_is_read(
     invoke(["okrs", "lint", path], 0)
 
 
-def test_bad_config_key_exits_2(okr_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_config_key_exits_2(okr_file: WriteOkrs, tmp_path: Path) -> None:
     path = okr_file(CLEAN)
     config = tmp_path / "lint.toml"
     config.write_text("[lint]\nmax_krs = 3\n", encoding="utf-8")
