@@ -155,19 +155,13 @@ def field_infos(projects: Iterable[ProjectFields], search: str | None = None) ->
     ]
 
 
-def _task_field(task: Json, field_gids: frozenset[str]) -> Json | None:
-    """The task's value record of one of `field_gids` (the same field, project by project)."""
-    for value in task.get("custom_fields") or ():
-        if str(value.get("gid")) in field_gids:
-            return value  # type: ignore[no-any-return]
-    return None
+def _task_fields(task: Json, field_gids: frozenset[str]) -> list[Json]:
+    """The task's value records of `field_gids`: one field, or a same-named one per project."""
+    values = task.get("custom_fields") or ()
+    return [v for v in values if isinstance(v, dict) and str(v.get("gid")) in field_gids]
 
 
-def reference_values(task: Json, field_gids: frozenset[str]) -> tuple[str, ...]:
-    """The raw OKR references in a task's enum, multi_enum or text field."""
-    value = _task_field(task, field_gids)
-    if value is None:
-        return ()
+def _references(value: Json) -> tuple[str, ...]:
     subtype = value.get("resource_subtype")
     if subtype == "enum":
         option = value.get("enum_value") or {}
@@ -179,8 +173,19 @@ def reference_values(task: Json, field_gids: frozenset[str]) -> tuple[str, ...]:
     return split_free_text(str(value.get("text_value") or ""))
 
 
+def reference_values(task: Json, field_gids: frozenset[str]) -> tuple[str, ...]:
+    """The raw OKR references in a task's enum, multi_enum or text field(s), each once.
+
+    A task in two audited projects may carry both projects' OKR fields: all are read.
+    """
+    found = (ref for value in _task_fields(task, field_gids) for ref in _references(value))
+    return tuple(dict.fromkeys(found))
+
+
 def points_value(task: Json, field_gids: frozenset[str]) -> float | None:
     """A task's estimate from a number field, None when the field is empty or absent."""
-    value = _task_field(task, field_gids)
-    number = value.get("number_value") if value else None
-    return float(number) if isinstance(number, (int, float)) else None
+    for value in _task_fields(task, field_gids):
+        number = value.get("number_value")
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            return float(number)
+    return None

@@ -1,0 +1,618 @@
+"""A fake Asana API on 127.0.0.1, real HTTP, for the Asana adapter's tests.
+
+It serves what the adapter reads, shaped like Asana's API (checked against the OpenAPI spec by
+`tests/adapters/asana/test_asana_fake_server.py`):
+
+- `GET /projects/{gid}`, `/projects/{gid}/tasks`, `/projects/{gid}/sections`,
+  `/projects/{gid}/custom_field_settings`, `/sections/{gid}/tasks`, `/tasks/{gid}`,
+  `/goals?workspace=&time_periods=`, `/goal_relationships?supported_goal=`,
+  `/time_periods/{gid}`;
+- `limit` (1-100) / `offset` paging with `next_page`, `completed_since` on task listings;
+- `opt_fields` honoured (dotted paths; compact records without it);
+- Asana's error bodies `{"errors": [{"message", "help"}]}` for 400, 401, 404, and injected
+  429 (with `Retry-After`) and 5xx;
+- a request log (`FakeAsana.requests`).
+
+Tests build the workspace with `AsanaData`'s `add_*` methods, then start `FakeAsana(data)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+Json = dict[str, Any]
+
+API_PREFIX = "/api/1.0"
+MAX_LIMIT = 100
+_HELP = "For more information on API status codes and how to handle them, read the docs on errors: https://developers.asana.com/docs/errors"
+
+
+# --- the workspace's data --------------------------------------------------------------------
+
+
+@dataclass
+class AsanaData:
+    """A small Asana workspace: projects, sections, custom fields, tasks, goals."""
+
+    workspace: str = "1000"
+    projects: dict[str, Json] = field(default_factory=dict)
+    sections: dict[str, Json] = field(default_factory=dict)
+    custom_fields: dict[str, Json] = field(default_factory=dict)
+    project_fields: dict[str, list[str]] = field(default_factory=dict)
+    tasks: dict[str, Json] = field(default_factory=dict)
+    goals: dict[str, Json] = field(default_factory=dict)
+    relationships: list[Json] = field(default_factory=list)
+    time_periods: dict[str, Json] = field(default_factory=dict)
+
+    # builders ------------------------------------------------------------------------------
+
+    def add_project(self, gid: str, name: str, fields: Iterable[str] = ()) -> None:
+        """A project carrying the custom fields `fields` (gids added with `add_field`)."""
+        self.projects[gid] = {"gid": gid, "resource_type": "project", "name": name}
+        self.project_fields[gid] = list(fields)
+
+    def add_section(self, project: str, gid: str, name: str) -> None:
+        """A section of `project`."""
+        self.sections[gid] = {
+            "gid": gid,
+            "resource_type": "section",
+            "name": name,
+            "project": self.projects[project],
+        }
+
+    def add_field(
+        self, gid: str, name: str, subtype: str, options: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """A custom field; `options` are (gid, name) pairs for enum and multi_enum fields."""
+        definition: Json = {
+            "gid": gid,
+            "resource_type": "custom_field",
+            "name": name,
+            "resource_subtype": subtype,
+            "type": subtype,
+        }
+        if subtype in ("enum", "multi_enum"):
+            definition["enum_options"] = [
+                {
+                    "gid": g,
+                    "resource_type": "enum_option",
+                    "name": n,
+                    "enabled": True,
+                    "color": "blue",
+                }
+                for g, n in options
+            ]
+        if subtype == "number":
+            definition["precision"] = 0
+        self.custom_fields[gid] = definition
+
+    def add_task(
+        self,
+        gid: str,
+        name: str,
+        memberships: Iterable[tuple[str, str | None]] = (),
+        *,
+        completed_at: str | None = None,
+        parent: str | None = None,
+        assignee: str | None = None,
+        subtype: str = "default_task",
+        values: dict[str, Any] | None = None,
+    ) -> None:
+        """A task in (project gid, section gid) memberships; `values` by custom field gid:
+        an option name (enum), a list of names (multi_enum), a string (text), a number."""
+        self.tasks[gid] = {
+            "gid": gid,
+            "name": name,
+            "memberships": list(memberships),
+            "completed_at": completed_at,
+            "parent": parent,
+            "assignee": assignee,
+            "resource_subtype": subtype,
+            "values": dict(values or {}),
+        }
+
+    def add_time_period(self, gid: str, display_name: str, start_on: str, end_on: str) -> None:
+        """A time period goals can belong to."""
+        self.time_periods[gid] = {
+            "gid": gid,
+            "resource_type": "time_period",
+            "display_name": display_name,
+            "start_on": start_on,
+            "end_on": end_on,
+            "period": display_name.split()[0] if display_name[:1] in "QH" else "FY",
+            "parent": None,
+        }
+
+    def add_goal(
+        self,
+        gid: str,
+        name: str,
+        *,
+        time_period: str | None = None,
+        metric: tuple[float, float, float] | None = None,
+        unit: str = "none",
+        owner: str | None = None,
+    ) -> None:
+        """A goal; `metric` is (initial, target, current)."""
+        goal: Json = {
+            "gid": gid,
+            "resource_type": "goal",
+            "name": name,
+            "owner": _user(owner),
+            "time_period": self.time_periods.get(time_period) if time_period else None,
+            "workspace": {"gid": self.workspace, "resource_type": "workspace", "name": "Acme"},
+            "metric": None,
+            "status": "green",
+            "notes": "",
+        }
+        if metric is not None:
+            initial, target, current = metric
+            goal["metric"] = {
+                "gid": f"{gid}9",
+                "resource_type": "task",
+                "resource_subtype": "number",
+                "precision": 0,
+                "unit": unit,
+                "currency_code": "EUR" if unit == "currency" else None,
+                "initial_number_value": initial,
+                "target_number_value": target,
+                "current_number_value": current,
+                "current_display_value": str(current),
+                "progress_source": "manual",
+            }
+        self.goals[gid] = goal
+
+    def add_support(self, goal: str, kind: str, gid: str, weight: float = 1.0) -> None:
+        """`kind` ("goal", "project" or "task") `gid` supports `goal`."""
+        name = {"goal": self.goals, "project": self.projects, "task": self.tasks}[kind][gid]["name"]
+        self.relationships.append(
+            {
+                "gid": f"77{len(self.relationships) + 1}",
+                "resource_type": "goal_relationship",
+                "resource_subtype": "subgoal" if kind == "goal" else "supporting_work",
+                "supporting_resource": {"gid": gid, "resource_type": kind, "name": name},
+                "supported_goal": _compact(self.goals[goal]),
+                "contribution_weight": weight,
+            }
+        )
+
+    # views as the API shows them ------------------------------------------------------------
+
+    def field_value(self, field_gid: str, raw: Any) -> Json:
+        """A task's value record of one custom field."""
+        definition = self.custom_fields[field_gid]
+        subtype = definition["resource_subtype"]
+        options = {o["name"]: o for o in definition.get("enum_options", [])}
+        record = {
+            k: definition[k] for k in ("gid", "resource_type", "name", "resource_subtype", "type")
+        }
+        record["enabled"] = True
+        display: str | None = None
+        if subtype == "enum":
+            record["enum_value"] = options.get(raw) if raw is not None else None
+            display = raw
+        elif subtype == "multi_enum":
+            record["multi_enum_values"] = [options[n] for n in raw or ()]
+            display = ", ".join(raw) if raw else None
+        elif subtype == "text":
+            record["text_value"] = raw
+            display = raw
+        elif subtype == "number":
+            record["number_value"] = raw
+            record["precision"] = definition.get("precision", 0)
+            display = None if raw is None else str(raw)
+        record["display_value"] = display
+        return record
+
+    def task_view(self, gid: str) -> Json:
+        """The full task record."""
+        task = self.tasks[gid]
+        projects = [p for p, _ in task["memberships"]]
+        field_gids = dict.fromkeys(f for p in projects for f in self.project_fields.get(p, []))
+        field_gids.update(dict.fromkeys(task["values"]))
+        memberships = [
+            {
+                "project": _compact(self.projects[p]),
+                "section": _compact(self.sections[s]) if s else None,
+            }
+            for p, s in task["memberships"]
+        ]
+        return {
+            "gid": gid,
+            "resource_type": "task",
+            "resource_subtype": task["resource_subtype"],
+            "name": task["name"],
+            "completed": task["completed_at"] is not None,
+            "completed_at": task["completed_at"],
+            "assignee": _user(task["assignee"]),
+            "parent": self.task_compact(task["parent"]) if task["parent"] else None,
+            "permalink_url": f"https://app.asana.com/1/{self.workspace}/task/{gid}",
+            "memberships": memberships,
+            "projects": [_compact(self.projects[p]) for p in projects],
+            "custom_fields": [self.field_value(f, task["values"].get(f)) for f in field_gids],
+            "notes": "",
+        }
+
+    def task_compact(self, gid: str) -> Json:
+        """The compact task record."""
+        task = self.tasks[gid]
+        return {
+            "gid": gid,
+            "resource_type": "task",
+            "name": task["name"],
+            "resource_subtype": task["resource_subtype"],
+        }
+
+    def tasks_of(self, project: str | None = None, section: str | None = None) -> list[str]:
+        """Gids of the tasks in a project or a section, in insertion order."""
+        return [
+            gid
+            for gid, task in self.tasks.items()
+            if any(
+                (p == project) if section is None else (s == section)
+                for p, s in task["memberships"]
+            )
+        ]
+
+
+def _user(name: str | None) -> Json | None:
+    if name is None:
+        return None
+    gid = str(zlib.crc32(name.encode()) % 10**8 + 5 * 10**8)  # stable across runs
+    return {"gid": gid, "resource_type": "user", "name": name}
+
+
+def _compact(record: Json) -> Json:
+    return {
+        k: record[k] for k in ("gid", "resource_type", "name", "resource_subtype") if k in record
+    }
+
+
+# --- opt_fields ------------------------------------------------------------------------------
+
+
+def _field_tree(opt_fields: str) -> Json:
+    tree: Json = {}
+    for path in opt_fields.split(","):
+        node = tree
+        for part in path.strip().split("."):
+            if part:
+                node = node.setdefault(part, {})
+    return tree
+
+
+def select(record: Any, tree: Json) -> Any:
+    """`record` reduced to the dotted `opt_fields` in `tree` (gid always kept)."""
+    if isinstance(record, list):
+        return [select(r, tree) for r in record]
+    if not isinstance(record, dict):
+        return record
+    out = {"gid": record["gid"]} if "gid" in record else {}
+    for key, sub in tree.items():
+        if key not in record:
+            continue
+        value = record[key]
+        if sub:
+            out[key] = select(value, sub)
+        elif isinstance(value, dict) and "gid" in value:
+            out[key] = _compact(value)
+        elif isinstance(value, list):
+            out[key] = [_compact(v) if isinstance(v, dict) and "gid" in v else v for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+# --- the HTTP server -------------------------------------------------------------------------
+
+
+@dataclass
+class Fault:
+    """An injected failure: the next `times` requests whose path contains `path` get `status`."""
+
+    status: int
+    times: int = 1
+    retry_after: str | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as the fake saw it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+
+
+class ApiError(Exception):
+    """An Asana error answer."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+    def body(self) -> Json:
+        error: Json = {"message": self.message, "help": _HELP}
+        if self.status >= 500:
+            error["phrase"] = "6 sad squid snuggle softly"
+        return {"errors": [error]}
+
+
+class FakeAsana:
+    """The fake API, serving `data` at `base_url` until `close()`."""
+
+    def __init__(self, data: AsanaData, token: str = "fake-token-0123456789") -> None:
+        self.data = data
+        self.token = token
+        self.requests: list[Request] = []
+        self.faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def base_url(self) -> str:
+        """What ASANA_BASE_URL should be."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}{API_PREFIX}"
+
+    def close(self) -> None:
+        """Stop serving."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def inject(
+        self, status: int, times: int = 1, retry_after: str | None = None, path: str = ""
+    ) -> None:
+        """Answer the next `times` matching requests with `status` (429, 5xx, 401, ...)."""
+        with self._lock:
+            self.faults.append(Fault(status, times, retry_after, path))
+
+    def paths(self) -> list[str]:
+        """The paths requested so far, in order."""
+        return [r.path for r in self.requests]
+
+    # request handling ------------------------------------------------------------------------
+
+    def handle(
+        self, method: str, target: str, headers: dict[str, str]
+    ) -> tuple[int, Json, dict[str, str]]:
+        """Answer one request: (status, JSON body, extra headers)."""
+        url = urlsplit(target)
+        query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        path = url.path[len(API_PREFIX) :] if url.path.startswith(API_PREFIX) else url.path
+        with self._lock:
+            self.requests.append(Request(method, path, query, headers))
+        try:
+            self._check_fault(path)
+            self._check_auth(headers)
+            if method != "GET":
+                raise ApiError(405, f"{method} is not served by this fake")
+            return 200, self._route(path, query), {}
+        except ApiError as exc:
+            return exc.status, exc.body(), exc.headers
+
+    def _check_fault(self, path: str) -> None:
+        with self._lock:
+            fault = next((f for f in self.faults if f.times > 0 and f.path in path), None)
+            if fault is None:
+                return
+            fault.times -= 1
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+        messages = {
+            401: "Not Authorized",
+            403: "Forbidden",
+            429: "You have made too many requests recently. Please, be chill.",
+        }
+        raise ApiError(fault.status, messages.get(fault.status, "Server Error"), headers)
+
+    def _check_auth(self, headers: dict[str, str]) -> None:
+        auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        if auth != f"Bearer {self.token}":
+            raise ApiError(401, "Not Authorized")
+
+    def _route(self, path: str, query: dict[str, str]) -> Json:
+        for pattern, handler in self._routes():
+            match = re.fullmatch(pattern, path)
+            if match:
+                return handler(query, *match.groups())
+        raise ApiError(404, f"No matching route for request: {path}")
+
+    def _routes(self) -> list[tuple[str, Callable[..., Json]]]:
+        return [
+            (r"/projects/(\d+)", self._project),
+            (r"/projects/(\d+)/tasks", self._project_tasks),
+            (r"/projects/(\d+)/sections", self._project_sections),
+            (r"/projects/(\d+)/custom_field_settings", self._field_settings),
+            (r"/sections/(\d+)/tasks", self._section_tasks),
+            (r"/tasks/(\d+)", self._task),
+            (r"/goals", self._goals),
+            (r"/goal_relationships", self._goal_relationships),
+            (r"/time_periods/(\d+)", self._time_period),
+        ]
+
+    # endpoints -------------------------------------------------------------------------------
+
+    def _known(self, table: dict[str, Json], gid: str, kind: str) -> Json:
+        if gid not in table:
+            raise ApiError(404, f"{kind}: Not a recognized ID: {gid}")
+        return table[gid]
+
+    def _project(self, query: dict[str, str], gid: str) -> Json:
+        project = self._known(self.data.projects, gid, "project")
+        return {"data": _view(project, query, _compact(project))}
+
+    def _project_tasks(self, query: dict[str, str], gid: str) -> Json:
+        self._known(self.data.projects, gid, "project")
+        return self._task_listing(self.data.tasks_of(project=gid), query, f"/projects/{gid}/tasks")
+
+    def _section_tasks(self, query: dict[str, str], gid: str) -> Json:
+        self._known(self.data.sections, gid, "section")
+        return self._task_listing(self.data.tasks_of(section=gid), query, f"/sections/{gid}/tasks")
+
+    def _task_listing(self, gids: list[str], query: dict[str, str], path: str) -> Json:
+        since = _completed_since(query.get("completed_since"))
+        kept = [g for g in gids if _open_or_done_since(self.data.tasks[g]["completed_at"], since)]
+        records = [_view(self.data.task_view(g), query, self.data.task_compact(g)) for g in kept]
+        return _page(records, query, path)
+
+    def _project_sections(self, query: dict[str, str], gid: str) -> Json:
+        self._known(self.data.projects, gid, "project")
+        sections = [s for s in self.data.sections.values() if s["project"]["gid"] == gid]
+        records = [_view(s, query, _compact(s)) for s in sections]
+        return _page(records, query, f"/projects/{gid}/sections")
+
+    def _field_settings(self, query: dict[str, str], gid: str) -> Json:
+        project = self._known(self.data.projects, gid, "project")
+        settings = [
+            {
+                "gid": f"{gid}{field_gid}",
+                "resource_type": "custom_field_setting",
+                "is_important": True,
+                "parent": _compact(project),
+                "project": _compact(project),
+                "custom_field": self.data.custom_fields[field_gid],
+            }
+            for field_gid in self.data.project_fields.get(gid, [])
+        ]
+        records = [_view(s, query, {k: s[k] for k in ("gid", "resource_type")}) for s in settings]
+        return _page(records, query, f"/projects/{gid}/custom_field_settings")
+
+    def _task(self, query: dict[str, str], gid: str) -> Json:
+        self._known(self.data.tasks, gid, "task")
+        return {"data": _view(self.data.task_view(gid), query, self.data.task_compact(gid))}
+
+    def _goals(self, query: dict[str, str]) -> Json:
+        if query.get("workspace") != self.data.workspace:
+            raise ApiError(400, "workspace: Missing input or not a recognized ID")
+        periods = {p for p in query.get("time_periods", "").split(",") if p}
+        goals = [
+            g
+            for g in self.data.goals.values()
+            if not periods or (g["time_period"] or {}).get("gid") in periods
+        ]
+        records = [_view(g, query, _compact(g)) for g in goals]
+        return _page(records, query, "/goals")
+
+    def _goal_relationships(self, query: dict[str, str]) -> Json:
+        goal = query.get("supported_goal", "")
+        self._known(self.data.goals, goal, "supported_goal")
+        subtype = query.get("resource_subtype")
+        found = [
+            r
+            for r in self.data.relationships
+            if r["supported_goal"]["gid"] == goal and subtype in (None, r["resource_subtype"])
+        ]
+        compact_keys = (
+            "gid",
+            "resource_type",
+            "resource_subtype",
+            "supporting_resource",
+            "contribution_weight",
+        )
+        records = [_view(r, query, {k: r[k] for k in compact_keys}) for r in found]
+        return _page(records, query, "/goal_relationships")
+
+    def _time_period(self, query: dict[str, str], gid: str) -> Json:
+        period = self._known(self.data.time_periods, gid, "time_period")
+        return {"data": _view(period, query, _compact(period))}
+
+
+def _view(record: Json, query: dict[str, str], compact: Json) -> Json:
+    opt_fields = query.get("opt_fields")
+    return select(record, _field_tree(opt_fields)) if opt_fields else compact
+
+
+def _completed_since(raw: str | None) -> datetime | None:
+    if raw is None:
+        return None
+    if raw == "now":
+        return datetime.max.replace(tzinfo=timezone.utc)
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, f"completed_since: Not a valid date-time: {raw}") from None
+
+
+def _open_or_done_since(completed_at: str | None, since: datetime | None) -> bool:
+    if completed_at is None or since is None:
+        return True
+    return datetime.fromisoformat(completed_at.replace("Z", "+00:00")) >= since
+
+
+def _offset_token(path: str, index: int) -> str:
+    raw = json.dumps({"path": path, "index": index}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _offset_index(token: str, path: str) -> int:
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if decoded["path"] == path:
+            return int(decoded["index"])
+    except (ValueError, KeyError, TypeError):
+        pass
+    raise ApiError(400, "offset: Your pagination token is invalid.")
+
+
+def _page(records: list[Json], query: dict[str, str], path: str) -> Json:
+    """One page of `records` as `limit` and `offset` ask; all of them without a limit."""
+    if "limit" not in query:
+        return {"data": records}
+    try:
+        limit = int(query["limit"])
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, f"limit: Must be between 1 and {MAX_LIMIT}")
+    start = _offset_index(query["offset"], path) if query.get("offset") else 0
+    end = start + limit
+    next_page = None
+    if end < len(records):
+        token = _offset_token(path, end)
+        rest = f"{path}?limit={limit}&offset={token}"
+        next_page = {"offset": token, "path": rest, "uri": f"https://app.asana.com/api/1.0{rest}"}
+    return {"data": records[start:end], "next_page": next_page}
+
+
+def _handler_for(fake: FakeAsana) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self._answer("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._answer("POST")
+
+        def _answer(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            status, body, extra = fake.handle(method, self.path, dict(self.headers.items()))
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            """Quiet: the request log is `fake.requests`."""
+
+    return Handler
