@@ -1,0 +1,979 @@
+"""A fake Jira on 127.0.0.1 that behaves like Jira, not like our client.
+
+Cloud mode: `/rest/api/3/search/jql` with `nextPageToken` (the old `/search` answers 410),
+`fields` defaults to the id only, at most 100 issues a page when fields are asked for,
+`/issue/bulkfetch` leaves out issues the user may not see, v3 text areas are ADF documents.
+Data Center mode: `/rest/api/2/search` with `startAt` and `total`, no hierarchy levels, sprints
+as greenhopper strings, epics linked through the `gh-epic-link` field. Both: `/field` (with
+project-scoped duplicates on Cloud), the agile board, sprint and backlog endpoints, field
+options, `errorMessages` bodies, injectable failures, and a request log to count requests.
+
+Issues, sprints and boards are plain dataclasses; a tiny JQL evaluator covers the clauses the
+adapter and the tests use (`=`, `!=`, `in`, `not in`, `is [not] EMPTY`, AND, OR, NOT, ORDER BY)
+and answers 400 with Jira's wording for anything else.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+SPRINT_FIELD = {"cloud": "customfield_10020", "dc": "customfield_10105"}
+EPIC_LINK_FIELD = "customfield_10014"
+CATEGORY_NAMES = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
+LEVELS = {"epic": 1, "sub-task": -1, "subtask": -1}
+
+
+@dataclass
+class FakeIssue:
+    """One issue. `parent` is the parent's id; `custom` maps field ids to stored values
+    (text areas as plain strings: the server renders them as ADF on v3)."""
+
+    id: str
+    key: str
+    summary: str = ""
+    type: str = "Story"
+    status: str = "To Do"
+    category: str = "new"  # new | indeterminate | done
+    parent: str | None = None
+    labels: list[str] = field(default_factory=list)
+    assignee: str | None = None
+    sprints: list[int] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def project(self) -> str:
+        """The project key, from the issue key."""
+        return self.key.split("-")[0]
+
+    @property
+    def level(self) -> int:
+        """Jira's hierarchy level of the issue type."""
+        return LEVELS.get(self.type.casefold(), 0)
+
+
+@dataclass
+class FakeSprint:
+    """A sprint of a board."""
+
+    id: int
+    name: str
+    state: str  # active | future | closed
+    board: int
+    start: str | None = None
+
+
+@dataclass
+class FakeBoard:
+    """A board over some projects."""
+
+    id: int
+    name: str
+    projects: list[str]
+    type: str = "scrum"
+    estimation_field: str | None = None
+
+
+@dataclass
+class Failure:
+    """An injected answer for requests whose path contains `path`."""
+
+    status: int
+    path: str = ""
+    times: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+
+
+@dataclass
+class LoggedRequest:
+    """One request the server received."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: Any
+
+
+class JqlError(Exception):
+    """A query Jira would refuse with 400."""
+
+
+def _field(
+    fid: str, name: str, custom_type: str | None, json_type: str, **extra: Any
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": json_type}
+    if custom_type:
+        num = int(fid.split("_")[1])
+        schema.update(
+            custom=f"com.atlassian.jira.plugin.system.customfieldtypes:{custom_type}", customId=num
+        )
+        if custom_type.startswith(("gh-", "jsw-")):
+            schema["custom"] = f"com.pyxis.greenhopper.jira:{custom_type}"
+        clauses = [f"cf[{num}]", name]
+    else:
+        schema["system"] = fid
+        clauses = [fid]
+    return {
+        "id": fid,
+        "key": fid,
+        "name": name,
+        "custom": bool(custom_type),
+        "orderable": True,
+        "navigable": True,
+        "searchable": True,
+        "clauseNames": clauses,
+        "schema": schema,
+        **extra,
+    }
+
+
+def system_fields(mode: str) -> list[dict[str, Any]]:
+    """The system fields and the sprint (and, on DC, epic link) fields of a site."""
+    fields = [
+        _field("summary", "Summary", None, "string"),
+        _field("issuetype", "Issue Type", None, "issuetype"),
+        _field("status", "Status", None, "status"),
+        _field("parent", "Parent", None, "issuelink"),
+        _field("labels", "Labels", None, "array"),
+        _field("assignee", "Assignee", None, "user"),
+        _field("project", "Project", None, "project"),
+        _field(SPRINT_FIELD[mode], "Sprint", "gh-sprint", "array"),
+    ]
+    if mode == "dc":
+        fields.append(_field(EPIC_LINK_FIELD, "Epic Link", "gh-epic-link", "any"))
+    return fields
+
+
+def custom_field(
+    fid: str, name: str, custom_type: str, project: str | None = None
+) -> dict[str, Any]:
+    """A custom field entry; `project` makes it a team-managed project's own field."""
+    json_type = {
+        "float": "number",
+        "jsw-story-points": "number",
+        "select": "option",
+        "multiselect": "array",
+        "labels": "array",
+        "cascadingselect": "option-with-child",
+        "goals": "array",
+    }.get(custom_type, "string")
+    extra = {"scope": {"type": "PROJECT", "project": {"id": project}}} if project else {}
+    return _field(fid, name, custom_type, json_type, **extra)
+
+
+# --- JQL -------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')|(?P<op>!=|=|\(|\)|,)|(?P<word>[^\s=!(),"\']+))'
+)
+
+
+def _tokens(jql: str) -> list[str]:
+    out, pos = [], 0
+    text = jql.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise JqlError(
+                f"Error in the JQL Query: The character '{text[pos]}' is a reserved JQL character."
+            )
+        out.append(m.group("str") or m.group("op") or m.group("word"))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    """A recursive-descent JQL parser.
+
+    expr := term (OR term)*; term := factor (AND factor)*; factor := NOT factor | (expr) | clause
+    """
+
+    def __init__(
+        self,
+        tokens: list[str],
+        values: Callable[[FakeIssue, str], list[str]],
+        check: Callable[[str, list[str]], None],
+    ) -> None:
+        self.t, self.i, self.values, self.check = tokens, 0, values, check
+
+    def peek(self) -> str | None:
+        return self.t[self.i] if self.i < len(self.t) else None
+
+    def take(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            raise JqlError("Error in the JQL Query: Expecting more input at the end of the query.")
+        self.i += 1
+        return tok
+
+    def expr(self) -> Callable[[FakeIssue], bool]:
+        parts = [self.term()]
+        while (self.peek() or "").casefold() == "or":
+            self.take()
+            parts.append(self.term())
+        return lambda issue: any(p(issue) for p in parts)
+
+    def term(self) -> Callable[[FakeIssue], bool]:
+        parts = [self.factor()]
+        while (self.peek() or "").casefold() == "and":
+            self.take()
+            parts.append(self.factor())
+        return lambda issue: all(p(issue) for p in parts)
+
+    def factor(self) -> Callable[[FakeIssue], bool]:
+        tok = self.peek()
+        if tok is not None and tok.casefold() == "not":
+            self.take()
+            inner = self.factor()
+            return lambda issue: not inner(issue)
+        if tok == "(":
+            self.take()
+            inner = self.expr()
+            if self.take() != ")":
+                raise JqlError("Error in the JQL Query: Expecting ')'.")
+            return inner
+        return self.clause()
+
+    def _value(self) -> str:
+        tok = self.take()
+        if tok in ("(", ")", ","):
+            raise JqlError(f"Error in the JQL Query: Expecting a value but got '{tok}'.")
+        return tok[1:-1] if tok[:1] in "\"'" else tok
+
+    def _list(self) -> list[str]:
+        if self.take() != "(":
+            raise JqlError("Error in the JQL Query: Expecting '(' after 'in'.")
+        items = [self._value()]
+        while self.peek() == ",":
+            self.take()
+            items.append(self._value())
+        if self.take() != ")":
+            raise JqlError("Error in the JQL Query: Expecting ')' to close the list.")
+        return items
+
+    def clause(self) -> Callable[[FakeIssue], bool]:
+        name = self._value().casefold()
+        op = self.take().casefold()
+        if op == "not":
+            if self.take().casefold() != "in":
+                raise JqlError("Error in the JQL Query: Expecting 'in' after 'not'.")
+            op = "not in"
+        if op == "is":
+            negate = (self.peek() or "").casefold() == "not"
+            if negate:
+                self.take()
+            if self.take().casefold() not in ("empty", "null"):
+                raise JqlError("Error in the JQL Query: Expecting EMPTY after IS.")
+            return lambda issue: bool(self.values(issue, name)) == negate
+        if op in ("in", "not in"):
+            wanted = self._list()
+        elif op in ("=", "!="):
+            wanted = [self._value()]
+        else:
+            raise JqlError(f"Error in the JQL Query: The operator '{op}' is not supported.")
+        self.check(name, wanted)
+        folded = {w.casefold() for w in wanted}
+        hit = lambda issue: bool(folded & {v.casefold() for v in self.values(issue, name)})  # noqa: E731
+        return hit if op in ("=", "in") else (lambda issue: not hit(issue))
+
+
+def split_order_by(jql: str) -> str:
+    """The JQL without its ORDER BY part (the fake always orders by id)."""
+    return re.split(r"(?i)\border\s+by\b", jql, maxsplit=1)[0]
+
+
+# --- the fake --------------------------------------------------------------------------------
+
+
+class FakeJira:
+    """The fake site's state and behaviour; `FakeJiraServer` serves it over HTTP."""
+
+    def __init__(
+        self,
+        mode: str = "cloud",
+        *,
+        issues: list[FakeIssue] | None = None,
+        custom_fields: list[dict[str, Any]] | None = None,
+        sprints: list[FakeSprint] | None = None,
+        boards: list[FakeBoard] | None = None,
+        options: dict[str, list[dict[str, Any]]] | None = None,
+        email: str = "sm@example.com",
+        token: str = "cloud-api-token-SECRET",
+        pat: str = "dc-personal-access-token-SECRET",
+    ) -> None:
+        assert mode in ("cloud", "dc")
+        self.mode = mode
+        self.issues = list(issues or [])
+        self.fields = system_fields(mode) + list(custom_fields or [])
+        self.sprints = list(sprints or [])
+        self.boards = list(boards or [])
+        self.options = dict(options or {})  # field id -> [{"id","value","disabled"}]
+        self.email, self.token, self.pat = email, token, pat
+        self.hidden: set[str] = set()  # ids of issues the user may not see
+        self.cloud_fields_cap = 100  # Cloud: issues a page when fields are asked for
+        self.cloud_ids_cap = 5000  # Cloud: issues a page for id/key only
+        self.dc_cap = 1000  # DC: jira.search.views.default.max
+        self.agile_cap = 50
+        self.failures: list[Failure] = []
+        self.requests: list[LoggedRequest] = []
+        self.base_url = ""
+        self._tokens: dict[str, tuple[str, int]] = {}
+        self._counter = itertools.count(1)
+        self._lock = threading.Lock()
+
+    # --- test helpers --------------------------------------------------------------------
+
+    def fail(
+        self,
+        status: int,
+        path: str = "",
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+    ) -> None:
+        """Answer the next `times` requests whose path contains `path` with `status`."""
+        if body is None:
+            body = {
+                "errorMessages": [_DEFAULT_ERRORS.get(status, "Something went wrong.")],
+                "errors": {},
+            }
+        self.failures.append(Failure(status, path, times, dict(headers or {}), body))
+
+    def count(self, path_part: str = "") -> int:
+        """Requests received so far whose path contains `path_part`."""
+        return sum(1 for r in self.requests if path_part in r.path)
+
+    # --- issue rendering -----------------------------------------------------------------
+
+    @property
+    def sprint_field(self) -> str:
+        return SPRINT_FIELD[self.mode]
+
+    def _field_type(self, fid: str) -> str:
+        for f in self.fields:
+            if f["id"] == fid:
+                return str(f["schema"].get("custom", "")).rsplit(":", 1)[-1]
+        return ""
+
+    def issue_by_id(self, ref: str) -> FakeIssue | None:
+        for issue in self.issues:
+            if ref in (issue.id, issue.key) or ref.casefold() == issue.key.casefold():
+                return issue
+        return None
+
+    def _issuetype(self, issue: FakeIssue) -> dict[str, Any]:
+        kind: dict[str, Any] = {
+            "id": str(10000 + issue.level + 1),
+            "name": issue.type,
+            "subtask": issue.level < 0,
+        }
+        if self.mode == "cloud":
+            kind["hierarchyLevel"] = issue.level
+        return kind
+
+    def _status(self, issue: FakeIssue) -> dict[str, Any]:
+        cat = {
+            "id": {"new": 2, "indeterminate": 4, "done": 3}[issue.category],
+            "key": issue.category,
+            "name": CATEGORY_NAMES[issue.category],
+        }
+        return {
+            "name": issue.status,
+            "id": str(abs(hash(issue.status)) % 10000),
+            "statusCategory": cat,
+        }
+
+    def _sprint_value(self, sid: int) -> Any:
+        sprint = next(s for s in self.sprints if s.id == sid)
+        if self.mode == "dc":
+            return (
+                "com.atlassian.greenhopper.service.sprint.Sprint@1bf75fd["
+                f"id={sprint.id},rapidViewId={sprint.board},state={sprint.state.upper()},"
+                f"name={sprint.name},startDate={sprint.start or '<null>'},"
+                f"endDate=<null>,completeDate=<null>,sequence={sprint.id}]"
+            )
+        value = {
+            "id": sprint.id,
+            "name": sprint.name,
+            "state": sprint.state,
+            "boardId": sprint.board,
+            "goal": "",
+        }
+        if sprint.start:
+            value["startDate"] = sprint.start
+        return value
+
+    def _parent_value(self, issue: FakeIssue) -> dict[str, Any] | None:
+        parent = self.issue_by_id(issue.parent) if issue.parent else None
+        if parent is None or (self.mode == "dc" and issue.level >= 0):
+            return None  # Data Center: `parent` is for sub-tasks; epics link via Epic Link
+        return {
+            "id": parent.id,
+            "key": parent.key,
+            "self": f"{self.base_url}/rest/api/2/issue/{parent.id}",
+            "fields": {
+                "summary": parent.summary,
+                "status": self._status(parent),
+                "issuetype": self._issuetype(parent),
+            },
+        }
+
+    def _adf(self, text: str) -> dict[str, Any]:
+        paragraphs = [
+            {"type": "paragraph", "content": [{"type": "text", "text": line}]}
+            for line in text.split("\n")
+            if line
+        ]
+        return {"type": "doc", "version": 1, "content": paragraphs}
+
+    def _all_fields(self, issue: FakeIssue, v3: bool) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "summary": issue.summary,
+            "issuetype": self._issuetype(issue),
+            "status": self._status(issue),
+            "labels": list(issue.labels),
+            "project": {
+                "id": str(10000 + len(issue.project)),
+                "key": issue.project,
+                "name": issue.project,
+            },
+            "assignee": {"displayName": issue.assignee, "active": True} if issue.assignee else None,
+            self.sprint_field: [self._sprint_value(s) for s in issue.sprints] or None,
+        }
+        parent = self._parent_value(issue)
+        if parent is not None:
+            values["parent"] = parent
+        if self.mode == "dc" and issue.level >= 0 and issue.parent:
+            epic = self.issue_by_id(issue.parent)
+            values[EPIC_LINK_FIELD] = epic.key if epic and epic.level > 0 else None
+        for fid, value in issue.custom.items():
+            textarea = self._field_type(fid) == "textarea"
+            values[fid] = self._adf(value) if v3 and textarea and isinstance(value, str) else value
+        return values
+
+    def render(self, issue: FakeIssue, wanted: list[str], v3: bool) -> dict[str, Any]:
+        """The issue JSON with the `fields` asked for (`*all`/`*navigable`: every field)."""
+        out: dict[str, Any] = {"id": issue.id}
+        names = [w for w in wanted if w not in ("id", "key")]
+        if wanted == ["id"]:
+            return out
+        out.update(
+            expand="",
+            key=issue.key,
+            self=f"{self.base_url}/rest/api/{3 if v3 else 2}/issue/{issue.id}",
+        )
+        if not names:
+            return out
+        every = self._all_fields(issue, v3)
+        if any(n in ("*all", "*navigable") for n in names):
+            out["fields"] = every
+        else:
+            out["fields"] = {
+                n: every.get(n) for n in names if n in every or n.startswith("customfield_")
+            }
+        return out
+
+    # --- JQL -----------------------------------------------------------------------------
+
+    def _values(self, issue: FakeIssue, name: str) -> list[str]:
+        sprint_names = [s.name for s in self.sprints if s.id in issue.sprints]
+        parent = self.issue_by_id(issue.parent) if issue.parent else None
+        table: dict[str, list[str]] = {
+            "project": [issue.project],
+            "id": [issue.id],
+            "key": [issue.key, issue.id],
+            "issuekey": [issue.key, issue.id],
+            "issuetype": [issue.type],
+            "type": [issue.type],
+            "status": [issue.status],
+            "statuscategory": [CATEGORY_NAMES[issue.category]],
+            "labels": issue.labels,
+            "sprint": [str(s) for s in issue.sprints] + sprint_names,
+            "parent": [parent.id, parent.key] if parent else [],
+            "assignee": [issue.assignee] if issue.assignee else [],
+        }
+        if name not in table:
+            raise JqlError(
+                f"Field '{name}' does not exist or you do not have permission to view it."
+            )
+        return table[name]
+
+    def _check(self, lenient: bool) -> Callable[[str, list[str]], None]:
+        def check(name: str, wanted: list[str]) -> None:
+            if name not in ("key", "issuekey", "id") or lenient:
+                return
+            for ref in wanted:
+                issue = self.issue_by_id(ref)
+                if issue is None or issue.id in self.hidden:
+                    raise JqlError(f"An issue with key '{ref}' does not exist for field '{name}'.")
+
+        return check
+
+    def search(self, jql: str, lenient: bool = False) -> list[FakeIssue]:
+        """Issues a JQL query finds, visible ones only, by id."""
+        tokens = _tokens(split_order_by(jql))
+        visible = [i for i in self.issues if i.id not in self.hidden]
+        if not tokens:
+            return sorted(visible, key=lambda i: int(i.id))
+        parser = _Parser(tokens, self._values, self._check(lenient))
+        matcher = parser.expr()
+        if parser.peek() is not None:
+            raise JqlError(f"Error in the JQL Query: Expecting operator but got '{parser.peek()}'.")
+        return sorted((i for i in visible if matcher(i)), key=lambda i: int(i.id))
+
+    def new_token(self, jql: str, offset: int) -> str:
+        token = base64.urlsafe_b64encode(f"page-{next(self._counter)}".encode()).decode()
+        self._tokens[token] = (jql, offset)
+        return token
+
+    def token(self, value: str) -> tuple[str, int] | None:
+        return self._tokens.get(value)
+
+
+_DEFAULT_ERRORS = {
+    400: "The request is invalid.",
+    401: "You are not authenticated. Authentication required to perform this operation.",
+    403: "You do not have permission to perform this operation.",
+    404: "The requested resource does not exist.",
+    429: "Rate limit exceeded.",
+    503: "Service temporarily unavailable.",
+}
+
+
+class _Reply(Exception):
+    """Raised by a handler to answer with a status and JSON body."""
+
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def _error(status: int, *messages: str) -> _Reply:
+    return _Reply(status, {"errorMessages": list(messages), "errors": {}})
+
+
+def _fields_param(query: dict[str, list[str]], body: Any, default: list[str]) -> list[str]:
+    if isinstance(body, dict) and "fields" in body:
+        raw = body["fields"]
+        return [str(f) for f in raw] if isinstance(raw, list) else str(raw).split(",")
+    if "fields" in query:
+        return [f for value in query["fields"] for f in value.split(",") if f]
+    return default
+
+
+def _int(query: dict[str, list[str]], body: Any, name: str, default: int) -> int:
+    if isinstance(body, dict) and name in body:
+        return int(body[name])
+    return int(query[name][0]) if name in query else default
+
+
+class _Routes:
+    """The endpoints, each a method that returns JSON or raises `_Reply`."""
+
+    def __init__(self, jira: FakeJira) -> None:
+        self.j = jira
+
+    def dispatch(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> Any:
+        for pattern, methods, handler in self._table():
+            m = re.fullmatch(pattern, path)
+            if m and method in methods:
+                return handler(query, body, *m.groups())
+        raise _error(404, f"null for uri: {self.j.base_url}{path}")
+
+    def _table(self) -> list[tuple[str, tuple[str, ...], Callable[..., Any]]]:
+        api = r"/rest/api/(2|3)"
+        agile = r"/rest/agile/1\.0"
+        return [
+            (api + r"/serverInfo", ("GET",), self.server_info),
+            (api + r"/field", ("GET",), self.field_list),
+            (api + r"/search/jql", ("GET", "POST"), self.search_jql),
+            (api + r"/search", ("GET", "POST"), self.search_old),
+            (api + r"/issue/bulkfetch", ("POST",), self.bulkfetch),
+            (api + r"/field/([^/]+)/context", ("GET",), self.contexts),
+            (api + r"/field/([^/]+)/context/(\d+)/option", ("GET",), self.context_options),
+            (r"/rest/api/2/customFields/(\d+)/options", ("GET",), self.dc_options),
+            (agile + r"/board/(\d+)", ("GET",), self.board),
+            (agile + r"/board/(\d+)/configuration", ("GET",), self.board_configuration),
+            (agile + r"/board/(\d+)/sprint", ("GET",), self.board_sprints),
+            (agile + r"/board/(\d+)/backlog", ("GET",), self.board_backlog),
+            (agile + r"/sprint/(\d+)", ("GET",), self.sprint),
+        ]
+
+    def _version(self, version: str) -> None:
+        if self.j.mode == "dc" and version == "3":
+            raise _error(404, "null for uri: /rest/api/3")
+
+    # --- platform ------------------------------------------------------------------------
+
+    def server_info(self, query: Any, body: Any, version: str) -> Any:
+        self._version(version)
+        cloud = self.j.mode == "cloud"
+        return {
+            "baseUrl": self.j.base_url,
+            "version": "1001.0.0-SNAPSHOT" if cloud else "9.12.2",
+            "versionNumbers": [1001, 0, 0] if cloud else [9, 12, 2],
+            "deploymentType": "Cloud" if cloud else "Server",
+            "buildNumber": 100250 if cloud else 9120002,
+            "buildDate": "2026-11-01T00:00:00.000+0000",
+            "serverTime": "2026-11-22T10:00:00.000+0000",
+            "scmInfo": "abc123",
+            "serverTitle": "Fake Jira",
+        }
+
+    def field_list(self, query: Any, body: Any, version: str) -> Any:
+        self._version(version)
+        if self.j.mode == "dc":  # Data Center knows no project-scoped fields
+            return [{k: v for k, v in f.items() if k != "scope"} for f in self.j.fields]
+        return self.j.fields
+
+    def _search_or_400(self, jql: str, lenient: bool = False) -> list[FakeIssue]:
+        try:
+            return self.j.search(jql, lenient)
+        except JqlError as exc:
+            raise _error(400, str(exc)) from None
+
+    def search_jql(self, query: dict[str, list[str]], body: Any, version: str) -> Any:
+        if self.j.mode == "dc":
+            raise _error(404, "null for uri: search/jql")
+        token = (body or {}).get("nextPageToken") if isinstance(body, dict) else None
+        token = token or (query.get("nextPageToken") or [None])[0]
+        jql = (
+            str((body or {}).get("jql", ""))
+            if isinstance(body, dict)
+            else (query.get("jql") or [""])[0]
+        )
+        offset = 0
+        if token:
+            known = self.j.token(token)
+            if known is None or known[0] != jql:
+                raise _error(400, "The provided next page token is invalid or expired.")
+            offset = known[1]
+        wanted = _fields_param(query, body, ["id"])
+        cap = self.j.cloud_ids_cap if set(wanted) <= {"id", "key"} else self.j.cloud_fields_cap
+        size = max(1, min(_int(query, body, "maxResults", 50), cap))
+        found = self._search_or_400(jql)
+        page = found[offset : offset + size]
+        out: dict[str, Any] = {"issues": [self.j.render(i, wanted, version == "3") for i in page]}
+        last = offset + size >= len(found)
+        out["isLast"] = last
+        if not last:
+            out["nextPageToken"] = self.j.new_token(jql, offset + size)
+        return out
+
+    def search_old(self, query: dict[str, list[str]], body: Any, version: str) -> Any:
+        if self.j.mode == "cloud":
+            raise _error(
+                410,
+                "The requested API has been removed. Please migrate to the /rest/api/3/search/jql "
+                "API. A full migration guideline is available at "
+                "https://developer.atlassian.com/changelog/#CHANGE-2046",
+            )
+        self._version(version)
+        jql = str(body.get("jql", "")) if isinstance(body, dict) else (query.get("jql") or [""])[0]
+        validate = (
+            body.get("validateQuery")
+            if isinstance(body, dict)
+            else (query.get("validateQuery") or ["strict"])[0]
+        )
+        return self._offset_page(
+            self._search_or_400(jql, lenient=validate in ("warn", "none", False)),
+            query,
+            body,
+            self.j.dc_cap,
+            _fields_param(query, body, ["*navigable"]),
+            v3=False,
+        )
+
+    def _offset_page(
+        self, found: list[FakeIssue], query: Any, body: Any, cap: int, wanted: list[str], v3: bool
+    ) -> Any:
+        start = _int(query, body, "startAt", 0)
+        size = max(1, min(_int(query, body, "maxResults", 50), cap))
+        page = found[start : start + size]
+        return {
+            "expand": "schema,names",
+            "startAt": start,
+            "maxResults": size,
+            "total": len(found),
+            "issues": [self.j.render(i, wanted, v3) for i in page],
+        }
+
+    def bulkfetch(self, query: Any, body: Any, version: str) -> Any:
+        if self.j.mode == "dc":
+            raise _error(404, "null for uri: bulkfetch")
+        refs = list((body or {}).get("issueIdsOrKeys") or [])
+        if not refs or len(refs) > 100:
+            raise _error(400, "issueIdsOrKeys must contain between 1 and 100 items.")
+        wanted = _fields_param(query, body, ["*navigable"])
+        found = [self.j.issue_by_id(str(r)) for r in refs]
+        visible = sorted(
+            {i.id: i for i in found if i is not None and i.id not in self.j.hidden}.values(),
+            key=lambda i: int(i.id),
+        )
+        return {
+            "expand": "",
+            "issues": [self.j.render(i, wanted, version == "3") for i in visible],
+            "issueErrors": [],
+        }
+
+    def contexts(self, query: Any, body: Any, version: str, fid: str) -> Any:
+        self._version(version)
+        if fid not in self.j.options:
+            raise _error(404, "The custom field was not found.")
+        ctx = {
+            "id": "10100",
+            "name": "Default context",
+            "isGlobalContext": True,
+            "isAnyIssueType": True,
+        }
+        return {"maxResults": 50, "startAt": 0, "total": 1, "isLast": True, "values": [ctx]}
+
+    def context_options(self, query: Any, body: Any, version: str, fid: str, ctx: str) -> Any:
+        self._version(version)
+        values = self.j.options.get(fid)
+        if values is None or ctx != "10100":
+            raise _error(404, "The custom field was not found.")
+        return {
+            "maxResults": 100,
+            "startAt": 0,
+            "total": len(values),
+            "isLast": True,
+            "values": values,
+        }
+
+    def dc_options(self, query: Any, body: Any, num: str) -> Any:
+        values = self.j.options.get(f"customfield_{num}")
+        if self.j.mode == "cloud" or values is None:
+            raise _error(404, "The custom field was not found.")
+        return {
+            "maxResults": 100,
+            "startAt": 0,
+            "total": len(values),
+            "isLast": True,
+            "values": values,
+        }
+
+    # --- agile ---------------------------------------------------------------------------
+
+    def _board(self, board_id: str) -> FakeBoard:
+        for board in self.j.boards:
+            if board.id == int(board_id):
+                return board
+        raise _error(404, "Board does not exist or you do not have permission to see it.")
+
+    def board(self, query: Any, body: Any, board_id: str) -> Any:
+        b = self._board(board_id)
+        return {
+            "id": b.id,
+            "self": f"{self.j.base_url}/rest/agile/1.0/board/{b.id}",
+            "name": b.name,
+            "type": b.type,
+        }
+
+    def board_configuration(self, query: Any, body: Any, board_id: str) -> Any:
+        b = self._board(board_id)
+        out: dict[str, Any] = {
+            "id": b.id,
+            "name": b.name,
+            "type": b.type,
+            "self": f"{self.j.base_url}/rest/agile/1.0/board/{b.id}/configuration",
+            "location": {"type": "project", "projectKeyOrId": b.projects[0]},
+            "filter": {
+                "id": str(10000 + b.id),
+                "self": f"{self.j.base_url}/rest/api/2/filter/{10000 + b.id}",
+            },
+            "columnConfig": {
+                "columns": [{"name": n, "statuses": []} for n in ("To Do", "In Progress", "Done")],
+                "constraintType": "none",
+            },
+            "ranking": {"rankCustomFieldId": 10019},
+        }
+        if b.estimation_field:
+            name = next(
+                (f["name"] for f in self.j.fields if f["id"] == b.estimation_field),
+                b.estimation_field,
+            )
+            out["estimation"] = {
+                "type": "field",
+                "field": {"fieldId": b.estimation_field, "displayName": name},
+            }
+        return out
+
+    def _sprint_json(self, s: FakeSprint) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": s.id,
+            "self": f"{self.j.base_url}/rest/agile/1.0/sprint/{s.id}",
+            "state": s.state,
+            "name": s.name,
+            "originBoardId": s.board,
+            "goal": "",
+        }
+        if s.start:
+            out["startDate"] = s.start
+        return out
+
+    def board_sprints(self, query: dict[str, list[str]], body: Any, board_id: str) -> Any:
+        b = self._board(board_id)
+        if b.type != "scrum":
+            raise _error(400, "The board does not support sprints")
+        states = {s for v in query.get("state", []) for s in v.split(",") if s}
+        order = {"closed": 0, "active": 1, "future": 2}
+        found = sorted(
+            (s for s in self.j.sprints if s.board == b.id and (not states or s.state in states)),
+            key=lambda s: (order[s.state], s.id),
+        )
+        start, size = (
+            _int(query, None, "startAt", 0),
+            min(_int(query, None, "maxResults", 50), self.j.agile_cap),
+        )
+        page = found[start : start + size]
+        return {
+            "maxResults": size,
+            "startAt": start,
+            "total": len(found),
+            "isLast": start + size >= len(found),
+            "values": [self._sprint_json(s) for s in page],
+        }
+
+    def board_backlog(self, query: dict[str, list[str]], body: Any, board_id: str) -> Any:
+        b = self._board(board_id)
+        open_ids = {s.id for s in self.j.sprints if s.state in ("active", "future")}
+        jql = (query.get("jql") or [""])[0]
+        matched = {i.id for i in self._search_or_400(jql)}
+        found = [
+            i
+            for i in self.j.issues
+            if i.id in matched
+            and i.project in b.projects
+            and i.category != "done"
+            and not open_ids & set(i.sprints)
+        ]
+        return self._offset_page(
+            found,
+            query,
+            None,
+            self.j.agile_cap,
+            _fields_param(query, None, ["*navigable"]),
+            v3=False,
+        )
+
+    def sprint(self, query: Any, body: Any, sprint_id: str) -> Any:
+        for s in self.j.sprints:
+            if s.id == int(sprint_id):
+                return self._sprint_json(s)
+        raise _error(
+            404,
+            f"Sprint with id {sprint_id} does not exist or you do not have permission to see it.",
+        )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        return
+
+    def _serve(self, method: str) -> None:
+        jira = self.server.jira
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        query = parse_qs(parts.query)
+        with jira._lock:
+            jira.requests.append(LoggedRequest(method, parts.path, query, body))
+        try:
+            self._authenticate(jira)
+            self._injected(jira, parts.path)
+            result = _Routes(jira).dispatch(method, parts.path, query, body)
+            self._send(200, result, {})
+        except _Reply as reply:
+            self._send(reply.status, reply.body, reply.headers)
+
+    def _authenticate(self, jira: FakeJira) -> None:
+        given = self.headers.get("Authorization", "")
+        if jira.mode == "cloud":
+            expected = "Basic " + base64.b64encode(f"{jira.email}:{jira.token}".encode()).decode()
+        else:
+            expected = f"Bearer {jira.pat}"
+        if given != expected:
+            raise _error(401, _DEFAULT_ERRORS[401])
+
+    def _injected(self, jira: FakeJira, path: str) -> None:
+        with jira._lock:
+            for failure in jira.failures:
+                if failure.times > 0 and failure.path in path:
+                    failure.times -= 1
+                    raise _Reply(failure.status, failure.body, failure.headers)
+
+    def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        data = json.dumps(body).encode() if body is not None else b""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._serve("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._serve("POST")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, jira: FakeJira) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.jira = jira
+
+
+class FakeJiraServer:
+    """Serves a `FakeJira` on 127.0.0.1 in a thread; swap `.jira` between tests."""
+
+    def __init__(self, jira: FakeJira | None = None) -> None:
+        self._server = _Server(jira or FakeJira())
+        host, port = self._server.server_address[:2]
+        self.url = f"http://{host}:{port}"
+        self.jira = self._server.jira
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def jira(self) -> FakeJira:
+        return self._server.jira
+
+    @jira.setter
+    def jira(self, value: FakeJira) -> None:
+        value.base_url = self.url
+        self._server.jira = value
+
+    def start(self) -> FakeJiraServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeJiraServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def iter_requests(jira: FakeJira, method: str | None = None) -> Iterator[LoggedRequest]:
+    """The logged requests, optionally of one method."""
+    return (r for r in jira.requests if method is None or r.method == method)
