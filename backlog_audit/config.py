@@ -47,7 +47,7 @@ def config_tables(ctx: click.Context) -> dict[str, Any]:
 
 
 def _defaults(path: str, data: dict[str, Any], command: click.Command) -> dict[str, Any]:
-    params = {p.name: p for p in command.params if p.name and p.name != "config"}
+    params = _config_names(command)
     defaults: dict[str, Any] = {}
     for key, value in data.items():
         name = key.replace("-", "_")
@@ -58,8 +58,21 @@ def _defaults(path: str, data: dict[str, Any], command: click.Command) -> dict[s
             raise UsageError(f"{path}: unknown key {key!r}{hint}")
         if param.multiple and isinstance(value, str):
             value = [value]
-        defaults[name] = value
+        defaults[str(param.name)] = value
     return defaults
+
+
+def _config_names(command: click.Command) -> dict[str, click.Parameter]:
+    """Config keys: each option's long flag (`--input` -> `input`) and its parameter name."""
+    names: dict[str, click.Parameter] = {}
+    for param in command.params:
+        if not param.name or param.name == "config":
+            continue
+        names[param.name] = param
+        for opt in param.opts:
+            if opt.startswith("--"):
+                names[opt[2:].replace("-", "_")] = param
+    return names
 
 
 def _load(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

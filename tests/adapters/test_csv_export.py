@@ -1,0 +1,184 @@
+"""The CSV source reads Jira, Asana and plain exports (SPEC 7, issue 2 item 5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backlog_audit.adapters import SourceConfig
+from backlog_audit.adapters.csv_export import CsvSource
+from backlog_audit.errors import InputError, UsageError
+from backlog_audit.model import Item, StatusCategory
+
+
+def write(tmp_path: Path, text: str, name: str = "export.csv", bom: bool = True) -> str:
+    path = tmp_path / name
+    path.write_text(("\ufeff" if bom else "") + text, encoding="utf-8", newline="")
+    return str(path)
+
+
+def fetch(path: str, **config: object) -> dict[str, Item]:
+    backlog = CsvSource(SourceConfig(input=path, env={}, **config)).fetch()  # type: ignore[arg-type]
+    return {item.key: item for item in backlog.items}
+
+
+JIRA = (
+    "Summary,Issue key,Issue id,Issue Type,Status,Status Category,Project key,Assignee,"
+    "Sprint,Sprint,Labels,Labels,Description,Parent,Parent summary,"
+    "Custom field (OKR),Custom field (OKR),Custom field (Story point estimate)\r\n"
+    "Guided setup,APP-1,101,Epic,In Progress,In Progress,APP,Ann,,,,,,,,KR1.1,,\r\n"
+    "Template picker,APP-2,102,Story,In Review,In Progress,APP,Bo,Sprint 1,Sprint 2,ux,okr:KR2.1,"
+    '"two\nlines, with comma",101,Guided setup,KR1.2,KR3.1,5.0\r\n'
+    "Fix typo,APP-3,103,Bug,Done,Done,APP,,,,,,,,,,,\r\n"
+    "Write API,APP-4,104,Sub-task,To Do,To Do,APP,Ann,Sprint 2,,,,,102,Template picker,,,2\r\n"
+)
+
+
+def test_jira_export_reads_repeated_headers_as_one_field(tmp_path: Path) -> None:
+    items = fetch(write(tmp_path, JIRA), jira_url="https://acme.atlassian.net/")
+    story = items["APP-2"]
+    assert story.id == "102"
+    assert story.references == ("KR1.2", "KR3.1")
+    assert story.labels == ("ux", "okr:KR2.1")
+    assert story.sprints == ("Sprint 1", "Sprint 2")
+    assert story.sprint == "Sprint 2"  # exports list sprints oldest first
+    assert story.points == 5.0
+    assert story.status_category is StatusCategory.IN_PROGRESS
+    assert story.url == "https://acme.atlassian.net/browse/APP-2"
+    assert story.assignee == "Bo"
+    assert story.project == "APP"
+
+
+def test_jira_parent_column_holds_the_parent_issue_id(tmp_path: Path) -> None:
+    items = fetch(write(tmp_path, JIRA))
+    assert items["APP-2"].parent == "101"
+    assert items["APP-4"].parent == "102"
+    assert items["APP-1"].parent is None
+
+
+def test_jira_export_without_a_level_leaves_scope_to_the_type_name(tmp_path: Path) -> None:
+    items = fetch(write(tmp_path, JIRA))
+    assert {item.level for item in items.values()} == {None}
+    assert items["APP-1"].type == "Epic"
+    assert items["APP-4"].type == "Sub-task"
+
+
+def test_jira_export_unestimated_and_done(tmp_path: Path) -> None:
+    bug = fetch(write(tmp_path, JIRA))["APP-3"]
+    assert bug.points is None
+    assert bug.status_category is StatusCategory.DONE
+    assert bug.references == ()
+    assert bug.url is None  # no JIRA_URL: no link rather than a wrong one
+
+
+def test_epic_link_key_is_a_parent_when_parent_is_empty(tmp_path: Path) -> None:
+    text = (
+        "Issue key,Issue id,Summary,Issue Type,Custom field (Epic Link),Custom field (OKR)\n"
+        "APP-1,101,Epic,Epic,,KR1.1\n"
+        "APP-2,102,Story,Story,APP-1,\n"
+    )
+    assert fetch(write(tmp_path, text))["APP-2"].parent == "101"
+
+
+ASANA = (
+    "Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Assignee,"
+    "Assignee Email,Start Date,Due Date,Tags,Notes,Projects,Parent task,OKR,Story Points\n"
+    '11,2026-10-01,,2026-10-02,Invite flow,Sprint 12,Ann,a@x.io,,,"ux,okr:KR2.2",,Growth,,'
+    '"KR1.1, KR2.1",3\n'
+    "12,2026-10-01,2026-10-05,2026-10-05,Invite copy,Sprint 12,,,,,,,Growth,Invite flow,,1\n"
+)
+
+
+def test_asana_export(tmp_path: Path) -> None:
+    items = fetch(write(tmp_path, ASANA))
+    task, sub = items["11"], items["12"]
+    assert task.title == "Invite flow"
+    assert task.references == ("KR1.1", "KR2.1")
+    assert task.labels == ("ux", "okr:KR2.2")
+    assert task.sprint == "Sprint 12"
+    assert task.points == 3.0
+    assert task.level == 0 and task.type == "Task"
+    assert task.status_category is StatusCategory.TODO
+    assert task.url == "https://app.asana.com/0/0/11"
+    assert sub.parent == "11"  # the parent's name, resolved to its task id
+    assert sub.level == -1 and sub.type == "Subtask"
+    assert sub.status_category is StatusCategory.DONE
+
+
+def test_plain_csv_needs_only_key_and_link_column(tmp_path: Path) -> None:
+    items = fetch(write(tmp_path, "key,okr\nA-1,KR1.1; KR2.1\nA-2,\n", bom=False))
+    assert items["A-1"].references == ("KR1.1", "KR2.1")
+    assert items["A-2"].references == ()
+
+
+def test_plain_csv_all_columns(tmp_path: Path) -> None:
+    text = (
+        "key,title,type,status,status_category,points,okr,parent,sprint,assignee,project\n"
+        "A-1,Epic,Epic,Open,todo,,KR1.1,,,,\n"
+        "A-2,Story,Story,Ready for QA,in_progress,2,,A-1,S1,Ann,APP\n"
+    )
+    items = fetch(write(tmp_path, text))
+    assert items["A-2"].parent == "A-1"
+    assert items["A-2"].status_category is StatusCategory.IN_PROGRESS
+    assert items["A-2"].points == 2.0
+    assert items["A-2"].project == "APP"
+
+
+def test_status_names_map_through_the_configured_table(tmp_path: Path) -> None:
+    text = "key,status,okr\nA-1,Ready for QA,KR1\nA-2,Shipped,KR1\n"
+    config = {"status_map": {"shipped": StatusCategory.DONE}}
+    items = fetch(write(tmp_path, text), **config)
+    assert items["A-1"].status_category is StatusCategory.TODO  # unknown name: to do
+    assert items["A-2"].status_category is StatusCategory.DONE
+
+
+def test_okr_and_points_fields_by_name(tmp_path: Path) -> None:
+    text = "key,Key Result,Estimate\nA-1,KR1.1,3\n"
+    items = fetch(write(tmp_path, text), okr_field="key result", points_field="ESTIMATE")
+    assert items["A-1"].references == ("KR1.1",)
+    assert items["A-1"].points == 3.0
+
+
+def test_labels_as_the_okr_field_makes_every_label_a_reference(tmp_path: Path) -> None:
+    text = "Issue key,Summary,Labels,Labels\nA-1,x,KR1.1,growth\n"
+    items = fetch(write(tmp_path, text), okr_field="Labels")
+    assert items["A-1"].references == ("KR1.1", "growth")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id,name\n1,x\n", "not a Jira export"),
+        ("key,title\nA-1,x\n", "no column 'OKR'"),
+        ("key,okr,points\nA-1,KR1,three\n", "row 2: points 'three'"),
+        ("key,okr\n,KR1\n", "row 2: no value in 'key'"),
+        ("", "the file is empty"),
+    ],
+)
+def test_bad_exports_give_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as caught:
+        fetch(write(tmp_path, text, bom=False))
+    assert "\n" not in str(caught.value)
+    assert str(tmp_path) in str(caught.value)
+
+
+def test_missing_file_and_missing_flag(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        fetch(str(tmp_path / "nope.csv"))
+    with pytest.raises(UsageError, match="--input"):
+        CsvSource(SourceConfig(env={}))
+
+
+def test_unknown_points_field_lists_columns(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no column 'SP'.*columns: key, okr"):
+        fetch(write(tmp_path, "key,okr\nA-1,KR1\n"), points_field="SP")
+
+
+def test_fields_lists_columns_once_and_marks_likely_ones(tmp_path: Path) -> None:
+    source = CsvSource(SourceConfig(input=write(tmp_path, JIRA), env={}))
+    fields = {f.name: f for f in source.fields()}
+    assert list(fields).count("Sprint") == 1
+    assert fields["Custom field (OKR)"].likely == "okr"
+    assert fields["Custom field (Story point estimate)"].likely == "points"
+    assert [f.name for f in source.fields("okr")] == ["Custom field (OKR)"]

@@ -1,0 +1,230 @@
+"""`backlog-audit audit` on the command line: exit codes, outputs, config (SPEC 8)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from backlog_audit.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+OKRS = str(EXAMPLES / "okrs.yaml")
+JIRA = str(EXAMPLES / "jira-export.csv")
+
+
+def invoke(*args: str, code: int) -> Result:
+    """Run the CLI and assert its exit code; anything unexpected is re-raised."""
+    result = CliRunner().invoke(main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == code, result.output
+    return result
+
+
+def audit(*args: str, code: int = 0) -> Result:
+    return invoke("audit", "--okrs", OKRS, "--input", JIRA, *args, code=code)
+
+
+def test_thresholds_that_hold_exit_0(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    result = audit("--format", "json", "-o", str(out), "--fail-under", "69.5", "--max-orphans", "8")
+    assert "coverage 69.6%" in result.stdout
+    assert json.loads(out.read_text())["summary"]["items"] == 52
+
+
+def test_breached_threshold_exits_1_and_still_writes(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    result = audit("--format", "json", "-o", str(out), "--fail-under", "70", code=1)
+    assert "coverage 69.6% is under --fail-under 70%" in result.stderr
+    assert out.exists()
+
+
+def test_fail_under_is_unrounded() -> None:
+    # coverage is 32/46 = 69.565...%: 69.57 must fail although it rounds to 69.6
+    audit("--format", "json", "-o", "-", "-q", "--fail-under", "69.57", code=1)
+
+
+def test_max_orphans_counts_orphaned_items_only() -> None:
+    result = audit("--format", "json", "-o", "-", "-q", "--max-orphans", "7", code=1)
+    assert "8 orphaned items exceed --max-orphans 7" in result.stderr
+
+
+def test_fail_under_with_no_items_in_scope_exits_1(tmp_path: Path) -> None:
+    export = tmp_path / "epics.csv"
+    export.write_text("key,type,okr\nA-1,Epic,KR1.1\n")
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--input",
+        str(export),
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--fail-under",
+        "10",
+        code=1,
+    )
+    assert "no countable items" in result.stderr
+    assert "no items" not in result.stdout  # the JSON report alone goes to stdout
+    assert json.loads(result.stdout)["summary"]["coverage"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--okrs", "missing.yaml", "--input", JIRA], "missing.yaml"),
+        (["--okrs", OKRS, "--input", "missing.csv"], "missing.csv: no such file"),
+        (["--okrs", OKRS, "--input", JIRA, "--okr-field", "Goal"], "no column 'Goal'"),
+        (["--okrs", OKRS, "--input", JIRA, "--format", "xlsx", "-o", "-"], "-o - writes one"),
+        (["--okrs", OKRS], "--source csv needs --input"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
+    result = invoke("audit", *args, code=2)
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_malformed_okr_file_exits_2_naming_file_and_place(tmp_path: Path) -> None:
+    okrs = tmp_path / "okrs.yaml"
+    okrs.write_text(
+        "objectives:\n  - id: O1\n    title: T\n    key_results:\n"
+        "      - id: KR1\n        title: K\n        baseline: lots\n"
+    )
+    result = invoke("audit", "--okrs", str(okrs), "--input", JIRA, code=2)
+    assert str(okrs) in result.stderr and "baseline" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_failing_run_leaves_the_earlier_report_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    audit("--format", "json", "-o", str(out), "-q")
+    before = out.read_bytes()
+    invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--input",
+        str(tmp_path / "gone.csv"),
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        code=2,
+    )
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp files left
+
+
+def test_several_formats_go_to_a_directory(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = audit("--format", "json", "--format", "csv", "-o", str(out))
+    assert (out / "backlog-audit.json").is_file()
+    tables = sorted(p.name for p in (out / "backlog-audit-csv").iterdir())
+    assert {
+        "summary.csv",
+        "key_results.csv",
+        "items.csv",
+        "orphans.csv",
+        "dangling_links.csv",
+        "by_sprint.csv",
+    } <= set(tables)
+    assert f"wrote {out / 'backlog-audit.json'}" in result.stdout
+
+
+def test_csv_file_output_is_the_items_table(tmp_path: Path) -> None:
+    out = tmp_path / "items.csv"
+    audit("--format", "csv", "-o", str(out), "-q")
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 52
+    assert rows[0]["key"] == "ONB-7" and rows[0]["link_state"] == "inherited"
+
+
+def test_formula_looking_source_strings_are_text_in_csv(tmp_path: Path) -> None:
+    export = tmp_path / "x.csv"
+    export.write_text('key,title,okr\nA-1,"=HYPERLINK(""http://evil"")",KR1.1\nA-2,@cmd,\n')
+    result = invoke(
+        "audit", "--okrs", OKRS, "--input", str(export), "--format", "csv", "-o", "-", "-q", code=0
+    )
+    assert "'=HYPERLINK" in result.stdout and "'@cmd" in result.stdout
+
+
+def test_quiet_prints_nothing_on_success(tmp_path: Path) -> None:
+    result = audit("--format", "json", "-o", str(tmp_path / "r.json"), "-q")
+    assert result.output == ""
+
+
+def test_default_output_is_an_xlsx_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    audit("-q")
+    assert (tmp_path / "backlog-audit.xlsx").stat().st_size > 0
+
+
+def test_config_file_sets_defaults_and_flags_win(tmp_path: Path) -> None:
+    config = tmp_path / "backlog-audit.toml"
+    config.write_text(
+        f'okrs = "{OKRS}"\ninput = "{JIRA}"\nformat = "json"\noutput = "-"\n'
+        "fail_under = 90\nquiet = true\n"
+    )
+    invoke("audit", "--config", str(config), code=1)
+    invoke("audit", "--config", str(config), "--fail-under", "50", code=0)
+
+
+def test_config_in_the_current_directory_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "backlog-audit.toml").write_text(
+        f'okrs = "{OKRS}"\ninput = "{JIRA}"\nmax-orphans = 1\nquiet = true\nformat = ["json"]\n'
+    )
+    invoke("audit", code=1)
+    assert (tmp_path / "backlog-audit.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("fail_undr = 3\n", "unknown key 'fail_undr' (did you mean 'fail_under'?)"),
+        ("fail_under = 'x'\n", "fail"),
+        ("[status_map]\nShipped = 'finished'\n", "expected one of todo, in_progress, done"),
+        ("okrs = \n", "invalid TOML"),
+    ],
+)
+def test_bad_config_exits_2(tmp_path: Path, text: str, message: str) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(text)
+    result = invoke(
+        "audit",
+        "--config",
+        str(config),
+        "--okrs",
+        OKRS,
+        "--input",
+        JIRA,
+        "--format",
+        "json",
+        "-o",
+        "-",
+        code=2,
+    )
+    assert message in result.output
+
+
+@pytest.mark.parametrize("command", [["audit"], ["fields"], []])
+def test_help_shows_an_example(command: list[str]) -> None:
+    result = invoke(*command, "--help", code=0)
+    assert "Example" in result.stdout and "backlog-audit " in result.stdout
+
+
+def test_fields_lists_csv_columns() -> None:
+    result = invoke("fields", "--source", "csv", "--input", JIRA, "--search", "okr", code=0)
+    assert "Custom field (OKR)" in result.stdout and "likely okr" in result.stdout
