@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 SPRINT_FIELD = {"cloud": "customfield_10020", "dc": "customfield_10105"}
 EPIC_LINK_FIELD = "customfield_10014"
 CATEGORY_NAMES = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
-LEVELS = {"epic": 1, "sub-task": -1, "subtask": -1}
+LEVELS = {"epic": 1, "initiative": 2, "theme": 3, "sub-task": -1, "subtask": -1}
 
 
 @dataclass
@@ -323,6 +323,8 @@ class FakeJira:
         self.cloud_ids_cap = 5000  # Cloud: issues a page for id/key only
         self.dc_cap = 1000  # DC: jira.search.views.default.max
         self.agile_cap = 50
+        self.total_skew = 0  # DC: announce this many more (or fewer) issues than are sent
+        self.page_overlap = 0  # Cloud: each next page repeats this many issues of the last
         self.failures: list[Failure] = []
         self.requests: list[LoggedRequest] = []
         self.base_url = ""
@@ -535,7 +537,7 @@ class FakeJira:
         self._tokens[token] = (jql, offset)
         return token
 
-    def token(self, value: str) -> tuple[str, int] | None:
+    def page_token(self, value: str) -> tuple[str, int] | None:
         return self._tokens.get(value)
 
 
@@ -653,10 +655,10 @@ class _Routes:
         )
         offset = 0
         if token:
-            known = self.j.token(token)
+            known = self.j.page_token(token)
             if known is None or known[0] != jql:
                 raise _error(400, "The provided next page token is invalid or expired.")
-            offset = known[1]
+            offset = max(0, known[1] - self.j.page_overlap)
         wanted = _fields_param(query, body, ["id"])
         cap = self.j.cloud_ids_cap if set(wanted) <= {"id", "key"} else self.j.cloud_fields_cap
         size = max(1, min(_int(query, body, "maxResults", 50), cap))
@@ -703,7 +705,7 @@ class _Routes:
             "expand": "schema,names",
             "startAt": start,
             "maxResults": size,
-            "total": len(found),
+            "total": len(found) + self.j.total_skew,
             "issues": [self.j.render(i, wanted, v3) for i in page],
         }
 
@@ -898,6 +900,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, result, {})
         except _Reply as reply:
             self._send(reply.status, reply.body, reply.headers)
+        except Exception as exc:  # a bug in the fake: answer 500 so the test sees it
+            self._send(500, {"errorMessages": [f"fake Jira bug: {exc!r}"], "errors": {}}, {})
 
     def _authenticate(self, jira: FakeJira) -> None:
         given = self.headers.get("Authorization", "")

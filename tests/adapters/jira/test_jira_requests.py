@@ -1,0 +1,193 @@
+"""Lean requests: the request budget, page handling, parent batches, counts and warnings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+
+from backlog_audit.adapters.jira import JiraSource
+from backlog_audit.adapters.jira_issues import BASE_FIELDS
+from tests.adapters.jira import jira_scenario as scenario
+from tests.fakes.jira_server import FakeIssue, FakeJira, FakeJiraServer, FakeSprint
+
+SEARCH_PATHS = ("/rest/api/3/search/jql", "/rest/api/2/search")
+
+
+def big_site(mode: str, n: int, epics: int = 1) -> FakeJira:
+    """`n` stories in project BIG on board 7's active sprint 42, spread over `epics` epics
+    of project EPIC (outside any query on BIG)."""
+    site = scenario.site(mode)
+    site.issues = [
+        FakeIssue(
+            str(50000 + e),
+            f"EPIC-{e + 1}",
+            type="Epic",
+            custom={scenario.OKR_FIELD: {"value": "KR1.1"}},
+        )
+        for e in range(epics)
+    ]
+    site.issues += [
+        FakeIssue(str(60000 + i), f"BIG-{i + 1}", sprints=[42], parent=str(50000 + i % epics))
+        for i in range(n)
+    ]
+    return site
+
+
+def searches(site: FakeJira) -> list[object]:
+    """The scope's search requests (not the searches for parents by key)."""
+    return [
+        r
+        for r in site.requests
+        if r.path in SEARCH_PATHS and "issuekey in" not in r.body["jql"]  # type: ignore[index]
+    ]
+
+
+@pytest.mark.parametrize("n", [1, 100, 101, 250, 1000])
+def test_cloud_jql_audit_of_n_issues_makes_at_most_pages_plus_five_requests(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource], n: int
+) -> None:
+    jira_server.jira = big_site("cloud", n)
+    backlog = make_source(jql="project = BIG").fetch()
+    assert sum(1 for i in backlog.items if not i.carrier_only) == n
+    pages = math.ceil(n / 100)  # Cloud sends at most 100 issues a page when fields are asked
+    # serverInfo + field list + pages + one bulk fetch of the epic
+    assert jira_server.jira.count() == 2 + pages + 1
+    assert jira_server.jira.count() <= pages + 5
+
+
+@pytest.mark.parametrize("n", [1, 250, 1000])
+def test_cloud_sprint_audit_of_n_issues_stays_within_the_budget(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource], n: int
+) -> None:
+    jira_server.jira = big_site("cloud", n)
+    make_source(board=7, sprint="active").fetch()
+    pages = math.ceil(n / 100)
+    # serverInfo, field list, board configuration, active sprints, pages, one parent batch
+    assert jira_server.jira.count() == pages + 5
+
+
+def test_only_the_fields_the_audit_reads_are_asked_for(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    make_source(jql="project = APP").fetch()
+    asked = searches(site)[0].body["fields"]  # type: ignore[attr-defined]
+    custom = [scenario.OKR_FIELD, scenario.POINTS_FIELD[site.mode], site.sprint_field]
+    if site.mode == "dc":
+        custom.append("customfield_10014")  # the Epic Link, where DC keeps epic parents
+    assert asked == [*BASE_FIELDS, *custom]
+    assert not any("/issue/" in r.path and "bulkfetch" not in r.path for r in site.requests)
+
+
+def test_short_pages_advance_by_what_came_back(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource], mode: str
+) -> None:
+    site = jira_server.jira = big_site(mode, 100)
+    site.cloud_fields_cap, site.dc_cap = 37, 7  # fewer than the adapter asks for
+    backlog = make_source(jql="project = BIG").fetch()
+    keys = [i.key for i in backlog.items if not i.carrier_only]
+    assert sorted(keys) == sorted(f"BIG-{i}" for i in range(1, 101))
+    assert len(searches(site)) == (3 if mode == "cloud" else 15)  # ceil(100/37), ceil(100/7)
+    if mode == "dc":
+        starts = [r.body["startAt"] for r in searches(site)[:3]]  # type: ignore[attr-defined]
+        assert starts == [0, 7, 14]
+
+
+def test_an_issue_sent_twice_counts_once(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = big_site("cloud", 250)
+    site.page_overlap = 3  # each page repeats the last 3 issues of the one before
+    backlog = make_source(jql="project = BIG").fetch()
+    ids = [i.id for i in backlog.items]
+    assert len(ids) == len(set(ids)) == 251  # 250 stories and their epic
+
+
+def test_parents_come_in_batches_of_at_most_100(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource], mode: str
+) -> None:
+    site = jira_server.jira = big_site(mode, 150, epics=150)
+    backlog = make_source(jql="project = BIG").fetch()
+    assert sum(1 for i in backlog.items if i.carrier_only) == 150
+    if mode == "cloud":
+        batches = [r.body["issueIdsOrKeys"] for r in site.requests if "bulkfetch" in r.path]  # type: ignore[attr-defined]
+        assert [len(b) for b in batches] == [100, 50]
+    else:
+        batches = [r.body["jql"] for r in site.requests if "issuekey in" in str(r.body)]
+        assert [b.count(",") + 1 for b in batches] == [100, 50]
+
+
+def test_a_parent_nobody_may_see_fails_neither_batch_nor_audit(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.hidden.add("10001")  # epic APP-1
+    backlog = make_source(board=7, sprint="active").fetch()
+    keys = {i.key for i in backlog.items}
+    assert "APP-1" not in keys and "APP-2" in keys  # the visible parent of the batch came
+    assert any("1 parent issue(s) could not be read" in w for w in backlog.warnings)
+
+
+def test_parents_are_followed_three_levels_up_and_no_further(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = scenario.site("cloud")
+    # APP-5 -> EPC-1 -> INI-1 -> TOP-2 -> TOP-1: the fourth level up is never fetched
+    site.issues = [
+        FakeIssue("1", "TOP-1", type="Theme"),
+        FakeIssue("2", "TOP-2", type="Theme", parent="1"),
+        FakeIssue("3", "INI-1", type="Initiative", parent="2"),
+        FakeIssue("4", "EPC-1", type="Epic", parent="3"),
+        FakeIssue("5", "APP-5", type="Story", parent="4"),
+    ]
+    backlog = make_source(jql="project = APP").fetch()
+    assert {i.key for i in backlog.items if i.carrier_only} == {"EPC-1", "INI-1", "TOP-2"}
+    assert site.count("bulkfetch") == 3
+
+
+def test_several_active_sprints_are_audited_together(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.sprints.append(FakeSprint(46, "Sprint 42b", "active", 7, "2026-11-09T09:00:00.000Z"))
+    site.issue_by_id("APP-22").sprints = [46]  # type: ignore[union-attr]
+    backlog = make_source(board=7, sprint="active").fetch()
+    scoped = {i.key: i.sprint for i in backlog.items if not i.carrier_only}
+    assert scoped["APP-22"] == "Sprint 42b" and scoped["APP-10"] == "Sprint 42"
+    assert searches(site)[0].body["jql"] == "sprint in (42, 46)"  # type: ignore[attr-defined]
+
+
+def test_a_count_that_disagrees_with_the_items_received_is_warned_about(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = scenario.site("dc")
+    site.total_skew = 2
+    backlog = make_source(jql="project = APP AND type = Bug").fetch()
+    assert "Jira counted 3 issues but sent 1" in " ".join(backlog.warnings)
+
+
+def test_an_empty_scope_is_warned_about(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    backlog = make_source(jql="project = NOPE").fetch()
+    assert backlog.items == () and "the scope holds no issues" in backlog.warnings
+
+
+def test_a_board_without_an_active_sprint_searches_nothing(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.sprints = [s for s in site.sprints if s.state != "active"]
+    backlog = make_source(board=7, sprint="active").fetch()
+    assert backlog.items == ()
+    assert "board 7 has no active sprint: nothing to audit" in backlog.warnings
+    assert searches(site) == []
+
+
+def test_progress_reports_items_received(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource], mode: str
+) -> None:
+    site = jira_server.jira = big_site(mode, 250)
+    site.dc_cap = 100
+    seen: list[tuple[int, int | None]] = []
+    make_source(jql="project = BIG").fetch(lambda got, total: seen.append((got, total)))
+    expected_total = None if mode == "cloud" else 250  # Cloud's search announces no total
+    assert seen == [(100, expected_total), (200, expected_total), (250, expected_total)]
