@@ -1,0 +1,50 @@
+"""CSV reports: one table per file, formula-looking text defused (SPEC 10)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from backlog_audit.model import AuditResult
+from backlog_audit.reports import csv as csv_report
+
+
+def rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_every_table_is_written(result: AuditResult) -> None:
+    tables = csv_report.tables(result)
+    assert set(tables) == {
+        "summary.csv", "key_results.csv", "objectives.csv", "items.csv", "orphans.csv",
+        "dangling_links.csv", "stale_links.csv", "uncovered_key_results.csv",
+        "inheritance_conflicts.csv", "lint.csv", "by_sprint.csv", "by_assignee.csv",
+        "by_project.csv",
+    }  # fmt: skip
+    assert all(data.startswith("\ufeff".encode()) for data in tables.values())
+
+
+def test_summary_table(result: AuditResult) -> None:
+    summary = {r["figure"]: r["value"] for r in rows(csv_report.tables(result)["summary.csv"])}
+    assert summary["items"] == "12"
+    assert summary["linked_items"] == "6"
+    assert summary["open_items"] == "10"
+    assert float(summary["coverage"]) == 6 / 11
+
+
+def test_items_table_joins_lists_and_defuses_formulas(result: AuditResult) -> None:
+    items = {r["key"]: r for r in rows(csv_report.render(result))}
+    assert items["APP-6"]["key_results"] == "KR2.1; KR1.2"
+    assert items["APP-9"]["title"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert items["APP-14"]["title"].startswith("'@channel")
+    assert items["APP-14"]["assignee"] == ""
+    assert items["APP-10"]["title"] == "Refactor invoice PDF | export"
+
+
+def test_link_tables(result: AuditResult) -> None:
+    tables = csv_report.tables(result)
+    assert rows(tables["orphans.csv"]) == [{"key": "APP-9"}, {"key": "APP-10"}, {"key": "APP-14"}]
+    dangling = rows(tables["dangling_links.csv"])
+    assert dangling[1] == {
+        "key": "APP-11", "reference": "KR21", "suggestion": "KR2.1", "affected_items": "1",
+    }  # fmt: skip
