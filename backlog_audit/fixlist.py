@@ -1,0 +1,163 @@
+"""The fix list (SPEC 10): unlinked work grouped so that it can be fixed in bulk.
+
+Orphaned items (no OKR link) and dangling items (a link that names no known KR) are grouped
+twice: by parent/epic, because the quickest fix is often one link on the epic that its
+children inherit, and by assignee, because the person doing the work knows which KR it
+serves. Each group carries a ready-to-paste JQL `key in (...)` when the source is Jira, so a
+Scrum master can open the group in Jira's bulk editor. Pure: no I/O, nothing recomputed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from backlog_audit.audit import natural_key
+from backlog_audit.model import AuditResult, BadLink, ItemResult, LinkState
+
+NO_PARENT = "(no parent)"
+UNASSIGNED = "(unassigned)"
+
+# The states the fix list is about: work that should carry a KR link and does not.
+FIX_STATES = (LinkState.ORPHANED, LinkState.DANGLING)
+
+# A Jira issue key that JQL accepts unquoted; anything else is quoted.
+_PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*-\d+$")
+
+
+class GroupBy(str, Enum):
+    """How a fix group was formed."""
+
+    PARENT = "parent"
+    ASSIGNEE = "assignee"
+
+
+@dataclass(frozen=True)
+class FixEntry:
+    """One item to fix and why it needs fixing."""
+
+    key: str
+    title: str
+    link_state: LinkState
+    points: float
+    problem: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class FixGroup:
+    """Items that share a parent (or an assignee), with a JQL that selects them all."""
+
+    by: GroupBy
+    value: str
+    entries: tuple[FixEntry, ...]
+    jql: str | None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The items' keys, in natural order."""
+        return tuple(entry.key for entry in self.entries)
+
+    @property
+    def points(self) -> float:
+        """Story points of the group's items (unestimated counts 0)."""
+        return sum(entry.points for entry in self.entries)
+
+    def count(self, state: LinkState) -> int:
+        """How many of the group's items are in `state`."""
+        return sum(1 for entry in self.entries if entry.link_state is state)
+
+
+def jql_for(keys: Iterable[str]) -> str:
+    """`key in (A-1, A-2)`, quoting any key that is not a plain Jira key."""
+    return "key in (" + ", ".join(_jql_key(key) for key in keys) + ")"
+
+
+def _jql_key(key: str) -> str:
+    if _PLAIN_KEY.match(key):
+        return key
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def fix_entries(result: AuditResult) -> tuple[FixEntry, ...]:
+    """Every orphaned or dangling item, in the result's (natural key) order."""
+    bad_by_key = _bad_links_by_key(result.dangling_links)
+    stale_by_key = _bad_links_by_key(result.stale_links)
+    return tuple(
+        FixEntry(
+            key=r.key,
+            title=r.item.title,
+            link_state=r.link_state,
+            points=r.points,
+            problem=_problem(r, bad_by_key, stale_by_key),
+            url=r.item.url,
+        )
+        for r in result.items
+        if r.link_state in FIX_STATES
+    )
+
+
+def fix_groups(result: AuditResult) -> tuple[FixGroup, ...]:
+    """Groups by parent, then groups by assignee (see `groups_by`)."""
+    return groups_by(result, GroupBy.PARENT) + groups_by(result, GroupBy.ASSIGNEE)
+
+
+def groups_by(result: AuditResult, by: GroupBy) -> tuple[FixGroup, ...]:
+    """Fix groups of one kind: biggest first (one edit fixes most), ties in natural order.
+
+    The catch-all group (no parent / unassigned) comes last whatever its size: it cannot be
+    fixed in one place.
+    """
+    value_of = _parent_of if by is GroupBy.PARENT else _assignee_of
+    catch_all = NO_PARENT if by is GroupBy.PARENT else UNASSIGNED
+    results = {r.key: r for r in result.items}
+    grouped: dict[str, list[FixEntry]] = defaultdict(list)
+    for entry in fix_entries(result):
+        grouped[value_of(results[entry.key]) or catch_all].append(entry)
+    order = sorted(grouped, key=lambda v: (v == catch_all, -len(grouped[v]), natural_key(v), v))
+    return tuple(_group(by, value, grouped[value], result.supports_jql) for value in order)
+
+
+def _group(by: GroupBy, value: str, entries: list[FixEntry], jql: bool) -> FixGroup:
+    keys = [entry.key for entry in entries]
+    return FixGroup(by, value, tuple(entries), jql_for(keys) if jql else None)
+
+
+def _parent_of(result: ItemResult) -> str | None:
+    return result.parent_key
+
+
+def _assignee_of(result: ItemResult) -> str | None:
+    return result.item.assignee
+
+
+def _bad_links_by_key(links: Iterable[BadLink]) -> dict[str, list[BadLink]]:
+    found: dict[str, list[BadLink]] = defaultdict(list)
+    for link in links:
+        found[link.key].append(link)
+    return found
+
+
+def _problem(
+    result: ItemResult,
+    dangling: dict[str, list[BadLink]],
+    stale: dict[str, list[BadLink]],
+) -> str:
+    """Plain words on what is wrong, naming the reference at fault where there is one."""
+    if result.link_state is LinkState.DANGLING:
+        own = [_describe(link, "names no known KR") for link in dangling.get(result.key, ())]
+        return "; ".join(own) or "its OKR link names no known KR"
+    parent = result.parent_key
+    if parent is not None and (dangling.get(parent) or stale.get(parent)):
+        bad = [_describe(link, "names no known KR") for link in dangling.get(parent, ())]
+        bad += [_describe(link, "is a retired KR") for link in stale.get(parent, ())]
+        return f"no OKR link; parent {parent}: " + "; ".join(bad)
+    return "no OKR link"
+
+
+def _describe(link: BadLink, what: str) -> str:
+    text = f"'{link.reference}' {what}"
+    return f"{text} (did you mean {link.suggestion}?)" if link.suggestion else text

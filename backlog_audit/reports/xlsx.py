@@ -1,0 +1,63 @@
+"""The Excel workbook for leadership (SPEC 10, issue 5).
+
+Sheets, in order: Summary, Key Results, Objectives, Fix List, Orphaned Work, Dangling Links,
+Uncovered KRs, Items, OKR Lint, Definitions, and Trend when history exists. The whole
+workbook is written in openpyxl's write-only mode: rows stream to the file, so a
+100,000-item audit stays fast and small in memory.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart
+
+from backlog_audit.model import AuditResult
+from backlog_audit.reports import xlsx_charts as charts
+from backlog_audit.reports import xlsx_sheets as sheets
+from backlog_audit.reports.xlsx_summary import write_summary
+from backlog_audit.reports.xlsx_tables import Table, write_table
+
+# The sheets after Summary, in order; Trend is added when there is history.
+TABLE_SHEETS: tuple[Callable[[AuditResult], Table], ...] = (
+    sheets.key_results,
+    sheets.objectives,
+    sheets.fix_list,
+    sheets.orphaned_work,
+    sheets.dangling_links,
+    sheets.uncovered,
+    sheets.items,
+    sheets.okr_lint,
+    lambda _result: sheets.definitions(),
+)
+
+
+def render(result: AuditResult) -> bytes:
+    """The workbook as bytes."""
+    tables = [build(result) for build in TABLE_SHEETS]
+    if result.trend:
+        tables.append(sheets.trend(result))
+    wb = Workbook(write_only=True)
+    write_summary(wb, result, _kr_chart(tables[0]))
+    for table in tables:
+        ws = write_table(wb, table)
+        if table.title == sheets.TREND and len(table.rows) >= 2:
+            ws.add_chart(_trend_chart(table), "G2")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _kr_chart(table: Table) -> BarChart | None:
+    """Items and points per KR, read from the Key Results sheet; none without KRs."""
+    if not table.rows:
+        return None
+    values = (table.letter("Items"), table.letter("Points"))
+    return charts.kr_bar_chart(table.title, table.letter("KR"), values, len(table.rows))
+
+
+def _trend_chart(table: Table) -> charts.LineChart:
+    values = (table.letter("Coverage"), table.letter("Points coverage"))
+    return charts.trend_chart(table.title, table.letter("Run (UTC)"), values, len(table.rows))

@@ -1,0 +1,107 @@
+"""Cell values that Excel accepts: clean text, finite numbers, naive UTC times, safe links.
+
+Everything a source sends passes through here before it reaches a cell, so that no string
+becomes a formula, no character makes Excel offer to repair the file, and no cell or sheet
+goes past Excel's limits.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timezone
+from typing import Any, TypeGuard
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from backlog_audit.reports.interface import looks_like_formula
+
+# Excel's limits (https://support.microsoft.com/office/excel-specifications-and-limits).
+MAX_CELL_CHARS = 32_767
+MAX_HYPERLINKS = 65_530
+MAX_URL_CHARS = 2_079
+MAX_SHEET_TITLE = 31
+TRUNCATED = " … [truncated]"
+
+# XML 1.0 refuses these control characters (openpyxl raises on them) and lone surrogates
+# cannot be encoded at all.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+
+Value = str | int | float | datetime | date | None
+
+
+def clean_text(text: str, limit: int | None = None) -> str:
+    """Text without refused characters, cut to Excel's cell limit with a visible marker."""
+    text = _ILLEGAL.sub("", text)
+    cap = MAX_CELL_CHARS if limit is None else limit
+    if len(text) > cap:
+        return text[: cap - len(TRUNCATED)] + TRUNCATED
+    return text
+
+
+def clean_number(value: float | None) -> float | None:
+    """A finite number, or None: NaN and infinities are not valid in a workbook."""
+    if value is None or not math.isfinite(value):
+        return None
+    return value
+
+
+def excel_time(moment: datetime) -> datetime:
+    """UTC wall time without tzinfo: Excel has no time zones (headers say UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def safe_url(url: str | None) -> str | None:
+    """A web link Excel will open, or None: only http(s), and within Excel's length limit.
+
+    Links come from the source; a `file:` or `javascript:` URL in a CSV export must not
+    become something a reader can click.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("https://", "http://")) or len(url) > MAX_URL_CHARS:
+        return None
+    if _ILLEGAL.search(url) or any(c.isspace() for c in url):
+        return None
+    return url
+
+
+def sheet_title(title: str) -> str:
+    """A legal sheet name: no `[]:*?/\\`, at most 31 characters, never empty."""
+    cleaned = _SHEET_TITLE_BAD.sub(" ", _ILLEGAL.sub("", title)).strip().strip("'")
+    return (cleaned or "Sheet")[:MAX_SHEET_TITLE]
+
+
+def cell_value(value: Any) -> Value:
+    """A plain value made safe for a cell (text cleaned, numbers finite, times naive)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return clean_number(value)
+    if isinstance(value, datetime):
+        return excel_time(value)
+    if value is None or isinstance(value, (int, date)):
+        return value
+    return clean_text(str(value))
+
+
+def needs_text_cell(value: object) -> TypeGuard[str]:
+    """Whether a string must be forced to text: Excel would read it as a formula."""
+    return isinstance(value, str) and looks_like_formula(value)
+
+
+def text_cell(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+    """A cell that holds `value` as text, never a formula, also after a reader edits it."""
+    cell = WriteOnlyCell(ws, value=value)
+    # openpyxl makes any string starting with "=" a formula; force the string type back.
+    cell.data_type = "s"
+    # quotePrefix is Excel's leading apostrophe: the text stays text when the cell is edited.
+    cell.quotePrefix = True
+    return cell

@@ -1,0 +1,351 @@
+"""The workbook's table sheets, each built from the audit result as a `Table` spec.
+
+Building a spec writes nothing: `xlsx.render` builds them all first, so the Summary sheet's
+charts can point at the Key Results sheet before that sheet is written.
+"""
+
+from __future__ import annotations
+
+from backlog_audit.audit import natural_key
+from backlog_audit.fixlist import GroupBy, fix_entries, fix_groups
+from backlog_audit.model import (
+    AuditResult,
+    BadLink,
+    ItemResult,
+    LinkState,
+    TrendPoint,
+    WorkRow,
+)
+from backlog_audit.reports import xlsx_styles as styles
+from backlog_audit.reports.xlsx_status import DEFINITIONS
+from backlog_audit.reports.xlsx_tables import Column, Table
+
+KEY_RESULTS, OBJECTIVES, FIX_LIST = "Key Results", "Objectives", "Fix List"
+ORPHANED, DANGLING, UNCOVERED = "Orphaned Work", "Dangling Links", "Uncovered KRs"
+ITEMS, LINT, DEFINITIONS_SHEET, TREND = "Items", "OKR Lint", "Definitions", "Trend"
+
+UNKNOWN_KR, RETIRED_KR = "unknown KR", "retired KR"
+
+_COUNTS = (Column("To do", "int"), Column("In progress", "int"), Column("Done", "int"))
+_KR_TARGETS = (
+    Column("Baseline", "points"),
+    Column("Target", "points"),
+    Column("Current", "points"),
+    Column("Unit", max_width=12),
+)
+
+
+def _joined(values: tuple[str, ...]) -> str:
+    return ", ".join(values)
+
+
+def key_results(result: AuditResult) -> Table:
+    """Each KR's work beside its objective, baseline and target."""
+    titles = {o.id: o.title for o in result.okrs.objectives}
+    columns = (
+        Column("KR", max_width=14),
+        Column("Key result", max_width=60),
+        Column("Objective", max_width=12),
+        Column("Objective title", max_width=45),
+        *_KR_TARGETS,
+        Column("Items", "int"),
+        Column("Item share", "percent"),
+        Column("Points", "points"),
+        Column("Points share", "percent"),
+        *_COUNTS,
+    )
+    rows = [_kr_row(row, titles.get(row.objective_id or "", "")) for row in result.key_results]
+    return Table(
+        KEY_RESULTS,
+        columns,
+        rows,
+        freeze="B2",
+        share_columns=("Item share", "Points share"),
+        empty_text="The OKR set has no key results.",
+    )
+
+
+def _kr_row(row: WorkRow, objective_title: str) -> list[object]:
+    return [
+        row.id, row.title, row.objective_id, objective_title,
+        row.baseline, row.target, row.current, row.unit,
+        row.items, row.share, row.points, row.points_share,
+        row.todo, row.in_progress, row.done,
+    ]  # fmt: skip
+
+
+def objectives(result: AuditResult) -> Table:
+    """Work per objective: its KRs' items and its objective-only items."""
+    meta = {o.id: o for o in result.okrs.objectives}
+    columns = (
+        Column("Objective", max_width=12),
+        Column("Title", max_width=60),
+        Column("Owner", max_width=25),
+        Column("Key results", "int"),
+        Column("Items", "int"),
+        Column("Item share", "percent"),
+        Column("Points", "points"),
+        Column("Points share", "percent"),
+        *_COUNTS,
+    )
+    rows = []
+    for row in result.objectives:
+        objective = meta.get(row.id)
+        owner = objective.owner if objective else None
+        krs = len(objective.key_results) if objective else None
+        rows.append(
+            [row.id, row.title, owner, krs, row.items, row.share, row.points, row.points_share,
+             row.todo, row.in_progress, row.done]
+        )  # fmt: skip
+    return Table(
+        OBJECTIVES,
+        columns,
+        rows,
+        freeze="B2",
+        share_columns=("Item share", "Points share"),
+        empty_text="The OKR set has no objectives.",
+    )
+
+
+def fix_list(result: AuditResult) -> Table:
+    """Orphaned and dangling work by parent/epic and by assignee, with a JQL per group."""
+    columns = [
+        Column("Grouped by", max_width=12),
+        Column("Group", max_width=30),
+        Column("Items", "int"),
+        Column("Orphaned", "int"),
+        Column("Dangling", "int"),
+        Column("Points", "points"),
+        Column("Keys", max_width=60),
+    ]
+    if result.supports_jql:
+        columns.append(Column("JQL", max_width=70))
+    rows = []
+    for group in fix_groups(result):
+        row: list[object] = [
+            group.by.value,
+            group.value,
+            len(group.entries),
+            group.count(LinkState.ORPHANED),
+            group.count(LinkState.DANGLING),
+            group.points,
+            _joined(group.keys),
+        ]
+        if result.supports_jql:
+            row.append(group.jql)
+        rows.append(row)
+    return Table(
+        FIX_LIST,
+        tuple(columns),
+        rows,
+        freeze="C2",
+        share_columns=("Items",),
+        value_colours={"Grouped by": {GroupBy.PARENT.value: styles.PALE["blue"]}},
+        empty_text="Nothing to fix: no orphaned or dangling items.",
+    )
+
+
+_ITEM_BASICS = (
+    Column("Key", "key", max_width=16),
+    Column("Title", max_width=60),
+    Column("Type", max_width=14),
+    Column("Status", max_width=18),
+    Column("Status category", max_width=16),
+    Column("Points", "points"),
+    Column("Sprint", max_width=24),
+)
+
+
+def orphaned_work(result: AuditResult) -> Table:
+    """Items with no OKR link, with what is wrong (a parent's bad link, if any)."""
+    problems = {entry.key: entry.problem for entry in fix_entries(result)}
+    columns = (
+        *_ITEM_BASICS,
+        Column("Assignee", max_width=24),
+        Column("Parent", max_width=16),
+        Column("Project", max_width=16),
+        Column("Problem", max_width=60),
+    )
+    orphans = [r for r in result.items if r.link_state is LinkState.ORPHANED]
+    rows = [
+        [*_basics(r), r.item.assignee, r.parent_key, r.item.project, problems.get(r.key)]
+        for r in orphans
+    ]
+    return Table(
+        ORPHANED,
+        columns,
+        rows,
+        links=[r.item.url for r in orphans],
+        freeze="B2",
+        empty_text="No orphaned work: every item has an OKR link.",
+    )
+
+
+def _basics(r: ItemResult) -> list[object]:
+    item = r.item
+    return [
+        item.key, item.title, item.type, item.status, item.status_category.value,
+        item.points, item.sprint,
+    ]  # fmt: skip
+
+
+def dangling_links(result: AuditResult) -> Table:
+    """Links to unknown KRs (with a suggestion) and to retired KRs, by key."""
+    by_key = {r.key: r for r in result.items}
+    bad = [(link, UNKNOWN_KR) for link in result.dangling_links]
+    bad += [(link, RETIRED_KR) for link in result.stale_links]
+    bad.sort(key=lambda pair: (natural_key(pair[0].key), pair[0].reference))
+    columns = (
+        Column("Key", "key", max_width=16),
+        Column("Title", max_width=50),
+        Column("Reference", max_width=30),
+        Column("Problem", max_width=14),
+        Column("Did you mean", max_width=14),
+        Column("Items affected", "int"),
+        Column("Assignee", max_width=24),
+    )
+    rows = [_bad_row(link, problem, by_key.get(link.key)) for link, problem in bad]
+    links = [(by_key[link.key].item.url if link.key in by_key else None) for link, _ in bad]
+    return Table(
+        DANGLING,
+        columns,
+        rows,
+        links=links,
+        freeze="B2",
+        value_colours={
+            "Problem": {UNKNOWN_KR: styles.PALE["red"], RETIRED_KR: styles.PALE["amber"]}
+        },
+        empty_text="No dangling or stale links.",
+    )
+
+
+def _bad_row(link: BadLink, problem: str, item: ItemResult | None) -> list[object]:
+    # A bad link on a parent (not itself counted) is listed once for all children it affects.
+    title = item.item.title if item else "(parent, not counted itself)"
+    assignee = item.item.assignee if item else None
+    return [
+        link.key,
+        title,
+        link.reference,
+        problem,
+        link.suggestion,
+        link.affected_items,
+        assignee,
+    ]
+
+
+def uncovered(result: AuditResult) -> Table:
+    """Key results that no item in scope works toward."""
+    titles = {o.id: o.title for o in result.okrs.objectives}
+    krs = {kr.id: kr for kr in result.okrs.key_results}
+    columns = (
+        Column("KR", max_width=14),
+        Column("Key result", max_width=60),
+        Column("Objective", max_width=12),
+        Column("Objective title", max_width=45),
+        *_KR_TARGETS,
+    )
+    rows: list[list[object]] = []
+    for kr_id in result.uncovered_key_results:
+        kr = krs.get(kr_id)
+        if kr is None:
+            rows.append([kr_id, *([None] * 7)])
+            continue
+        rows.append(
+            [kr.id, kr.title, kr.objective_id, titles.get(kr.objective_id),
+             kr.baseline, kr.target, kr.current, kr.unit]
+        )  # fmt: skip
+    return Table(UNCOVERED, columns, rows, empty_text="Every key result has work in scope.")
+
+
+def items(result: AuditResult) -> Table:
+    """Every item in scope with its links and link state (the big table)."""
+    conflicts = {c.key: c for c in result.inheritance_conflicts}
+    columns = (
+        *_ITEM_BASICS,
+        Column("Sprints", max_width=30),
+        Column("Assignee", max_width=24),
+        Column("Project", max_width=16),
+        Column("Parent", max_width=16),
+        Column("References", max_width=40),
+        Column("Key results", max_width=24),
+        Column("Objectives", max_width=16),
+        Column("Link state", max_width=16),
+        Column("Inherited from", max_width=16),
+        Column("Note", max_width=50),
+    )
+    rows = []
+    for r in result.items:
+        conflict = conflicts.get(r.key)
+        note = f"own link wins over inherited {_joined(conflict.inherited)}" if conflict else None
+        rows.append(
+            [*_basics(r), _joined(r.item.sprints), r.item.assignee, r.item.project,
+             r.parent_key, _joined(r.references), _joined(r.key_results),
+             _joined(r.objectives), r.link_state.value, r.inherited_from, note]
+        )  # fmt: skip
+    colours = {state.value: colour for state, colour in styles.STATE_COLOURS.items()}
+    return Table(
+        ITEMS,
+        columns,
+        rows,
+        links=[r.item.url for r in result.items],
+        freeze="B2",
+        value_colours={"Link state": colours},
+        empty_text="No items in scope.",
+    )
+
+
+def okr_lint(result: AuditResult) -> Table:
+    """Findings about the OKR set itself."""
+    columns = (
+        Column("Id", max_width=14),
+        Column("Severity", max_width=10),
+        Column("Rule", max_width=28),
+        Column("Message", "wrap", max_width=90),
+    )
+    rows = [[f.id, f.severity, f.rule, f.message] for f in result.lint]
+    return Table(
+        LINT,
+        columns,
+        rows,
+        value_colours={"Severity": styles.SEVERITY_COLOURS},
+        empty_text="No findings: the OKR set passed every check.",
+    )
+
+
+def definitions() -> Table:
+    """Every figure in plain words."""
+    columns = (Column("Figure", max_width=24), Column("How it is computed", "wrap", max_width=100))
+    return Table(DEFINITIONS_SHEET, columns, [list(pair) for pair in DEFINITIONS])
+
+
+def trend_points(result: AuditResult) -> tuple[TrendPoint, ...]:
+    """Past runs plus this one (unless the history already holds it), oldest first."""
+    summary = result.summary
+    now = TrendPoint(
+        result.generated_at,
+        summary.all.items,
+        summary.all.coverage,
+        summary.all.points_coverage,
+        summary.orphaned_items,
+    )
+    past = tuple(sorted(result.trend, key=lambda p: p.generated_at))
+    if past and past[-1].generated_at == result.generated_at:
+        return past
+    return (*past, now)
+
+
+def trend(result: AuditResult) -> Table:
+    """Coverage of past runs of the same scope (only written when there is history)."""
+    columns = (
+        Column("Run (UTC)", "time"),
+        Column("Items", "int"),
+        Column("Coverage", "percent"),
+        Column("Points coverage", "percent"),
+        Column("Orphaned", "int"),
+    )
+    rows = [
+        [p.generated_at, p.items, p.coverage, p.points_coverage, p.orphaned_items]
+        for p in trend_points(result)
+    ]
+    return Table(TREND, columns, rows, coverage_columns=("Coverage", "Points coverage"))

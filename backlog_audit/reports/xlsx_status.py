@@ -1,0 +1,160 @@
+"""Words and verdicts shared by the workbook and the Markdown report.
+
+The traffic light, the headline figures and the plain-words definitions live here so that
+both reports say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+
+from backlog_audit.model import AuditResult
+
+# Without thresholds on the run, coverage bands a leadership reader would expect.
+DEFAULT_GREEN, DEFAULT_AMBER = 0.80, 0.60
+# With --fail-under, coverage within this many percentage points above it is amber.
+MARGIN_POINTS = 5.0
+
+
+class Light(str, Enum):
+    """A traffic-light level."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    GREY = "grey"  # nothing countable: no verdict
+
+
+@dataclass(frozen=True)
+class Status:
+    """The verdict of an audit: a light, a short label and the reason in plain words."""
+
+    light: Light
+    label: str
+    reason: str
+
+
+def status_of(result: AuditResult) -> Status:
+    """The traffic light against the run's thresholds, or default bands when none are set."""
+    coverage = result.summary.all.coverage
+    if result.fail_under is None and result.max_orphans is None:
+        return _default_status(coverage)
+    breaches = _breaches(result)
+    if breaches:
+        return Status(Light.RED, "Off track", "; ".join(breaches))
+    near = _near_threshold(result)
+    if near:
+        return Status(Light.AMBER, "At risk", near)
+    return Status(Light.GREEN, "On track", "every threshold holds")
+
+
+def _default_status(coverage: float | None) -> Status:
+    if coverage is None:
+        return Status(Light.GREY, "No verdict", "no countable items in scope")
+    share = percent(coverage)
+    if coverage >= DEFAULT_GREEN:
+        return Status(Light.GREEN, "On track", f"coverage {share} is at least 80%")
+    if coverage >= DEFAULT_AMBER:
+        return Status(Light.AMBER, "At risk", f"coverage {share} is under 80%")
+    return Status(Light.RED, "Off track", f"coverage {share} is under 60%")
+
+
+def _breaches(result: AuditResult) -> list[str]:
+    found = []
+    coverage = result.summary.all.coverage
+    if result.fail_under is not None:
+        if coverage is None:
+            found.append("no countable items in scope")
+        elif coverage * 100 < result.fail_under:
+            found.append(f"coverage {percent(coverage)} is under {result.fail_under:g}%")
+    orphans = result.summary.orphaned_items
+    if result.max_orphans is not None and orphans > result.max_orphans:
+        found.append(f"{orphans} orphaned items, more than {result.max_orphans}")
+    return found
+
+
+def _near_threshold(result: AuditResult) -> str | None:
+    coverage = result.summary.all.coverage
+    if result.fail_under is None or coverage is None:
+        return None
+    if coverage * 100 < result.fail_under + MARGIN_POINTS:
+        return f"coverage {percent(coverage)} is within 5 points of {result.fail_under:g}%"
+    return None
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """`54.5%`, or `n/a` when there is no value."""
+    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def points_delta(value: float | None) -> str:
+    """A change of a share in percentage points: `+4.5 pp`, `n/a` when unknown."""
+    return "n/a" if value is None else f"{value * 100:+.1f} pp"
+
+
+def utc_text(moment: datetime) -> str:
+    """`2026-11-22 10:00 UTC`: readers see the time zone."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def number(value: float | None) -> str:
+    """A figure without useless decimals: 3, 2.5, empty when None."""
+    if value is None:
+        return ""
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
+def source_text(result: AuditResult) -> str:
+    """`jira: sprint = 42`: where the items came from."""
+    return f"{result.source_kind}: {result.scope}" if result.scope else result.source_kind
+
+
+def cycle_text(result: AuditResult) -> str:
+    """The OKR cycle with its dates when the set gives them."""
+    okrs = result.okrs
+    label = okrs.cycle or "(not named)"
+    if okrs.cycle_start and okrs.cycle_end:
+        return f"{label} ({okrs.cycle_start.isoformat()} to {okrs.cycle_end.isoformat()})"
+    return label
+
+
+# Every figure of the reports, in plain words (SPEC 6 and 10): the Definitions sheet.
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    ("Items in scope", "Standard backlog items the audit counts: stories, tasks, bugs. Epics and "
+     "parents only pass their OKR link down to their children; sub-tasks are not counted."),
+    ("Linked items", "Items linked to a current key result directly, to an objective only, or "
+     "through their parent (inherited)."),
+    ("Coverage (items)", "Linked items divided by items in scope minus exempt items. Exempt "
+     "work is left out of the denominator, not counted as linked."),
+    ("Coverage (points)", "The same share weighted by story points: linked points divided by "
+     "all points minus exempt points."),
+    ("Unestimated items", "Items without a story-point estimate. They count 0 points, so a high "
+     "unestimated share makes points coverage less meaningful."),
+    ("Exempt", "Work deliberately marked as outside the OKRs (for example BAU or KTLO). It is "
+     "shown apart and its share is reported, so nothing is hidden."),
+    ("Objective-only", "Items linked to an objective but to none of its key results. They count "
+     "as linked; a KR-level link is preferred."),
+    ("Inherited", "Items without a link of their own whose parent (up to 3 levels up) links to "
+     "a KR or objective."),
+    ("Orphaned", "Items with no OKR link, and no parent link that resolves."),
+    ("Dangling link", "A link that names no known KR, objective or alias (a typo, a deleted or "
+     "made-up id). 'Did you mean' suggests the nearest known id when one is clearly closest."),
+    ("Stale link", "A link to a key result retired from an earlier cycle."),
+    ("Uncovered KR", "A key result that no item in scope works toward."),
+    ("KR share", "A KR's items divided by all items in scope. An item linked to two KRs counts "
+     "fully in each KR row, so KR rows may sum above 100%; the summary counts it once."),
+    ("Objective share", "The same over the union of the objective's KR items and its "
+     "objective-only items."),
+    ("Open items", "Items whose status category is not done: the planning view of what is "
+     "still to be done."),
+    ("Status", "Green, amber or red against the run's thresholds (--fail-under, --max-orphans; "
+     "amber within 5 points of --fail-under). Without thresholds: green from 80% item "
+     "coverage, amber from 60%, red below."),
+    ("Fix List", "Orphaned and dangling items grouped by parent/epic and by assignee. Linking "
+     "an epic fixes all its children at once. The JQL selects a group in Jira's bulk editor."),
+    ("Times", "All times are UTC."),
+    ("Long cells and links", "A cell longer than Excel's 32,767 characters is cut and ends with "
+     "'[truncated]'. Past 65,530 links on a sheet, further keys are plain text."),
+)  # fmt: skip
