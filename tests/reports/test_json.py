@@ -35,14 +35,14 @@ def report(result: AuditResult) -> dict[str, Any]:
     return data
 
 
-def test_top_level_shape(report: dict) -> None:  # type: ignore[type-arg]
+def test_top_level_shape(report: dict[str, Any]) -> None:
     assert list(report) == TOP_KEYS
     assert report["schema_version"] == 1
     assert report["generated_at"] == "2026-11-22T10:00:00Z"
     assert report["source"] == {"kind": "jira", "scope": "sprint = 42"}
 
 
-def test_summary_figures(report: dict) -> None:  # type: ignore[type-arg]
+def test_summary_figures(report: dict[str, Any]) -> None:
     summary = report["summary"]
     assert set(summary) == SUMMARY_KEYS
     assert summary["items"] == 12 and summary["linked_items"] == 6
@@ -55,7 +55,7 @@ def test_summary_figures(report: dict) -> None:  # type: ignore[type-arg]
     }  # fmt: skip
 
 
-def test_rows_and_tables(report: dict) -> None:  # type: ignore[type-arg]
+def test_rows_and_tables(report: dict[str, Any]) -> None:
     kr = report["key_results"][0]
     assert list(kr) == [
         "id", "objective_id", "title", "baseline", "target", "current", "items", "points",
@@ -79,7 +79,7 @@ def test_rows_and_tables(report: dict) -> None:  # type: ignore[type-arg]
     assert report["lint"][0]["rule"] == "output-phrased"
 
 
-def test_items(report: dict) -> None:  # type: ignore[type-arg]
+def test_items(report: dict[str, Any]) -> None:
     item = report["items"][1]
     assert list(item) == ITEM_KEYS
     assert item["key"] == "APP-4" and item["link_state"] == "inherited"
@@ -87,7 +87,7 @@ def test_items(report: dict) -> None:  # type: ignore[type-arg]
     assert item["url"] == "https://example.atlassian.net/browse/APP-4"
 
 
-def test_changes(report: dict) -> None:  # type: ignore[type-arg]
+def test_changes(report: dict[str, Any]) -> None:
     changes = report["changes"]
     assert changes["since"] == "2026-11-15T10:00:00Z"
     assert changes["coverage_delta"] == pytest.approx(6 / 11 - 0.5)
