@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from backlog_audit.fixlist import fix_groups
 from backlog_audit.model import AuditResult
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.interface import looks_like_formula
@@ -73,7 +74,27 @@ def tables(result: AuditResult) -> dict[str, bytes]:
     }
     for name, rows in report["breakdowns"].items():
         out[f"{name}.csv"] = _table(rows, breakdown_header)
+    out["fix_list.csv"] = _fix_list(result)
     return out
+
+
+def _fix_list(result: AuditResult) -> bytes:
+    """The fix list (SPEC 10): one row per item per group, with the group's JQL."""
+    rows = [
+        {
+            "group_by": group.by.value,
+            "group": group.value,
+            "key": entry.key,
+            "title": entry.title,
+            "link_state": entry.link_state.value,
+            "problem": entry.problem,
+            "jql": group.jql,
+        }
+        for group in fix_groups(result)
+        for entry in group.entries
+    ]
+    header = ["group_by", "group", "key", "title", "link_state", "problem", "jql"]
+    return _table(rows, header)
 
 
 _ITEM_COLUMNS = (

@@ -19,7 +19,7 @@ def test_every_table_is_written(result: AuditResult) -> None:
         "summary.csv", "key_results.csv", "objectives.csv", "items.csv", "orphans.csv",
         "dangling_links.csv", "stale_links.csv", "uncovered_key_results.csv",
         "inheritance_conflicts.csv", "lint.csv", "by_sprint.csv", "by_assignee.csv",
-        "by_project.csv",
+        "by_project.csv", "fix_list.csv",
     }  # fmt: skip
     assert all(data.startswith("\ufeff".encode()) for data in tables.values())
 
@@ -48,3 +48,13 @@ def test_link_tables(result: AuditResult) -> None:
     assert dangling[1] == {
         "key": "APP-11", "reference": "KR21", "suggestion": "KR2.1", "affected_items": "1",
     }  # fmt: skip
+
+
+def test_fix_list_groups_orphans_and_dangling_by_parent_and_assignee(result: AuditResult) -> None:
+    fix = rows(csv_report.tables(result)["fix_list.csv"])
+    by_parent = {(r["group"], r["key"]) for r in fix if r["group_by"] == "parent"}
+    # APP-10 (orphaned) and APP-11 (dangling) share the epic APP-2
+    assert ("APP-2", "APP-10") in by_parent and ("APP-2", "APP-11") in by_parent
+    epic = next(r for r in fix if r["group"] == "APP-2")
+    assert epic["jql"] == "key in (APP-10, APP-11)"
+    assert {r["key"] for r in fix} == {"APP-9", "APP-10", "APP-11", "APP-14"}
