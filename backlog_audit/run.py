@@ -2,6 +2,10 @@
 
 This is the glue between the pure parts: load the OKR set, fetch the backlog, audit, lint,
 render, check thresholds, write. The CLI only builds an `AuditRequest` and prints.
+
+With a history file the order is: audit -> read history (changes, trend) -> render with them
+-> write reports -> record the run. Errors raise before the recording, so a run that fails
+(exit 2 or 3) records nothing.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from backlog_audit.adapters import Progress, SourceConfig, SourceKind, make_source
 from backlog_audit.audit import audit
-from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD
+from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
+from backlog_audit.history import coverage_drop, record, with_history
 from backlog_audit.lint import LintSettings, lint
 from backlog_audit.model import AuditOptions, AuditResult, OkrSet
 from backlog_audit.okrs import load_okrs
@@ -22,6 +28,12 @@ from backlog_audit.output import Planned, plan, write
 from backlog_audit.reports import ReportFormat
 
 LOG = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The real clock; tests pass their own `now` to simulate weeks."""
+    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,7 @@ class Thresholds:
 
     fail_under: float | None = None  # percent
     max_orphans: int | None = None
+    fail_on_drop: float | None = None  # percentage points since the last run of the scope
 
     def breaches(self, result: AuditResult) -> list[str]:
         """Human sentences for each threshold the result breaks."""
@@ -45,6 +58,13 @@ class Thresholds:
         orphans = result.summary.orphaned_items
         if self.max_orphans is not None and orphans > self.max_orphans:
             found.append(f"{orphans} orphaned items exceed --max-orphans {self.max_orphans}")
+        drop = coverage_drop(result.changes)
+        if self.fail_on_drop is not None and drop is not None and drop > self.fail_on_drop:
+            assert result.changes is not None  # a drop exists only with changes
+            found.append(
+                f"coverage fell {drop:.1f} points since {result.changes.since:%Y-%m-%d %H:%M} UTC,"
+                f" more than --fail-on-drop {self.fail_on_drop:g}"
+            )
         return found
 
 
@@ -60,6 +80,8 @@ class AuditRequest:
     output: str | None = None
     thresholds: Thresholds = Thresholds()
     lint_settings: Mapping[str, Any] = field(default_factory=dict)
+    # The history file to compare with and record into; None: no history (--no-history).
+    history: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -84,21 +106,30 @@ def load_okr_set(request: AuditRequest) -> OkrSet:
 def run_audit(
     request: AuditRequest,
     progress: Progress | None = None,
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    now: Clock = utc_now,
 ) -> tuple[AuditResult, list[Planned], tuple[str, ...]]:
     """Audit and render, writing nothing yet: a failure here leaves every file untouched."""
+    if request.thresholds.fail_on_drop is not None and request.history is None:
+        raise UsageError("--fail-on-drop compares with the history: drop --no-history")
     okrs = load_okr_set(request)
     backlog = make_source(request.source, request.source_config).fetch(progress)
     LOG.info("fetched %d items from %s", len(backlog.items), backlog.scope)
     result = audit(backlog, okrs, request.options, now())
     findings = lint(okrs, settings=LintSettings.from_mapping(request.lint_settings))
     result = replace(result, lint=findings)
+    if request.history is not None:
+        result = with_history(result, request.history)
     planned = plan(result, request.formats, request.output)
     return result, planned, tuple(request.thresholds.breaches(result))
 
 
-def execute(request: AuditRequest, progress: Progress | None = None) -> Outcome:
-    """Run an audit and write its reports."""
-    result, planned, breaches = run_audit(request, progress)
+def execute(
+    request: AuditRequest, progress: Progress | None = None, now: Clock = utc_now
+) -> Outcome:
+    """Run an audit, write its reports, then record it in the history (if any)."""
+    result, planned, breaches = run_audit(request, progress, now)
     written = write(planned)
-    return Outcome(result, tuple(written), breaches)
+    outcome = Outcome(result, tuple(written), breaches)
+    if request.history is not None:
+        record(result, request.history, outcome.exit_code)
+    return outcome

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -9,9 +10,10 @@ import click
 from backlog_audit.adapters import SourceKind
 from backlog_audit.cli.options import configure_logging, source_config, source_options, split_names
 from backlog_audit.config import config_option, config_tables
+from backlog_audit.history import default_path
 from backlog_audit.model import AuditOptions
 from backlog_audit.reports import ReportFormat
-from backlog_audit.run import AuditRequest, Outcome, Thresholds, execute
+from backlog_audit.run import AuditRequest, Clock, Outcome, Thresholds, execute, utc_now
 from backlog_audit.terminal import progress_bar, summary_lines
 
 EXAMPLE = """
@@ -20,6 +22,8 @@ Examples:
   backlog-audit audit --source csv --input examples/jira-export.csv --okrs examples/okrs.yaml
   backlog-audit audit --source jira --board 7 --sprint next --okrs okrs.yaml \\
       --format xlsx --format json -o reports/ --fail-under 80
+  backlog-audit audit --okrs okrs.yaml --input export.csv -q \\
+      --history /var/lib/backlog-audit/history.sqlite3 --fail-on-drop 5
 """
 
 
@@ -40,6 +44,20 @@ Examples:
 @click.option("-o", "--output", help="File for one format, directory for several, - for stdout.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 under this coverage %.")
 @click.option("--max-orphans", type=click.IntRange(0), help="Exit 1 above this many orphans.")
+@click.option(
+    "--fail-on-drop",
+    type=click.FloatRange(0),
+    metavar="POINTS",
+    help="Exit 1 when coverage fell by more than POINTS percentage points since the last run.",
+)
+@click.option(
+    "--history",
+    "history_path",
+    type=click.Path(dir_okay=False),
+    help="History database to compare with and record into "
+    "(default: $XDG_DATA_HOME/backlog-audit/history.sqlite3).",
+)
+@click.option("--no-history", is_flag=True, help="Neither compare with nor record the history.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.pass_context
 def audit(ctx: click.Context, **params: Any) -> None:
@@ -47,7 +65,7 @@ def audit(ctx: click.Context, **params: Any) -> None:
     configure_logging(params["verbose"])
     request = _request(params, config_tables(ctx))
     with progress_bar(not params["quiet"]) as progress:
-        outcome = execute(request, progress)
+        outcome = execute(request, progress, _clock(ctx))
     _report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")
     ctx.exit(outcome.exit_code)
 
@@ -64,9 +82,22 @@ def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:
         ),
         formats=tuple(ReportFormat(f) for f in params["formats"] or ("xlsx",)),
         output=params["output"],
-        thresholds=Thresholds(params["fail_under"], params["max_orphans"]),
+        thresholds=Thresholds(params["fail_under"], params["max_orphans"], params["fail_on_drop"]),
         lint_settings=tables.get("lint", {}),
+        history=_history(params),
     )
+
+
+def _history(params: dict[str, Any]) -> Path | None:
+    if params["no_history"]:
+        return None
+    return Path(params["history_path"]) if params["history_path"] else default_path()
+
+
+def _clock(ctx: click.Context) -> Clock:
+    # Tests simulate weeks of cron runs by passing obj={"now": clock} to the CLI runner.
+    clock: Clock = ctx.obj.get("now", utc_now) if isinstance(ctx.obj, dict) else utc_now
+    return clock
 
 
 def _report(outcome: Outcome, *, quiet: bool, to_stderr: bool) -> None:

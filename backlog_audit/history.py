@@ -1,0 +1,82 @@
+"""The audit history, as a run uses it: read changes and trend, then record the run.
+
+The store is in `history_store` (SQLite, schema, migrations), the comparisons in
+`history_changes` (pure). This module only joins the two for `run.py`:
+
+1. `with_history(result, path)` before rendering: the result gains `changes` (since the last
+   run of the same source, selector and OKR cycle; None when there is none) and `trend`
+   (that scope's recorded runs, then this one). Reading never creates the file.
+2. `record(result, path, exit_code)` after the reports are written, for runs that ended
+   with exit 0 or 1 only: a run that fails records nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from backlog_audit.history_changes import (
+    changes,
+    coverage_drop,
+    snapshot_of_result,
+    snapshot_of_run,
+    trend,
+)
+from backlog_audit.history_store import (
+    HistoryError,
+    HistoryStore,
+    RunRecord,
+    ScopeId,
+    default_path,
+    open_store,
+)
+from backlog_audit.model import AuditResult
+
+__all__ = [
+    "HistoryError",
+    "HistoryStore",
+    "RunRecord",
+    "ScopeId",
+    "coverage_drop",
+    "default_path",
+    "list_runs",
+    "open_store",
+    "record",
+    "with_history",
+]
+
+
+def with_history(result: AuditResult, path: Path) -> AuditResult:
+    """`result` with its changes since the last run of its scope, and its trend."""
+    if not path.exists():
+        return replace(result, changes=None, trend=trend((), result))
+    scope = ScopeId.of(result)
+    with open_store(path) as store:
+        runs = store.runs(scope, until=result.generated_at)
+        last = store.detail(runs[-1]) if runs else None
+    found = None
+    if last is not None:
+        kr_order = [kr.id for kr in result.okrs.key_results]
+        found = changes(snapshot_of_run(last), snapshot_of_result(result), kr_order)
+    return replace(result, changes=found, trend=trend(runs, result))
+
+
+def record(result: AuditResult, path: Path, exit_code: int) -> int:
+    """Record a finished run (exit 0 or 1) in the history at `path`; returns its id."""
+    with open_store(path) as store:
+        return store.record(result, exit_code)
+
+
+def list_runs(path: Path, scope_contains: str | None = None) -> list[RunRecord]:
+    """Every recorded run, oldest first; only scopes containing `scope_contains` (any case).
+
+    A history file that does not exist yet has no runs (and is not created).
+    """
+    if not path.exists():
+        return []
+    with open_store(path) as store:
+        runs = store.runs()
+    if scope_contains is None:
+        return runs
+    wanted = scope_contains.casefold()
+    return [run for run in runs if wanted in run.scope.scope.casefold()]

@@ -1,0 +1,384 @@
+"""The audit history: one SQLite file that every recorded run is added to.
+
+Each run keeps when it ran, its scope identity (source kind, the selector as typed, the OKR
+cycle), its summary figures, its per-KR figures, each item's key and link state, and its
+dangling and stale links. The schema is versioned with `PRAGMA user_version` and upgraded in
+place by the steps in `_MIGRATIONS`. Cron jobs may write at the same time: the file is in WAL
+mode, every connection waits on a lock (busy timeout) instead of failing, and each run is
+recorded in one `BEGIN IMMEDIATE` transaction, so a run is either wholly there or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import NoReturn
+
+from backlog_audit.errors import UsageError
+from backlog_audit.model import AuditResult, LinkState
+
+SCHEMA_VERSION = 2
+APP_DIR = "backlog-audit"
+FILE_NAME = "history.sqlite3"
+# How long a writer waits for another one to finish before giving up (seconds).
+BUSY_TIMEOUT = 30.0
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
+
+
+class HistoryError(UsageError):
+    """A history file that cannot be used (not SQLite, newer schema, locked too long)."""
+
+
+def default_path(env: Mapping[str, str] | None = None) -> Path:
+    """`$XDG_DATA_HOME/backlog-audit/history.sqlite3`, else under `~/.local/share`."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_DATA_HOME", "")
+    # The XDG spec says a relative value is invalid and must be ignored.
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
+    return root / APP_DIR / FILE_NAME
+
+
+def format_time(moment: datetime) -> str:
+    """A moment as stored: UTC, microseconds, `Z`."""
+    return moment.astimezone(timezone.utc).strftime(_TIME_FORMAT)
+
+
+def parse_time(text: str) -> datetime:
+    """The inverse of `format_time`."""
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=timezone.utc)
+
+
+# --- What a stored run looks like -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScopeId:
+    """What makes two runs comparable: the same source, selector as typed, and OKR cycle."""
+
+    source_kind: str
+    scope: str
+    okr_cycle: str | None
+
+    @classmethod
+    def of(cls, result: AuditResult) -> ScopeId:
+        """The scope identity of an audit result."""
+        return cls(result.source_kind, result.scope, result.okr_cycle)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The summary row of one recorded run."""
+
+    id: int
+    recorded_at: datetime
+    scope: ScopeId
+    items: int
+    exempt_items: int
+    linked_items: int
+    points: float
+    exempt_points: float
+    linked_points: float
+    orphaned_items: int
+    dangling_items: int
+    stale_items: int
+    key_results: int
+    uncovered_key_results: int
+    exit_code: int
+
+    @property
+    def coverage(self) -> float | None:
+        """linked / (items - exempt), as in the audit (SPEC 6)."""
+        base = self.items - self.exempt_items
+        return self.linked_items / base if base else None
+
+    @property
+    def points_coverage(self) -> float | None:
+        """linked points / (points - exempt points)."""
+        base = self.points - self.exempt_points
+        return self.linked_points / base if base else None
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """One item of a recorded run. `points` is None for runs recorded by schema v1."""
+
+    key: str
+    link_state: LinkState
+    key_results: tuple[str, ...]
+    points: float | None
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    """A recorded run with everything needed to say what changed since."""
+
+    run: RunRecord
+    items: tuple[StoredItem, ...]
+    kr_items: Mapping[str, int]  # KR id -> items counted against it
+    dangling: frozenset[tuple[str, str]]  # (item key, reference)
+
+
+# --- Schema and migrations ------------------------------------------------------------------
+
+_V1 = (
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        recorded_at TEXT NOT NULL,
+        source_kind TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        okr_cycle TEXT,
+        items INTEGER NOT NULL,
+        exempt_items INTEGER NOT NULL,
+        linked_items INTEGER NOT NULL,
+        points REAL NOT NULL,
+        exempt_points REAL NOT NULL,
+        linked_points REAL NOT NULL,
+        orphaned_items INTEGER NOT NULL,
+        dangling_items INTEGER NOT NULL,
+        stale_items INTEGER NOT NULL,
+        key_results INTEGER NOT NULL,
+        uncovered_key_results INTEGER NOT NULL,
+        exit_code INTEGER NOT NULL)""",
+    "CREATE INDEX runs_by_scope ON runs (source_kind, scope, okr_cycle, recorded_at)",
+    """CREATE TABLE run_key_results (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        kr_id TEXT NOT NULL,
+        objective_id TEXT,
+        items INTEGER NOT NULL,
+        points REAL NOT NULL)""",
+    "CREATE INDEX run_key_results_by_run ON run_key_results (run_id)",
+    """CREATE TABLE run_items (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        link_state TEXT NOT NULL,
+        key_results TEXT NOT NULL)""",  # key_results: a JSON array of KR ids
+    "CREATE INDEX run_items_by_run ON run_items (run_id)",
+    """CREATE TABLE run_links (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        reference TEXT NOT NULL)""",
+    "CREATE INDEX run_links_by_run ON run_links (run_id)",
+)
+
+# v2: per-item story points (v1 kept only each item's key, link state and KRs). Rows of
+# runs recorded before the upgrade keep NULL: their points are unknown, not zero.
+_V2 = ("ALTER TABLE run_items ADD COLUMN points REAL",)
+
+# _MIGRATIONS[n] takes a file from user_version n to n + 1; a new file starts at 0.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to `SCHEMA_VERSION`, in one transaction that holds the write lock."""
+    with _transaction(conn):
+        # Read the version only once the lock is held: another process may have just
+        # created or upgraded the file.
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"history schema version {version} is newer than this backlog-audit "
+                f"understands ({SCHEMA_VERSION}); upgrade backlog-audit"
+            )
+        for step in _MIGRATIONS[version:]:
+            for statement in step:
+                conn.execute(statement)
+        if version != SCHEMA_VERSION:
+            # PRAGMA takes no bound parameters; the value is our own constant.
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# --- The store ------------------------------------------------------------------------------
+
+_RUN_COLUMNS = (
+    "id, recorded_at, source_kind, scope, okr_cycle, items, exempt_items, linked_items, "
+    "points, exempt_points, linked_points, orphaned_items, dangling_items, stale_items, "
+    "key_results, uncovered_key_results, exit_code"
+)
+_SAME_SCOPE = "source_kind = ? AND scope = ? AND okr_cycle IS ?"
+
+
+class HistoryStore:
+    """An open history file. Use as a context manager; `open_store` is the usual way in."""
+
+    def __init__(self, path: Path, timeout: float = BUSY_TIMEOUT) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: transactions are ours (BEGIN IMMEDIATE), never implicit.
+            self._conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            _migrate(self._conn)
+        except (sqlite3.Error, OSError) as exc:
+            self._fail(exc)
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        if hasattr(self, "_conn"):
+            self._conn.close()
+
+    def _fail(self, exc: BaseException) -> NoReturn:
+        self.close()
+        raise HistoryError(f"history {self.path}: {exc}") from None
+
+    # --- reading ---
+
+    def runs(
+        self, scope: ScopeId | None = None, *, until: datetime | None = None
+    ) -> list[RunRecord]:
+        """Recorded runs, oldest first: all, or those of one scope (up to `until`)."""
+        sql, args = f"SELECT {_RUN_COLUMNS} FROM runs", []
+        clauses = []
+        if scope is not None:
+            clauses.append(_SAME_SCOPE)
+            args += [scope.source_kind, scope.scope, scope.okr_cycle]
+        if until is not None:
+            clauses.append("recorded_at <= ?")
+            args.append(format_time(until))
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        rows = self._query(sql + " ORDER BY recorded_at, id", args)
+        return [_run(row) for row in rows]
+
+    def detail(self, run: RunRecord) -> RunDetail:
+        """A run's items, per-KR item counts and dangling links."""
+        items = self._query(
+            "SELECT key, link_state, key_results, points FROM run_items WHERE run_id = ?",
+            [run.id],
+        )
+        krs = self._query("SELECT kr_id, items FROM run_key_results WHERE run_id = ?", [run.id])
+        links = self._query(
+            "SELECT key, reference FROM run_links WHERE run_id = ? AND kind = 'dangling'",
+            [run.id],
+        )
+        return RunDetail(
+            run=run,
+            items=tuple(
+                StoredItem(
+                    row["key"],
+                    LinkState(row["link_state"]),
+                    tuple(json.loads(row["key_results"])),
+                    row["points"],
+                )
+                for row in items
+            ),
+            kr_items={row["kr_id"]: row["items"] for row in krs},
+            dangling=frozenset((row["key"], row["reference"]) for row in links),
+        )
+
+    def _query(self, sql: str, args: Sequence[object]) -> list[sqlite3.Row]:
+        try:
+            return self._conn.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    # --- writing ---
+
+    def record(self, result: AuditResult, exit_code: int) -> int:
+        """Add one run in a single transaction; returns its id."""
+        try:
+            with _transaction(self._conn):
+                run_id = self._insert_run(result, exit_code)
+                self._insert_details(run_id, result)
+        except sqlite3.Error as exc:
+            self._fail(exc)
+        return run_id
+
+    def _insert_run(self, result: AuditResult, exit_code: int) -> int:
+        s, total = result.summary, result.summary.all
+        cursor = self._conn.execute(
+            f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (NULL{', ?' * 16})",
+            (
+                format_time(result.generated_at),
+                result.source_kind,
+                result.scope,
+                result.okr_cycle,
+                total.items,
+                total.exempt_items,
+                total.linked_items,
+                total.points,
+                total.exempt_points,
+                total.linked_points,
+                s.orphaned_items,
+                s.dangling_items,
+                s.stale_items,
+                s.key_results,
+                s.uncovered_key_results,
+                exit_code,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _insert_details(self, run_id: int, result: AuditResult) -> None:
+        self._conn.executemany(
+            "INSERT INTO run_key_results (run_id, kr_id, objective_id, items, points) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(run_id, r.id, r.objective_id, r.items, r.points) for r in result.key_results],
+        )
+        self._conn.executemany(
+            "INSERT INTO run_items (run_id, key, link_state, key_results, points) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (run_id, r.key, r.link_state.value, json.dumps(list(r.key_results)), r.item.points)
+                for r in result.items
+            ],
+        )
+        links = [("dangling", link) for link in result.dangling_links]
+        links += [("stale", link) for link in result.stale_links]
+        self._conn.executemany(
+            "INSERT INTO run_links (run_id, kind, key, reference) VALUES (?, ?, ?, ?)",
+            [(run_id, kind, link.key, link.reference) for kind, link in links],
+        )
+
+
+def _run(row: sqlite3.Row) -> RunRecord:
+    return RunRecord(
+        id=row["id"],
+        recorded_at=parse_time(row["recorded_at"]),
+        scope=ScopeId(row["source_kind"], row["scope"], row["okr_cycle"]),
+        items=row["items"],
+        exempt_items=row["exempt_items"],
+        linked_items=row["linked_items"],
+        points=row["points"],
+        exempt_points=row["exempt_points"],
+        linked_points=row["linked_points"],
+        orphaned_items=row["orphaned_items"],
+        dangling_items=row["dangling_items"],
+        stale_items=row["stale_items"],
+        key_results=row["key_results"],
+        uncovered_key_results=row["uncovered_key_results"],
+        exit_code=row["exit_code"],
+    )
+
+
+def open_store(path: Path) -> HistoryStore:
+    """Open (creating or upgrading) the history file at `path`."""
+    return HistoryStore(path)
