@@ -38,11 +38,13 @@ def main() -> None:
 def _register() -> None:
     from backlog_audit.cli.audit import audit
     from backlog_audit.cli.fields import fields
+    from backlog_audit.cli.history import history
     from backlog_audit.cli.okrs import okrs
 
     main.add_command(audit)
     main.add_command(fields)
     main.add_command(okrs)
+    main.add_command(history)
 
 
 _register()
