@@ -55,7 +55,7 @@ class JiraSource(BacklogSource):
     def __init__(self, config: SourceConfig) -> None:
         self._config = config
         creds = credentials_from(config.env, config.jira_url)
-        policy = RetryPolicy(sleep=config.sleep or time.sleep)
+        policy = RetryPolicy(sleep=time.sleep if config.sleep is None else config.sleep)
         self._http = JiraHttp(creds, config.timeout, policy)
         self._cloud: bool | None = None
 

@@ -41,10 +41,9 @@ class ValueKind(str, Enum):
 
 # [KR1.2|https://...] reads as KR1.2 (Jira wiki markup links).
 _WIKI_LINK = re.compile(r"\[([^\[\]|]+)\|[^\[\]]*\]")
-# ADF block nodes end a line, so that text split on newlines keeps paragraphs apart.
-_ADF_BLOCKS = frozenset(
-    {"paragraph", "heading", "listItem", "blockquote", "codeBlock", "tableCell", "tableHeader"}
-)
+# ADF text blocks end a line, so that text split on newlines keeps paragraphs apart (list
+# items, quotes and table cells hold paragraphs, so they need no line of their own).
+_ADF_BLOCKS = frozenset({"paragraph", "heading", "codeBlock"})
 
 
 def unwiki(text: str) -> str:

@@ -1,0 +1,190 @@
+"""Failures: retries under one policy, one-line errors with Jira's message, never a token."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from backlog_audit.adapters.interface import SourceConfig
+from backlog_audit.adapters.jira import JiraSource
+from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageError
+from tests.adapters.jira.conftest import Sleeps, env_for
+from tests.fakes.jira_server import FakeJira, FakeJiraServer
+
+
+def secrets_of(site: FakeJira) -> tuple[str, ...]:
+    return (site.token, site.pat)
+
+
+def assert_clean(message: str, site: FakeJira) -> None:
+    assert "\n" not in message
+    for secret in secrets_of(site):
+        assert secret not in message
+    assert "Authorization" not in message and "Basic " not in message
+
+
+def test_429_is_retried_after_the_wait_jira_asks_for(
+    site: FakeJira, make_source: Callable[..., JiraSource], sleeps: Sleeps
+) -> None:
+    site.fail(429, path="/search", headers={"Retry-After": "2"})
+    backlog = make_source(board=7, sprint="active").fetch()
+    assert len([i for i in backlog.items if not i.carrier_only]) == 6
+    assert sleeps == [2.0]
+
+
+def test_503_is_retried_with_backoff_when_no_wait_is_named(
+    site: FakeJira, make_source: Callable[..., JiraSource], sleeps: Sleeps
+) -> None:
+    site.fail(503, path="/field", times=2)
+    make_source(jql="project = APP").fetch()
+    assert sleeps == [1.0, 2.0]  # doubling from one second
+    assert site.count("/field") == 3
+
+
+def test_a_huge_retry_after_is_capped(
+    site: FakeJira, make_source: Callable[..., JiraSource], sleeps: Sleeps
+) -> None:
+    site.fail(429, path="/serverInfo", headers={"Retry-After": "3600"})
+    make_source(jql="project = APP").fetch()
+    assert sleeps == [60.0]
+
+
+def test_retries_are_bounded_then_exit_3(
+    site: FakeJira, make_source: Callable[..., JiraSource], sleeps: Sleeps
+) -> None:
+    site.fail(429, path="/serverInfo", times=99, headers={"Retry-After": "1"})
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP").fetch()
+    assert caught.value.exit_code == EXIT_SOURCE
+    assert site.count("/serverInfo") == 5  # the first try and 4 retries, not the library's too
+    assert "HTTP 429" in str(caught.value) and "Rate limit exceeded." in str(caught.value)
+
+
+def test_401_is_one_line_exit_3_without_the_token(
+    site: FakeJira, make_source: Callable[..., JiraSource], sleeps: Sleeps
+) -> None:
+    env = env_for(site, site.base_url)
+    env["JIRA_API_TOKEN" if site.mode == "cloud" else "JIRA_PAT"] = "wrong-token-XYZ"
+    with pytest.raises(SourceError) as caught:
+        make_source(env=env, jql="project = APP").fetch()
+    message = str(caught.value)
+    assert message.startswith("Jira answered HTTP 401 (credentials refused) to GET")
+    assert "You are not authenticated" in message  # Jira's own words
+    assert "wrong-token-XYZ" not in message
+    assert_clean(message, site)
+    assert sleeps == []  # a refusal is not retried
+
+
+def test_403_names_the_authentication_denied_reason(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.fail(
+        403, path="/serverInfo", headers={"X-Authentication-Denied-Reason": "CAPTCHA_CHALLENGE"}
+    )
+    with pytest.raises(SourceError, match="HTTP 403 .*CAPTCHA_CHALLENGE"):
+        make_source(jql="project = APP").fetch()
+
+
+def test_bad_jql_shows_jiras_message(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP AND flavour = vanilla").fetch()
+    assert "HTTP 400" in str(caught.value)
+    assert "Field 'flavour' does not exist" in str(caught.value)
+    assert_clean(str(caught.value), site)
+
+
+def test_an_unknown_board_or_sprint_is_exit_3(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    with pytest.raises(SourceError, match="HTTP 404.*Board does not exist"):
+        make_source(board=99, sprint="active").fetch()
+    with pytest.raises(SourceError, match="HTTP 404.*Sprint with id 999 does not exist"):
+        make_source(board=7, sprint="999").fetch()
+
+
+def test_the_old_cloud_search_answers_410(site: FakeJira, jira_server: FakeJiraServer) -> None:
+    import requests
+
+    if site.mode != "cloud":
+        pytest.skip("Data Center still has /search")
+    answer = requests.get(
+        f"{jira_server.url}/rest/api/3/search",
+        params={"jql": "project = APP"},
+        auth=(site.email, site.token),
+        timeout=5,
+    )
+    assert answer.status_code == 410
+    assert "/rest/api/3/search/jql" in answer.json()["errorMessages"][0]
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections and never answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield sock.getsockname()[1]
+
+
+def test_a_server_that_never_answers_times_out(silent_port: int) -> None:
+    env = {"JIRA_URL": f"http://127.0.0.1:{silent_port}", "JIRA_PAT": "pat-SECRET"}
+    source = JiraSource(SourceConfig(env=env, jql="project = APP", timeout=0.2, sleep=Sleeps()))
+    with pytest.raises(SourceError, match="did not answer GET /rest/api/2/serverInfo within 0.2s"):
+        source.fetch()
+
+
+def test_an_unreachable_server_is_exit_3() -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {"JIRA_URL": f"http://127.0.0.1:{port}", "JIRA_PAT": "pat-SECRET"}
+    with pytest.raises(SourceError, match="cannot reach Jira at http://127.0.0.1"):
+        JiraSource(SourceConfig(env=env, jql="x = 1", sleep=Sleeps())).fetch()
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"JIRA_URL": "https://example.atlassian.net"},
+        {"JIRA_URL": "https://example.atlassian.net", "JIRA_EMAIL": "a@example.com"},
+        {"JIRA_URL": "example.atlassian.net", "JIRA_PAT": "x"},
+    ],
+)
+def test_missing_credentials_are_a_usage_error(env: dict[str, str]) -> None:
+    with pytest.raises(UsageError) as caught:
+        JiraSource(SourceConfig(env=env, jql="x = 1"))
+    assert caught.value.exit_code == EXIT_USAGE
+
+
+def test_jira_url_flag_overrides_the_environment(jira_server: FakeJiraServer) -> None:
+    jira_server.jira = FakeJira("dc")
+    env = env_for(jira_server.jira, "https://elsewhere.invalid")
+    source = JiraSource(SourceConfig(env=env, jira_url=jira_server.url + "/", jql="project = X"))
+    assert source.fetch().warnings[-1] == "the scope holds no issues"
+
+
+def test_a_sprint_name_matching_several_sprints_is_exit_2(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.sprints[0].name = "Sprint 42"  # the closed sprint 41 now shares the active one's name
+    with pytest.raises(UsageError, match=r"matches 2 sprints: 41 \(closed\), 42 \(active\)"):
+        make_source(board=7, sprint="Sprint 42").fetch()
+    with pytest.raises(UsageError, match="no sprint named 'Sprint 99'"):
+        make_source(board=7, sprint="Sprint 99").fetch()
+
+
+def test_a_kanban_board_asked_for_sprints_is_exit_2(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    with pytest.raises(UsageError, match="board 8 is a Kanban board"):
+        make_source(board=8, sprint="active").fetch()
+
+
+def test_no_scope_is_exit_2(site: FakeJira, make_source: Callable[..., JiraSource]) -> None:
+    with pytest.raises(UsageError, match="Jira needs a scope"):
+        make_source().fetch()
