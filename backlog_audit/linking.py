@@ -70,18 +70,36 @@ def starts_with_id(reference: str, norm_id: str) -> bool:
 
 
 def damerau_levenshtein(a: str, b: str) -> int:
-    """Optimal string alignment distance: edits, with adjacent transpositions as one."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
+    """Damerau-Levenshtein distance: insertions, deletions, substitutions and transpositions.
+
+    The unrestricted distance (Lowrance-Wagner), as SPEC 4 names it: text next to a transposed
+    pair may still be edited, so `kr21` -> `kr1.2` is 2 (swap, then insert the dot), where
+    the restricted "optimal string alignment" variant says 3.
+    """
+    far = len(a) + len(b)
+    # d[i + 1][j + 1] is the distance of a[:i] and b[:j]; row and column 0 hold `far` so that
+    # no transposition reaches before the start of either string.
+    d = [[far] * (len(b) + 2) for _ in range(len(a) + 2)]
+    for i in range(len(a) + 1):
+        d[i + 1][1] = i
+    for j in range(len(b) + 1):
+        d[1][j + 1] = j
+    last_row: dict[str, int] = {}  # character -> last row of `a` (1-based) holding it
     for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
+        last_col = 0  # last column of `b` (1-based) in this row whose character is a[i - 1]
         for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[len(b)]
+            row, col = last_row.get(b[j - 1], 0), last_col
+            cost = 1
+            if a[i - 1] == b[j - 1]:
+                cost, last_col = 0, j
+            d[i + 1][j + 1] = min(
+                d[i][j] + cost,
+                d[i + 1][j] + 1,
+                d[i][j + 1] + 1,
+                d[row][col] + (i - row - 1) + 1 + (j - col - 1),
+            )
+        last_row[a[i - 1]] = i
+    return d[len(a) + 1][len(b) + 1]
 
 
 class Target(str, Enum):
