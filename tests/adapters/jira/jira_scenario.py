@@ -25,10 +25,22 @@ out by hand in the tests, from the table below.
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from backlog_audit.model import KeyResult, Objective, OkrSet
 from tests.fakes.jira_server import FakeBoard, FakeIssue, FakeJira, FakeSprint, custom_field
+
+PUBLIC_FIELDS = Path(__file__).parent / "data" / "public-instances-excerpt.json"
+
+
+@cache
+def public_fields() -> dict[str, list[dict[str, Any]]]:
+    """Real `/field` answers of public sites (the excerpt kept in the repo for CI)."""
+    return json.loads(PUBLIC_FIELDS.read_text(encoding="utf-8"))
+
 
 OKR_FIELD = "customfield_10100"
 POINTS_FIELD = {"cloud": "customfield_10016", "dc": "customfield_10002"}

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,15 +12,8 @@ from backlog_audit.adapters.jira_fields import FieldCatalog
 from backlog_audit.adapters.jira_values import ValueKind
 from backlog_audit.errors import UsageError
 from tests.adapters.jira import jira_scenario as scenario
+from tests.adapters.jira.jira_scenario import public_fields
 from tests.fakes.jira_server import FakeJira, FakeJiraServer, custom_field
-
-LOCAL_COPY = Path(__file__).parent / "data" / "public-instances-excerpt.json"
-
-
-@cache
-def public_fields() -> dict[str, list[dict[str, Any]]]:
-    """Real `/field` answers of public sites (the excerpt kept in the repo for CI)."""
-    return json.loads(LOCAL_COPY.read_text(encoding="utf-8"))
 
 
 def catalog(instance: str) -> FieldCatalog:

@@ -1,0 +1,126 @@
+"""`backlog-audit audit|fields --source jira` against the fake server, through `CliRunner`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from backlog_audit.cli import main
+from tests.adapters.jira.conftest import env_for
+from tests.adapters.jira.jira_scenario import public_fields
+from tests.fakes.jira_server import FakeJira, FakeJiraServer
+
+OKRS_YAML = """\
+cycle: 2026-Q4
+objectives:
+  - id: O1
+    title: Increase the activation rate of technical leaders
+    key_results:
+      - {id: KR1.1, title: Activation from 50% to 70%}
+      - {id: KR1.2, title: Time to first audit under 5 min}
+  - id: O2
+    title: Make audits trustworthy
+    key_results:
+      - {id: KR2.1, title: Zero wrong figures}
+retired: [KR0.3]
+exempt: [BAU]
+"""
+
+
+def invoke(server: FakeJiraServer, tmp_path: Path, *args: str, code: int, **env: str) -> Result:
+    """Run the CLI with the site's credentials; assert the exit code; re-raise the unexpected."""
+    result = CliRunner().invoke(main, list(args), env={**env_for(server.jira, server.url), **env})
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == code, result.output
+    return result
+
+
+def audit(server: FakeJiraServer, tmp_path: Path, *args: str, code: int = 0, **env: str) -> Result:
+    okrs = tmp_path / "okrs.yaml"
+    okrs.write_text(OKRS_YAML, encoding="utf-8")
+    history = str(tmp_path / "history.sqlite3")
+    base = ("audit", "--source", "jira", "--okrs", str(okrs), "--history", history)
+    return invoke(server, tmp_path, *base, *args, code=code, **env)
+
+
+def test_sprint_audit_json_has_the_hand_worked_figures(
+    site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path
+) -> None:
+    result = audit(
+        jira_server,
+        tmp_path,
+        "--board",
+        "7",
+        "--sprint",
+        "active",
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "-q",
+    )
+    report = json.loads(result.stdout)
+    summary = report["summary"]
+    # Sprint 42: 5 items, APP-14 exempt, APP-11 linked, APP-10 inherited from epic APP-1
+    assert (summary["items"], summary["exempt_items"], summary["linked_items"]) == (5, 1, 2)
+    assert summary["coverage"] == 0.5
+    assert (summary["points"], summary["linked_points"]) == (19.0, 8.0)
+    assert report["source"] == {"kind": "jira", "scope": "board=7 sprint=active"}
+    urls = {i["key"]: i["url"] for i in report["items"]}
+    assert urls["APP-10"] == f"{jira_server.url}/browse/APP-10"
+    assert report["orphans"] == ["APP-13"]
+
+
+def test_an_ambiguous_field_name_is_exit_2_listing_every_candidate(
+    jira_server: FakeJiraServer, tmp_path: Path
+) -> None:
+    jira_server.jira = FakeJira("cloud", custom_fields=public_fields()["Jira"])
+    result = audit(
+        jira_server, tmp_path, "--jql", "project = APP", "--points-field", "Story Points", code=2
+    )
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("backlog-audit: error: ")
+    for fid in ("customfield_10623", "customfield_10571", "customfield_10653"):
+        assert fid in line
+    assert not (tmp_path / "history.sqlite3").exists()
+
+
+def test_a_refused_token_is_exit_3_in_one_line_without_the_token(
+    site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path
+) -> None:
+    wrong = (
+        {"JIRA_API_TOKEN": "leaked-token-123"}
+        if site.mode == "cloud"
+        else {"JIRA_PAT": "leaked-token-123"}
+    )
+    result = audit(jira_server, tmp_path, "--jql", "project = APP", "-v", code=3, **wrong)
+    assert "HTTP 401" in result.stderr
+    assert "leaked-token-123" not in result.output + result.stderr
+    assert site.token not in result.stderr and site.pat not in result.stderr
+    assert len([ln for ln in result.stderr.splitlines() if "error" in ln]) == 1
+
+
+def test_a_429_is_retried(site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path) -> None:
+    site.fail(429, path="/field", headers={"Retry-After": "0"})
+    result = audit(
+        jira_server, tmp_path, "--jql", "key = APP-11", "--format", "json", "-o", "-", "-q"
+    )
+    assert json.loads(result.stdout)["summary"]["linked_items"] == 1
+    assert site.count("/field") == 2
+
+
+@pytest.mark.parametrize("mode", ["cloud"])
+def test_fields_lists_ids_types_and_options(
+    site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path
+) -> None:
+    result = invoke(jira_server, tmp_path, "fields", "--source", "jira", "--search", "OKR", code=0)
+    assert result.stdout.splitlines() == [
+        "customfield_10100\tOKR\tselect [global]  <- likely okr field",
+        "    option 20001\tKR1.1",
+        "    option 20002\tKR0.3 (disabled)",
+        "customfield_10200\tOKR notes\ttextarea [global]  <- likely okr field",
+    ]
