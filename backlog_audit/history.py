@@ -5,7 +5,8 @@ The store is in `history_store` (SQLite, schema, migrations), the comparisons in
 
 1. `with_history(result, path)` before rendering: the result gains `changes` (since the last
    run of the same source, selector and OKR cycle; None when there is none) and `trend`
-   (that scope's recorded runs, then this one). Reading never creates the file.
+   (that scope's recorded runs, then this one; empty when none is recorded yet). Reading
+   never creates the file.
 2. `record(result, path, exit_code)` after the reports are written, for runs that ended
    with exit 0 or 1 only: a run that fails records nothing.
 """
@@ -49,7 +50,7 @@ __all__ = [
 def with_history(result: AuditResult, path: Path) -> AuditResult:
     """`result` with its changes since the last run of its scope, and its trend."""
     if not path.exists():
-        return replace(result, changes=None, trend=trend((), result))
+        return replace(result, changes=None, trend=())
     scope = ScopeId.of(result)
     with open_store(path) as store:
         runs = store.runs(scope, until=result.generated_at)

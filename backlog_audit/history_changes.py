@@ -92,7 +92,11 @@ def coverage_drop(found: Changes | None) -> float | None:
 
 
 def trend(runs: Iterable[RunRecord], current: AuditResult) -> tuple[TrendPoint, ...]:
-    """The recorded runs of a scope, oldest first, then the current run."""
+    """The recorded runs of a scope, oldest first, then the current run.
+
+    Empty when nothing is recorded yet: a trend needs an earlier run (and the workbook shows
+    a Trend sheet only when there is one).
+    """
     past = tuple(
         TrendPoint(
             generated_at=run.recorded_at,
@@ -103,6 +107,8 @@ def trend(runs: Iterable[RunRecord], current: AuditResult) -> tuple[TrendPoint, 
         )
         for run in runs
     )
+    if not past:
+        return ()
     now = TrendPoint(
         generated_at=current.generated_at,
         items=current.summary.all.items,

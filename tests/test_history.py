@@ -163,7 +163,7 @@ def test_a_run_keeps_scope_summary_kr_figures_items_and_links(db: Path) -> None:
 def test_reading_a_missing_history_creates_nothing(db: Path) -> None:
     result = with_history(audited(1), db)
     assert result.changes is None
-    assert [p.coverage for p in result.trend] == [2 / 5]  # the current run alone
+    assert result.trend == ()  # no trend without an earlier run
     assert list_runs(db) == []
     assert not db.exists()
 
@@ -290,8 +290,11 @@ def test_two_concurrent_writers_lose_nothing_and_corrupt_nothing(db: Path) -> No
 # --- Changes and trend over simulated weeks -------------------------------------------------
 
 
-def test_the_first_run_of_a_scope_has_no_changes(db: Path) -> None:
-    assert run_week(db, 1).changes is None
+def test_the_first_run_of_a_scope_has_no_changes_and_no_trend(db: Path) -> None:
+    run_week(db, 1, scope="board=7 sprint=next")  # another scope's run is no history
+    first = run_week(db, 1)
+    assert first.changes is None
+    assert first.trend == ()
 
 
 def test_week_2_changes_against_week_1(db: Path) -> None:
