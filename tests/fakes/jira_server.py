@@ -625,8 +625,8 @@ class _Routes:
             "versionNumbers": [1001, 0, 0] if cloud else [9, 12, 2],
             "deploymentType": "Cloud" if cloud else "Server",
             "buildNumber": 100250 if cloud else 9120002,
-            "buildDate": "2026-11-01T00:00:00.000+0000",
-            "serverTime": "2026-11-22T10:00:00.000+0000",
+            "buildDate": "2026-11-01T00:00:00.000+00:00",
+            "serverTime": "2026-11-22T10:00:00.000+00:00",
             "scmInfo": "abc123",
             "serverTitle": "Fake Jira",
         }
@@ -722,7 +722,6 @@ class _Routes:
             key=lambda i: int(i.id),
         )
         return {
-            "expand": "",
             "issues": [self.j.render(i, wanted, version == "3") for i in visible],
             "issueErrors": [],
         }
@@ -734,6 +733,7 @@ class _Routes:
         ctx = {
             "id": "10100",
             "name": "Default context",
+            "description": "",
             "isGlobalContext": True,
             "isAnyIssueType": True,
         }
