@@ -195,6 +195,11 @@ class Tally:
         base = self.points - self.exempt_points
         return self.linked_points / base if base else None
 
+    @property
+    def exempt_share(self) -> float | None:
+        """exempt / items (SPEC 6: nothing is hidden), None when there are no items."""
+        return self.exempt_items / self.items if self.items else None
+
 
 @dataclass(frozen=True)
 class WorkRow:
