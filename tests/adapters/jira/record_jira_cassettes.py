@@ -1,0 +1,40 @@
+"""Record the Jira cassettes from the fake server.
+
+Run `python -m tests.adapters.jira.record_jira_cassettes` from the repository root. Each
+cassette is one `fetch()` of a scope of the scenario; the replay tests check the same
+hand-worked figures as the live ones, with no server at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backlog_audit.adapters.interface import SourceConfig
+from backlog_audit.adapters.jira import JiraSource
+from tests.adapters.jira import jira_scenario as scenario
+from tests.adapters.jira.conftest import env_for
+from tests.adapters.jira.jira_vcr import CASSETTES, recorder
+from tests.fakes.jira_server import FakeJiraServer
+
+# cassette name -> (mode, SourceConfig settings)
+RECORDINGS: dict[str, tuple[str, dict[str, Any]]] = {
+    "cloud_board7_sprint_active": ("cloud", {"board": 7, "sprint": "active"}),
+    "dc_jql_stories": ("dc", {"jql": "project = APP AND type = Story ORDER BY rank"}),
+}
+
+
+def record() -> None:
+    """(Re)record every cassette."""
+    with FakeJiraServer() as server:
+        for name, (mode, settings) in RECORDINGS.items():
+            server.jira = scenario.site(mode)
+            path = CASSETTES / f"{name}.yaml"
+            path.unlink(missing_ok=True)
+            with recorder("all").use_cassette(path.name):
+                config = SourceConfig(env=env_for(server.jira, server.url), **settings)
+                JiraSource(config).fetch()
+            print(f"recorded {path} ({server.jira.count()} requests)")
+
+
+if __name__ == "__main__":
+    record()
