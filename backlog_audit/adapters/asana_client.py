@@ -24,7 +24,7 @@ import asana
 import urllib3
 from asana.rest import ApiException
 
-from backlog_audit.adapters.retry import RetryPolicy, retry_after_seconds
+from backlog_audit.adapters.retry import NO_HINT, RetryPolicy, retry_after_seconds
 from backlog_audit.errors import SourceError, UsageError
 
 __all__ = [
@@ -90,7 +90,7 @@ class AsanaClient:
         self._token = token
         self.base_url = base_url.rstrip("/")
         self._timeout = timeout
-        self._policy = RetryPolicy(sleep=sleep or time.sleep)
+        self._policy = RetryPolicy(sleep=time.sleep if sleep is None else sleep)
         cfg = asana.Configuration()
         cfg.access_token = token
         cfg.host = self.base_url
@@ -160,10 +160,11 @@ class AsanaClient:
 
     @staticmethod
     def _wait_for(exc: Exception) -> float | None:
-        """How long to wait before retrying `exc` (0: back off), None: do not retry."""
-        if isinstance(exc, ApiException) and exc.status in _RETRY_STATUSES:
-            return retry_after_seconds(dict(exc.headers or {})) or 0.0
-        return None
+        """How long the server asked us to wait before retrying `exc`; None: do not retry."""
+        if not isinstance(exc, ApiException) or exc.status not in _RETRY_STATUSES:
+            return None
+        asked = retry_after_seconds(dict(exc.headers or {}))
+        return NO_HINT if asked is None else asked
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
@@ -196,9 +197,11 @@ class AsanaClient:
     def _transport_error(self, what: str, exc: urllib3.exceptions.HTTPError) -> AsanaHttpError:
         where = _redact_url(self.base_url)
         reason = getattr(exc, "reason", None) or exc
-        if isinstance(exc, urllib3.exceptions.TimeoutError) or isinstance(
-            reason, urllib3.exceptions.TimeoutError
-        ):
+        # urllib3's NewConnectionError (refused, unknown host) subclasses its TimeoutError.
+        timed_out = isinstance(reason, urllib3.exceptions.TimeoutError) and not isinstance(
+            reason, urllib3.exceptions.NewConnectionError
+        )
+        if timed_out:
             message = (
                 f"Asana at {where} did not answer within {self._timeout:g} s while reading {what}"
             )

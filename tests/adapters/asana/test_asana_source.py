@@ -1,0 +1,262 @@
+"""`AsanaSource` on the wire: what it asks for, paging, fields, and how it fails."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+
+from backlog_audit.adapters import SourceKind, make_source
+from backlog_audit.adapters.asana import AsanaSource
+from backlog_audit.adapters.asana_tasks import TASK_FIELDS
+from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageError
+from tests.adapters.asana.asana_workspace import (
+    OKR_ENUM,
+    POINTS,
+    TOKEN,
+    Sleeps,
+    config_for,
+    source_for,
+)
+from tests.fakes.asana_server import AsanaData, FakeAsana
+
+
+def _task_listings(fake: FakeAsana) -> list[dict[str, str]]:
+    return [r.query for r in fake.requests if r.path.endswith("/tasks")]
+
+
+def test_make_source_builds_the_asana_source(fake: FakeAsana) -> None:
+    source = make_source(SourceKind.ASANA, config_for(fake.base_url))
+
+    assert isinstance(source, AsanaSource)
+
+
+def test_asks_only_for_the_fields_it_reads_100_a_page(fake: FakeAsana) -> None:
+    source_for(fake.base_url).fetch()
+
+    queries = _task_listings(fake)
+    assert len(queries) == 2  # one page per project
+    for query in queries:
+        assert query["limit"] == "100"
+        assert query["opt_fields"] == TASK_FIELDS
+        assert query["completed_since"] == "2026-10-01T00:00:00.000Z"
+
+
+def test_completed_since_defaults_to_90_days_back() -> None:
+    config = config_for("http://127.0.0.1:9/api/1.0", completed_since=None)
+    source = AsanaSource(config, today=lambda: date(2026, 11, 22))
+
+    assert source.completed_since == date(2026, 8, 24)
+
+
+def test_pages_are_followed_until_next_page_is_null() -> None:
+    data = AsanaData()
+    data.add_field("1", "OKR", "text")
+    data.add_project("2", "Big", ["1"])
+    for n in range(250):
+        data.add_task(str(10_000 + n), f"Task {n}", [("2", None)], values={"1": "KR1.1"})
+    seen: list[int] = []
+    with _serving(data) as fake:
+        backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch(
+            lambda received, total: seen.append(received)
+        )
+        listings = _task_listings(fake)
+
+    assert len(backlog.items) == 250
+    assert len({item.id for item in backlog.items}) == 250
+    assert [("offset" in q) for q in listings] == [False, True, True]
+    assert seen == [100, 200, 250]
+
+
+def test_points_come_from_a_detected_story_points_field(fake: FakeAsana) -> None:
+    items = {item.id: item for item in source_for(fake.base_url).fetch().items}
+
+    assert (items["4001"].points, items["4006"].points) == (3.0, None)
+
+
+def test_named_points_field_must_exist_and_be_a_number(fake: FakeAsana) -> None:
+    with pytest.raises(UsageError, match="no custom field 'Effort'.*OKR \\(enum\\), Story Points"):
+        source_for(fake.base_url, points_field="Effort").fetch()
+    with pytest.raises(UsageError, match="is a enum field; expected number"):
+        source_for(fake.base_url, points_field="OKR").fetch()
+
+
+def test_unknown_okr_field_exits_2_listing_the_projects_fields(fake: FakeAsana) -> None:
+    with pytest.raises(UsageError) as caught:
+        source_for(fake.base_url, okr_field="Objective").fetch()
+
+    assert caught.value.exit_code == EXIT_USAGE
+    assert str(caught.value) == (
+        "Asana project Growth (2001) has no custom field 'Objective' (--okr-field); "
+        "its custom fields: OKR (enum), Story Points (number)"
+    )
+
+
+def test_unknown_section_exits_2_listing_the_sections(fake: FakeAsana) -> None:
+    with pytest.raises(UsageError, match="no section 'Sprint 99'.*Sprint 12, Sprint 13, Backlog"):
+        source_for(fake.base_url, asana_section="Sprint 99").fetch()
+
+
+def test_missing_token_or_project_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="set ASANA_ACCESS_TOKEN"):
+        AsanaSource(config_for("http://127.0.0.1:9", env={"ASANA_BASE_URL": "http://127.0.0.1:9"}))
+    with pytest.raises(UsageError, match="--asana-project"):
+        AsanaSource(config_for("http://127.0.0.1:9", asana_projects=()))
+
+
+def test_fields_lists_custom_fields_with_types_and_options(fake: FakeAsana) -> None:
+    fields = {f.id: f for f in source_for(fake.base_url).fields()}
+
+    assert [(f.name, f.type, f.scope, f.likely) for f in fields.values()] == [
+        ("OKR", "enum", "Growth", "okr"),
+        ("Story Points", "number", "Growth, Platform", "points"),
+        ("OKR", "text", "Platform", "okr"),
+    ]
+    assert [o.value for o in fields[OKR_ENUM].options] == [
+        "KR1.1",
+        "KR1.2",
+        "KR2.1",
+        "BAU",
+        "KR0.3",
+        "KR1.5",
+    ]
+    assert [f.id for f in source_for(fake.base_url).fields("story")] == [POINTS]
+
+
+# --- failures -------------------------------------------------------------------------------
+
+
+def test_429_is_retried_after_retry_after(fake: FakeAsana, sleeps: Sleeps) -> None:
+    fake.inject(429, times=2, retry_after="7", path="/tasks")
+
+    backlog = source_for(fake.base_url, sleeps).fetch()
+
+    assert len(backlog.items) == 14
+    assert sleeps == [7.0, 7.0]
+    assert _task_listings(fake)[:3] == [_task_listings(fake)[2]] * 3  # the same page, thrice
+
+
+def test_5xx_is_retried_with_backoff(fake: FakeAsana, sleeps: Sleeps) -> None:
+    fake.inject(503, times=1, path="/custom_field_settings")
+    fake.inject(500, times=1, path="/custom_field_settings")
+
+    source_for(fake.base_url, sleeps).fetch()
+
+    assert sleeps == [1.0, 2.0]
+
+
+def test_429_that_never_ends_exits_3_after_bounded_waits(fake: FakeAsana, sleeps: Sleeps) -> None:
+    fake.inject(429, times=100, retry_after="3600")
+
+    with pytest.raises(SourceError) as caught:
+        source_for(fake.base_url, sleeps).fetch()
+
+    assert caught.value.exit_code == EXIT_SOURCE
+    assert str(caught.value) == (
+        "Asana kept answering HTTP 429 for project 2001 after 4 retries: "
+        "You have made too many requests recently. Please, be chill."
+    )
+    assert sleeps == [60.0] * 4  # waits are capped, and so is their number
+
+
+def test_401_exits_3_in_one_line_without_the_token(fake: FakeAsana) -> None:
+    source = AsanaSource(
+        config_for(
+            fake.base_url,
+            env={"ASANA_ACCESS_TOKEN": "wrong-" + TOKEN, "ASANA_BASE_URL": fake.base_url},
+        )
+    )
+    with pytest.raises(SourceError) as caught:
+        source.fetch()
+
+    message = str(caught.value)
+    assert caught.value.exit_code == EXIT_SOURCE
+    assert message == (
+        "Asana refused the access token (HTTP 401) while reading project 2001: "
+        "check ASANA_ACCESS_TOKEN"
+    )
+    assert TOKEN not in message and "\n" not in message
+    assert [r.path for r in fake.requests] == ["/projects/2001"]  # 401 is not retried
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (403, "Asana denied access (HTTP 403) to tasks of project 2001: Forbidden"),
+        (404, "Asana found no tasks of project 2001 (HTTP 404): check the gid: Server Error"),
+    ],
+)
+def test_403_and_404_exit_3(fake: FakeAsana, status: int, expected: str) -> None:
+    fake.inject(status, path="/projects/2001/tasks")
+
+    with pytest.raises(
+        SourceError, match="^" + expected.replace("(", r"\(").replace(")", r"\)") + "$"
+    ):
+        source_for(fake.base_url).fetch()
+
+
+def test_unknown_project_exits_3_with_asanas_message(fake: FakeAsana) -> None:
+    with pytest.raises(SourceError) as caught:
+        source_for(fake.base_url, asana_projects=("999",)).fetch()
+
+    assert str(caught.value) == (
+        "Asana found no project 999 (HTTP 404): check the gid: project: Not a recognized ID: 999"
+    )
+
+
+def test_unreadable_parent_is_a_warning_not_a_failure(fake: FakeAsana) -> None:
+    fake.inject(403, path="/tasks/4009")
+
+    backlog = source_for(fake.base_url).fetch()
+
+    assert "parent task 4009 could not be read (HTTP 403): not inherited" in backlog.warnings
+    assert "4009" not in {item.id for item in backlog.items}
+
+
+def test_unreachable_server_exits_3() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(SourceError, match=rf"could not reach Asana at http://127.0.0.1:{port}/api"):
+        source_for(f"http://127.0.0.1:{port}/api/1.0").fetch()
+
+
+def test_timeout_exits_3() -> None:
+    with _silent_server() as port:
+        source = source_for(f"http://127.0.0.1:{port}/api/1.0", timeout=0.2)
+        with pytest.raises(
+            SourceError, match="did not answer within 0.2 s while reading project 2001"
+        ):
+            source.fetch()
+
+
+def test_proxy_credentials_in_the_base_url_are_not_shown() -> None:
+    with pytest.raises(SourceError) as caught:
+        source_for("http://user:hunter2@127.0.0.1:9/api/1.0").fetch()
+
+    assert "hunter2" not in str(caught.value)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+@contextmanager
+def _serving(data: AsanaData) -> Iterator[FakeAsana]:
+    """A fake server for one test's own workspace."""
+    fake = FakeAsana(data, token=TOKEN)
+    try:
+        yield fake
+    finally:
+        fake.close()
+
+
+@contextmanager
+def _silent_server() -> Iterator[int]:
+    """A TCP port that accepts connections and never answers; yields the port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield int(sock.getsockname()[1])
