@@ -13,7 +13,6 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from itertools import combinations
 from typing import Any
 
 from backlog_audit.errors import UsageError
@@ -504,18 +503,21 @@ def _name(okrs: OkrSet) -> str:
 def check_near_duplicate_kr(
     okrs: OkrSet, parent: OkrSet | None, settings: LintSettings
 ) -> Iterator[LintFinding]:
-    """Pairs of KRs whose titles are nearly the same text."""
-    for first, second in combinations(okrs.key_results, 2):
-        ratio = title_similarity(first.title, second.title)
-        if ratio >= settings.near_duplicate_ratio:
-            yield LintFinding(
-                second.id,
-                "near-duplicate-kr",
-                WARNING,
-                f"{second.id} reads almost like {first.id} ({ratio:.0%} similar): two KRs "
-                "measuring the same thing split the work linked to it. Merge them, or make "
-                "the difference explicit in the titles.",
-            )
+    """KRs whose title nearly repeats an earlier KR's; each is reported once, at the later KR."""
+    krs = okrs.key_results
+    for j, second in enumerate(krs):
+        for first in krs[:j]:
+            ratio = title_similarity(first.title, second.title)
+            if ratio >= settings.near_duplicate_ratio:
+                yield LintFinding(
+                    second.id,
+                    "near-duplicate-kr",
+                    WARNING,
+                    f"{second.id} reads almost like {first.id} ({ratio:.0%} similar): two KRs "
+                    "measuring the same thing split the work linked to it. Merge them, or make "
+                    "the difference explicit in the titles.",
+                )
+                break
 
 
 def title_similarity(a: str, b: str) -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backlog_audit.errors import UsageError
 from backlog_audit.lint import (
@@ -242,6 +244,18 @@ def test_near_duplicate_kr() -> None:
     assert found(lint(distinct), "near-duplicate-kr") == []
 
 
+def test_near_duplicate_kr_reports_each_later_kr_once() -> None:
+    triplets = one_objective(
+        good_kr("KR1.1", "Weekly active teams from 100 to 200"),
+        good_kr("KR1.2", "Weekly active teams from 100 to 300"),
+        good_kr("KR1.3", "Weekly active teams from 100 to 400"),
+    )
+    findings = lint(triplets, settings=LintSettings(max_krs_per_objective=3))
+
+    assert found(findings, "near-duplicate-kr") == [("KR1.2", "warning"), ("KR1.3", "warning")]
+    assert "KR1.3 reads almost like KR1.1" in findings[-1].message
+
+
 # --- running the rules ------------------------------------------------------------------------
 
 
@@ -320,3 +334,48 @@ def test_bad_settings_are_usage_errors(table: dict[str, Any], message: str) -> N
 
 def test_every_rule_id_is_distinct() -> None:
     assert len(set(RULE_IDS)) == len(RULE_IDS) == 12
+
+
+# --- properties -------------------------------------------------------------------------------
+
+WORDS = st.sampled_from(
+    ["launch", "ship", "weekly", "active", "teams", "from", "to", "10", "50%", "rate", "revenue"]
+)
+TITLES = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
+NUMBERS = st.none() | st.integers(-5, 5).map(float)
+
+
+@st.composite
+def okr_sets(draw: st.DrawFn) -> OkrSet:
+    """Sets of up to 4 objectives with up to 4 KRs each, titles drawn from a small vocabulary."""
+    objectives = []
+    for i in range(1, draw(st.integers(0, 4)) + 1):
+        krs = tuple(
+            KeyResult(
+                id=f"KR{i}.{j}",
+                objective_id=f"O{i}",
+                title=draw(TITLES),
+                baseline=draw(NUMBERS),
+                target=draw(NUMBERS),
+                indicator=draw(st.sampled_from([None, "leading", "lagging"])),
+            )
+            for j in range(1, draw(st.integers(0, 4)) + 1)
+        )
+        aligns_to = draw(st.sampled_from([None, "CO-2", "CO-9"]))
+        objectives.append(Objective(f"O{i}", draw(TITLES), krs, aligns_to=aligns_to))
+    return OkrSet(tuple(objectives), level=draw(st.sampled_from([None, "team", "company"])))
+
+
+@given(okr_sets(), st.booleans())
+def test_findings_are_about_ids_of_the_set_and_in_file_order(
+    okrs: OkrSet, with_parent: bool
+) -> None:
+    findings = lint(okrs, PARENT if with_parent else None)
+
+    order = [o.id for o in okrs.objectives for o in (o, *o.key_results)]
+    assert all(f.id in order for f in findings)
+    assert all(f.rule in RULE_IDS and f.severity in ("error", "warning", "info") for f in findings)
+    positions = [order.index(f.id) for f in findings]
+    assert positions == sorted(positions)
+    # Each rule says a thing about an id at most once.
+    assert len({(f.id, f.rule) for f in findings}) == len(findings)

@@ -116,15 +116,21 @@ def _split(values: Sequence[str]) -> list[str]:
 # --- rendering --------------------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    """`1 error`, `2 errors`; "info" has no plural."""
+    return f"{n} {noun}{'' if n == 1 or noun == 'info' else 's'}"
+
+
 def _tally(okr_set: OkrSet, findings: Sequence[LintFinding]) -> str:
-    counts = count_by_severity(findings)
-    checked = f"{len(okr_set.objectives)} objectives, {len(okr_set.key_results)} key results"
+    """`3 findings (1 error, 2 warnings, 0 info; 2 objectives, 4 key results)`."""
+    checked = (
+        f"{_count(len(okr_set.objectives), 'objective')}, "
+        f"{_count(len(okr_set.key_results), 'key result')}"
+    )
     if not findings:
         return f"no findings ({checked} checked)"
-    parts = ", ".join(
-        f"{n} {sev}{'s' if n != 1 and sev != 'info' else ''}" for sev, n in counts.items()
-    )
-    return f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({parts}; {checked})"
+    parts = ", ".join(_count(n, sev) for sev, n in count_by_severity(findings).items())
+    return f"{_count(len(findings), 'finding')} ({parts}; {checked})"
 
 
 def render_text(okr_set: OkrSet, findings: Sequence[LintFinding]) -> str:

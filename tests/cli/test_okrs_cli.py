@@ -65,7 +65,7 @@ def test_clean_set_exits_0(okr_file: WriteOkrs) -> None:
 
     result = invoke(["okrs", "lint", path], 0)
 
-    assert result.stdout == f"{path}: no findings (1 objectives, 1 key results checked)\n"
+    assert result.stdout == f"{path}: no findings (1 objective, 1 key result checked)\n"
 
 
 def test_error_finding_exits_1(okr_file: WriteOkrs) -> None:
@@ -77,7 +77,7 @@ def test_error_finding_exits_1(okr_file: WriteOkrs) -> None:
         "O2  error    objective-without-krs  objective O2 has no key results"
     )
     assert result.stdout.splitlines()[-1] == (
-        f"{path}: 1 finding (1 error, 0 warnings, 0 info; 2 objectives, 1 key results)"
+        f"{path}: 1 finding (1 error, 0 warnings, 0 info; 2 objectives, 1 key result)"
     )
 
 
