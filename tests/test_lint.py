@@ -372,7 +372,7 @@ def test_findings_are_about_ids_of_the_set_and_in_file_order(
 ) -> None:
     findings = lint(okrs, PARENT if with_parent else None)
 
-    order = [entry.id for o in okrs.objectives for entry in (o, *o.key_results)]
+    order = [i for o in okrs.objectives for i in (o.id, *(kr.id for kr in o.key_results))]
     assert all(f.id in order for f in findings)
     assert all(f.rule in RULE_IDS and f.severity in ("error", "warning", "info") for f in findings)
     positions = [order.index(f.id) for f in findings]
