@@ -1,0 +1,78 @@
+"""Reading the OKR and points custom fields off a task (SPEC 4 splitting rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from backlog_audit.adapters.asana_fields import points_value, reference_values
+from backlog_audit.adapters.asana_tasks import task_kind
+
+OKR = frozenset({"11"})
+
+
+def _task(*values: dict[str, Any]) -> dict[str, Any]:
+    return {"gid": "1", "custom_fields": list(values)}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            {"gid": "11", "resource_subtype": "enum", "enum_value": {"name": "KR1.2, KR1.3"}},
+            ("KR1.2, KR1.3",),
+        ),
+        ({"gid": "11", "resource_subtype": "enum", "enum_value": None}, ()),
+        (
+            {
+                "gid": "11",
+                "resource_subtype": "multi_enum",
+                "multi_enum_values": [{"name": "KR1.1"}, {"name": "O2"}],
+            },
+            ("KR1.1", "O2"),
+        ),
+        ({"gid": "11", "resource_subtype": "multi_enum", "multi_enum_values": []}, ()),
+        (
+            {"gid": "11", "resource_subtype": "text", "text_value": "KR1.1; KR2.1\nKR3.1 ,"},
+            ("KR1.1", "KR2.1", "KR3.1"),
+        ),
+        ({"gid": "11", "resource_subtype": "text", "text_value": None}, ()),
+        ({"gid": "12", "resource_subtype": "text", "text_value": "KR1.1"}, ()),  # another field
+    ],
+)
+def test_references_by_field_type(value: dict[str, Any], expected: tuple[str, ...]) -> None:
+    # select options are never split; free text is split on , ; and newlines
+    assert reference_values(_task(value), OKR) == expected
+
+
+def test_same_named_fields_of_two_projects_are_both_read() -> None:
+    task = _task(
+        {"gid": "11", "resource_subtype": "enum", "enum_value": {"name": "KR1.1"}},
+        {"gid": "21", "resource_subtype": "text", "text_value": "KR2.1, KR1.1"},
+    )
+
+    assert reference_values(task, frozenset({"11", "21"})) == ("KR1.1", "KR2.1")
+
+
+def test_points_from_a_number_field() -> None:
+    task = _task({"gid": "31", "resource_subtype": "number", "number_value": 5})
+
+    assert points_value(task, frozenset({"31"})) == 5.0
+    assert points_value(task, frozenset({"32"})) is None
+    assert points_value(_task({"gid": "31", "number_value": None}), frozenset({"31"})) is None
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        ({"resource_subtype": "default_task"}, ("Task", 0)),
+        ({"resource_subtype": "default_task", "parent": {"gid": "9"}}, ("Subtask", -1)),
+        ({"resource_subtype": "milestone"}, ("Milestone", 1)),
+        ({"resource_subtype": "milestone", "parent": {"gid": "9"}}, ("Milestone", 1)),
+        ({"resource_subtype": "approval"}, ("Approval", 0)),
+    ],
+)
+def test_task_kinds_follow_the_scope_rules(task: dict[str, Any], expected: tuple[str, int]) -> None:
+    # SPEC 2: tasks without a parent are counted, milestones never
+    assert task_kind(task) == expected

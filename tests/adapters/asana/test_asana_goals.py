@@ -1,0 +1,166 @@
+"""Asana Goals as the OKR set (SPEC 3) and the goal spec."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from backlog_audit.adapters.asana_goals import GoalGraph, GoalSpec, load_goal_okrs, okrs_from_graph
+from backlog_audit.errors import SourceError, UsageError
+from backlog_audit.linking import Resolver, Target
+from backlog_audit.model import KeyResult, Objective
+from backlog_audit.okrs import load_okrs
+from tests.adapters.asana.asana_workspace import TOKEN
+from tests.fakes.asana_server import FakeAsana
+
+
+def _env(fake: FakeAsana) -> dict[str, str]:
+    return {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url}
+
+
+def test_metric_goals_are_krs_under_their_parent_goal(fake: FakeAsana) -> None:
+    okrs = load_goal_okrs("asana-goals:1000:6001", _env(fake))
+
+    assert okrs.objectives == (
+        Objective(
+            "Activate tech leads",
+            "Activate tech leads",
+            (
+                KeyResult(
+                    "Tech lead activation rate",
+                    "Activate tech leads",
+                    "Tech lead activation rate",
+                    baseline=50,
+                    target=70,
+                    current=55,
+                    aliases=("7002",),
+                ),
+                # Asana keeps percentages as fractions: 0.2 -> 0.35, now 0.25
+                KeyResult(
+                    "Weekly active teams",
+                    "Activate tech leads",
+                    "Weekly active teams",
+                    baseline=20,
+                    target=35,
+                    unit="%",
+                    current=25,
+                    aliases=("7003",),
+                ),
+            ),
+            owner="Dana",
+        ),
+        # a metric goal without a parent gets an objective of its own, same title
+        Objective(
+            "Cut infra cost (objective)",
+            "Cut infra cost",
+            (
+                KeyResult(
+                    "Cut infra cost",
+                    "Cut infra cost (objective)",
+                    "Cut infra cost",
+                    baseline=100000,
+                    target=80000,
+                    unit="EUR",
+                    current=95000,
+                    aliases=("7004",),
+                ),
+            ),
+        ),
+        Objective("Platform reliability", "Platform reliability"),
+    )
+
+
+def test_other_time_periods_are_retired_and_the_period_is_the_cycle(fake: FakeAsana) -> None:
+    okrs = load_goal_okrs("asana-goals:1000:6001", _env(fake))
+
+    assert okrs.retired == ("Old activation goal", "7006")
+    assert (okrs.cycle, okrs.cycle_start, okrs.cycle_end) == (
+        "Q4 FY26",
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+    )
+    assert okrs.source == "asana-goals:1000:6001"
+
+
+def test_without_a_time_period_every_goal_is_current(fake: FakeAsana) -> None:
+    okrs = load_goal_okrs("asana-goals:1000", _env(fake))
+
+    assert [kr.id for kr in okrs.key_results] == [
+        "Tech lead activation rate",
+        "Weekly active teams",
+        "Cut infra cost",
+        "Old activation goal",
+    ]
+    assert okrs.retired == ()
+    assert okrs.cycle is None
+    assert not any("/time_periods/" in p for p in fake.paths())
+
+
+def test_goal_names_and_gids_resolve(fake: FakeAsana) -> None:
+    resolver = Resolver(load_goal_okrs("asana-goals:1000:6001", _env(fake)))
+
+    assert resolver.resolve("weekly active teams").target is Target.KEY_RESULT
+    assert resolver.resolve("7003").target is Target.KEY_RESULT
+    assert resolver.resolve("Platform reliability").target is Target.OBJECTIVE
+    assert resolver.resolve("Old activation goal").target is Target.STALE
+
+
+def test_okr_loader_dispatches_goal_specs(fake: FakeAsana) -> None:
+    okrs = load_okrs("asana-goals:1000:6001", _env(fake))
+
+    assert len(okrs.key_results) == 3
+
+
+def test_goals_with_the_same_name_get_distinct_ids() -> None:
+    graph = GoalGraph(
+        current=(
+            {"gid": "1", "name": "Grow", "metric": {"target_number_value": 2}},
+            {"gid": "2", "name": "grow ", "metric": {"target_number_value": 3}},
+        )
+    )
+
+    okrs = okrs_from_graph(graph, "asana-goals:9")
+
+    assert [kr.id for kr in okrs.key_results] == ["Grow", "grow (2)"]
+
+
+def test_a_cycle_in_goal_parents_does_not_hang() -> None:
+    metric = {"target_number_value": 1}
+    graph = GoalGraph(
+        current=(
+            {"gid": "1", "name": "A", "metric": metric},
+            {"gid": "2", "name": "B", "metric": metric},
+        ),
+        relationships={
+            "1": ({"supporting_resource": {"gid": "2", "resource_type": "goal"}},),
+            "2": ({"supporting_resource": {"gid": "1", "resource_type": "goal"}},),
+        },
+    )
+
+    okrs = okrs_from_graph(graph, "asana-goals:9")
+
+    assert [o.id for o in okrs.objectives] == ["A (objective)", "B (objective)"]
+
+
+@pytest.mark.parametrize(
+    "spec", ["asana-goals:", "asana-goals:abc", "asana-goals:1:2:3", "goals:1"]
+)
+def test_malformed_goal_specs_are_usage_errors(spec: str) -> None:
+    with pytest.raises(UsageError, match="expected asana-goals:WORKSPACE_GID"):
+        GoalSpec.parse(spec)
+
+
+def test_goal_spec_parts() -> None:
+    assert GoalSpec.parse("asana-goals:1000:6001") == GoalSpec("1000", "6001")
+    assert GoalSpec.parse("asana-goals:1000") == GoalSpec("1000", None)
+
+
+def test_unknown_time_period_exits_3(fake: FakeAsana) -> None:
+    with pytest.raises(SourceError, match="Asana found no time period 999"):
+        load_goal_okrs("asana-goals:1000:999", _env(fake))
+
+
+def test_goal_okrs_need_a_token() -> None:
+    with pytest.raises(UsageError, match="ASANA_ACCESS_TOKEN"):
+        load_goal_okrs("asana-goals:1000", {})
