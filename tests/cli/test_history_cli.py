@@ -391,3 +391,12 @@ def test_history_and_fail_on_drop_can_come_from_the_config_file(
     export.week_3()
     invoke(*args, "--format", "json", "-o", "-", code=1, now=at_week(3))
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM runs").fetchone() == (2,)
+
+
+def test_an_unusable_history_file_exits_2_before_any_report(export: Export, tmp_path: Path) -> None:
+    bad = tmp_path / "history.sqlite3"
+    bad.write_text("not a database\n" * 200)
+    out = tmp_path / "r.json"
+    result = audit(export, bad, 1, "--format", "json", "-o", str(out), code=2)
+    assert result.stderr.startswith(f"backlog-audit: error: history {bad}: ")
+    assert not out.exists()
