@@ -103,7 +103,7 @@ def number(value: float | None) -> str:
     """A figure without useless decimals: 3, 2.5, empty when None."""
     if value is None:
         return ""
-    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def source_text(result: AuditResult) -> str:
