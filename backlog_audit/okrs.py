@@ -246,34 +246,31 @@ class _YamlFile:
 
     def number(self, node: yaml.Node | None, ypath: str) -> float | None:
         """A finite number, None when absent; booleans and text are errors."""
-        raw = self.text(node, ypath)
-        if raw is None:
+        raw = None if node is None else self.text(node, ypath)
+        if node is None or raw is None:
             return None
-        value = None if node is not None and node.tag == _BOOL_TAG else _parse_number(raw)
+        value = None if node.tag == _BOOL_TAG else _parse_number(raw)
         if value is None:
-            assert node is not None  # raw is only set when a node exists
             raise self.fail(node, ypath, _number_problem(_leaf(ypath), raw))
         return value
 
     def choice(self, node: yaml.Node | None, ypath: str, choices: tuple[str, ...]) -> str | None:
         """One of `choices` (case-insensitive), None when absent."""
-        raw = self.text(node, ypath)
-        if raw is None:
+        raw = None if node is None else self.text(node, ypath)
+        if node is None or raw is None:
             return None
         if raw.lower() not in choices:
-            assert node is not None
             raise self.fail(node, ypath, _choice_problem(_leaf(ypath), raw, choices))
         return raw.lower()
 
-    def date(self, node: yaml.Node | None, ypath: str) -> date | None:
+    def iso_date(self, node: yaml.Node | None, ypath: str) -> date | None:
         """An ISO date (YYYY-MM-DD), None when absent."""
-        raw = self.text(node, ypath)
-        if raw is None:
+        raw = None if node is None else self.text(node, ypath)
+        if node is None or raw is None:
             return None
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            assert node is not None
             problem = f"{_leaf(ypath)} must be a date as YYYY-MM-DD, got '{raw}'"
             raise self.fail(node, ypath, problem) from None
 
@@ -338,8 +335,8 @@ def _load_yaml(path: str) -> OkrSet:
         retired=reader.text_list(top.get("retired"), "retired", "r"),
         exempt=reader.text_list(top.get("exempt"), "exempt", "e"),
         cycle=reader.text(top.get("cycle"), "cycle"),
-        cycle_start=reader.date(top.get("cycle_start"), "cycle_start"),
-        cycle_end=reader.date(top.get("cycle_end"), "cycle_end"),
+        cycle_start=reader.iso_date(top.get("cycle_start"), "cycle_start"),
+        cycle_end=reader.iso_date(top.get("cycle_end"), "cycle_end"),
         level=reader.choice(top.get("level"), "level", LEVELS),
         source=path,
     )
