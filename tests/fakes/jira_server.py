@@ -325,6 +325,7 @@ class FakeJira:
         self.agile_cap = 50
         self.total_skew = 0  # DC: announce this many more (or fewer) issues than are sent
         self.page_overlap = 0  # Cloud: each next page repeats this many issues of the last
+        self.stuck_token = False  # Cloud: hand out the same page token again and again
         self.failures: list[Failure] = []
         self.requests: list[LoggedRequest] = []
         self.base_url = ""
@@ -533,7 +534,8 @@ class FakeJira:
         return sorted((i for i in visible if matcher(i)), key=lambda i: int(i.id))
 
     def new_token(self, jql: str, offset: int) -> str:
-        token = base64.urlsafe_b64encode(f"page-{next(self._counter)}".encode()).decode()
+        page = 1 if self.stuck_token else next(self._counter)
+        token = base64.urlsafe_b64encode(f"page-{page}".encode()).decode()
         self._tokens[token] = (jql, offset)
         return token
 

@@ -9,6 +9,7 @@ import pytest
 
 from backlog_audit.adapters.jira import JiraSource
 from backlog_audit.adapters.jira_issues import BASE_FIELDS
+from backlog_audit.errors import SourceError
 from tests.adapters.jira import jira_scenario as scenario
 from tests.fakes.jira_server import FakeIssue, FakeJira, FakeJiraServer, FakeSprint
 
@@ -191,3 +192,13 @@ def test_progress_reports_items_received(
     make_source(jql="project = BIG").fetch(lambda got, total: seen.append((got, total)))
     expected_total = None if mode == "cloud" else 250  # Cloud's search announces no total
     assert seen == [(100, expected_total), (200, expected_total), (250, expected_total)]
+
+
+def test_a_page_token_handed_out_twice_stops_the_search(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = big_site("cloud", 350)
+    site.stuck_token = True
+    with pytest.raises(SourceError, match="repeated a page token"):
+        make_source(jql="project = BIG").fetch()
+    assert len(searches(site)) == 2  # the second page hands back the token it was sent
