@@ -141,8 +141,16 @@ class JiraHttp:
         def once() -> Any:
             self.request_count += 1
             LOG.debug("%s %s", method, path)
+            # The client's session carries the auth and the timeout; the client has no public
+            # call for arbitrary JSON requests (nor wrappers for the endpoints we use).
             response = self._client._session.request(method, url, **kwargs)
-            return response.json() if response.content else None
+            try:
+                return response.json() if response.content else None
+            except ValueError:  # a login page, a proxy's error page: not Jira's API
+                raise JiraHttpError(
+                    f"Jira answered {method} {path} with something not JSON "
+                    f"({response.headers.get('Content-Type', 'no content type')}): check the URL"
+                ) from None
 
         try:
             return self._policy.call(once, self._wait_for)
@@ -156,8 +164,6 @@ class JiraHttp:
             raise JiraHttpError(
                 f"cannot reach Jira at {self.base_url} ({type(exc).__name__})"
             ) from None
-        except ValueError:
-            raise JiraHttpError(f"Jira answered {method} {path} with something not JSON") from None
 
     @staticmethod
     def _wait_for(exc: Exception) -> float | None:

@@ -922,9 +922,11 @@ class _Handler(BaseHTTPRequestHandler):
                     raise _Reply(failure.status, failure.body, failure.headers)
 
     def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
-        data = json.dumps(body).encode() if body is not None else b""
+        raw = isinstance(body, bytes)  # an injected non-JSON page (a login form, a proxy)
+        data = body if raw else json.dumps(body).encode() if body is not None else b""
         self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        kind = "text/html;charset=UTF-8" if raw else "application/json;charset=UTF-8"
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)

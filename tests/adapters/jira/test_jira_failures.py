@@ -6,6 +6,7 @@ import socket
 from collections.abc import Callable, Iterator
 
 import pytest
+import requests
 
 from backlog_audit.adapters.interface import SourceConfig
 from backlog_audit.adapters.jira import JiraSource
@@ -106,11 +107,8 @@ def test_an_unknown_board_or_sprint_is_exit_3(
         make_source(board=7, sprint="999").fetch()
 
 
+@pytest.mark.parametrize("mode", ["cloud"])  # Data Center still has /search
 def test_the_old_cloud_search_answers_410(site: FakeJira, jira_server: FakeJiraServer) -> None:
-    import requests
-
-    if site.mode != "cloud":
-        pytest.skip("Data Center still has /search")
     answer = requests.get(
         f"{jira_server.url}/rest/api/3/search",
         params={"jql": "project = APP"},
@@ -188,3 +186,11 @@ def test_a_kanban_board_asked_for_sprints_is_exit_2(
 def test_no_scope_is_exit_2(site: FakeJira, make_source: Callable[..., JiraSource]) -> None:
     with pytest.raises(UsageError, match="Jira needs a scope"):
         make_source().fetch()
+
+
+def test_a_page_that_is_not_json_is_exit_3(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.fail(200, path="/serverInfo", body=b"<html><body>Log in to continue</body></html>")
+    with pytest.raises(SourceError, match="not JSON \\(text/html;charset=UTF-8\\): check the URL"):
+        make_source(jql="project = APP").fetch()
