@@ -95,8 +95,8 @@ _CATEGORIES = {c.value: c for c in StatusCategory}
 def item(key: str, *refs: str, **fields: Any) -> Item:
     """An item whose id is its key; refs are the link field's values.
 
-    Defaults make a plain in-scope Story (no level, so judged by type name). `status` may be
-    given as a StatusCategory value string ("todo", "in_progress", "done").
+    Defaults make a plain in-scope Story (no level, so judged by type name). `status_category`
+    may be given as its value string ("todo", "in_progress", "done").
     """
     fields.setdefault("type", "Story")
     fields.setdefault("id", key)
