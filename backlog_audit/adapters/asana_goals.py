@@ -64,7 +64,8 @@ _GOAL_FIELDS = ",".join(
         "metric.current_number_value",
     )
 )
-_RELATIONSHIP_FIELDS = "resource_subtype,supporting_resource.resource_type"
+# The compact supporting resource carries its resource_type (task, project, goal, portfolio).
+_RELATIONSHIP_FIELDS = "resource_subtype,supporting_resource"
 _PERIOD_FIELDS = "display_name,start_on,end_on"
 
 

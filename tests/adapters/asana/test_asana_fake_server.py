@@ -1,0 +1,227 @@
+"""The fake Asana server answers as Asana's OpenAPI spec says, so tests against it mean something.
+
+Every request the adapter makes in the audits of `test_asana_audit.py` is replayed and both
+request and response are validated with openapi-core against `/work/shared/specs/asana_oas.yaml`.
+The spec declares list endpoints as returning compact records, which says nothing about the
+fields asked for with `opt_fields`; those records are also validated against the full resource
+schemas (TaskResponse, GoalResponse, ...).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openapi_core import Config, OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+from openapi_schema_validator import OAS30ReadValidator
+
+from backlog_audit.adapters.asana_goals import load_goal_okrs
+from tests.adapters.asana.asana_workspace import TOKEN, source_for
+from tests.fakes.asana_server import FakeAsana
+
+SPEC_PATH = Path("/work/shared/specs/asana_oas.yaml")
+pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason="the Asana OpenAPI spec is not here")
+
+# Which full schema each listing's records follow, by the last static part of the path.
+_RECORD_SCHEMAS = {
+    "tasks": "TaskResponse",
+    "sections": "SectionResponse",
+    "custom_field_settings": "CustomFieldSettingResponse",
+    "goals": "GoalResponse",
+    "goal_relationships": "GoalRelationshipResponse",
+    "projects": "ProjectResponse",
+    "time_periods": "TimePeriodResponse",
+}
+
+
+def _nullable_refs(node: Any) -> Any:
+    """Asana writes "X or null" as `allOf: [X, {nullable: true}]`, which JSON Schema reads as
+    never null (X alone refuses null); rewrite it as `anyOf: [X, null]`, the spec's intent."""
+    if isinstance(node, list):
+        return [_nullable_refs(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _nullable_refs(v) for k, v in node.items()}
+    parts = node.get("allOf")
+    if isinstance(parts, list) and any(isinstance(p, dict) and p.get("nullable") for p in parts):
+        rest = {k: v for k, v in node.items() if k != "allOf"}
+        null = {"type": "object", "nullable": True, "enum": [None]}
+        return {**rest, "anyOf": [{"allOf": parts}, null]}
+    return node
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    """The spec, loaded once (3 MB of YAML). JSON round-trip: YAML gives some int keys."""
+    with SPEC_PATH.open(encoding="utf-8") as handle:
+        loaded = yaml.load(handle, Loader=yaml.CSafeLoader)
+    return _nullable_refs(json.loads(json.dumps(loaded)))  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def openapi(spec: dict[str, Any]) -> OpenAPI:
+    # The spec itself is Asana's; checking it is not this test's job (and takes minutes).
+    return OpenAPI.from_dict(spec, config=Config(spec_validator_cls=None))
+
+
+def _get(
+    fake: FakeAsana, path_and_query: str, token: str = TOKEN
+) -> tuple[int, bytes, dict[str, str]]:
+    request = urllib.request.Request(
+        fake.base_url + path_and_query, headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return answer.status, answer.read(), dict(answer.headers.items())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers.items())
+
+
+def _validate(
+    openapi: OpenAPI, fake: FakeAsana, path: str, query: dict[str, str]
+) -> dict[str, Any]:
+    target = path + ("?" + urllib.parse.urlencode(query) if query else "")
+    status, body, headers = _get(fake, target)
+    request = MockRequest("https://app.asana.com", "get", "/api/1.0" + path, args=query)
+    response = MockResponse(body, status_code=status, content_type=headers["Content-Type"])
+    openapi.validate_request(request)
+    openapi.validate_response(request, response)
+    return json.loads(body)  # type: ignore[no-any-return]
+
+
+def _schema_validator(spec: dict[str, Any], name: str) -> OAS30ReadValidator:
+    schema = {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
+    return OAS30ReadValidator(schema)
+
+
+def _record_schema(path: str) -> str:
+    static = [part for part in path.split("/") if part and not part.isdigit()]
+    return _RECORD_SCHEMAS[static[-1]]
+
+
+def _run_every_audit(fake: FakeAsana) -> None:
+    goals = "asana-goals:1000:6001"
+    source_for(fake.base_url).fetch()
+    source_for(fake.base_url, asana_section="Sprint 12").fetch()
+    load_goal_okrs(goals, {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url})
+    source_for(fake.base_url, okrs=goals).fetch()
+
+
+def test_every_answer_the_adapter_reads_follows_the_spec(
+    fake: FakeAsana, openapi: OpenAPI, spec: dict[str, Any]
+) -> None:
+    _run_every_audit(fake)
+    asked = {(r.path, tuple(sorted(r.query.items()))) for r in fake.requests}
+    assert len(asked) >= 15
+
+    for path, query in sorted(asked):
+        payload = _validate(openapi, fake, path, dict(query))
+        data = payload["data"]
+        validator = _schema_validator(spec, _record_schema(path))
+        for record in data if isinstance(data, list) else [data]:
+            validator.validate(record)
+
+
+def test_compact_records_without_opt_fields(fake: FakeAsana, openapi: OpenAPI) -> None:
+    payload = _validate(openapi, fake, "/projects/2001/tasks", {"limit": "2"})
+
+    assert payload["data"] == [
+        {
+            "gid": "4001",
+            "resource_type": "task",
+            "name": "Onboarding checklist",
+            "resource_subtype": "default_task",
+        },
+        {
+            "gid": "4002",
+            "resource_type": "task",
+            "name": "Invite flow",
+            "resource_subtype": "default_task",
+        },
+    ]
+    assert set(payload["next_page"]) == {"offset", "path", "uri"}
+
+
+def test_opt_fields_select_nested_fields(fake: FakeAsana, openapi: OpenAPI) -> None:
+    query = {"opt_fields": "name,assignee.name,memberships.section.name,custom_fields.number_value"}
+    payload = _validate(openapi, fake, "/tasks/4001", query)
+
+    assert payload["data"] == {
+        "gid": "4001",
+        "name": "Onboarding checklist",
+        "assignee": {"gid": payload["data"]["assignee"]["gid"], "name": "Ana"},
+        "memberships": [{"section": {"gid": "3011", "name": "Sprint 12"}}],
+        "custom_fields": [{"gid": "501"}, {"gid": "503", "number_value": 3}],  # 501 is an enum
+    }
+
+
+def test_offsets_page_through_everything_once(fake: FakeAsana, openapi: OpenAPI) -> None:
+    gids: list[str] = []
+    query = {"limit": "3"}
+    while True:
+        payload = _validate(openapi, fake, "/projects/2001/tasks", query)
+        gids.extend(t["gid"] for t in payload["data"])
+        if payload["next_page"] is None:
+            break
+        query = {"limit": "3", "offset": payload["next_page"]["offset"]}
+
+    assert gids == [
+        "4001",
+        "4002",
+        "4003",
+        "4004",
+        "4005",
+        "4006",
+        "4009",
+        "4007",
+        "4008",
+        "4010",
+        "4011",
+        "4023",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "status", "message"),
+    [
+        ("/projects/2001", "wrong", 401, "Not Authorized"),
+        ("/projects/999", TOKEN, 404, "project: Not a recognized ID: 999"),
+        ("/projects/2001/tasks?limit=101", TOKEN, 400, "limit: Must be between 1 and 100"),
+        (
+            "/projects/2001/tasks?limit=5&offset=bogus",
+            TOKEN,
+            400,
+            "offset: Your pagination token is invalid.",
+        ),
+    ],
+)
+def test_errors_have_asanas_body(
+    fake: FakeAsana, spec: dict[str, Any], path: str, token: str, status: int, message: str
+) -> None:
+    answer_status, body, _ = _get(fake, path, token)
+
+    assert answer_status == status
+    payload = json.loads(body)
+    _schema_validator(spec, "ErrorResponse").validate(payload)
+    assert payload["errors"][0]["message"] == message
+
+
+def test_injected_faults_answer_once_each(fake: FakeAsana, spec: dict[str, Any]) -> None:
+    fake.inject(429, retry_after="30", path="/tasks")
+    fake.inject(500, path="/tasks")
+
+    first, second, third = (_get(fake, "/tasks/4001") for _ in range(3))
+
+    assert (first[0], first[2]["Retry-After"]) == (429, "30")
+    assert second[0] == 500
+    assert json.loads(second[1])["errors"][0]["phrase"]
+    _schema_validator(spec, "ErrorResponse").validate(json.loads(first[1]))
+    assert third[0] == 200
+    assert fake.paths() == ["/tasks/4001"] * 3
