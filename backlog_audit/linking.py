@@ -40,12 +40,11 @@ def split_free_text(text: str) -> tuple[str, ...]:
 
 def label_references(labels: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
     """The labels that match a prefix (case-insensitive), with the prefix removed."""
-    folded = tuple(p.casefold() for p in prefixes)
     found = []
     for label in labels:
         low = label.casefold()
-        for prefix in folded:
-            if low.startswith(prefix) and len(label) > len(prefix):
+        for prefix in prefixes:
+            if low.startswith(prefix.casefold()):
                 found.append(label[len(prefix) :].strip())
                 break
     return tuple(ref for ref in found if ref)
@@ -192,6 +191,8 @@ class Resolver:
     def suggest(self, reference: str) -> str | None:
         """The one known id or alias within distance 2 of the reference, else None."""
         forms = {normalise(reference), _head(reference)} - {""}
+        if not forms:  # punctuation only ("-", "?"): nothing to compare, nothing is near
+            return None
         best: dict[str, int] = {}
         for norm_name, name in self._candidates.items():
             distance = min(damerau_levenshtein(form, norm_name) for form in forms)
