@@ -175,6 +175,9 @@ class JiraSource(BacklogSource):
         if not by_id:
             warnings.append("the scope holds no issues")
         self._add_parents(by_id, parents, search, plan, warnings)
+        carriers = sum(1 for item in by_id.values() if item.carrier_only)
+        LOG.info("jira: %d items, %d parents", len(by_id) - carriers, carriers)
+        LOG.info("jira: %d requests", self._http.request_count)
         return tuple(self._with_parent_ids(by_id, parents))
 
     def _add_parents(
@@ -202,9 +205,11 @@ class JiraSource(BacklogSource):
             fetched = {str(i["id"]) for i in got} | {str(i.get("key")) for i in got}
             missing |= set(wanted) - fetched
         if missing:
+            # name them by key where Jira told us one (Cloud's parent field carries both)
+            names = {ref.handle: ref.key or ref.handle for ref in parents.values()}
             warnings.append(
                 f"{len(missing)} parent issue(s) could not be read (no permission, or deleted): "
-                + ", ".join(sorted(missing))
+                + ", ".join(sorted(names.get(h, h) for h in missing))
             )
 
     @staticmethod
