@@ -176,12 +176,18 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 
+def _version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema to `SCHEMA_VERSION`, in one transaction that holds the write lock."""
+    if _version(conn) == SCHEMA_VERSION:
+        return  # the usual case: no write lock needed just to read
     with _transaction(conn):
-        # Read the version only once the lock is held: another process may have just
+        # Read the version again once the lock is held: another process may have just
         # created or upgraded the file.
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        version = _version(conn)
         if version > SCHEMA_VERSION:
             raise HistoryError(
                 f"history schema version {version} is newer than this backlog-audit "
@@ -230,6 +236,9 @@ class HistoryStore:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             _migrate(self._conn)
+        except HistoryError:
+            self.close()
+            raise
         except (sqlite3.Error, OSError) as exc:
             self._fail(exc)
 
