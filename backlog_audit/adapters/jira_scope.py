@@ -116,6 +116,8 @@ def resolve_scope(
 ) -> Scope:
     """Turn the scope flags into a search."""
     if config is None:
+        if sprint:
+            raise UsageError("--sprint needs --board (the board whose sprints to read)")
         if not user_jql or not user_jql.strip():
             raise UsageError("Jira needs a scope: --jql QUERY, or --board ID with --sprint")
         return Scope(jql=user_jql.strip())

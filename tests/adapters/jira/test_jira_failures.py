@@ -194,3 +194,10 @@ def test_a_page_that_is_not_json_is_exit_3(
     site.fail(200, path="/serverInfo", body=b"<html><body>Log in to continue</body></html>")
     with pytest.raises(SourceError, match="not JSON \\(text/html;charset=UTF-8\\): check the URL"):
         make_source(jql="project = APP").fetch()
+
+
+def test_a_sprint_without_a_board_is_exit_2(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    with pytest.raises(UsageError, match="--sprint needs --board"):
+        make_source(sprint="active", jql="project = APP").fetch()
