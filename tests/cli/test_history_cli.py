@@ -152,7 +152,8 @@ def test_three_weekly_audits_give_changes_history_and_a_trend_chart(
 
     export.week_3()
     reports = tmp_path / "week-3"
-    audit(export, db, 3, "--format", "xlsx", "--format", "json", "-o", str(reports), "-q")
+    formats = ("--format", "xlsx", "--format", "json", "--format", "md")
+    audit(export, db, 3, *formats, "-o", str(reports), "-q")
     third = json.loads((reports / "backlog-audit.json").read_text())
     assert third["summary"]["items"] == 53
     assert third["changes"] == {
@@ -178,6 +179,9 @@ def test_three_weekly_audits_give_changes_history_and_a_trend_chart(
     ]
 
     _check_workbook(reports / "backlog-audit.xlsx")
+    markdown = (reports / "backlog-audit.md").read_text()
+    changes_part = markdown[markdown.index("## Changes since 2026-11-09") :]
+    assert "ONB-62" in changes_part and "KR3.2" in changes_part
 
 
 def _check_workbook(path: Path) -> None:
