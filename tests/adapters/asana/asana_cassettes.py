@@ -1,0 +1,107 @@
+"""Recorded Asana traffic: what each cassette holds, and how it is recorded and replayed.
+
+Cassettes are recorded from the fake server (`python -m tests.adapters.asana.asana_cassettes`)
+and replayed with `record_mode="none"`: a request the cassette does not hold fails the test.
+They match on method, path and query, not host and port (the fake's port changes per run).
+Authorization, cookies and the SDK's client-description header never reach the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import vcr
+
+from backlog_audit.adapters.asana_goals import load_goal_okrs
+from backlog_audit.audit import audit
+from backlog_audit.model import AuditResult
+from tests.adapters.asana.asana_workspace import (
+    TOKEN,
+    Sleeps,
+    build_workspace,
+    file_okrs,
+    source_for,
+)
+from tests.fakes.asana_server import FakeAsana
+
+CASSETTES = Path(__file__).with_name("cassettes")
+GOALS = "asana-goals:1000:6001"
+_SECRET_HEADERS = ["authorization", "cookie", "set-cookie", "x-asana-client-lib", "user-agent"]
+
+
+def recorder(record_mode: str) -> vcr.VCR:
+    """The one vcr configuration, for recording ("all") and replaying ("none")."""
+    return vcr.VCR(
+        cassette_library_dir=str(CASSETTES),
+        record_mode=record_mode,
+        match_on=["method", "path", "query"],
+        filter_headers=_SECRET_HEADERS,
+        filter_query_parameters=["access_token", "token"],
+        decode_compressed_response=True,
+    )
+
+
+def _project_audit(base_url: str, sleep: Sleeps) -> AuditResult:
+    return audit(source_for(base_url, sleep).fetch(), file_okrs())
+
+
+def _section_audit(base_url: str, sleep: Sleeps) -> AuditResult:
+    return audit(source_for(base_url, sleep, asana_section="Sprint 12").fetch(), file_okrs())
+
+
+def _goals_audit(base_url: str, sleep: Sleeps) -> AuditResult:
+    env = {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": base_url}
+    okrs = load_goal_okrs(GOALS, env, sleep=sleep)
+    return audit(source_for(base_url, sleep, okr_field="Goal", okrs=GOALS).fetch(), okrs)
+
+
+def _with_429(fake: FakeAsana) -> None:
+    fake.inject(429, times=1, retry_after="2", path="/projects/2002/tasks")
+
+
+def _with_401(fake: FakeAsana) -> None:
+    fake.inject(401, times=1)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One cassette: the run it records, and faults injected into the fake before recording."""
+
+    run: Callable[[str, Sleeps], Any]
+    prepare: Callable[[FakeAsana], None] = lambda fake: None
+
+
+SCENARIOS = {
+    "asana_project_audit": Scenario(_project_audit),
+    "asana_section_audit": Scenario(_section_audit),
+    "asana_goals_audit": Scenario(_goals_audit),
+    "asana_429_retried": Scenario(_project_audit, _with_429),
+    "asana_401": Scenario(_project_audit, _with_401),
+}
+
+
+def record(name: str) -> None:
+    """Record one scenario's cassette from a fresh fake server (failures are recorded too)."""
+    scenario = SCENARIOS[name]
+    fake = FakeAsana(build_workspace(), token=TOKEN)
+    try:
+        scenario.prepare(fake)
+        path = CASSETTES / f"{name}.yaml"
+        path.unlink(missing_ok=True)
+        with recorder("all").use_cassette(path.name):
+            try:
+                scenario.run(fake.base_url, Sleeps())
+            except Exception as exc:  # a scenario of failure records the failing answer
+                print(f"{name}: {type(exc).__name__}: {exc}")
+    finally:
+        fake.close()
+
+
+if __name__ == "__main__":
+    CASSETTES.mkdir(exist_ok=True)
+    for scenario_name in SCENARIOS:
+        record(scenario_name)
+        print(f"recorded {scenario_name}")

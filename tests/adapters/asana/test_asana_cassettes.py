@@ -1,0 +1,83 @@
+"""Recorded Asana traffic replayed through the real SDK, no server running, no secret on disk."""
+
+from __future__ import annotations
+
+import pytest
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from backlog_audit.errors import EXIT_SOURCE, SourceError
+from backlog_audit.model import AuditResult, LinkState
+from tests.adapters.asana.asana_cassettes import CASSETTES, SCENARIOS, recorder
+from tests.adapters.asana.asana_workspace import TOKEN, Sleeps, source_for
+
+# Nothing listens here: a request the cassette does not hold cannot reach anything.
+NOWHERE = "http://127.0.0.1:9/api/1.0"
+
+
+def _replay(name: str, sleep: Sleeps | None = None) -> AuditResult:
+    with recorder("none").use_cassette(f"{name}.yaml"):
+        return SCENARIOS[name].run(NOWHERE, sleep if sleep is not None else Sleeps())  # type: ignore[no-any-return]
+
+
+def test_project_audit_replays_with_the_same_figures() -> None:
+    result = _replay("asana_project_audit")
+
+    s = result.summary.all
+    assert (s.items, s.exempt_items, s.linked_items, s.points, s.linked_points) == (
+        11,
+        1,
+        6,
+        30,
+        15,
+    )
+
+
+def test_section_audit_replays() -> None:
+    s = _replay("asana_section_audit").summary.all
+
+    assert (s.items, s.linked_items) == (7, 4)
+
+
+def test_goals_audit_replays() -> None:
+    result = _replay("asana_goals_audit")
+
+    assert (result.summary.all.items, result.summary.all.linked_items) == (11, 7)
+    assert sum(r.link_state is LinkState.OBJECTIVE_ONLY for r in result.items) == 1
+
+
+def test_recorded_429_is_retried_after_its_retry_after() -> None:
+    sleeps = Sleeps()
+
+    result = _replay("asana_429_retried", sleeps)
+
+    assert sleeps == [2.0]
+    assert result.summary.all.items == 11
+
+
+def test_recorded_401_exits_3() -> None:
+    with pytest.raises(SourceError) as caught:
+        _replay("asana_401")
+
+    assert caught.value.exit_code == EXIT_SOURCE
+    assert "HTTP 401" in str(caught.value)
+
+
+def test_every_scenario_has_a_cassette() -> None:
+    assert sorted(p.stem for p in CASSETTES.glob("*.yaml")) == sorted(SCENARIOS)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_cassettes_hold_no_credentials(name: str) -> None:
+    text = (CASSETTES / f"{name}.yaml").read_text(encoding="utf-8")
+
+    assert TOKEN not in text
+    for needle in ("authorization", "bearer", "cookie", "x-asana-client-lib"):
+        assert needle not in text.casefold()
+
+
+def test_a_request_missing_from_the_cassette_fails() -> None:
+    with (
+        recorder("none").use_cassette("asana_project_audit.yaml"),
+        pytest.raises(CannotOverwriteExistingCassetteException),
+    ):
+        source_for(NOWHERE, asana_projects=("2003",)).fetch()
