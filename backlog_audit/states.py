@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from backlog_audit.linking import Resolution, Resolver, Target, label_references
+from backlog_audit.linking import Resolver, Target, label_references
 from backlog_audit.model import AuditOptions, Item, LinkState, OkrSet
 
 
@@ -56,12 +56,20 @@ class LinkEngine:
         self._items = items_by_id
         self._options = options
         self._objective_of = {kr.id: kr.objective_id for kr in okrs.key_results}
+        # Caches per item id: a parent is consulted once for each of its children.
+        self._references: dict[str, tuple[str, ...]] = {}
         self._resolved: dict[str, Resolved] = {}
+        self._ancestor: dict[str, Item | None] = {}
 
     def references(self, item: Item) -> tuple[str, ...]:
         """The item's own references: the link field's values plus matching labels."""
-        labels = label_references(item.labels, self._options.label_prefixes)
-        return _unique([r for r in item.references if r.strip()] + list(labels))
+        refs = self._references.get(item.id)
+        if refs is None:
+            own = [r for r in item.references if r.strip()]
+            if item.labels:
+                own += label_references(item.labels, self._options.label_prefixes)
+            refs = self._references[item.id] = _unique(own)
+        return refs
 
     def resolved(self, item: Item) -> Resolved:
         """Resolve the item's own references (cached per item id)."""
@@ -71,21 +79,30 @@ class LinkEngine:
         return hit
 
     def _resolve_all(self, refs: tuple[str, ...]) -> Resolved:
-        by_target: dict[Target, list[Resolution]] = {t: [] for t in Target}
+        if not refs:
+            return Resolved(references=refs)
+        key_results: list[str] = []
+        objectives: list[str] = []
         dangling: list[tuple[str, str | None]] = []
         stale: list[str] = []
+        exempt = False
         for ref in refs:
             res = self._resolver.resolve(ref)
-            by_target[res.target].append(res)
-            if res.target is Target.DANGLING:
-                dangling.append((ref, res.suggestion))
+            if res.target is Target.KEY_RESULT and res.id:
+                key_results.append(res.id)
+            elif res.target is Target.OBJECTIVE and res.id:
+                objectives.append(res.id)
+            elif res.target is Target.EXEMPT:
+                exempt = True
             elif res.target is Target.STALE:
                 stale.append(ref)
+            elif res.target is Target.DANGLING:
+                dangling.append((ref, res.suggestion))
         return Resolved(
             references=refs,
-            key_results=_unique([r.id for r in by_target[Target.KEY_RESULT] if r.id]),
-            objectives=_unique([r.id for r in by_target[Target.OBJECTIVE] if r.id]),
-            exempt=bool(by_target[Target.EXEMPT]),
+            key_results=_unique(key_results),
+            objectives=_unique(objectives),
+            exempt=exempt,
             stale=tuple(stale),
             dangling=tuple(dangling),
         )
@@ -97,6 +114,11 @@ class LinkEngine:
 
     def nearest_referencing_ancestor(self, item: Item) -> Item | None:
         """The first ancestor (at most max_inherit_depth up) that has any references."""
+        if item.id not in self._ancestor:
+            self._ancestor[item.id] = self._find_ancestor(item)
+        return self._ancestor[item.id]
+
+    def _find_ancestor(self, item: Item) -> Item | None:
         seen = {item.id}
         current = item
         for _ in range(self._options.max_inherit_depth):
