@@ -148,6 +148,12 @@ class AuditOptions:
     label_prefixes: tuple[str, ...] = DEFAULT_LABEL_PREFIXES
     max_inherit_depth: int = 3
 
+    def __post_init__(self) -> None:
+        # Casefold once here rather than once per item in the audit's scope check.
+        for name in ("include_types", "exclude_types"):
+            folded = frozenset(t.casefold() for t in getattr(self, name))
+            object.__setattr__(self, name, folded)
+
 
 @dataclass(frozen=True)
 class ItemResult:
