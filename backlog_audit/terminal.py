@@ -29,7 +29,10 @@ def progress_bar(enabled: bool, stream: TextIO | None = None) -> Iterator[Progre
     def update(received: int, total: int | None) -> None:
         if total is not None and bar.total != total:
             bar.total = total
+            bar.refresh()
         bar.update(received - bar.n)
+        if received == total:  # tqdm throttles redraws; show the last step for sure
+            bar.refresh()
 
     try:
         yield update
@@ -60,7 +63,21 @@ def summary_lines(result: AuditResult) -> list[str]:
     if result.uncovered_key_results:
         uncovered = ", ".join(result.uncovered_key_results)
         lines.append(f"  {s.uncovered_key_results} of {s.key_results} KRs uncovered: {uncovered}")
+    if result.changes is not None:
+        lines.append(_changes_line(result))
     errors = sum(1 for f in result.lint if f.severity == "error")
     if result.lint:
         lines.append(f"  OKR lint: {len(result.lint)} findings ({errors} errors)")
     return lines
+
+
+def _changes_line(result: AuditResult) -> str:
+    changes = result.changes
+    assert changes is not None
+    delta = changes.coverage_delta
+    moved = "n/a" if delta is None else f"{delta * 100:+.1f} pts"
+    return (
+        f"  since {changes.since:%Y-%m-%d %H:%M} UTC: coverage {moved}, "
+        f"{len(changes.new_orphans)} new orphans, {len(changes.fixed_orphans)} fixed, "
+        f"{len(changes.new_dangling_links)} new dangling links"
+    )
