@@ -20,6 +20,7 @@ from backlog_audit.adapters.asana_fields import (
     ProjectFields,
     fetch_project_fields,
     field_infos,
+    field_key,
 )
 from backlog_audit.adapters.asana_goals import (
     GoalLinks,
@@ -106,21 +107,21 @@ class AsanaSource(BacklogSource):
 
     def _reader(self, projects: list[ProjectFields]) -> tuple[TaskReader, list[str]]:
         """Resolve the OKR and points fields by name in every project (exit 2 if missing)."""
-        okr_gids: set[str] = set()
-        points_gids: set[str] = set()
+        okr_fields: set[str] = set()
+        points_fields: set[str] = set()
         warnings: list[str] = []
         for project in projects:
             okr = self._okr_field(project, warnings)
             if okr is not None:
-                okr_gids.add(str(okr["gid"]))
+                okr_fields.add(field_key(okr.get("name")))
             points = (
                 project.require(self._config.points_field, "--points-field", ("number",))
                 if self._config.points_field
                 else project.detect_points()
             )
             if points is not None:
-                points_gids.add(str(points["gid"]))
-        return TaskReader(frozenset(okr_gids), frozenset(points_gids)), warnings
+                points_fields.add(field_key(points.get("name")))
+        return TaskReader(frozenset(okr_fields), frozenset(points_fields)), warnings
 
     def _okr_field(self, project: ProjectFields, warnings: list[str]) -> Json | None:
         name = self._config.okr_field

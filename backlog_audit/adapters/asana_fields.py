@@ -22,6 +22,7 @@ __all__ = [
     "POINTS_FIELD_NAMES",
     "ProjectFields",
     "field_infos",
+    "field_key",
     "fetch_project_fields",
     "points_value",
     "reference_values",
@@ -155,10 +156,19 @@ def field_infos(projects: Iterable[ProjectFields], search: str | None = None) ->
     ]
 
 
-def _task_fields(task: Json, field_gids: frozenset[str]) -> list[Json]:
-    """The task's value records of `field_gids`: one field, or a same-named one per project."""
+def field_key(name: object) -> str:
+    """How field names compare: case-insensitive, blanks collapsed."""
+    return " ".join(str(name or "").split()).casefold()
+
+
+def _task_fields(task: Json, names: frozenset[str]) -> list[Json]:
+    """The task's value records of the fields called `names` (see `field_key`).
+
+    By name, not gid: a task in two projects may carry each project's own "OKR" field, and
+    a task of the audited project may carry another project's; all are links (as in an export).
+    """
     values = task.get("custom_fields") or ()
-    return [v for v in values if isinstance(v, dict) and str(v.get("gid")) in field_gids]
+    return [v for v in values if isinstance(v, dict) and field_key(v.get("name")) in names]
 
 
 def _references(value: Json) -> tuple[str, ...]:
@@ -170,21 +180,23 @@ def _references(value: Json) -> tuple[str, ...]:
     if subtype == "multi_enum":
         names = (str(o.get("name") or "").strip() for o in value.get("multi_enum_values") or ())
         return tuple(name for name in names if name)
-    return split_free_text(str(value.get("text_value") or ""))
+    if subtype == "text":
+        return split_free_text(str(value.get("text_value") or ""))
+    return ()  # a same-named field of another type carries no reference
 
 
-def reference_values(task: Json, field_gids: frozenset[str]) -> tuple[str, ...]:
+def reference_values(task: Json, names: frozenset[str]) -> tuple[str, ...]:
     """The raw OKR references in a task's enum, multi_enum or text field(s), each once.
 
-    A task in two audited projects may carry both projects' OKR fields: all are read.
+    A task in two projects may carry both projects' OKR fields: all are read.
     """
-    found = (ref for value in _task_fields(task, field_gids) for ref in _references(value))
+    found = (ref for value in _task_fields(task, names) for ref in _references(value))
     return tuple(dict.fromkeys(found))
 
 
-def points_value(task: Json, field_gids: frozenset[str]) -> float | None:
+def points_value(task: Json, names: frozenset[str]) -> float | None:
     """A task's estimate from a number field, None when the field is empty or absent."""
-    for value in _task_fields(task, field_gids):
+    for value in _task_fields(task, names):
         number = value.get("number_value")
         if isinstance(number, (int, float)) and not isinstance(number, bool):
             return float(number)

@@ -29,6 +29,7 @@ TASK_FIELDS = ",".join(
         "permalink_url",
         "memberships.project.name",
         "memberships.section.name",
+        "custom_fields.name",
         "custom_fields.resource_subtype",
         "custom_fields.enum_value.name",
         "custom_fields.multi_enum_values.name",
@@ -65,10 +66,10 @@ def _name(record: Any) -> str | None:
 
 @dataclass(frozen=True)
 class TaskReader:
-    """Turns task records into items, the OKR and points fields already resolved to gids."""
+    """Turns task records into items; fields are named as `asana_fields.field_key` folds them."""
 
-    okr_gids: frozenset[str]
-    points_gids: frozenset[str]
+    okr_fields: frozenset[str]
+    points_fields: frozenset[str]
 
     def item(self, task: Json, project_gid: str | None, *, carrier_only: bool = False) -> Item:
         """The item for one task, as seen from the audited project `project_gid`."""
@@ -85,8 +86,8 @@ class TaskReader:
             type=kind,
             status="Completed" if done else "Incomplete",
             status_category=StatusCategory.DONE if done else StatusCategory.TODO,
-            points=points_value(task, self.points_gids),
-            references=reference_values(task, self.okr_gids),
+            points=points_value(task, self.points_fields),
+            references=reference_values(task, self.okr_fields),
             parent=str(parent["gid"]) if isinstance(parent, dict) and parent.get("gid") else None,
             sprints=(section,) if section else (),
             sprint=section,

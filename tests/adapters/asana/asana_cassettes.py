@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import vcr
 
@@ -32,6 +33,21 @@ GOALS = "asana-goals:1000:6001"
 _SECRET_HEADERS = ["authorization", "cookie", "set-cookie", "x-asana-client-lib", "user-agent"]
 
 
+def _stable_request(request: Any) -> Any:
+    """Record the fake's ephemeral 127.0.0.1:PORT as Asana's host, so recordings are stable."""
+    parts = urlsplit(request.uri)
+    request.uri = urlunsplit(("https", "app.asana.com", parts.path, parts.query, ""))
+    return request
+
+
+def _stable_response(response: dict[str, Any]) -> dict[str, Any]:
+    """Drop the headers that change on every recording (Date, Server), so diffs show changes."""
+    headers = response.get("headers", {})
+    for name in [h for h in headers if h.lower() in ("date", "server")]:
+        del headers[name]
+    return response
+
+
 def recorder(record_mode: str) -> vcr.VCR:
     """The one vcr configuration, for recording ("all") and replaying ("none")."""
     return vcr.VCR(
@@ -41,6 +57,8 @@ def recorder(record_mode: str) -> vcr.VCR:
         filter_headers=_SECRET_HEADERS,
         filter_query_parameters=["access_token", "token"],
         decode_compressed_response=True,
+        before_record_request=_stable_request,
+        before_record_response=_stable_response,
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from backlog_audit.adapters.asana_fields import points_value, reference_values
 from backlog_audit.adapters.asana_tasks import task_kind
 
-OKR = frozenset({"11"})
+OKR = frozenset({"okr"})
 
 
 def _task(*values: dict[str, Any]) -> dict[str, Any]:
@@ -20,25 +20,29 @@ def _task(*values: dict[str, Any]) -> dict[str, Any]:
     ("value", "expected"),
     [
         (
-            {"gid": "11", "resource_subtype": "enum", "enum_value": {"name": "KR1.2, KR1.3"}},
+            {"name": "OKR", "resource_subtype": "enum", "enum_value": {"name": "KR1.2, KR1.3"}},
             ("KR1.2, KR1.3",),
         ),
-        ({"gid": "11", "resource_subtype": "enum", "enum_value": None}, ()),
+        ({"name": "OKR", "resource_subtype": "enum", "enum_value": None}, ()),
         (
             {
-                "gid": "11",
+                "name": "OKR",
                 "resource_subtype": "multi_enum",
                 "multi_enum_values": [{"name": "KR1.1"}, {"name": "O2"}],
             },
             ("KR1.1", "O2"),
         ),
-        ({"gid": "11", "resource_subtype": "multi_enum", "multi_enum_values": []}, ()),
+        ({"name": "OKR", "resource_subtype": "multi_enum", "multi_enum_values": []}, ()),
         (
-            {"gid": "11", "resource_subtype": "text", "text_value": "KR1.1; KR2.1\nKR3.1 ,"},
+            {"name": "OKR", "resource_subtype": "text", "text_value": "KR1.1; KR2.1\nKR3.1 ,"},
             ("KR1.1", "KR2.1", "KR3.1"),
         ),
-        ({"gid": "11", "resource_subtype": "text", "text_value": None}, ()),
-        ({"gid": "12", "resource_subtype": "text", "text_value": "KR1.1"}, ()),  # another field
+        ({"name": "OKR", "resource_subtype": "text", "text_value": None}, ()),
+        ({"name": "Notes", "resource_subtype": "text", "text_value": "KR1.1"}, ()),  # another field
+        (
+            {"name": " okr ", "resource_subtype": "people", "text_value": "KR1.1"},
+            (),
+        ),  # not a link type
     ],
 )
 def test_references_by_field_type(value: dict[str, Any], expected: tuple[str, ...]) -> None:
@@ -48,19 +52,21 @@ def test_references_by_field_type(value: dict[str, Any], expected: tuple[str, ..
 
 def test_same_named_fields_of_two_projects_are_both_read() -> None:
     task = _task(
-        {"gid": "11", "resource_subtype": "enum", "enum_value": {"name": "KR1.1"}},
-        {"gid": "21", "resource_subtype": "text", "text_value": "KR2.1, KR1.1"},
+        {"name": "OKR", "resource_subtype": "enum", "enum_value": {"name": "KR1.1"}},
+        {"name": "okr", "resource_subtype": "text", "text_value": "KR2.1, KR1.1"},
     )
 
-    assert reference_values(task, frozenset({"11", "21"})) == ("KR1.1", "KR2.1")
+    assert reference_values(task, OKR) == ("KR1.1", "KR2.1")
 
 
 def test_points_from_a_number_field() -> None:
-    task = _task({"gid": "31", "resource_subtype": "number", "number_value": 5})
+    task = _task({"name": "Story Points", "resource_subtype": "number", "number_value": 5})
 
-    assert points_value(task, frozenset({"31"})) == 5.0
-    assert points_value(task, frozenset({"32"})) is None
-    assert points_value(_task({"gid": "31", "number_value": None}), frozenset({"31"})) is None
+    assert points_value(task, frozenset({"story points"})) == 5.0
+    assert points_value(task, frozenset({"estimate"})) is None
+    assert (
+        points_value(_task({"name": "Points", "number_value": None}), frozenset({"points"})) is None
+    )
 
 
 @pytest.mark.parametrize(
