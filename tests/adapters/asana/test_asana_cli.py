@@ -1,0 +1,165 @@
+"""`backlog-audit` against the fake Asana server, end to end through the command line (issue 4,
+"Done when"). Figures are the hand-worked ones of `test_asana_audit.py`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from backlog_audit.cli import main
+from tests.adapters.asana.asana_workspace import TOKEN
+from tests.fakes.asana_server import FakeAsana
+
+OKR_FILE = """\
+cycle: 2026-Q4
+objectives:
+  - id: O1
+    title: Activate tech leads
+    key_results:
+      - {id: KR1.1, title: Tech lead activation from 50% to 70%, baseline: 50, target: 70}
+      - {id: KR1.2, title: Invites sent per lead from 1 to 3, baseline: 1, target: 3}
+  - id: O2
+    title: Reduce churn
+    key_results:
+      - {id: KR2.1, title: Churn from 5% to 3%, baseline: 5, target: 3}
+retired: [KR0.3]
+exempt: [BAU]
+"""
+
+
+@pytest.fixture()
+def okr_file(tmp_path: Path) -> str:
+    path = tmp_path / "okrs.yaml"
+    path.write_text(OKR_FILE, encoding="utf-8")
+    return str(path)
+
+
+def invoke(fake: FakeAsana, *args: str, code: int, token: str = TOKEN) -> Result:
+    """Run the CLI with the fake's URL and a token in the environment; check the exit code."""
+    env = {"ASANA_ACCESS_TOKEN": token, "ASANA_BASE_URL": fake.base_url}
+    result = CliRunner().invoke(main, list(args), env=env)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == code, result.output
+    return result
+
+
+def audit_json(fake: FakeAsana, okrs: str, *args: str, code: int = 0) -> dict[str, Any]:
+    """`audit --source asana` of both projects, JSON report on stdout."""
+    result = invoke(
+        fake,
+        "audit",
+        "--source",
+        "asana",
+        "--asana-project",
+        "2001",
+        "--asana-project",
+        "2002",
+        "--completed-since",
+        "2026-10-01",
+        "--okrs",
+        okrs,
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "-q",
+        "--no-history",
+        *args,
+        code=code,
+    )
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_audit_of_two_projects(fake: FakeAsana, okr_file: str) -> None:
+    report = audit_json(fake, okr_file)
+
+    summary = report["summary"]
+    assert report["source"] == {"kind": "asana", "scope": "project=2001,2002"}
+    assert (summary["items"], summary["exempt_items"], summary["linked_items"]) == (11, 1, 6)
+    assert summary["coverage"] == pytest.approx(0.6)
+    assert (summary["points"], summary["linked_points"]) == (30, 15)
+    assert report["orphans"] == ["4004", "4022"]
+    urls = {item["key"]: item["url"] for item in report["items"]}
+    assert urls["4001"] == "https://app.asana.com/1/1000/task/4001"  # each item's permalink
+
+
+def test_audit_of_one_section(fake: FakeAsana, okr_file: str) -> None:
+    report = audit_json(fake, okr_file, "--asana-section", "Sprint 12")
+
+    summary = report["summary"]
+    assert report["source"]["scope"] == "project=2001,2002 section=Sprint 12"
+    assert (summary["items"], summary["linked_items"], summary["linked_points"]) == (7, 4, 15)
+
+
+def test_audit_with_goals_as_okrs(fake: FakeAsana) -> None:
+    report = audit_json(fake, "asana-goals:1000:6001", "--okr-field", "Goal")
+
+    summary = report["summary"]
+    assert (summary["items"], summary["linked_items"], summary["objective_only_items"]) == (
+        11,
+        7,
+        1,
+    )
+    assert summary["linked_points"] == 20
+    assert report["okr_cycle"] == "Q4 FY26"
+    rows = {
+        row["id"]: (row["items"], row["baseline"], row["target"]) for row in report["key_results"]
+    }
+    assert rows == {
+        "Tech lead activation rate": (2, 50, 70),
+        "Weekly active teams": (4, 20, 35),
+        "Cut infra cost": (1, 100000, 80000),
+    }
+
+
+def test_a_429_is_retried(fake: FakeAsana, okr_file: str) -> None:
+    fake.inject(429, times=1, retry_after="0", path="/projects/2002/tasks")
+
+    report = audit_json(fake, okr_file)
+
+    assert report["summary"]["items"] == 11
+    assert fake.paths().count("/projects/2002/tasks") == 2
+
+
+def test_a_401_exits_3_with_one_line(fake: FakeAsana, okr_file: str) -> None:
+    result = invoke(
+        fake,
+        "audit",
+        "--source",
+        "asana",
+        "--asana-project",
+        "2001",
+        "--okrs",
+        okr_file,
+        "--no-history",
+        code=3,
+        token="expired-" + TOKEN,
+    )
+
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "HTTP 401" in result.stderr
+    assert TOKEN not in result.output
+
+
+def test_unknown_okr_field_exits_2(fake: FakeAsana, okr_file: str) -> None:
+    result = invoke(
+        fake, "audit", "--source", "asana", "--asana-project", "2001", "--okrs", okr_file,
+        "--okr-field", "Objective", "--no-history", code=2,
+    )  # fmt: skip
+
+    assert "its custom fields: OKR (enum), Story Points (number)" in result.stderr
+
+
+def test_fields_lists_the_projects_custom_fields(fake: FakeAsana) -> None:
+    result = invoke(fake, "fields", "--source", "asana", "--asana-project", "2001", code=0)
+
+    lines = result.stdout.splitlines()
+    assert lines[0] == "501\tOKR\tenum [Growth]  <- likely okr field"
+    assert "    option 600\tKR1.1" in lines
+    assert "503\tStory Points\tnumber [Growth]  <- likely points field" in lines
