@@ -16,7 +16,12 @@ from enum import Enum
 from backlog_audit.model import OkrSet
 
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-"})
-_PUNCTUATION = string.punctuation + "\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026"
+# ASCII punctuation and symbols, plus the Unicode punctuation (bullets, typographic quotes,
+# CJK brackets...) that pasted lists and rich text bring along: every "P" character up to the
+# CJK punctuation block; NFKC has already folded full-width and small forms to ASCII.
+_PUNCTUATION = string.punctuation + "".join(
+    chr(code) for code in range(0x80, 0x3040) if unicodedata.category(chr(code)).startswith("P")
+)
 # What may follow an id for a prefix match: whitespace or one of these, never "." (SPEC 4).
 _BOUNDARY = frozenset("-:|()[]")
 _SPLIT = re.compile(r"[,;\n\r]+")
