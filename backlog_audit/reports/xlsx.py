@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart
 
 from backlog_audit.model import AuditResult
+from backlog_audit.reports import xlsx_body
 from backlog_audit.reports import xlsx_charts as charts
 from backlog_audit.reports import xlsx_sheets as sheets
 from backlog_audit.reports.xlsx_summary import write_summary
@@ -41,13 +42,16 @@ def render(result: AuditResult) -> bytes:
         tables.append(sheets.trend(result))
     wb = Workbook(write_only=True)
     write_summary(wb, result, _kr_chart(tables[0]))
+    bodies = {}
     for table in tables:
         ws = write_table(wb, table)
+        if table.rows:
+            bodies[ws.title] = xlsx_body.prepare(ws, table)
         if table.title == sheets.TREND and len(table.rows) >= 2:
             ws.add_chart(_trend_chart(table), "G2")
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_body.fill(buffer.getvalue(), bodies)
 
 
 def _kr_chart(table: Table) -> BarChart | None:

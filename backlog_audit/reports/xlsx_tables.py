@@ -1,9 +1,8 @@
 """One way to write every table sheet: styled header, frozen panes, filter, fitted widths,
-number formats, conditional formats and item links, all in openpyxl's write-only mode.
+number formats, conditional formats and item links, in openpyxl's write-only mode.
 
-Write-only mode streams rows to the file, so a 100,000-row Items sheet never sits in memory
-as cell objects; everything sheet-wide (widths, filter, panes, conditional formats) is set
-before the first row, as that mode requires.
+Everything sheet-wide (widths, filter, panes, conditional formats) is set before the first
+row, as write-only mode requires; the data rows follow in `xlsx_body`.
 """
 
 from __future__ import annotations
@@ -75,7 +74,11 @@ class Table:
 
 
 def write_table(wb: Workbook, table: Table) -> WriteOnlyWorksheet:
-    """Add `table` as a new sheet of a write-only workbook."""
+    """Add `table` as a new sheet of a write-only workbook: everything but its data rows.
+
+    The header row, widths, panes, filter and conditional formats are set here; an empty
+    table gets its "nothing to show" line. `xlsx_body` writes the data rows.
+    """
     ws: WriteOnlyWorksheet = wb.create_sheet(cells.sheet_title(table.title))
     _set_widths(ws, table)
     ws.freeze_panes = table.freeze
@@ -89,9 +92,8 @@ def write_table(wb: Workbook, table: Table) -> WriteOnlyWorksheet:
         empty.font = _EMPTY_FONT
         ws.append([empty])
         return ws
-    writer = _RowWriter(ws, table)
-    for index, row in enumerate(table.rows):
-        ws.append(writer.row_cells(row, table.links[index] if table.links else None))
+    # The data rows are streamed in after saving (xlsx_body): openpyxl's cell objects are
+    # too slow for a 100,000-row sheet.
     return ws
 
 
@@ -105,54 +107,6 @@ def _header(ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> list[WriteOnly
         cell.border = styles.HEADER_BORDER
         out.append(cell)
     return out
-
-
-class _RowWriter:
-    """Turns a row of plain values into cells; counts links against Excel's per-sheet cap."""
-
-    def __init__(self, ws: WriteOnlyWorksheet, table: Table) -> None:
-        self.ws = ws
-        self.kinds = [c.kind for c in table.columns]
-        kinds = self.kinds
-        self.key_index = kinds.index("key") if "key" in kinds else None
-        self.links_left = cells.MAX_HYPERLINKS
-
-    def row_cells(self, row: Sequence[Any], url: str | None) -> list[Any]:
-        """The row's cells: plain values where no style is needed (fast), cells otherwise."""
-        out: list[Any] = []
-        for index, (kind, raw) in enumerate(zip(self.kinds, row, strict=True)):
-            value = cells.cell_value(raw)
-            if index == self.key_index and url is not None:
-                out.append(self._linked(value, url))
-            elif cells.needs_text_cell(value):
-                out.append(cells.text_cell(self.ws, value))
-            elif value is not None and (kind in _FORMATS or kind == "wrap"):
-                out.append(self._formatted(value, kind))
-            else:
-                out.append(value)
-        return out
-
-    def _linked(self, value: cells.Value, url: str) -> Any:
-        target = cells.safe_url(url)
-        if target is None or self.links_left <= 0:
-            return cells.text_cell(self.ws, value) if cells.needs_text_cell(value) else value
-        self.links_left -= 1
-        cell = (
-            cells.text_cell(self.ws, value)
-            if cells.needs_text_cell(value)
-            else WriteOnlyCell(self.ws, value=value)
-        )
-        cell.hyperlink = target
-        cell.font = styles.LINK_FONT
-        return cell
-
-    def _formatted(self, value: cells.Value, kind: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
-        if kind == "wrap":
-            cell.alignment = styles.WRAP
-        else:
-            cell.number_format = _FORMATS[kind]
-        return cell
 
 
 def _set_widths(ws: WriteOnlyWorksheet, table: Table) -> None:
