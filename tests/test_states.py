@@ -24,6 +24,8 @@ def _options(raw: dict[str, Any]) -> AuditOptions:
     for name in ("include_types", "exclude_types"):
         if name in fields:
             fields[name] = frozenset(fields[name])
+    if "label_prefixes" in fields:
+        fields["label_prefixes"] = tuple(fields["label_prefixes"])
     return AuditOptions(**fields)
 
 
