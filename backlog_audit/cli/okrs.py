@@ -33,7 +33,7 @@ class LintFormat(str, Enum):
     MD = "md"
 
 
-@click.group("okrs")
+@click.group("okrs", epilog="\b\nExample:\n  backlog-audit okrs lint examples/okrs.yaml")
 def okrs() -> None:
     """Work with OKR set files."""
 

@@ -219,7 +219,9 @@ def test_bad_config_exits_2(tmp_path: Path, text: str, message: str) -> None:
     assert message in result.output
 
 
-@pytest.mark.parametrize("command", [["audit"], ["fields"], []])
+@pytest.mark.parametrize(
+    "command", [["audit"], ["fields"], ["okrs"], ["okrs", "lint"], ["history"], []]
+)
 def test_help_shows_an_example(command: list[str]) -> None:
     result = invoke(*command, "--help", code=0)
     assert "Example" in result.stdout and "backlog-audit " in result.stdout
