@@ -423,3 +423,34 @@ def test_properties_of_any_backlog(items: list[Item], inherit: bool) -> None:
     # Every breakdown counts each item once.
     for rows in (result.by_sprint, result.by_assignee, result.by_project):
         assert sum(r.tally.items for r in rows) == total.items
+
+
+OWN_STATES = {LinkState.LINKED, LinkState.OBJECTIVE_ONLY, LinkState.EXEMPT}
+OWN_STATES |= {LinkState.STALE, LinkState.DANGLING}
+NO_OWN_STATES = {LinkState.INHERITED, LinkState.EXEMPT, LinkState.ORPHANED}
+
+
+def _has_own_references(it: Item) -> bool:
+    """SPEC 4: non-blank link field values, or labels with an okr:/kr: prefix and a value."""
+    labelled = (
+        label.split(":", 1)[1].strip()
+        for label in it.labels
+        if label.casefold().startswith(("okr:", "kr:"))
+    )
+    return any(ref.strip() for ref in it.references) or any(labelled)
+
+
+@settings(max_examples=100, deadline=None)
+@given(items=st.lists(ITEMS, max_size=12), inherit=st.booleans())
+def test_own_references_decide_which_rows_of_the_state_table_apply(
+    items: list[Item], inherit: bool
+) -> None:
+    result = audit(backlog(*items), OKRS, AuditOptions(inherit=inherit), NOW)
+
+    for r in result.items:
+        allowed = OWN_STATES if _has_own_references(r.item) else NO_OWN_STATES
+        assert r.link_state in allowed
+        if r.link_state is LinkState.INHERITED:
+            assert r.inherited_from is not None and r.key_results + r.objectives
+        if not inherit:
+            assert r.link_state is not LinkState.INHERITED and r.inherited_from is None
