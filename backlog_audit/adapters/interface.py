@@ -40,7 +40,8 @@ class SourceConfig:
     asana_section: str | None = None
     completed_since: date | None = None
     # the environment (credentials); tests pass their own mapping
-    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # repr=False: the environment holds tokens, and a config may end up in a log or traceback
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
     # request timeout in seconds, and a sleep to make retry waits testable
     timeout: float = 30.0
     sleep: Callable[[float], None] | None = None
