@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -260,3 +261,25 @@ def _silent_server() -> Iterator[int]:
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
         yield int(sock.getsockname()[1])
+
+
+def test_the_token_is_in_no_log_line(fake: FakeAsana, caplog: pytest.LogCaptureFixture) -> None:
+    fake.inject(429, retry_after="1", path="/tasks")
+    caplog.set_level(logging.DEBUG)  # every logger: ours, the SDK's, urllib3's
+
+    source_for(fake.base_url).fetch()
+    with pytest.raises(SourceError):
+        AsanaSource(
+            config_for(
+                fake.base_url,
+                env={"ASANA_ACCESS_TOKEN": TOKEN + "x", "ASANA_BASE_URL": fake.base_url},
+            )
+        ).fetch()
+
+    assert caplog.records  # the SDK and urllib3 did log at debug level
+    assert TOKEN not in caplog.text
+    assert "bearer" not in caplog.text.casefold()
+
+
+def test_a_source_config_does_not_show_the_token() -> None:
+    assert TOKEN not in repr(config_for("http://127.0.0.1:9/api/1.0"))
