@@ -369,8 +369,7 @@ class FakeAsana:
     @property
     def base_url(self) -> str:
         """What ASANA_BASE_URL should be."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{API_PREFIX}"
+        return f"http://127.0.0.1:{self._server.server_port}{API_PREFIX}"
 
     def close(self) -> None:
         """Stop serving."""
