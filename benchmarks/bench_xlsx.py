@@ -153,12 +153,13 @@ def baseline(result: AuditResult) -> bytes:
     return buffer.getvalue()
 
 
-def timed(label: str, work: Callable[[], bytes]) -> float:
+def timed(label: str, work: Callable[[], bytes]) -> tuple[float, bytes]:
+    """Run `work`, print its time and output size, return both."""
     start = time.perf_counter()
     data = work()
     seconds = time.perf_counter() - start
     print(f"{label}: {seconds:.1f} s, {len(data) / 1e6:.1f} MB")
-    return seconds
+    return seconds, data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,13 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"audit of {summary.all.items:,} items: {time.perf_counter() - start:.1f} s "
           f"(coverage {summary.all.coverage:.1%}, {summary.orphaned_items:,} orphaned, "
           f"{len(result.dangling_links):,} dangling links)")  # fmt: skip
-    rendered = plain = None
+    rendered = plain = 0.0
     if args.mode in ("render", "both"):
-        rendered = timed("workbook (render)", lambda: xlsx.render(result))
+        rendered, workbook = timed("workbook (render)", lambda: xlsx.render(result))
         if args.out:
-            args.out.write_bytes(xlsx.render(result))
+            args.out.write_bytes(workbook)
     if args.mode in ("baseline", "both"):
-        plain = timed("baseline (plain write-only, same cells)", lambda: baseline(result))
+        plain, _ = timed("baseline (plain write-only, same cells)", lambda: baseline(result))
     if rendered and plain:
         print(f"ratio render / baseline: {rendered / plain:.2f}")
     return 0

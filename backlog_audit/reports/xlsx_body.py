@@ -241,10 +241,10 @@ def _with_hyperlinks(tail: str, links: list[tuple[str, str]]) -> str:
     if not links:
         return tail
     items = "".join(
-        f'<hyperlink xmlns:r="{_REL_NS}" ref="{ref}" r:id="{_link_id(n)}"/>'
-        for n, (ref, _url) in enumerate(links)
+        f'<hyperlink ref="{ref}" r:id="{_link_id(n)}"/>' for n, (ref, _url) in enumerate(links)
     )
-    block = f"<hyperlinks>{items}</hyperlinks>"
+    # openpyxl's root element does not declare the relationships prefix: declare it once here.
+    block = f'<hyperlinks xmlns:r="{_REL_NS}">{items}</hyperlinks>'
     match = _AFTER_HYPERLINKS.search(tail)
     at = match.start() if match else tail.rindex("</worksheet>")
     return tail[:at] + block + tail[at:]
