@@ -10,7 +10,6 @@ With `--okrs asana-goals:...`, goals' supporting work is added to the tasks' ref
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -32,7 +31,7 @@ from backlog_audit.adapters.asana_goals import (
 from backlog_audit.adapters.asana_tasks import TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.errors import UsageError
-from backlog_audit.model import Backlog, Item
+from backlog_audit.model import Backlog
 
 __all__ = ["DEFAULT_LOOKBACK", "AsanaSource"]
 
@@ -84,21 +83,12 @@ class AsanaSource(BacklogSource):
         projects = self._projects()
         reader, warnings = self._reader(projects)
         tasks = self._tasks(projects, progress)
-        links = self._goal_links()
+        carriers = self._carriers(tasks, warnings)
         items = [reader.item(task, project) for task, project in tasks.values()]
-        carriers, carrier_warnings = self._carriers(tasks, reader)
-        raw = {gid: task for gid, (task, _) in tasks.items()} | {str(c["gid"]): c for c in carriers}
-        all_items = [*items, *(reader.item(c, None, carrier_only=True) for c in carriers)]
-        if links is not None:
-            all_items = [_with_goal_links(item, raw[item.id], links) for item in all_items]
         if not items:
             warnings.append(f"Asana {self.scope}: no tasks in scope")
-        return Backlog(
-            kind="asana",
-            scope=self.scope,
-            items=tuple(all_items),
-            warnings=tuple(warnings + carrier_warnings),
-        )
+        items += [reader.item(task, None, carrier_only=True) for task in carriers]
+        return Backlog(kind="asana", scope=self.scope, items=tuple(items), warnings=tuple(warnings))
 
     # --- steps of fetch ------------------------------------------------------------------
 
@@ -106,14 +96,11 @@ class AsanaSource(BacklogSource):
         return [fetch_project_fields(self._client, gid) for gid in self._project_gids]
 
     def _reader(self, projects: list[ProjectFields]) -> tuple[TaskReader, list[str]]:
-        """Resolve the OKR and points fields by name in every project (exit 2 if missing)."""
-        okr_fields: set[str] = set()
-        points_fields: set[str] = set()
+        """Check the OKR and points fields in every project (exit 2 if missing); the reader."""
         warnings: list[str] = []
+        points_fields: set[str] = set()
         for project in projects:
-            okr = self._okr_field(project, warnings)
-            if okr is not None:
-                okr_fields.add(field_key(okr.get("name")))
+            self._check_okr_field(project, warnings)
             points = (
                 project.require(self._config.points_field, "--points-field", ("number",))
                 if self._config.points_field
@@ -121,9 +108,14 @@ class AsanaSource(BacklogSource):
             )
             if points is not None:
                 points_fields.add(field_key(points.get("name")))
-        return TaskReader(frozenset(okr_fields), frozenset(points_fields)), warnings
+        reader = TaskReader(
+            okr_fields=frozenset({field_key(self._config.okr_field)}),
+            points_fields=frozenset(points_fields),
+            goal_links=self._goal_links(),
+        )
+        return reader, warnings
 
-    def _okr_field(self, project: ProjectFields, warnings: list[str]) -> Json | None:
+    def _check_okr_field(self, project: ProjectFields, warnings: list[str]) -> None:
         name = self._config.okr_field
         if self._goal_spec is not None and project.named(name) is None:
             # Teams that link natively in Asana need no OKR field: goal links are enough.
@@ -131,8 +123,8 @@ class AsanaSource(BacklogSource):
                 f"Asana project {project.project_name} has no custom field '{name}': "
                 "only goals' supporting work counts as links there"
             )
-            return None
-        return project.require(name, "--okr-field", OKR_FIELD_TYPES)
+            return
+        project.require(name, "--okr-field", OKR_FIELD_TYPES)
 
     def _tasks(
         self, projects: list[ProjectFields], progress: Progress | None
@@ -188,14 +180,11 @@ class AsanaSource(BacklogSource):
             f"'{name}' (--asana-section); its sections: {names}"
         )
 
-    def _carriers(
-        self, tasks: dict[str, tuple[Json, str]], reader: TaskReader
-    ) -> tuple[list[Json], list[str]]:
+    def _carriers(self, tasks: dict[str, tuple[Json, str]], warnings: list[str]) -> list[Json]:
         """Parents missing from the listing, up to 3 levels up, read one by one."""
         known = set(tasks)
         wanted = [task for task, _ in tasks.values()]
         carriers: list[Json] = []
-        warnings: list[str] = []
         for _ in range(_MAX_PARENT_DEPTH):
             missing = list(
                 dict.fromkeys(p for p in map(_parent_gid, wanted) if p and p not in known)
@@ -205,7 +194,7 @@ class AsanaSource(BacklogSource):
             known.update(missing)
             wanted = [c for gid in missing if (c := self._parent(gid, warnings)) is not None]
             carriers.extend(wanted)
-        return carriers, warnings
+        return carriers
 
     def _parent(self, gid: str, warnings: list[str]) -> Json | None:
         client = self._client
@@ -233,18 +222,3 @@ class AsanaSource(BacklogSource):
 def _parent_gid(task: Json) -> str | None:
     parent = task.get("parent")
     return str(parent["gid"]) if isinstance(parent, dict) and parent.get("gid") else None
-
-
-def _project_gids(task: Json) -> list[str]:
-    return [
-        str((m.get("project") or {}).get("gid"))
-        for m in task.get("memberships") or ()
-        if isinstance(m, dict)
-    ]
-
-
-def _with_goal_links(item: Item, task: Json, links: GoalLinks) -> Item:
-    """The item with references to the goals it supports, directly or through a project."""
-    extra = links.references(item.id, _project_gids(task))
-    new = tuple(ref for ref in extra if ref not in item.references)
-    return replace(item, references=item.references + new) if new else item

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backlog_audit.adapters.asana_fields import points_value, reference_values
+from backlog_audit.adapters.asana_goals import GoalLinks
 from backlog_audit.model import Item, StatusCategory
 
 __all__ = ["TASK_FIELDS", "TaskReader", "task_kind"]
@@ -50,9 +51,13 @@ def task_kind(task: Json) -> tuple[str, int]:
     return "Task", 0
 
 
+def _memberships(task: Json) -> list[Json]:
+    return [m for m in task.get("memberships") or () if isinstance(m, dict)]
+
+
 def _membership(task: Json, project_gid: str | None) -> Json:
     """The task's membership in `project_gid`, else its first one, else {}."""
-    memberships = [m for m in task.get("memberships") or () if isinstance(m, dict)]
+    memberships = _memberships(task)
     for membership in memberships:
         if str((membership.get("project") or {}).get("gid")) == project_gid:
             return membership
@@ -70,6 +75,17 @@ class TaskReader:
 
     okr_fields: frozenset[str]
     points_fields: frozenset[str]
+    # With Asana Goals as the OKR set: the goals each task supports, directly or by project.
+    goal_links: GoalLinks | None = None
+
+    def references(self, task: Json) -> tuple[str, ...]:
+        """The OKR field's references, then those of the goals the task supports, each once."""
+        own = reference_values(task, self.okr_fields)
+        if self.goal_links is None:
+            return own
+        projects = [str((m.get("project") or {}).get("gid")) for m in _memberships(task)]
+        goals = self.goal_links.references(str(task["gid"]), projects)
+        return tuple(dict.fromkeys(own + goals))
 
     def item(self, task: Json, project_gid: str | None, *, carrier_only: bool = False) -> Item:
         """The item for one task, as seen from the audited project `project_gid`."""
@@ -87,7 +103,7 @@ class TaskReader:
             status="Completed" if done else "Incomplete",
             status_category=StatusCategory.DONE if done else StatusCategory.TODO,
             points=points_value(task, self.points_fields),
-            references=reference_values(task, self.okr_fields),
+            references=self.references(task),
             parent=str(parent["gid"]) if isinstance(parent, dict) and parent.get("gid") else None,
             sprints=(section,) if section else (),
             sprint=section,
