@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from backlog_audit.reports import xlsx_cells as cells
 from backlog_audit.reports import xlsx_styles as styles
@@ -82,6 +83,7 @@ def write_table(wb: Workbook, table: Table) -> WriteOnlyWorksheet:
     ws: WriteOnlyWorksheet = wb.create_sheet(cells.sheet_title(table.title))
     _set_widths(ws, table)
     ws.freeze_panes = table.freeze
+    _set_print_layout(ws)
     last_col = get_column_letter(len(table.columns))
     ws.auto_filter.ref = f"A1:{last_col}{table.last_row}"
     if table.rows:
@@ -107,6 +109,15 @@ def _header(ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> list[WriteOnly
         cell.border = styles.HEADER_BORDER
         out.append(cell)
     return out
+
+
+def _set_print_layout(ws: WriteOnlyWorksheet) -> None:
+    """Printed, a table is landscape, one page wide, with its header on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
 
 
 def _set_widths(ws: WriteOnlyWorksheet, table: Table) -> None:
