@@ -3,7 +3,7 @@
 Cassettes are recorded from the fake server (`python -m tests.adapters.asana.asana_cassettes`)
 and replayed with `record_mode="none"`: a request the cassette does not hold fails the test.
 They match on method, path and query, not host and port (the fake's port changes per run).
-Authorization, cookies and the SDK's client-description header never reach the file.
+The auth header, cookies and the SDK's client-description header never reach the file.
 """
 
 from __future__ import annotations
