@@ -484,6 +484,23 @@ def test_non_finite_points_leave_the_cell_empty(result: AuditResult) -> None:
     assert load(item_with(result, 0, points=float("nan")))["Items"]["F2"].value is None
 
 
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.atlassian.net/browse/APP-1", True),
+        ("HTTP://example.com/x", True),
+        (" https://example.com/x ", True),
+        ("https://example.com/a b", False),
+        ("file:///etc/passwd", False),
+        ("javascript:alert(1)", False),
+        ("https://example.com/" + "x" * 2_100, False),
+        ("", False),
+    ],
+)
+def test_only_safe_web_urls_are_linked(url: str, safe: bool) -> None:
+    assert (xlsx_cells.safe_url(url) is not None) is safe
+
+
 def test_sheet_titles_are_sanitised() -> None:
     assert xlsx_cells.sheet_title("Q4: a/b [draft]?") == "Q4  a b  draft"
     assert xlsx_cells.sheet_title("x" * 40) == "x" * 31
