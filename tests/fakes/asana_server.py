@@ -100,7 +100,7 @@ class AsanaData:
         self,
         gid: str,
         name: str,
-        memberships: Iterable[tuple[str, str | None]] = (),
+        memberships: Iterable[tuple[str, str]] = (),
         *,
         completed_at: str | None = None,
         parent: str | None = None,
@@ -108,7 +108,8 @@ class AsanaData:
         subtype: str = "default_task",
         values: dict[str, Any] | None = None,
     ) -> None:
-        """A task in (project gid, section gid) memberships; `values` by custom field gid:
+        """A task in (project gid, section gid) memberships (in Asana every task of a project is
+        in one of its sections); `values` by custom field gid:
         an option name (enum), a list of names (multi_enum), a string (text), a number."""
         self.tasks[gid] = {
             "gid": gid,
@@ -223,7 +224,7 @@ class AsanaData:
         memberships = [
             {
                 "project": _compact(self.projects[p]),
-                "section": _compact(self.sections[s]) if s else None,
+                "section": _compact(self.sections[s]),
             }
             for p, s in task["memberships"]
         ]

@@ -21,6 +21,10 @@ Project Platform (2002), fields OKR (text, 502) and Story Points (503):
                     4023 Shared task (above)
   Backlog (3022):   4024 Ops runbook           "kr 2.1 - churn"  -   open
 
+Project Mobile (2003), field OKR (multi_enum, 504), no points field:
+  Untitled section (3031): 4031 Offline mode   [KR1.1, KR2.1]   open
+                           4032 Dark theme     []               open
+
 Goals of workspace 1000: Q4 FY26 (6001) holds 7001 Activate tech leads (no metric) with
 subgoals 7002 Tech lead activation rate (50 -> 70, now 55) and 7003 Weekly active teams
 (20% -> 35%, now 25%); 7004 Cut infra cost (EUR 100000 -> 80000, now 95000); 7005 Platform
@@ -40,8 +44,8 @@ from tests.fakes.asana_server import AsanaData
 
 TOKEN = "asana-secret-token-5f1e2d3c"
 SINCE = date(2026, 10, 1)
-GROWTH, PLATFORM = "2001", "2002"
-OKR_ENUM, OKR_TEXT, POINTS = "501", "502", "503"
+GROWTH, PLATFORM, MOBILE = "2001", "2002", "2003"
+OKR_ENUM, OKR_TEXT, POINTS, OKR_MULTI = "501", "502", "503", "504"
 
 
 def build_workspace() -> AsanaData:
@@ -54,18 +58,25 @@ def build_workspace() -> AsanaData:
     data.add_field(OKR_ENUM, "OKR", "enum", options)
     data.add_field(OKR_TEXT, "OKR", "text")
     data.add_field(POINTS, "Story Points", "number")
+    data.add_field(OKR_MULTI, "OKR", "multi_enum", [("611", "KR1.1"), ("612", "KR2.1")])
     data.add_project(GROWTH, "Growth", [OKR_ENUM, POINTS])
     data.add_project(PLATFORM, "Platform", [OKR_TEXT, POINTS])
+    data.add_project(MOBILE, "Mobile", [OKR_MULTI])
     for project, gid, name in [
         (GROWTH, "3011", "Sprint 12"),
         (GROWTH, "3012", "Sprint 13"),
         (GROWTH, "3013", "Backlog"),
         (PLATFORM, "3021", "Sprint 12"),
         (PLATFORM, "3022", "Backlog"),
+        (MOBILE, "3031", "Untitled section"),
     ]:
         data.add_section(project, gid, name)
     _growth_tasks(data)
     _platform_tasks(data)
+    data.add_task(
+        "4031", "Offline mode", [(MOBILE, "3031")], values={OKR_MULTI: ["KR1.1", "KR2.1"]}
+    )
+    data.add_task("4032", "Dark theme", [(MOBILE, "3031")], values={OKR_MULTI: []})
     _goals(data)
     return data
 

@@ -144,3 +144,17 @@ def test_subtasks_inherit_from_a_parent_fetched_as_carrier(fake: FakeAsana) -> N
         ("KR1.2",),
     )
     assert "4009" not in _states(result)
+
+
+def test_multi_enum_field_gives_one_reference_per_option(fake: FakeAsana) -> None:
+    backlog = source_for(fake.base_url, asana_projects=("2003",)).fetch()
+    result = audit(backlog, file_okrs())
+
+    assert {item.id: item.references for item in backlog.items} == {
+        "4031": ("KR1.1", "KR2.1"),
+        "4032": (),
+    }
+    assert _states(result) == {"4031": LinkState.LINKED, "4032": LinkState.ORPHANED}
+    assert {r.id: r.items for r in result.key_results} == {"KR1.1": 1, "KR1.2": 0, "KR2.1": 1}
+    assert result.summary.all.points == 0  # no points field on the project: all unestimated
+    assert result.summary.unestimated_items == 2

@@ -116,6 +116,7 @@ def _run_every_audit(fake: FakeAsana) -> None:
     goals = "asana-goals:1000:6001"
     source_for(fake.base_url).fetch()
     source_for(fake.base_url, asana_section="Sprint 12").fetch()
+    source_for(fake.base_url, asana_projects=("2003",)).fetch()
     load_goal_okrs(goals, {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url})
     source_for(fake.base_url, okrs=goals).fetch()
 

@@ -57,8 +57,9 @@ def test_pages_are_followed_until_next_page_is_null() -> None:
     data = AsanaData()
     data.add_field("1", "OKR", "text")
     data.add_project("2", "Big", ["1"])
+    data.add_section("2", "3", "Untitled section")
     for n in range(250):
-        data.add_task(str(10_000 + n), f"Task {n}", [("2", None)], values={"1": "KR1.1"})
+        data.add_task(str(10_000 + n), f"Task {n}", [("2", "3")], values={"1": "KR1.1"})
     seen: list[int] = []
     with _serving(data) as fake:
         backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch(
