@@ -144,7 +144,9 @@ class AsanaClient:
             if offset:
                 page_opts["offset"] = offset
             payload = self.call(what, partial(fn, page_opts))
-            yield list(payload.get("data") or [])
+            records = list(payload.get("data") or [])
+            LOG.debug("%s: page %d, %d records", what, len(seen) + 1, len(records))
+            yield records
             offset = (payload.get("next_page") or {}).get("offset")
             if not offset:
                 return
