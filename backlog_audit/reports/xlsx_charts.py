@@ -15,6 +15,8 @@ from backlog_audit.reports import xlsx_styles as styles
 
 # Series colours: items navy, points teal; trend lines likewise.
 _SERIES_COLOURS = ("2F5597", "2E9C8F")
+# Doughnut slices in the Summary's link-state order: linked, exempt, orphaned, dangling, stale.
+LIGHT_SLICE_COLOURS = (styles.GREEN, styles.GREY, styles.RED, "F4B183", styles.AMBER)
 
 
 def ref(sheet: str, col: str, first_row: int, last_row: int) -> Reference:
@@ -97,6 +99,3 @@ def _show_axes(chart: BarChart | LineChart) -> None:
     # openpyxl 3.1 writes axes as deleted unless told otherwise; recent Excel then hides them.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-
-
-LIGHT_SLICE_COLOURS = (styles.GREEN, styles.GREY, styles.RED, "F4B183", styles.AMBER)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.differential import DifferentialStyle
 
 from backlog_audit.model import LinkState
 from backlog_audit.reports.xlsx_status import Light
@@ -92,8 +91,3 @@ def equals_fill(text: str, colour: str) -> Rule:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
-
-
-def font_rule(formula: str, font: Font) -> Rule:
-    """A formula rule that only changes the font."""
-    return Rule(type="expression", formula=[formula], dxf=DifferentialStyle(font=font))

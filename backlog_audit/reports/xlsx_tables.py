@@ -23,12 +23,6 @@ from backlog_audit.reports import xlsx_styles as styles
 
 Kind = Literal["text", "wrap", "key", "int", "points", "percent", "delta", "time"]
 
-_FORMATS: dict[str, str] = {
-    "int": styles.INTEGER,
-    "percent": styles.PERCENT,
-    "delta": styles.DELTA,
-    "time": styles.UTC_TIME,
-}
 # Display widths of formatted numbers, in characters.
 _NUMBER_WIDTHS: dict[str, int] = {"int": 8, "points": 8, "percent": 8, "delta": 10, "time": 20}
 _EMPTY_FONT = Font(name=styles.FONT_NAME, italic=True, color=styles.GREY_TEXT)
