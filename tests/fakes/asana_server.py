@@ -418,6 +418,7 @@ class FakeAsana:
         messages = {
             401: "Not Authorized",
             403: "Forbidden",
+            404: "Not Found",
             429: "You have made too many requests recently. Please, be chill.",
         }
         raise ApiError(fault.status, messages.get(fault.status, "Server Error"), headers)

@@ -188,7 +188,7 @@ def test_401_exits_3_in_one_line_without_the_token(fake: FakeAsana) -> None:
     ("status", "expected"),
     [
         (403, "Asana denied access (HTTP 403) to tasks of project 2001: Forbidden"),
-        (404, "Asana found no tasks of project 2001 (HTTP 404): check the gid: Server Error"),
+        (404, "Asana found no tasks of project 2001 (HTTP 404): check the gid: Not Found"),
     ],
 )
 def test_403_and_404_exit_3(fake: FakeAsana, status: int, expected: str) -> None:
