@@ -22,7 +22,7 @@ from backlog_audit.adapters.asana_fields import (
     field_key,
 )
 from backlog_audit.adapters.asana_goals import (
-    GoalLinks,
+    GoalGraph,
     GoalSpec,
     fetch_goal_graph,
     goal_links,
@@ -69,10 +69,10 @@ class AsanaSource(BacklogSource):
             f"{scope} section={self._config.asana_section}" if self._config.asana_section else scope
         )
 
-    @property
-    def completed_since(self) -> date:
-        """The oldest completion date still audited."""
-        return self._config.completed_since or self._today() - DEFAULT_LOOKBACK
+    def completed_since(self, cycle_start: date | None = None) -> date:
+        """The oldest completion date still audited: `--completed-since`, else the cycle start
+        (the goals' time period, when goals are the OKRs), else 90 days back (SPEC 7)."""
+        return self._config.completed_since or cycle_start or self._today() - DEFAULT_LOOKBACK
 
     def fields(self, search: str | None = None) -> list[FieldInfo]:
         """The custom fields of the audited projects, with types and enum options."""
@@ -81,8 +81,10 @@ class AsanaSource(BacklogSource):
     def fetch(self, progress: Progress | None = None) -> Backlog:
         """Tasks in scope, their parents as carriers, and goal links when goals are the OKRs."""
         projects = self._projects()
-        reader, warnings = self._reader(projects)
-        tasks = self._tasks(projects, progress)
+        graph = self._goal_graph()
+        reader, warnings = self._reader(projects, graph)
+        since = self.completed_since(graph.cycle_start if graph else None)
+        tasks = self._tasks(projects, since, progress)
         carriers = self._carriers(tasks, warnings)
         items = [reader.item(task, project) for task, project in tasks.values()]
         if not items:
@@ -95,7 +97,9 @@ class AsanaSource(BacklogSource):
     def _projects(self) -> list[ProjectFields]:
         return [fetch_project_fields(self._client, gid) for gid in self._project_gids]
 
-    def _reader(self, projects: list[ProjectFields]) -> tuple[TaskReader, list[str]]:
+    def _reader(
+        self, projects: list[ProjectFields], graph: GoalGraph | None
+    ) -> tuple[TaskReader, list[str]]:
         """Check the OKR and points fields in every project (exit 2 if missing); the reader."""
         warnings: list[str] = []
         points_fields: set[str] = set()
@@ -111,7 +115,7 @@ class AsanaSource(BacklogSource):
         reader = TaskReader(
             okr_fields=frozenset({field_key(self._config.okr_field)}),
             points_fields=frozenset(points_fields),
-            goal_links=self._goal_links(),
+            goal_links=goal_links(graph) if graph else None,
         )
         return reader, warnings
 
@@ -127,22 +131,22 @@ class AsanaSource(BacklogSource):
         project.require(name, "--okr-field", OKR_FIELD_TYPES)
 
     def _tasks(
-        self, projects: list[ProjectFields], progress: Progress | None
+        self, projects: list[ProjectFields], since: date, progress: Progress | None
     ) -> dict[str, tuple[Json, str]]:
         """Every task in scope by gid, with the audited project it was first seen in."""
         tasks: dict[str, tuple[Json, str]] = {}
         for project in projects:
-            for page in self._task_pages(project):
+            for page in self._task_pages(project, since):
                 for task in page:
                     tasks.setdefault(str(task["gid"]), (task, project.project_gid))
                 if progress:
                     progress(len(tasks), None)
         return tasks
 
-    def _task_pages(self, project: ProjectFields) -> Iterator[list[Json]]:
+    def _task_pages(self, project: ProjectFields, since: date) -> Iterator[list[Json]]:
         client = self._client
         opts = {
-            "completed_since": f"{self.completed_since.isoformat()}T00:00:00.000Z",
+            "completed_since": f"{since.isoformat()}T00:00:00.000Z",
             "opt_fields": TASK_FIELDS,
         }
         if not self._config.asana_section:
@@ -213,10 +217,10 @@ class AsanaSource(BacklogSource):
             )
             return None
 
-    def _goal_links(self) -> GoalLinks | None:
+    def _goal_graph(self) -> GoalGraph | None:
         if self._goal_spec is None:
             return None
-        return goal_links(fetch_goal_graph(self._client, self._goal_spec))
+        return fetch_goal_graph(self._client, self._goal_spec)
 
 
 def _parent_gid(task: Json) -> str | None:

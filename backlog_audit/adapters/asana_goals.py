@@ -105,6 +105,11 @@ class GoalGraph:
     relationships: Mapping[str, tuple[Json, ...]] = field(default_factory=dict)
     period: Json | None = None
 
+    @property
+    def cycle_start(self) -> date | None:
+        """The first day of the time period, when one was asked for."""
+        return _date((self.period or {}).get("start_on"))
+
     def ids(self) -> dict[str, str]:
         """A readable id per current goal gid: the name, made unique (module docstring)."""
         ids: dict[str, str] = {}
@@ -305,7 +310,7 @@ def okrs_from_graph(graph: GoalGraph, source: str) -> OkrSet:
         objectives=tuple(d.build() for d in builder.objectives.values()),
         retired=_retired(graph, builder.ids.values()),
         cycle=str(period["display_name"]) if period.get("display_name") else None,
-        cycle_start=_date(period.get("start_on")),
+        cycle_start=graph.cycle_start,
         cycle_end=_date(period.get("end_on")),
         source=source,
     )

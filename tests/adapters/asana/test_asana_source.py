@@ -46,11 +46,19 @@ def test_asks_only_for_the_fields_it_reads_100_a_page(fake: FakeAsana) -> None:
         assert query["completed_since"] == "2026-10-01T00:00:00.000Z"
 
 
-def test_completed_since_defaults_to_90_days_back() -> None:
+def test_completed_since_defaults_to_the_cycle_start_else_90_days_back() -> None:
     config = config_for("http://127.0.0.1:9/api/1.0", completed_since=None)
     source = AsanaSource(config, today=lambda: date(2026, 11, 22))
 
-    assert source.completed_since == date(2026, 8, 24)
+    assert source.completed_since() == date(2026, 8, 24)
+    assert source.completed_since(date(2026, 10, 1)) == date(2026, 10, 1)
+
+
+def test_goals_time_period_start_is_the_default_completed_since(fake: FakeAsana) -> None:
+    goals = "asana-goals:1000:6001"  # Q4 FY26 starts 2026-10-01
+    source_for(fake.base_url, completed_since=None, okrs=goals).fetch()
+
+    assert {q["completed_since"] for q in _task_listings(fake)} == {"2026-10-01T00:00:00.000Z"}
 
 
 def test_pages_are_followed_until_next_page_is_null() -> None:
