@@ -249,10 +249,12 @@ CHANGES = Changes(
     newly_uncovered_key_results=("KR2.2",),
 )
 
+# As history.trend() builds it: the recorded runs, oldest first, then this run.
 TREND = (
     TrendPoint(datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc), 10, 0.40, 0.45, 4),
     TrendPoint(datetime(2026, 11, 8, 10, 0, tzinfo=timezone.utc), 11, 0.45, 0.70, 4),
     TrendPoint(datetime(2026, 11, 15, 10, 0, tzinfo=timezone.utc), 12, 0.50, 0.85, 3),
+    TrendPoint(GENERATED_AT, 12, 6 / 11, 24 / 29, 3),
 )
 
 LINT = (

@@ -231,7 +231,7 @@ def test_definitions_explain_shares_above_100_percent(result: AuditResult) -> No
     assert "Exempt" in meanings and "Unestimated items" in meanings
 
 
-def test_trend_adds_the_current_run_after_the_history(result: AuditResult) -> None:
+def test_trend_lists_the_runs_oldest_first(result: AuditResult) -> None:
     rows = values(load(result)["Trend"])[1:]
     assert [r[0] for r in rows] == [
         datetime(2026, 11, 1, 10), datetime(2026, 11, 8, 10), datetime(2026, 11, 15, 10),
@@ -240,10 +240,11 @@ def test_trend_adds_the_current_run_after_the_history(result: AuditResult) -> No
     assert rows[-1][1:] == [12, pytest.approx(6 / 11), pytest.approx(24 / 29), 3]
 
 
-def test_trend_does_not_repeat_a_run_the_history_already_holds(result: AuditResult) -> None:
-    now = TrendPoint(result.generated_at, 12, 6 / 11, 24 / 29, 3)
-    rows = values(load(replace(result, trend=(*result.trend, now)))["Trend"])[1:]
+def test_trend_adds_this_run_when_the_history_leaves_it_out(result: AuditResult) -> None:
+    past_only = replace(result, trend=result.trend[:-1])
+    rows = values(load(past_only)["Trend"])[1:]
     assert len(rows) == 4
+    assert rows[-1][:2] == [datetime(2026, 11, 22, 10), 12]
 
 
 # --- Summary --------------------------------------------------------------------------------
@@ -289,6 +290,27 @@ def test_summary_figure_table_for_all_and_open_items(result: AuditResult) -> Non
     assert figure(rows, "Exempt share") == [pytest.approx(1 / 12), pytest.approx(1 / 10)]
     assert figure(rows, "Unestimated share") == [pytest.approx(2 / 12), None]
     assert figure(rows, "Inheritance conflicts") == [1, None]
+
+
+SUMMARY_LABELS = {
+    "items": "Items in scope", "exempt_items": "Exempt items", "exempt_share": "Exempt share",
+    "linked_items": "Linked items", "coverage": "Coverage (items)", "points": "Points",
+    "exempt_points": "Exempt points", "linked_points": "Linked points",
+    "points_coverage": "Coverage (points)", "orphaned_items": "Orphaned items",
+    "dangling_items": "Dangling items", "stale_items": "Stale items",
+    "objective_only_items": "Objective-only items", "inherited_items": "Inherited items",
+    "unestimated_items": "Unestimated items", "key_results": "Key results",
+    "uncovered_key_results": "Uncovered key results",
+}  # fmt: skip
+
+
+def test_summary_figures_equal_the_json_report(result: AuditResult) -> None:
+    rows = summary_rows(result)
+    summary = json_report.to_dict(result)["summary"]
+    workbook = {key: figure(rows, label)[0] for key, label in SUMMARY_LABELS.items()}
+    assert workbook == pytest.approx({key: summary[key] for key in SUMMARY_LABELS})
+    open_ = {key: figure(rows, SUMMARY_LABELS[key])[1] for key in summary["open"]}
+    assert open_ == pytest.approx(summary["open"])
 
 
 def test_summary_status_without_thresholds_uses_default_bands(result: AuditResult) -> None:
@@ -357,7 +379,7 @@ def test_trend_line_chart_reads_coverage_over_time(result: AuditResult) -> None:
 
 
 def test_one_past_run_and_this_one_make_a_two_point_line(result: AuditResult) -> None:
-    wb = load(replace(result, trend=result.trend[-1:]))
+    wb = load(replace(result, trend=result.trend[-2:]))
     (line,) = wb["Trend"]._charts
     assert resolve(wb, line.series[0].val.numRef.f) == [0.50, pytest.approx(6 / 11)]
 
