@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from backlog_audit.audit import natural_key
+from backlog_audit.audit import UNASSIGNED, natural_key
 from backlog_audit.model import AuditResult, BadLink, ItemResult, LinkState
 
 NO_PARENT = "(no parent)"
-UNASSIGNED = "(unassigned)"
+__all__ = ["NO_PARENT", "UNASSIGNED", "FixEntry", "FixGroup", "GroupBy", "fix_entries",
+           "fix_groups", "groups_by", "jql_for"]  # fmt: skip
 
 # The states the fix list is about: work that should carry a KR link and does not.
 FIX_STATES = (LinkState.ORPHANED, LinkState.DANGLING)

@@ -166,8 +166,15 @@ def _changes(changes: Changes | None) -> str:
         ("Newly covered KRs", changes.newly_covered_key_results),
         ("Newly uncovered KRs", changes.newly_uncovered_key_results),
     )
-    lines += [f"- {label}: {escape(', '.join(keys))}" for label, keys in lists if keys]
+    lines += [f"- {label}: {_some(keys)}" for label, keys in lists if keys]
     return "\n".join(lines)
+
+
+def _some(keys: tuple[str, ...]) -> str:
+    """Up to TOP_LINKS keys, then how many more."""
+    shown = escape(", ".join(keys[:TOP_LINKS]))
+    extra = len(keys) - TOP_LINKS
+    return f"{shown} and {extra} more" if extra > 0 else shown
 
 
 def _key_results(result: AuditResult) -> str:

@@ -244,7 +244,7 @@ CHANGES = Changes(
     points_coverage_delta=24 / 29 - 0.85,  # from 85.0% to 82.8%
     new_orphans=("APP-14",),
     fixed_orphans=("APP-5",),
-    new_dangling_links=("APP-11",),
+    new_dangling_links=("APP-11: KR21",),
     newly_covered_key_results=("KR1.2",),
     newly_uncovered_key_results=("KR2.2",),
 )

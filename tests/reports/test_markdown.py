@@ -77,6 +77,14 @@ def test_orphan_list_is_cut_after_the_top_ones(result: AuditResult) -> None:
     assert "... and 5 more orphaned items (see the workbook or the CSV files)." in text
 
 
+def test_long_change_lists_are_cut(result: AuditResult) -> None:
+    assert result.changes is not None
+    many = replace(result.changes, new_orphans=tuple(f"APP-{n}" for n in range(1, 26)))
+    text = text_of(replace(result, changes=many))
+    assert "- New orphans: APP-1, APP-2," in text
+    assert "APP-20 and 5 more\n" in text
+
+
 def test_fix_list_has_jql_only_for_jira(result: AuditResult) -> None:
     assert "`key in (APP-10, APP-11)`" in text_of(result)
     assert "key in (" not in text_of(replace(result, supports_jql=False))
