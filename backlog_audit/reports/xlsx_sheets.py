@@ -16,6 +16,7 @@ from backlog_audit.model import (
     TrendPoint,
     WorkRow,
 )
+from backlog_audit.reports import xlsx_cells as cells
 from backlog_audit.reports import xlsx_styles as styles
 from backlog_audit.reports.xlsx_status import DEFINITIONS
 from backlog_audit.reports.xlsx_tables import Column, Table
@@ -132,7 +133,7 @@ def fix_list(result: AuditResult) -> Table:
             _joined(group.keys),
         ]
         if result.supports_jql:
-            row.append(group.jql)
+            row.append(_whole_jql(group.jql))
         rows.append(row)
     return Table(
         FIX_LIST,
@@ -143,6 +144,16 @@ def fix_list(result: AuditResult) -> Table:
         value_colours={"Grouped by": {GroupBy.PARENT.value: styles.PALE["blue"]}},
         empty_text="Nothing to fix: no orphaned or dangling items.",
     )
+
+
+TOO_LONG_JQL = "Too many keys for one cell: filter the Orphaned Work sheet instead."
+
+
+def _whole_jql(jql: str | None) -> str | None:
+    """The JQL, or a note when Excel would have to cut it: a cut query selects the wrong set."""
+    if jql is not None and len(jql) > cells.MAX_CELL_CHARS:
+        return TOO_LONG_JQL
+    return jql
 
 
 _ITEM_BASICS = (

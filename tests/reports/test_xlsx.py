@@ -169,6 +169,20 @@ def test_fix_list_groups_with_jql(result: AuditResult) -> None:
     ]
 
 
+def test_a_jql_too_long_for_a_cell_is_replaced_not_cut(
+    result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_cells, "MAX_CELL_CHARS", 80)
+    orphan: ItemResult = result.items[6]  # APP-9: orphaned, no parent
+    many = tuple(
+        replace(orphan, item=replace(orphan.item, key=f"APP-{n}")) for n in range(100, 112)
+    )
+    # 12 keys: "key in (APP-100, ..., APP-111)" is 8 + 12 * 7 + 11 * 2 + 1 = 115 characters
+    rows = values(load(replace(result, items=many))["Fix List"])[1:]
+    assert rows[0][:3] == ["parent", "(no parent)", 12]
+    assert rows[0][7] == "Too many keys for one cell: filter the Orphaned Work sheet instead."
+
+
 def test_fix_list_has_no_jql_column_without_jira(result: AuditResult) -> None:
     header = values(load(replace(result, supports_jql=False))["Fix List"])[0]
     assert "JQL" not in header
