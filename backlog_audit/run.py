@@ -103,6 +103,14 @@ def load_okr_set(request: AuditRequest) -> OkrSet:
     return load_okrs(request.okrs, request.source_config.env)
 
 
+def _source_config(request: AuditRequest, okrs: OkrSet) -> SourceConfig:
+    """The source settings, with work completed since the cycle start in scope by default."""
+    config = request.source_config
+    if config.completed_since is None and okrs.cycle_start is not None:
+        config = replace(config, completed_since=okrs.cycle_start)
+    return config
+
+
 def run_audit(
     request: AuditRequest,
     progress: Progress | None = None,
@@ -112,11 +120,17 @@ def run_audit(
     if request.thresholds.fail_on_drop is not None and request.history is None:
         raise UsageError("--fail-on-drop compares with the history: drop --no-history")
     okrs = load_okr_set(request)
-    backlog = make_source(request.source, request.source_config).fetch(progress)
+    backlog = make_source(request.source, _source_config(request, okrs)).fetch(progress)
     LOG.info("fetched %d items from %s", len(backlog.items), backlog.scope)
     result = audit(backlog, okrs, request.options, now())
     findings = lint(okrs, settings=LintSettings.from_mapping(request.lint_settings))
-    result = replace(result, lint=findings)
+    thresholds = request.thresholds
+    result = replace(
+        result,
+        lint=findings,
+        fail_under=thresholds.fail_under,
+        max_orphans=thresholds.max_orphans,
+    )
     if request.history is not None:
         result = with_history(result, request.history)
     planned = plan(result, request.formats, request.output)
