@@ -56,26 +56,29 @@ class LinkEngine:
         self._items = items_by_id
         self._options = options
         self._objective_of = {kr.id: kr.objective_id for kr in okrs.key_results}
-        # Caches per item id: a parent is consulted once for each of its children.
-        self._references: dict[str, tuple[str, ...]] = {}
-        self._resolved: dict[str, Resolved] = {}
+        # A backlog repeats a few link values thousands of times: cache by value, not by item.
+        self._references: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
+        self._resolved: dict[tuple[str, ...], Resolved] = {}
+        # A parent is consulted once for each of its children: cache ancestors by item id.
         self._ancestor: dict[str, Item | None] = {}
 
     def references(self, item: Item) -> tuple[str, ...]:
         """The item's own references: the link field's values plus matching labels."""
-        refs = self._references.get(item.id)
+        raw = (item.references, item.labels)
+        refs = self._references.get(raw)
         if refs is None:
             own = [r for r in item.references if r.strip()]
             if item.labels:
                 own += label_references(item.labels, self._options.label_prefixes)
-            refs = self._references[item.id] = _unique(own)
+            refs = self._references[raw] = _unique(own)
         return refs
 
     def resolved(self, item: Item) -> Resolved:
-        """Resolve the item's own references (cached per item id)."""
-        hit = self._resolved.get(item.id)
+        """Resolve the item's own references (cached per distinct set of references)."""
+        refs = self.references(item)
+        hit = self._resolved.get(refs)
         if hit is None:
-            hit = self._resolved[item.id] = self._resolve_all(self.references(item))
+            hit = self._resolved[refs] = self._resolve_all(refs)
         return hit
 
     def _resolve_all(self, refs: tuple[str, ...]) -> Resolved:
