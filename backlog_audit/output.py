@@ -8,6 +8,7 @@ run never leaves a half-written report in place of a good one.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -32,17 +33,83 @@ class Planned:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` via a temporary file in the same directory and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _stage(path, data).commit()
+
+
+@dataclass
+class _Staged:
+    """A report ready to replace its target: the temporary file holds all of its bytes.
+
+    A target that exists and is not a regular file (`/dev/null`, a FIFO) is written in place
+    at commit: renaming over it would replace the device with a plain file. A symbolic link
+    is followed, so the file it points at gets the report and the link stays.
+    """
+
+    path: Path  # as the user named it, for messages
+    target: Path
+    data: bytes
+    tmp: Path | None = None
+
+    def commit(self) -> None:
+        """Put the report in place; a failure leaves no temporary file behind."""
+        try:
+            if self.tmp is None:
+                with self.target.open("wb") as handle:
+                    handle.write(self.data)
+            else:
+                os.replace(self.tmp, self.target)
+        except OSError as exc:
+            raise _write_error(self.path, exc) from None
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the temporary file, if it is still there."""
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+            self.tmp = None
+
+
+def _stage(path: Path, data: bytes) -> _Staged:
+    """Write `data` to a temporary file beside `path`'s target; nothing is replaced yet."""
+    staged = _Staged(path, path, data)
     try:
+        staged.target = target = path.resolve() if path.is_symlink() else path
+        if target.is_dir():
+            raise UsageError(f"cannot write report {path}: it is a directory")
+        if target.exists() and not target.is_file():
+            return staged  # a device or a FIFO: written in place at commit
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        staged.tmp = Path(tmp)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        os.chmod(tmp, _mode_for(target))
+    except BaseException as exc:
+        staged.discard()
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from None
         raise
+    return staged
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the report gets: the old file's, else what the umask allows.
+
+    `mkstemp` creates files readable by their owner only; a report is meant to be shared.
+    """
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _write_error(path: Path, exc: OSError) -> UsageError:
+    return UsageError(f"cannot write report {path}: {exc.strerror or exc}")
 
 
 def plan(
@@ -86,13 +153,25 @@ def _csv_tables(result: AuditResult, directory: Path) -> list[Planned]:
 
 
 def write(planned: list[Planned]) -> list[str]:
-    """Write planned reports; returns the paths written (stdout excluded)."""
-    written = []
+    """Write planned reports; returns the paths written (stdout excluded).
+
+    Every file is staged in full before the first one replaces its target, so a report that
+    cannot be written (a read-only directory, a full disk, Ctrl-C) leaves every earlier report
+    as it was and no temporary file behind.
+    """
+    staged: list[_Staged] = []
+    try:
+        # One at a time, so that a failure finds the files staged so far in `staged`.
+        for report in planned:
+            if report.path != STDOUT:
+                staged.append(_stage(Path(report.path), report.data))  # noqa: PERF401
+        for each in staged:
+            each.commit()
+    finally:
+        for each in staged:
+            each.discard()
     for report in planned:
         if report.path == STDOUT:
             sys.stdout.buffer.write(report.data)
             sys.stdout.flush()
-            continue
-        atomic_write(Path(report.path), report.data)
-        written.append(report.path)
-    return written
+    return [report.path for report in planned if report.path != STDOUT]

@@ -1,0 +1,145 @@
+"""The command line used carelessly or unluckily (SPEC 8): bad input exits 2 with one line,
+a failing source exits 3 with one line, and neither writes a report nor records a run.
+
+Report-writing failures that need a read-only directory are made with a path that runs
+through a regular file (`file/report.json`): that fails the same way for root, who may write
+into read-only directories, as for everyone else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from backlog_audit import output
+from backlog_audit.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+OKRS = str(EXAMPLES / "okrs.yaml")
+JIRA = str(EXAMPLES / "jira-export.csv")
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_log_handlers() -> Iterator[None]:
+    """`-v` adds a handler on the captured stderr of one run: drop it after the test."""
+    logger = logging.getLogger("backlog_audit")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+
+
+def invoke(*args: str, code: int, env: dict[str, str] | None = None) -> Result:
+    """Run the CLI and assert its exit code; an unexpected exception is re-raised."""
+    result = CliRunner().invoke(main, list(args), env=env)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == code, result.output
+    return result
+
+
+def one_error_line(result: Result, *fragments: str) -> str:
+    """The run's single stderr line, which must contain every fragment."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0]
+    return lines[0]
+
+
+def audit(*args: str, code: int = 0) -> Result:
+    return invoke("audit", "--okrs", OKRS, "--input", JIRA, *args, code=code)
+
+
+# --- report files -------------------------------------------------------------------------
+
+
+def test_report_under_a_path_that_is_a_file_exits_2_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("not a directory")
+    out = tmp_path / "notes" / "r.json"
+    result = audit("--format", "json", "-o", str(out), "--no-history", code=2)
+    one_error_line(result, f"cannot write report {out}")
+
+
+def test_a_report_that_cannot_be_written_leaves_every_report_as_it_was(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    earlier = reports / "backlog-audit.json"
+    earlier.write_text("earlier report")
+    # The CSV tables go to reports/backlog-audit-csv/, here a file: the second report fails.
+    (reports / "backlog-audit-csv").write_text("in the way")
+    result = audit("--format", "json", "--format", "csv", "-o", str(reports), code=2)
+    one_error_line(result, "backlog-audit-csv")
+    assert earlier.read_text() == "earlier report"
+    assert sorted(p.name for p in reports.iterdir()) == ["backlog-audit-csv", "backlog-audit.json"]
+
+
+def test_a_new_report_is_as_readable_as_the_umask_allows(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        audit("--format", "json", "-o", str(tmp_path / "r.json"), "-q")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o644
+
+
+def test_a_replaced_report_keeps_its_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    out.write_text("{}")
+    out.chmod(0o640)
+    audit("--format", "json", "-o", str(out), "-q")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert json.loads(out.read_text())["summary"]["items"] == 52
+
+
+def test_a_symlinked_report_is_written_through_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "archive" / "week-47.json"
+    target.parent.mkdir()
+    target.write_text("{}")
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    audit("--format", "json", "-o", str(link), "-q")
+    assert link.is_symlink()
+    assert json.loads(target.read_text())["summary"]["items"] == 52
+
+
+def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    # -o /dev/stdout or a named pipe: renaming a temp file over it would replace the device
+    # (as root: /dev/null itself) with a plain file.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        audit("--format", "md", "-o", str(fifo), "-q")
+        received = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received.startswith(b"#")
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_ctrl_c_while_writing_leaves_no_temp_file_and_the_old_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "r.json"
+    out.write_text("earlier report")
+
+    def interrupted(_fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output.os, "fsync", interrupted)
+    result = CliRunner().invoke(
+        main, ["audit", "--okrs", OKRS, "--input", JIRA, "--format", "json", "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 1 and "Aborted" in result.stderr
+    assert out.read_text() == "earlier report"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
