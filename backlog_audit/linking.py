@@ -40,6 +40,8 @@ def normalise(text: str) -> str:
 
 def split_free_text(text: str) -> tuple[str, ...]:
     """Split a free-text field into references on `,`, `;` and newlines (SPEC 4)."""
+    if not _SPLIT.search(text):  # the common case: one value
+        return (text.strip(),) if text.strip() else ()
     return tuple(part.strip() for part in _SPLIT.split(text) if part.strip())
 
 

@@ -38,13 +38,19 @@ class Row:
 
     def values(self, column: str) -> tuple[str, ...]:
         """Every non-empty value of a (possibly repeated) column."""
-        found = (self.cells[i].strip() for i in self.table.positions(column) if i < len(self.cells))
-        return tuple(v for v in found if v)
+        cells, found = self.cells, []
+        for i in self.table.positions(column):
+            if i < len(cells) and (value := cells[i].strip()):
+                found.append(value)
+        return tuple(found)
 
     def value(self, column: str) -> str | None:
         """The first non-empty value of a column, or None."""
-        values = self.values(column)
-        return values[0] if values else None
+        cells = self.cells
+        for i in self.table.positions(column):
+            if i < len(cells) and (value := cells[i].strip()):
+                return value
+        return None
 
 
 @dataclass(frozen=True)
