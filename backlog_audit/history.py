@@ -7,12 +7,16 @@ The store is in `history_store` (SQLite, schema, migrations), the comparisons in
    run of the same source, selector and OKR cycle; None when there is none) and `trend`
    (that scope's recorded runs, then this one; empty when none is recorded yet). Reading
    never creates the file.
-2. `record(result, path, exit_code)` after the reports are written, for runs that ended
-   with exit 0 or 1 only: a run that fails records nothing.
+2. `recording(result, path, exit_code)` around writing the reports, for runs that end with
+   exit 0 or 1 only: the run is added before the reports are written and committed after,
+   so a history that cannot take it stops the run before any report is written, and a run
+   that fails records nothing. `record` is the same without a body.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,6 +47,7 @@ __all__ = [
     "list_runs",
     "open_store",
     "record",
+    "recording",
     "with_history",
 ]
 
@@ -66,6 +71,17 @@ def record(result: AuditResult, path: Path, exit_code: int) -> int:
     """Record a finished run (exit 0 or 1) in the history at `path`; returns its id."""
     with open_store(path) as store:
         return store.record(result, exit_code)
+
+
+@contextmanager
+def recording(result: AuditResult, path: Path, exit_code: int) -> Iterator[None]:
+    """Record a run (exit 0 or 1) around writing its reports.
+
+    A history that cannot take the run fails before the body, so no report is written; a
+    body that fails (a report that cannot be written) leaves the run unrecorded.
+    """
+    with open_store(path) as store, store.recording(result, exit_code):
+        yield
 
 
 def list_runs(path: Path, scope_contains: str | None = None) -> list[RunRecord]:

@@ -312,13 +312,37 @@ class HistoryStore:
 
     def record(self, result: AuditResult, exit_code: int) -> int:
         """Add one run in a single transaction; returns its id."""
+        with self.recording(result, exit_code) as run_id:
+            return run_id
+
+    @contextmanager
+    def recording(self, result: AuditResult, exit_code: int) -> Iterator[int]:
+        """Add one run, committed only when the body succeeds; yields its id.
+
+        The run is inserted before the body (so a history that cannot take it fails first)
+        and rolled back if the body raises: `run.execute` writes the reports in the body.
+        """
         try:
-            with _transaction(self._conn):
-                run_id = self._insert_run(result, exit_code)
-                self._insert_details(run_id, result)
+            self._conn.execute("BEGIN IMMEDIATE")
+            run_id = self._insert_run(result, exit_code)
+            self._insert_details(run_id, result)
         except sqlite3.Error as exc:
+            self._rollback()
             self._fail(exc)
-        return run_id
+        try:
+            yield run_id
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            self._fail(exc)
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     def _insert_run(self, result: AuditResult, exit_code: int) -> int:
         s, total = result.summary, result.summary.all

@@ -4,14 +4,16 @@ This is the glue between the pure parts: load the OKR set, fetch the backlog, au
 render, check thresholds, write. The CLI only builds an `AuditRequest` and prints.
 
 With a history file the order is: audit -> read history (changes, trend) -> render with them
--> write reports -> record the run. Errors raise before the recording, so a run that fails
-(exit 2 or 3) records nothing.
+-> add the run to the history -> write reports -> commit the run. A history that cannot take
+the run fails before any report is written; a report that cannot be written rolls the run
+back: a run that fails (exit 2 or 3) writes no report and records nothing.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Any
 from backlog_audit.adapters import Progress, SourceConfig, SourceKind, make_source
 from backlog_audit.audit import audit
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
-from backlog_audit.history import coverage_drop, record, with_history
+from backlog_audit.history import coverage_drop, recording, with_history
 from backlog_audit.lint import LintSettings, lint
 from backlog_audit.model import AuditOptions, AuditResult, OkrSet
 from backlog_audit.okrs import load_okrs
@@ -142,8 +144,16 @@ def execute(
 ) -> Outcome:
     """Run an audit, write its reports, then record it in the history (if any)."""
     result, planned, breaches = run_audit(request, progress, now)
-    written = write(planned)
-    outcome = Outcome(result, tuple(written), breaches)
-    if request.history is not None:
-        record(result, request.history, outcome.exit_code)
-    return outcome
+    exit_code = Outcome(result, (), breaches).exit_code
+    with _recording(request, result, exit_code):
+        written = write(planned)
+    return Outcome(result, tuple(written), breaches)
+
+
+def _recording(
+    request: AuditRequest, result: AuditResult, exit_code: int
+) -> AbstractContextManager[None]:
+    """Record the run around writing its reports; nothing to do without a history."""
+    if request.history is None:
+        return nullcontext()
+    return recording(result, request.history, exit_code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +144,54 @@ def test_ctrl_c_while_writing_leaves_no_temp_file_and_the_old_report(
     assert result.exit_code == 1 and "Aborted" in result.stderr
     assert out.read_text() == "earlier report"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+# --- history ------------------------------------------------------------------------------
+
+
+def runs_in(history: Path) -> int:
+    with sqlite3.connect(history) as conn:
+        return int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+
+def test_a_history_that_cannot_be_created_stops_the_run_before_any_report(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "state").write_text("a file, not a directory")
+    out = tmp_path / "r.json"
+    history = tmp_path / "state" / "history.sqlite3"
+    result = audit("--format", "json", "-o", str(out), "--history", str(history), code=2)
+    one_error_line(result, f"history {history}")
+    assert not out.exists()
+
+
+def test_a_history_that_is_not_sqlite_exits_2_and_leaves_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    out.write_text("earlier report")
+    history = tmp_path / "history.sqlite3"
+    history.write_text("not a database, just text that happens to be here\n" * 50)
+    result = audit("--format", "json", "-o", str(out), "--history", str(history), code=2)
+    one_error_line(result, f"history {history}", "not a database")
+    assert out.read_text() == "earlier report"
+
+
+def test_a_run_whose_report_cannot_be_written_records_nothing(tmp_path: Path) -> None:
+    history = tmp_path / "history.sqlite3"
+    audit("--format", "json", "-o", str(tmp_path / "ok.json"), "--history", str(history), "-q")
+    assert runs_in(history) == 1
+    (tmp_path / "notes").write_text("not a directory")
+    bad = str(tmp_path / "notes" / "r.json")
+    audit("--format", "json", "-o", bad, "--history", str(history), code=2)
+    assert runs_in(history) == 1
+
+
+def test_fail_on_drop_without_history_names_both_flags() -> None:
+    result = audit("--format", "json", "-o", "-", "--fail-on-drop", "5", "--no-history", code=2)
+    one_error_line(result, "--fail-on-drop", "--no-history")
+
+
+def test_history_listing_of_a_file_that_is_not_sqlite_exits_2(tmp_path: Path) -> None:
+    history = tmp_path / "history.sqlite3"
+    history.write_bytes(b"\x00\x01garbage" * 100)
+    result = invoke("history", "--history", str(history), code=2)
+    one_error_line(result, str(history))
