@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -12,7 +12,23 @@ from backlog_audit.errors import BacklogAuditError
 
 
 class _Group(click.Group):
-    """A group that turns `BacklogAuditError` into one line on stderr and its exit code."""
+    """A group that turns `BacklogAuditError` into one line on stderr and its exit code.
+
+    Flags click refuses (a bad choice, a missing option, a directory for a file) get one line
+    too, instead of click's usage block: cron mails and CI logs show the problem, not noise.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            _usage_exit(exc)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -20,6 +36,18 @@ class _Group(click.Group):
         except BacklogAuditError as exc:
             click.echo(f"backlog-audit: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            _usage_exit(exc)
+
+
+def _usage_exit(exc: click.UsageError) -> NoReturn:
+    """Print click's usage error as one line naming the flag and where help is; exit 2."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc  # a bare command group: its help is the answer
+    message = " ".join(exc.format_message().split())
+    hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+    click.echo(f"backlog-audit: error: {message}{hint}", err=True)
+    raise click.exceptions.Exit(exc.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -195,3 +195,32 @@ def test_history_listing_of_a_file_that_is_not_sqlite_exits_2(tmp_path: Path) ->
     history.write_bytes(b"\x00\x01garbage" * 100)
     result = invoke("history", "--history", str(history), code=2)
     one_error_line(result, str(history))
+
+
+# --- flags click refuses ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["audit", "--okrs", OKRS, "--input", JIRA, "--format", "pdf"], ["'--format'", "'pdf'"]),
+        (["audit", "--input", JIRA], ["Missing option '--okrs'"]),
+        (["audit", "--okrs", OKRS, "--input", "."], ["'--input'", "is a directory"]),
+        (["audit", "--okrs", OKRS, "--input", JIRA, "--source", "gitlab"], ["'--source'"]),
+        (["audit", "--okrs", OKRS, "--input", JIRA, "--fail-under", "-5"], ["'--fail-under'"]),
+        (["audit", "--okrs", OKRS, "--input", JIRA, "--history", "."], ["'--history'"]),
+        (["audit", "--okrs", OKRS, "--input", JIRA, "--bogus"], ["No such option '--bogus'"]),
+        (["okrs", "lint"], ["Missing argument 'FILE'", "okrs lint --help'"]),
+        (["--bogus"], ["No such option '--bogus'", " --help'"]),
+        (["audits"], ["No such command 'audits'"]),
+    ],
+)
+def test_a_flag_click_refuses_is_one_line_exit_2(args: list[str], fragments: list[str]) -> None:
+    result = invoke(*args, code=2)
+    line = one_error_line(result, *fragments)
+    assert line.startswith("backlog-audit: error: ")
+
+
+def test_a_bare_command_group_still_shows_its_help() -> None:
+    result = invoke("okrs", code=2)
+    assert "lint" in result.output and "Usage:" in result.output
