@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Callable
+from datetime import date, time
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +27,8 @@ else:  # pragma: no cover
 
 DEFAULT_CONFIG = "backlog-audit.toml"
 TABLES = ("status_map", "lint")
+# TOML values a flag can take (dates are turned into their ISO text).
+_SCALARS = (str, int, float, bool, date, time)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -36,6 +39,8 @@ def read_config(path: str) -> dict[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such config file") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: not UTF-8 text ({exc.reason})") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
 
@@ -56,10 +61,30 @@ def _defaults(path: str, data: dict[str, Any], command: click.Command) -> dict[s
             close = difflib.get_close_matches(name, list(params) + list(TABLES), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UsageError(f"{path}: unknown key {key!r}{hint}")
-        if param.multiple and isinstance(value, str):
-            value = [value]
-        defaults[str(param.name)] = value
+        defaults[str(param.name)] = _option_value(path, key, param, value)
     return defaults
+
+
+def _option_value(path: str, key: str, param: click.Parameter, value: Any) -> Any:
+    """A config value in the shape click takes for `param`, or exit 2 naming the key.
+
+    TOML has tables, arrays and dates where a flag has text: a table or an array for a
+    single-valued option would reach click's converters as a dict or list and crash them.
+    """
+    if param.multiple:
+        values = value if isinstance(value, list) else [value]
+        if all(isinstance(v, _SCALARS) for v in values):
+            return [_text_if_date(v) for v in values]
+        raise UsageError(f"{path}: {key} must be a value or a list of values")
+    if isinstance(value, _SCALARS):
+        return _text_if_date(value)
+    kind = "a list" if isinstance(value, list) else "a table"
+    raise UsageError(f"{path}: {key} must be a single value, not {kind}")
+
+
+def _text_if_date(value: Any) -> Any:
+    """A TOML date (`completed_since = 2026-10-01`) as the text the flag takes."""
+    return value.isoformat() if isinstance(value, (date, time)) else value
 
 
 def _config_names(command: click.Command) -> dict[str, click.Parameter]:

@@ -224,3 +224,33 @@ def test_a_flag_click_refuses_is_one_line_exit_2(args: list[str], fragments: lis
 def test_a_bare_command_group_still_shows_its_help() -> None:
     result = invoke("okrs", code=2)
     assert "lint" in result.output and "Usage:" in result.output
+
+
+# --- the TOML config ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        (b"\xff\xfeokrs = 1\n", ["invalid TOML", "not UTF-8"]),
+        (b"[input]\npath = 'x.csv'\n", ["input must be a single value, not a table"]),
+        (b"okrs = ['a.yaml', 'b.yaml']\n", ["okrs must be a single value, not a list"]),
+        (b"include_types = [{name = 'Epic'}]\n", ["include_types must be a value or a list"]),
+    ],
+    ids=["not-utf8", "table", "list", "list-of-tables"],
+)
+def test_a_config_value_of_the_wrong_shape_is_one_line_exit_2(
+    tmp_path: Path, content: bytes, fragments: list[str]
+) -> None:
+    config = tmp_path / "team.toml"
+    config.write_bytes(content)
+    result = audit("--config", str(config), "--format", "json", "-o", "-", code=2)
+    one_error_line(result, str(config), *fragments)
+
+
+def test_a_toml_date_sets_completed_since(tmp_path: Path) -> None:
+    # TOML has dates: `completed_since = 2026-10-01` unquoted is what a user writes.
+    config = tmp_path / "team.toml"
+    config.write_text("completed_since = 2026-10-01\n")
+    result = audit("--config", str(config), "--format", "json", "-o", "-", "-q")
+    assert json.loads(result.stdout)["summary"]["items"] == 52
