@@ -38,11 +38,9 @@ class Row:
 
     def values(self, column: str) -> tuple[str, ...]:
         """Every non-empty value of a (possibly repeated) column."""
-        cells, found = self.cells, []
-        for i in self.table.positions(column):
-            if i < len(cells) and (value := cells[i].strip()):
-                found.append(value)
-        return tuple(found)
+        cells = self.cells
+        found = (cells[i].strip() for i in self.table.positions(column) if i < len(cells))
+        return tuple(value for value in found if value)
 
     def value(self, column: str) -> str | None:
         """The first non-empty value of a column, or None."""
