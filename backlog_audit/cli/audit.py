@@ -10,6 +10,7 @@ import click
 from backlog_audit.adapters import SourceKind
 from backlog_audit.cli.options import configure_logging, source_config, source_options, split_names
 from backlog_audit.config import config_option, config_tables
+from backlog_audit.lint import LintSettings
 from backlog_audit.history import default_path
 from backlog_audit.model import AuditOptions
 from backlog_audit.reports import ReportFormat
@@ -71,19 +72,23 @@ def audit(ctx: click.Context, **params: Any) -> None:
 
 
 def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:
+    config = source_config(params, tables, params["okrs"])
+    lint_settings = tables.get("lint", {})
+    LintSettings.from_mapping(lint_settings)  # a bad [lint] table fails before any fetch
     return AuditRequest(
         okrs=params["okrs"],
         source=SourceKind(params["source"]),
-        source_config=source_config(params, tables, params["okrs"]),
+        source_config=config,
         options=AuditOptions(
             inherit=not params["no_inherit"],
             include_types=split_names(params["include_types"]),
             exclude_types=split_names(params["exclude_types"]),
+            label_prefixes=config.label_prefixes,
         ),
         formats=tuple(ReportFormat(f) for f in params["formats"] or ("xlsx",)),
         output=params["output"],
         thresholds=Thresholds(params["fail_under"], params["max_orphans"], params["fail_on_drop"]),
-        lint_settings=tables.get("lint", {}),
+        lint_settings=lint_settings,
         history=_history(params),
     )
 

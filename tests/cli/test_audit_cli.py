@@ -230,3 +230,41 @@ def test_help_shows_an_example(command: list[str]) -> None:
 def test_fields_lists_csv_columns() -> None:
     result = invoke("fields", "--source", "csv", "--input", JIRA, "--search", "okr", code=0)
     assert "Custom field (OKR)" in result.stdout and "likely okr" in result.stdout
+
+
+def test_label_prefix_flag_decides_which_labels_are_links(tmp_path: Path) -> None:
+    export = tmp_path / "labels.csv"
+    export.write_text("key,okr,labels\nA-1,,goal:KR1.1\nA-2,,okr:KR1.1\n")
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--input",
+        str(export),
+        "--label-prefix",
+        "goal:",
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "-q",
+        code=0,
+    )
+    states = {i["key"]: i["link_state"] for i in json.loads(result.stdout)["items"]}
+    assert states == {"A-1": "linked", "A-2": "orphaned"}
+
+
+def test_bad_lint_table_fails_before_fetching(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[lint]\nmax_kr = 3\n")
+    result = invoke(
+        "audit",
+        "--config",
+        str(config),
+        "--okrs",
+        OKRS,
+        "--input",
+        str(tmp_path / "not-read.csv"),
+        code=2,
+    )
+    assert "max_kr" in result.stderr and "not-read.csv" not in result.stderr
