@@ -10,8 +10,8 @@ import click
 from backlog_audit.adapters import SourceKind
 from backlog_audit.cli.options import configure_logging, source_config, source_options, split_names
 from backlog_audit.config import config_option, config_tables
-from backlog_audit.lint import LintSettings
 from backlog_audit.history import default_path
+from backlog_audit.lint import LintSettings
 from backlog_audit.model import AuditOptions
 from backlog_audit.reports import ReportFormat
 from backlog_audit.run import AuditRequest, Clock, Outcome, Thresholds, execute, utc_now
