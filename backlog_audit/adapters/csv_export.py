@@ -6,6 +6,7 @@ The dialect is recognised from the header: `Issue key` is Jira, `Task ID` + `Nam
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -239,11 +240,16 @@ def _points(row: Row, column: str | None) -> float | None:
     if text is None:
         return None
     try:
-        return float(text.replace(",", "."))
+        # A decimal comma (European exports) is a decimal point; "1,000" is not a thousand.
+        points = float(text.replace(",", "."))
     except ValueError:
+        points = math.nan
+    if not math.isfinite(points) or points < 0:
         raise InputError(
-            f"{row.table.path}: row {row.number}: points {text!r} in '{column}' is not a number"
-        ) from None
+            f"{row.table.path}: row {row.number}: points {text!r} in '{column}' "
+            "is not a number of points (0 or more)"
+        )
+    return points
 
 
 def _labels(row: Row, dialect: Dialect) -> tuple[str, ...]:

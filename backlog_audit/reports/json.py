@@ -168,7 +168,8 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
 
 # Compact separators keep json's C encoder; `indent` would switch to the pure-Python one,
 # which is ten times slower on a 100,000-item report.
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+# allow_nan=False: NaN is not JSON, so a non-finite figure fails loudly instead of silently.
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
 
 
 def _layout(value: Any, depth: int = 0) -> str:
