@@ -106,8 +106,19 @@ def audit(
         stale_links=_bad_links(links.values(), stale=True),
         uncovered_key_results=uncovered,
         inheritance_conflicts=_conflicts(scoped, links),
-        warnings=backlog.warnings,
+        warnings=backlog.warnings + _scope_warnings(by_id, scoped),
         supports_jql=backlog.supports_jql,
+    )
+
+
+def _scope_warnings(by_id: dict[str, Item], scoped: list[Item]) -> tuple[str, ...]:
+    """SPEC 8: an empty scope is warned about, also when the source did return items."""
+    countable = [item for item in by_id.values() if not item.carrier_only]
+    if scoped or not countable:
+        return ()
+    return (
+        f"{len(countable)} items read, none in scope: sub-tasks and epics are not counted "
+        "(see --include-types)",
     )
 
 

@@ -71,6 +71,7 @@ def test_fail_under_with_no_items_in_scope_exits_1(tmp_path: Path) -> None:
         code=1,
     )
     assert "no countable items" in result.stderr
+    assert "1 items read, none in scope" in result.stderr
     assert "no items" not in result.stdout  # the JSON report alone goes to stdout
     assert json.loads(result.stdout)["summary"]["coverage"] is None
 
