@@ -121,7 +121,9 @@ def plan(
         if len(formats) != 1 or not formats[0].streamable:
             raise UsageError("-o - writes one json, md or csv report to stdout")
         return [Planned(STDOUT, render(formats[0], result))]
-    if output is not None and len(formats) == 1:
+    # A trailing slash says "directory" even for one format (Path() would drop it).
+    names_directory = output is not None and output.endswith(("/", os.sep))
+    if output is not None and len(formats) == 1 and not names_directory:
         return _single(result, formats[0], Path(output))
     directory = Path(output) if output is not None else Path.cwd()
     if directory.exists() and not directory.is_dir():

@@ -269,3 +269,8 @@ def test_bad_lint_table_fails_before_fetching(tmp_path: Path) -> None:
         code=2,
     )
     assert "max_kr" in result.stderr and "not-read.csv" not in result.stderr
+
+
+def test_output_with_a_trailing_slash_is_a_directory(tmp_path: Path) -> None:
+    audit("--format", "json", "-o", f"{tmp_path / 'new'}/", "-q")
+    assert (tmp_path / "new" / "backlog-audit.json").is_file()
