@@ -77,7 +77,8 @@ def _sprints(http: JiraHttp, board: int, state: str | None) -> Iterator[dict[str
         values = [v for v in page.get("values") or [] if isinstance(v, dict) and "id" in v]
         yield from values
         start += len(values)
-        if not values or page.get("isLast", True):
+        total = page.get("total")
+        if not values or page.get("isLast") is True or (isinstance(total, int) and start >= total):
             return
 
 

@@ -113,7 +113,8 @@ class IssueSearch:
             page = self._http.post("/rest/api/3/search/jql", body)
             yield _issues_of(page, "a search"), None
             token = page.get("nextPageToken")
-            if page.get("isLast", True) or not token:
+            # The token decides: a page that omits isLast but carries a token is not the last.
+            if page.get("isLast") is True or not token:
                 return
             if token in seen:  # a server that repeats itself would loop forever
                 raise SourceError("Jira repeated a page token: the search cannot be completed")

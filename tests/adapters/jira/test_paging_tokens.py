@@ -1,0 +1,48 @@
+"""Cloud search pages follow nextPageToken; isLast alone never ends a search early."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from backlog_audit.adapters.jira_search import IssueSearch
+from backlog_audit.errors import SourceError
+
+
+class ScriptedHttp:
+    """Answers POSTs with prepared pages and remembers the bodies it was sent."""
+
+    def __init__(self, pages: list[dict[str, Any]]) -> None:
+        self.pages = pages
+        self.bodies: list[dict[str, Any]] = []
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        self.bodies.append(body)
+        return self.pages[len(self.bodies) - 1]
+
+
+def search(pages: list[dict[str, Any]]) -> tuple[list[str], ScriptedHttp]:
+    http = ScriptedHttp(pages)
+    found = IssueSearch(http, cloud=True, fields=["summary"]).jql("project = APP")  # type: ignore[arg-type]
+    return [issue["key"] for issue in found.issues], http
+
+
+def test_a_page_without_is_last_but_with_a_token_is_followed() -> None:
+    keys, http = search([
+        {"issues": [{"id": "1", "key": "A-1"}], "nextPageToken": "t1"},
+        {"issues": [{"id": "2", "key": "A-2"}], "isLast": True},
+    ])  # fmt: skip
+    assert keys == ["A-1", "A-2"]
+    assert http.bodies[1]["nextPageToken"] == "t1"
+
+
+def test_the_last_page_has_no_token() -> None:
+    keys, http = search([{"issues": [{"id": "1", "key": "A-1"}]}])
+    assert keys == ["A-1"] and len(http.bodies) == 1
+
+
+def test_a_repeated_token_is_refused() -> None:
+    page = {"issues": [{"id": "1", "key": "A-1"}], "nextPageToken": "same", "isLast": False}
+    with pytest.raises(SourceError, match="repeated a page token"):
+        search([page, page, page])
