@@ -18,13 +18,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import asana
 import urllib3
 from asana.rest import ApiException
 
 from backlog_audit.adapters.retry import NO_HINT, RetryPolicy, retry_after_seconds
+from backlog_audit.adapters.urls import check_base_url, redact_url
 from backlog_audit.errors import SourceError, UsageError
 
 __all__ = [
@@ -52,14 +52,6 @@ class AsanaHttpError(SourceError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _redact_url(url: str) -> str:
-    """The URL without any user:password part (a proxy URL may carry one)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _asana_message(body: bytes | str | None) -> str:
@@ -106,7 +98,7 @@ class AsanaClient:
         self.time_periods = asana.TimePeriodsApi(api)
 
     def __repr__(self) -> str:  # never show the token, even in a debugger or a log
-        return f"AsanaClient(base_url={_redact_url(self.base_url)!r})"
+        return f"AsanaClient(base_url={redact_url(self.base_url)!r})"
 
     @property
     def request_options(self) -> dict[str, Any]:
@@ -192,12 +184,12 @@ class AsanaClient:
             retries = self._policy.max_retries
             return f"Asana kept answering HTTP {status} for {what} after {retries} retries"
         if not status:
-            where = _redact_url(self.base_url)
+            where = redact_url(self.base_url)
             return f"could not reach Asana at {where} while reading {what}: {reason}"
         return f"Asana answered HTTP {status} while reading {what}"
 
     def _transport_error(self, what: str, exc: urllib3.exceptions.HTTPError) -> AsanaHttpError:
-        where = _redact_url(self.base_url)
+        where = redact_url(self.base_url)
         reason = getattr(exc, "reason", None) or exc
         # urllib3's NewConnectionError (refused, unknown host) subclasses its TimeoutError.
         timed_out = isinstance(reason, urllib3.exceptions.TimeoutError) and not isinstance(
@@ -224,8 +216,6 @@ def client_from_env(
     if not token:
         raise UsageError("Asana needs a personal access token: set ASANA_ACCESS_TOKEN")
     base_url = (env.get("ASANA_BASE_URL") or "").strip() or DEFAULT_BASE_URL
-    if urlsplit(base_url).scheme not in ("http", "https"):
-        raise UsageError(
-            f"ASANA_BASE_URL must start with http:// or https://: {_redact_url(base_url)}"
-        )
+    # A proxy in front of Asana may take a user:password: allowed, and never shown.
+    check_base_url(base_url, "ASANA_BASE_URL", allow_userinfo=True)
     return AsanaClient(token, base_url, timeout=timeout, sleep=sleep)

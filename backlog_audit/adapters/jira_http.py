@@ -13,7 +13,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from jira import JIRA, JIRAError
@@ -25,6 +24,7 @@ from backlog_audit.adapters.retry import (
     RetryPolicy,
     retry_after_seconds,
 )
+from backlog_audit.adapters.urls import check_base_url
 from backlog_audit.errors import SourceError, UsageError
 
 __all__ = ["JiraCredentials", "JiraHttp", "JiraHttpError", "credentials_from"]
@@ -57,8 +57,7 @@ def credentials_from(env: Mapping[str, str], url_override: str | None) -> JiraCr
     url = (url_override or env.get("JIRA_URL") or "").strip().rstrip("/")
     if not url:
         raise UsageError("Jira needs a site URL: set JIRA_URL or pass --jira-url")
-    if not urlsplit(url).scheme.startswith("http"):
-        raise UsageError(f"Jira URL must start with http:// or https://: {url}")
+    check_base_url(url, "Jira URL")
     email, token, pat = (
         env.get(k, "").strip() for k in ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT")
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -21,6 +22,11 @@ from click.testing import CliRunner, Result
 
 from backlog_audit import output
 from backlog_audit.cli import main
+from tests.adapters.asana.asana_workspace import TOKEN, build_workspace
+from tests.adapters.jira import jira_scenario
+from tests.adapters.jira.conftest import env_for
+from tests.fakes.asana_server import FakeAsana
+from tests.fakes.jira_server import FakeJiraServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OKRS = str(EXAMPLES / "okrs.yaml")
@@ -254,3 +260,192 @@ def test_a_toml_date_sets_completed_since(tmp_path: Path) -> None:
     config.write_text("completed_since = 2026-10-01\n")
     result = audit("--config", str(config), "--format", "json", "-o", "-", "-q")
     assert json.loads(result.stdout)["summary"]["items"] == 52
+
+
+# --- API sources ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nobody listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+JIRA_SCOPE = ("--source", "jira", "--jql", "project = APP")
+ASANA_SCOPE = ("--source", "asana", "--asana-project", "2001")
+
+
+@pytest.mark.parametrize(
+    ("scope", "env", "fragments"),
+    [
+        (
+            JIRA_SCOPE,
+            {"JIRA_URL": "http://127.0.0.1:99999", "JIRA_PAT": "pat-SECRET"},
+            ["Jira URL is not a valid URL", "127.0.0.1:99999"],
+        ),
+        (
+            JIRA_SCOPE,
+            {"JIRA_URL": "https://", "JIRA_PAT": "pat-SECRET"},
+            ["Jira URL names no host"],
+        ),
+        (
+            JIRA_SCOPE,
+            {"JIRA_URL": "https://sm:hunter2-SECRET@jira.example.com", "JIRA_PAT": "pat-SECRET"},
+            ["must not contain a user name or password", "https://jira.example.com"],
+        ),
+        (JIRA_SCOPE, {"JIRA_URL": "http://127.0.0.1:1"}, ["Jira needs credentials"]),
+        (
+            ASANA_SCOPE,
+            {
+                "ASANA_ACCESS_TOKEN": "tok-SECRET",
+                "ASANA_BASE_URL": "http://proxy:pw-SECRET@127.0.0.1:99999/api/1.0",
+            },
+            ["ASANA_BASE_URL is not a valid URL", "http://127.0.0.1:99999/api/1.0"],
+        ),
+        (ASANA_SCOPE, {"ASANA_BASE_URL": "http://127.0.0.1:1"}, ["ASANA_ACCESS_TOKEN"]),
+    ],
+    ids=[
+        "jira-port",
+        "jira-no-host",
+        "jira-userinfo",
+        "jira-no-creds",
+        "asana-port",
+        "asana-no-token",
+    ],
+)
+def test_a_source_url_or_credential_problem_is_exit_2_and_shows_no_secret(
+    tmp_path: Path, scope: tuple[str, ...], env: dict[str, str], fragments: list[str]
+) -> None:
+    clean = dict.fromkeys(
+        (
+            "JIRA_URL",
+            "JIRA_EMAIL",
+            "JIRA_API_TOKEN",
+            "JIRA_PAT",
+            "ASANA_ACCESS_TOKEN",
+            "ASANA_BASE_URL",
+        )
+    )
+    result = CliRunner().invoke(
+        main,
+        ["audit", "--okrs", OKRS, *scope, "--format", "json", "-o", "-", "-vv"],
+        env={**clean, **env},
+    )
+    assert result.exit_code == 2, result.output
+    one_error_line(result, *fragments)
+    assert "SECRET" not in result.output
+
+
+def assert_failed_cleanly(result: Result, code: int, secrets: tuple[str, ...], logs: str) -> None:
+    """Exit `code`, one error line among the -vv log lines, no secret anywhere."""
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("backlog-audit: error:")]
+    assert len(errors) == 1, result.stderr
+    assert result.stdout == ""
+    for secret in secrets:
+        assert secret not in result.output and secret not in logs
+
+
+def leaves_no_trace(tmp_path: Path) -> tuple[Path, Path]:
+    """An earlier report and a history with one run, which a failing run must not change."""
+    out, history = tmp_path / "r.json", tmp_path / "history.sqlite3"
+    audit("--format", "json", "-o", str(out), "--history", str(history), "-q")
+    out.write_text("earlier report")
+    return out, history
+
+
+def test_jira_that_nobody_answers_is_exit_3(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    env = {
+        "JIRA_URL": f"http://127.0.0.1:{free_port()}",
+        "JIRA_EMAIL": "sm@example.com",
+        "JIRA_API_TOKEN": "api-token-SECRET",
+    }
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        *JIRA_SCOPE,
+        "--format",
+        "json",
+        "-o",
+        str(tmp_path / "r.json"),
+        "-vv",
+        code=3,
+        env=env,
+    )
+    assert_failed_cleanly(result, 3, ("api-token-SECRET",), caplog.text)
+    assert "cannot reach Jira" in result.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("status", [500, 401])
+@pytest.mark.parametrize("mode", ["cloud", "dc"])
+def test_jira_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, status: int, mode: str
+) -> None:
+    out, history = leaves_no_trace(tmp_path)
+    caplog.set_level(logging.DEBUG)
+    site = jira_scenario.site(mode)
+    site.fail(status, path="/search", times=99)
+    with FakeJiraServer(site) as server:
+        env = env_for(site, server.url)
+        result = CliRunner().invoke(
+            main,
+            [
+                "audit",
+                "--okrs",
+                OKRS,
+                *JIRA_SCOPE,
+                "--format",
+                "json",
+                "-o",
+                str(out),
+                "--history",
+                str(history),
+                "-vv",
+            ],
+            env=env,
+        )
+    assert_failed_cleanly(result, 3, (site.token, site.pat), caplog.text)
+    assert f"HTTP {status}" in result.stderr
+    assert out.read_text() == "earlier report"
+    assert runs_in(history) == 1
+
+
+@pytest.mark.parametrize("status", [500, 401])
+def test_asana_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    out, history = leaves_no_trace(tmp_path)
+    caplog.set_level(logging.DEBUG)
+    fake = FakeAsana(build_workspace(), token=TOKEN)
+    try:
+        fake.inject(status, times=99, path="/tasks")
+        env = {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url}
+        result = CliRunner().invoke(
+            main,
+            [
+                "audit",
+                "--okrs",
+                OKRS,
+                *ASANA_SCOPE,
+                "--format",
+                "json",
+                "-o",
+                str(out),
+                "--history",
+                str(history),
+                "-vv",
+            ],
+            env=env,
+        )
+    finally:
+        fake.close()
+    assert_failed_cleanly(result, 3, (TOKEN,), caplog.text)
+    assert out.read_text() == "earlier report"
+    assert runs_in(history) == 1
