@@ -4,6 +4,7 @@ an audit of a CSV export never loads the Jira or Asana clients."""
 from __future__ import annotations
 
 from enum import Enum
+from importlib import import_module
 
 from backlog_audit.adapters.interface import (
     BacklogSource,
@@ -32,16 +33,17 @@ class SourceKind(str, Enum):
     CSV = "csv"
 
 
+# Implementations by kind, imported on first use so that a CSV audit never loads the
+# Jira or Asana clients.
+_IMPLEMENTATIONS = {
+    SourceKind.CSV: ("backlog_audit.adapters.csv_export", "CsvSource"),
+    SourceKind.JIRA: ("backlog_audit.adapters.jira", "JiraSource"),
+    SourceKind.ASANA: ("backlog_audit.adapters.asana", "AsanaSource"),
+}
+
+
 def make_source(kind: SourceKind, config: SourceConfig) -> BacklogSource:
     """Build the source `kind` from `config`."""
-    if kind is SourceKind.CSV:
-        from backlog_audit.adapters.csv_export import CsvSource
-
-        return CsvSource(config)
-    if kind is SourceKind.JIRA:
-        from backlog_audit.adapters.jira import JiraSource
-
-        return JiraSource(config)
-    from backlog_audit.adapters.asana import AsanaSource
-
-    return AsanaSource(config)
+    module, name = _IMPLEMENTATIONS[kind]
+    source_class: type[BacklogSource] = getattr(import_module(module), name)
+    return source_class(config)  # type: ignore[call-arg]

@@ -58,10 +58,12 @@ def configure_logging(verbose: int) -> None:
     """Send backlog-audit's log to stderr at the asked level (credentials are never logged)."""
     if not verbose:
         return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("backlog_audit")
-    logger.addHandler(handler)
+    if not any(getattr(h, "_backlog_audit", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler._backlog_audit = True  # type: ignore[attr-defined]  # ours, added once
+        logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 
 

@@ -118,5 +118,5 @@ _ITEM_COLUMNS = (
 
 
 def render(result: AuditResult) -> bytes:
-    """The items table alone (for `-o file.csv` or `-o -`)."""
-    return tables(result)[ITEMS_TABLE]
+    """The items table alone (for `-o file.csv` or `-o -`), without building the others."""
+    return _table((json_report.item_dict(r) for r in result.items), _ITEM_COLUMNS)
