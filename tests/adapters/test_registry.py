@@ -17,6 +17,6 @@ def test_every_kind_names_a_source_class(kind: SourceKind) -> None:
     assert issubclass(getattr(import_module(module), name), BacklogSource)
 
 
-def test_make_source_builds_the_named_kind(tmp_path: object) -> None:
+def test_make_source_builds_the_named_kind() -> None:
     source = make_source(SourceKind.CSV, SourceConfig(input="x.csv", env={}))
     assert isinstance(source, CsvSource)
