@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +44,17 @@ Examples:
     help="Report format (repeatable; default xlsx).",
 )
 @click.option("-o", "--output", help="File for one format, directory for several, - for stdout.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 under this coverage %.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    callback=lambda _ctx, _param, value: _not_nan(value),
+    help="Exit 1 under this coverage %.",
+)
 @click.option("--max-orphans", type=click.IntRange(0), help="Exit 1 above this many orphans.")
 @click.option(
     "--fail-on-drop",
     type=click.FloatRange(0),
+    callback=lambda _ctx, _param, value: _not_nan(value),
     metavar="POINTS",
     help="Exit 1 when coverage fell by more than POINTS percentage points since the last run.",
 )
@@ -69,6 +76,13 @@ def audit(ctx: click.Context, **params: Any) -> None:
         outcome = execute(request, progress, _clock(ctx))
     _report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")
     ctx.exit(outcome.exit_code)
+
+
+def _not_nan(value: float | None) -> float | None:
+    """A threshold, refusing `nan`: FloatRange lets it through, and no coverage is below it."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number")
+    return value
 
 
 def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:

@@ -449,3 +449,10 @@ def test_asana_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
     assert_failed_cleanly(result, 3, (TOKEN,), caplog.text)
     assert out.read_text() == "earlier report"
     assert runs_in(history) == 1
+
+
+@pytest.mark.parametrize("flag", ["--fail-under", "--fail-on-drop"])
+def test_a_nan_threshold_is_refused(flag: str) -> None:
+    # FloatRange accepts "nan", and coverage compared with NaN is never under it.
+    result = audit("--format", "json", "-o", "-", flag, "nan", code=2)
+    one_error_line(result, f"'{flag}'", "nan is not a number")
