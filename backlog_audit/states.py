@@ -23,6 +23,8 @@ class Resolved:
     exempt: bool = False
     stale: tuple[str, ...] = ()
     dangling: tuple[tuple[str, str | None], ...] = ()  # (reference, suggestion)
+    # The objectives of the KRs, then the directly named ones (computed once per reference set)
+    all_objectives: tuple[str, ...] = ()
 
     @property
     def resolves(self) -> bool:
@@ -101,10 +103,12 @@ class LinkEngine:
                 stale.append(ref)
             elif res.target is Target.DANGLING:
                 dangling.append((ref, res.suggestion))
+        key_results = list(dict.fromkeys(key_results))
         return Resolved(
             references=refs,
-            key_results=_unique(key_results),
+            key_results=tuple(key_results),
             objectives=_unique(objectives),
+            all_objectives=_unique([self._objective_of[kr] for kr in key_results] + objectives),
             exempt=exempt,
             stale=tuple(stale),
             dangling=tuple(dangling),
@@ -112,8 +116,7 @@ class LinkEngine:
 
     def objectives_of(self, resolved: Resolved) -> tuple[str, ...]:
         """The objectives of the resolved KRs, then the directly named ones."""
-        via_krs = [self._objective_of[kr] for kr in resolved.key_results]
-        return _unique(via_krs + list(resolved.objectives))
+        return resolved.all_objectives
 
     def nearest_referencing_ancestor(self, item: Item) -> Item | None:
         """The first ancestor (at most max_inherit_depth up) that has any references."""
