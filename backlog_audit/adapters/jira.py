@@ -33,6 +33,7 @@ from backlog_audit.adapters.jira_scope import (
     BoardConfig,
     Scope,
     board_config,
+    check_scope_flags,
     resolve_scope,
     scope_label,
 )
@@ -84,6 +85,7 @@ class JiraSource(BacklogSource):
     def fetch(self, progress: Progress | None = None) -> Backlog:
         """Pull the items in scope and the parents they may inherit links from."""
         cfg = self._config
+        check_scope_flags(cfg.board, cfg.sprint, cfg.jql)  # before the first request
         catalog = self._catalog()
         board = board_config(self._http, cfg.board) if cfg.board is not None else None
         warnings: list[str] = []

@@ -14,7 +14,14 @@ from backlog_audit.adapters.jira_http import JiraHttp
 from backlog_audit.adapters.jira_search import combine_jql
 from backlog_audit.errors import UsageError
 
-__all__ = ["BoardConfig", "Scope", "board_config", "resolve_scope", "scope_label"]
+__all__ = [
+    "BoardConfig",
+    "Scope",
+    "board_config",
+    "check_scope_flags",
+    "resolve_scope",
+    "scope_label",
+]
 
 SPRINT_PAGE = 50  # the agile API's usual page of sprints
 
@@ -112,15 +119,23 @@ def _sprint_scope(sprints: list[dict[str, Any]], user_jql: str | None, what: str
     return Scope(jql=_sprint_jql(ids, user_jql), sprint_ids=frozenset(ids))
 
 
+def check_scope_flags(board: int | None, sprint: str | None, user_jql: str | None) -> None:
+    """Refuse scope flags that name no scope, before any request is made (exit 2, not 3)."""
+    if board is not None:
+        return
+    if sprint:
+        raise UsageError("--sprint needs --board (the board whose sprints to read)")
+    if not user_jql or not user_jql.strip():
+        raise UsageError("Jira needs a scope: --jql QUERY, or --board ID with --sprint")
+
+
 def resolve_scope(
     http: JiraHttp, config: BoardConfig | None, sprint: str | None, user_jql: str | None
 ) -> Scope:
     """Turn the scope flags into a search."""
     if config is None:
-        if sprint:
-            raise UsageError("--sprint needs --board (the board whose sprints to read)")
-        if not user_jql or not user_jql.strip():
-            raise UsageError("Jira needs a scope: --jql QUERY, or --board ID with --sprint")
+        check_scope_flags(None, sprint, user_jql)
+        assert user_jql is not None  # checked: without a board, a JQL is the scope
         return Scope(jql=user_jql.strip())
     choice = (sprint or "active").strip()
     board = config.id

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from backlog_audit.adapters import SourceConfig, SourceKind
+from backlog_audit.errors import UsageError
 from backlog_audit.model import DEFAULT_LABEL_PREFIXES
 from backlog_audit.statuses import parse_status_map
 
@@ -67,8 +69,38 @@ def configure_logging(verbose: int) -> None:
     logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
+# Selector flags that one source alone reads. Typed for another source they would be ignored
+# without a word: `--input export.csv --board 7` audits the export, not the board.
+_SELECTORS = {
+    "input_path": ("--input", SourceKind.CSV),
+    "jql": ("--jql", SourceKind.JIRA),
+    "board": ("--board", SourceKind.JIRA),
+    "sprint": ("--sprint", SourceKind.JIRA),
+    "asana_project": ("--asana-project", SourceKind.ASANA),
+    "asana_section": ("--asana-section", SourceKind.ASANA),
+    "completed_since": ("--completed-since", SourceKind.ASANA),
+}
+
+
+def check_selectors(params: dict[str, Any]) -> None:
+    """Refuse a selector typed on the command line for a source that does not read it.
+
+    Only typed flags: a shared config file may hold defaults for several sources.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return
+    kind = SourceKind(params["source"])
+    for name, (flag, owner) in _SELECTORS.items():
+        if owner is not kind and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            raise UsageError(
+                f"{flag} is read by --source {owner.value} only, not --source {kind.value}"
+            )
+
+
 def source_config(params: dict[str, Any], tables: dict[str, Any], okrs: str | None) -> SourceConfig:
     """Build the `SourceConfig` from parsed options and config tables."""
+    check_selectors(params)
     since = params.get("completed_since")
     return SourceConfig(
         okr_field=params["okr_field"],

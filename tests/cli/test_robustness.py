@@ -456,3 +456,62 @@ def test_a_nan_threshold_is_refused(flag: str) -> None:
     # FloatRange accepts "nan", and coverage compared with NaN is never under it.
     result = audit("--format", "json", "-o", "-", flag, "nan", code=2)
     one_error_line(result, f"'{flag}'", "nan is not a number")
+
+
+# --- conflicting and incomplete scope flags -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--input", JIRA, "--board", "7"], ["--board is read by --source jira only"]),
+        (["--input", JIRA, "--jql", "project = APP"], ["--jql", "not --source csv"]),
+        (["--source", "jira", "--input", JIRA, "--jql", "x"], ["--input", "--source csv only"]),
+        (["--input", JIRA, "--asana-section", "Sprint 1"], ["--asana-section"]),
+        (
+            ["--source", "jira", "--jql", "x", "--completed-since", "2026-10-01"],
+            ["--completed-since is read by --source asana only"],
+        ),
+    ],
+    ids=["board-csv", "jql-csv", "input-jira", "section-csv", "since-jira"],
+)
+def test_a_selector_for_another_source_is_refused(args: list[str], fragments: list[str]) -> None:
+    result = invoke("audit", "--okrs", OKRS, *args, "--format", "json", "-o", "-", code=2)
+    one_error_line(result, *fragments)
+
+
+def test_selectors_of_other_sources_in_a_config_file_are_only_defaults(tmp_path: Path) -> None:
+    # A team's config may hold its Jira board and its CSV runs alike: not a conflict.
+    config = tmp_path / "team.toml"
+    config.write_text("board = 7\nsprint = 'next'\n")
+    result = audit("--config", str(config), "--format", "json", "-o", "-", "-q")
+    assert json.loads(result.stdout)["summary"]["items"] == 52
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sprint", "active"], "--sprint needs --board"),
+        ([], "Jira needs a scope"),
+    ],
+)
+def test_a_jira_audit_without_a_scope_is_exit_2_before_any_request(
+    args: list[str], message: str
+) -> None:
+    # Nobody listens on the port: were a request made first, this would be exit 3.
+    env = {"JIRA_URL": f"http://127.0.0.1:{free_port()}", "JIRA_PAT": "pat-SECRET"}
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--source",
+        "jira",
+        *args,
+        "--format",
+        "json",
+        "-o",
+        "-",
+        code=2,
+        env=env,
+    )
+    one_error_line(result, message)
