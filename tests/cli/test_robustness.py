@@ -515,3 +515,31 @@ def test_a_jira_audit_without_a_scope_is_exit_2_before_any_request(
         env=env,
     )
     one_error_line(result, message)
+
+
+# --- reported to the lead, who owns adapters/csv_*.py during the performance work ----------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="csv_export._points accepts float('nan'/'inf'): the JSON report then holds NaN "
+    "(not JSON) and the history refuses the run; fix there with math.isfinite",
+)
+@pytest.mark.parametrize("points", ["nan", "inf", "-inf"])
+def test_points_that_are_not_a_finite_number_are_refused(tmp_path: Path, points: str) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(f"key,okr,points\nA-1,KR1.1,{points}\n")
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--input",
+        str(export),
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--no-history",
+        code=2,
+    )
+    one_error_line(result, str(export), "row 2", points)
