@@ -517,15 +517,10 @@ def test_a_jira_audit_without_a_scope_is_exit_2_before_any_request(
     one_error_line(result, message)
 
 
-# --- reported to the lead, who owns adapters/csv_*.py during the performance work ----------
+# --- story points -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="csv_export._points accepts float('nan'/'inf'): the JSON report then holds NaN "
-    "(not JSON) and the history refuses the run; fix there with math.isfinite",
-)
-@pytest.mark.parametrize("points", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize("points", ["nan", "inf", "-inf", "-3"])
 def test_points_that_are_not_a_finite_number_are_refused(tmp_path: Path, points: str) -> None:
     export = tmp_path / "export.csv"
     export.write_text(f"key,okr,points\nA-1,KR1.1,{points}\n")
