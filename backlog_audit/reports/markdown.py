@@ -21,12 +21,12 @@ from backlog_audit.model import (
     Tally,
     WorkRow,
 )
-from backlog_audit.reports.xlsx_cells import safe_url
-from backlog_audit.reports.xlsx_status import (
+from backlog_audit.reports.common import (
     cycle_text,
     number,
     percent,
     points_delta,
+    safe_url,
     source_text,
     status_of,
     utc_text,

@@ -28,6 +28,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from backlog_audit.reports import xlsx_cells as cells
 from backlog_audit.reports import xlsx_styles as styles
+from backlog_audit.reports.common import safe_url
 from backlog_audit.reports.xlsx_tables import Table
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -139,7 +140,7 @@ def row_xml(body: Body, row: Sequence[Any], row_index: int, url: str | None,
             continue
         ref = f"{_LETTERS[index]}{row_index}"
         link = index == key_index and url is not None and links_left > 0
-        target = cells.safe_url(url) if link else None
+        target = safe_url(url) if link else None
         if target is not None:
             links_left -= 1
             body.links.append((ref, target))

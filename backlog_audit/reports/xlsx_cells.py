@@ -20,7 +20,6 @@ from backlog_audit.reports.interface import looks_like_formula
 # Excel's limits (https://support.microsoft.com/office/excel-specifications-and-limits).
 MAX_CELL_CHARS = 32_767
 MAX_HYPERLINKS = 65_530
-MAX_URL_CHARS = 2_079
 MAX_SHEET_TITLE = 31
 TRUNCATED = " … [truncated]"
 
@@ -28,7 +27,6 @@ TRUNCATED = " … [truncated]"
 # cannot be encoded at all.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
-_SPACE = re.compile(r"\s")
 
 Value = str | int | float | datetime | date | None
 
@@ -54,22 +52,6 @@ def excel_time(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def safe_url(url: str | None) -> str | None:
-    """A web link Excel will open, or None: only http(s), and within Excel's length limit.
-
-    Links come from the source; a `file:` or `javascript:` URL in a CSV export must not
-    become something a reader can click.
-    """
-    if not url:
-        return None
-    url = url.strip()
-    if not url.lower().startswith(("https://", "http://")) or len(url) > MAX_URL_CHARS:
-        return None
-    if _ILLEGAL.search(url) or _SPACE.search(url):
-        return None
-    return url
 
 
 def sheet_title(title: str) -> str:

@@ -18,7 +18,7 @@ from backlog_audit.model import (
 )
 from backlog_audit.reports import xlsx_cells as cells
 from backlog_audit.reports import xlsx_styles as styles
-from backlog_audit.reports.xlsx_status import DEFINITIONS
+from backlog_audit.reports.common import DEFINITIONS
 from backlog_audit.reports.xlsx_tables import Column, Table
 
 KEY_RESULTS, OBJECTIVES, FIX_LIST = "Key Results", "Objectives", "Fix List"

@@ -6,7 +6,7 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from backlog_audit.model import LinkState
-from backlog_audit.reports.xlsx_status import Light
+from backlog_audit.reports.common import Light
 
 # A restrained palette: dark blue headers, pale fills for states, the traffic light.
 NAVY = "1F3864"

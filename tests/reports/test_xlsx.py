@@ -19,8 +19,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from backlog_audit.model import AuditResult, ItemResult, TrendPoint
+from backlog_audit.reports import common, xlsx_cells
 from backlog_audit.reports import json as json_report
-from backlog_audit.reports import xlsx_cells
 from backlog_audit.reports.xlsx import render
 
 SHEETS = [
@@ -534,7 +534,7 @@ def test_non_finite_points_leave_the_cell_empty(result: AuditResult) -> None:
     ],
 )
 def test_only_safe_web_urls_are_linked(url: str, safe: bool) -> None:
-    assert (xlsx_cells.safe_url(url) is not None) is safe
+    assert (common.safe_url(url) is not None) is safe
 
 
 def test_sheet_titles_are_sanitised() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from backlog_audit.model import AuditResult, Tally
-from backlog_audit.reports.xlsx_status import (
+from backlog_audit.reports.common import (
     Light,
     number,
     percent,

@@ -6,11 +6,16 @@ both reports say the same thing in the same words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 
 from backlog_audit.model import AuditResult
+
+# Excel's limit on a hyperlink's length; longer links are not offered anywhere.
+MAX_URL_CHARS = 2_079
+_UNSAFE_URL = re.compile(r"[\x00-\x1f\ud800-\udfff\s]")
 
 # Without thresholds on the run, coverage bands a leadership reader would expect.
 DEFAULT_GREEN, DEFAULT_AMBER = 0.80, 0.60
@@ -158,3 +163,19 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("Long cells and links", "A cell longer than Excel's 32,767 characters is cut and ends with "
      "'[truncated]'. Past 65,530 links on a sheet, further keys are plain text."),
 )  # fmt: skip
+
+
+def safe_url(url: str | None) -> str | None:
+    """A web link Excel will open, or None: only http(s), and within Excel's length limit.
+
+    Links come from the source; a `file:` or `javascript:` URL in a CSV export must not
+    become something a reader can click.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("https://", "http://")) or len(url) > MAX_URL_CHARS:
+        return None
+    if _UNSAFE_URL.search(url):
+        return None
+    return url
