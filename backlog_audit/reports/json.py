@@ -42,7 +42,7 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
     return {
         "items": total.items,
         "exempt_items": total.exempt_items,
-        "exempt_share": total.exempt_items / total.items if total.items else None,
+        "exempt_share": total.exempt_share,
         "linked_items": total.linked_items,
         "coverage": total.coverage,
         "points": total.points,

@@ -159,11 +159,10 @@ def _headline(sheet: _Sheet, summary: Summary) -> None:
 def _figures(sheet: _Sheet, result: AuditResult) -> None:
     summary, total, open_ = result.summary, result.summary.all, result.summary.open
     sheet.header("Figure", "All items", "Open items")
-    exempt_share = total.exempt_items / total.items if total.items else None
     rows: tuple[tuple[str, object, object, str | None], ...] = (
         ("Items in scope", total.items, open_.items, styles.INTEGER),
         ("Exempt items", total.exempt_items, open_.exempt_items, styles.INTEGER),
-        ("Exempt share", exempt_share, _share(open_.exempt_items, open_.items), styles.PERCENT),
+        ("Exempt share", total.exempt_share, open_.exempt_share, styles.PERCENT),
         ("Linked items", total.linked_items, open_.linked_items, styles.INTEGER),
         ("Coverage (items)", total.coverage, open_.coverage, styles.PERCENT),
         ("Points", total.points, open_.points, styles.POINTS),
