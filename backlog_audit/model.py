@@ -78,6 +78,9 @@ class OkrSet:
     cycle_end: date | None = None
     level: str | None = None  # "company" | "department" | "team"
     source: str = ""  # where it was read from (file path or asana-goals:...)
+    # What a source-hosted set was read from (Asana's goal graph), so that the source can
+    # reuse it for links instead of fetching it again. Not part of the set's identity.
+    native: object = field(default=None, compare=False, repr=False)
 
     @property
     def key_results(self) -> tuple[KeyResult, ...]:

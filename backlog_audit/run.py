@@ -107,7 +107,7 @@ def load_okr_set(request: AuditRequest) -> OkrSet:
 
 def _source_config(request: AuditRequest, okrs: OkrSet) -> SourceConfig:
     """The source settings, with work completed since the cycle start in scope by default."""
-    config = request.source_config
+    config = replace(request.source_config, okr_set=okrs)
     if config.completed_since is None and okrs.cycle_start is not None:
         config = replace(config, completed_since=okrs.cycle_start)
     return config

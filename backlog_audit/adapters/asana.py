@@ -220,6 +220,9 @@ class AsanaSource(BacklogSource):
     def _goal_graph(self) -> GoalGraph | None:
         if self._goal_spec is None:
             return None
+        loaded = self._config.okr_set.native if self._config.okr_set else None
+        if isinstance(loaded, GoalGraph):  # read once with the OKR set: 1 + N requests saved
+            return loaded
         return fetch_goal_graph(self._client, self._goal_spec)
 
 

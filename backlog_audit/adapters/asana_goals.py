@@ -313,6 +313,7 @@ def okrs_from_graph(graph: GoalGraph, source: str) -> OkrSet:
         cycle_start=graph.cycle_start,
         cycle_end=_date(period.get("end_on")),
         source=source,
+        native=graph,
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from backlog_audit.errors import SourceError
-from backlog_audit.model import DEFAULT_LABEL_PREFIXES, Backlog, StatusCategory
+from backlog_audit.model import DEFAULT_LABEL_PREFIXES, Backlog, OkrSet, StatusCategory
 
 __all__ = ["BacklogSource", "FieldInfo", "FieldOption", "Progress", "SourceConfig", "SourceError"]
 
@@ -26,6 +26,8 @@ class SourceConfig:
     label_prefixes: tuple[str, ...] = DEFAULT_LABEL_PREFIXES
     # the --okrs value, so a source that hosts OKRs itself (Asana Goals) can read links to them
     okrs: str | None = None
+    # the OKR set once loaded (run.py fills it in), for sources that can reuse what it holds
+    okr_set: OkrSet | None = field(default=None, repr=False)
     # status name (casefolded) -> category, for sources that give only a status name
     status_map: Mapping[str, StatusCategory] = field(default_factory=dict)
     # csv

@@ -117,6 +117,17 @@ def test_audit_with_goals_as_okrs(fake: FakeAsana) -> None:
     }
 
 
+def test_goals_are_read_once_per_audit(fake: FakeAsana) -> None:
+    audit_json(fake, "asana-goals:1000:6001", "--okr-field", "Goal")
+
+    goal_lists = [r for r in fake.requests if r.path.rstrip("/").endswith("/goals")]
+    relationships = [str(r.query) for r in fake.requests if "goal_relationships" in r.path]
+    # The OKR loader's goal graph is reused for the supporting-work links: each goal's
+    # relationships are asked for once, not once for the OKRs and again for the links.
+    assert len(goal_lists) == 1
+    assert relationships and len(relationships) == len(set(relationships))
+
+
 def test_a_429_is_retried(fake: FakeAsana, okr_file: str) -> None:
     fake.inject(429, times=1, retry_after="0", path="/projects/2002/tasks")
 
