@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
-from enum import Enum
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
 from backlog_audit.config import DEFAULT_CONFIG, read_config
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
-from backlog_audit.lint import ERROR, WARNING, LintSettings, count_by_severity, lint
-from backlog_audit.model import LintFinding, OkrSet
+from backlog_audit.lint import ERROR, WARNING, LintSettings, lint
+from backlog_audit.model import LintFinding
 from backlog_audit.okrs import load_okrs
+from backlog_audit.reports.lint import RENDERERS, LintFormat
 
 EXAMPLE = """
 \b
@@ -23,14 +21,6 @@ Examples:
   backlog-audit okrs lint okrs.yaml --parent company-okrs.yaml --strict
   backlog-audit okrs lint okrs.yaml --disable too-many-krs --format json
 """
-
-
-class LintFormat(str, Enum):
-    """How `okrs lint` prints its findings."""
-
-    TEXT = "text"
-    JSON = "json"
-    MD = "md"
 
 
 @click.group("okrs", epilog="\b\nExample:\n  backlog-audit okrs lint examples/okrs.yaml")
@@ -111,72 +101,3 @@ def _settings(config_path: str | None) -> LintSettings:
 def _split(values: Sequence[str]) -> list[str]:
     """`--disable a,b --disable c` -> [a, b, c]."""
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-# --- rendering --------------------------------------------------------------------------------
-
-
-def _count(n: int, noun: str) -> str:
-    """`1 error`, `2 errors`; "info" has no plural."""
-    return f"{n} {noun}{'' if n == 1 or noun == 'info' else 's'}"
-
-
-def _tally(okr_set: OkrSet, findings: Sequence[LintFinding]) -> str:
-    """`3 findings (1 error, 2 warnings, 0 info; 2 objectives, 4 key results)`."""
-    checked = (
-        f"{_count(len(okr_set.objectives), 'objective')}, "
-        f"{_count(len(okr_set.key_results), 'key result')}"
-    )
-    if not findings:
-        return f"no findings ({checked} checked)"
-    parts = ", ".join(_count(n, sev) for sev, n in count_by_severity(findings).items())
-    return f"{_count(len(findings), 'finding')} ({parts}; {checked})"
-
-
-def render_text(okr_set: OkrSet, findings: Sequence[LintFinding]) -> str:
-    """One aligned line per finding, then a tally."""
-    id_width = max((len(f.id) for f in findings), default=0)
-    rule_width = max((len(f.rule) for f in findings), default=0)
-    lines = [
-        f"{f.id:<{id_width}}  {f.severity:<7}  {f.rule:<{rule_width}}  {f.message}"
-        for f in findings
-    ]
-    lines.append(f"{okr_set.source}: {_tally(okr_set, findings)}")
-    return "\n".join(lines) + "\n"
-
-
-def render_json(okr_set: OkrSet, findings: Sequence[LintFinding]) -> str:
-    """The findings as in the audit's JSON report (SPEC 9 `lint`), with the file and counts."""
-    document: dict[str, Any] = {
-        "okrs": okr_set.source,
-        "summary": count_by_severity(findings),
-        "lint": [
-            {"id": f.id, "rule": f.rule, "severity": f.severity, "message": f.message}
-            for f in findings
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    """A Markdown table cell: pipes escaped, line breaks flattened."""
-    return " ".join(text.replace("|", "\\|").split())
-
-
-def render_markdown(okr_set: OkrSet, findings: Sequence[LintFinding]) -> str:
-    """A heading, the tally and a table, for a wiki page or a chat message."""
-    lines = [f"## OKR lint: {_md_cell(okr_set.source)}", "", _tally(okr_set, findings).capitalize()]
-    if findings:
-        lines += ["", "| Id | Severity | Rule | Message |", "|---|---|---|---|"]
-        lines += [
-            f"| {_md_cell(f.id)} | {f.severity} | {f.rule} | {_md_cell(f.message)} |"
-            for f in findings
-        ]
-    return "\n".join(lines) + "\n"
-
-
-RENDERERS: dict[LintFormat, Callable[[OkrSet, Sequence[LintFinding]], str]] = {
-    LintFormat.TEXT: render_text,
-    LintFormat.JSON: render_json,
-    LintFormat.MD: render_markdown,
-}

@@ -12,6 +12,7 @@ from backlog_audit.model import (
     BreakdownRow,
     Changes,
     ItemResult,
+    LintFinding,
     Summary,
     Tally,
     WorkRow,
@@ -118,6 +119,16 @@ def _bad(link: BadLink, *, with_suggestion: bool) -> dict[str, Any]:
     return row | {"affected_items": link.affected_items}
 
 
+def lint_dict(finding: LintFinding) -> dict[str, Any]:
+    """One entry of `lint`."""
+    return {
+        "id": finding.id,
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "message": finding.message,
+    }
+
+
 def changes_dict(changes: Changes | None) -> dict[str, Any] | None:
     """The `changes` object, or None when there is no earlier run."""
     if changes is None:
@@ -158,10 +169,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
             {"key": c.key, "own": list(c.own), "inherited": list(c.inherited)}
             for c in result.inheritance_conflicts
         ],
-        "lint": [
-            {"id": f.id, "rule": f.rule, "severity": f.severity, "message": f.message}
-            for f in result.lint
-        ],
+        "lint": [lint_dict(f) for f in result.lint],
         "changes": changes_dict(result.changes),
     }
 
