@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from typing import Any, NoReturn
 
 import click
@@ -61,6 +63,22 @@ def main() -> None:
           --okrs examples/okrs.yaml --format xlsx --format json -o reports/
     """
     logging.getLogger("backlog_audit").addHandler(logging.NullHandler())
+    _exit_on_sigterm()
+
+
+def _exit_on_sigterm() -> None:
+    """Make SIGTERM (cron's timeout, systemd, CI) unwind like Ctrl-C, exiting 128 + 15.
+
+    Its default action kills the process on the spot: temporary report files and openpyxl's
+    sheet files would stay behind, where an exception runs every cleanup on its way out.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set signal handlers (an embedding app's worker)
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _register() -> None:

@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import socket
 import sqlite3
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -576,3 +580,40 @@ def test_a_jira_url_for_csv_browse_links_is_checked_like_the_jira_source(
     )
     one_error_line(result, "Jira URL")
     assert "SECRET" not in result.output
+
+
+# --- signals --------------------------------------------------------------------------------
+
+
+def test_sigterm_while_writing_leaves_no_temp_file(tmp_path: Path) -> None:
+    # cron's timeout, systemd and CI runners stop a job with SIGTERM. Here the run blocks
+    # while writing: the JSON report is a FIFO nobody reads, and the Markdown report is
+    # already staged as a temporary file beside it.
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    os.mkfifo(reports / "backlog-audit.json")
+    args = [
+        "audit",
+        "--okrs",
+        OKRS,
+        "--input",
+        JIRA,
+        "--format",
+        "json",
+        "--format",
+        "md",
+        "-o",
+        str(reports),
+        "--no-history",
+        "-q",
+    ]
+    cli = Path(sys.executable).with_name("backlog-audit")
+    with subprocess.Popen([str(cli), *args], stderr=subprocess.PIPE) as proc:
+        deadline = time.monotonic() + 60
+        while not any(p.name.endswith(".tmp") for p in reports.iterdir()):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)  # waiting for the child, not for the code under test
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert sorted(p.name for p in reports.iterdir()) == ["backlog-audit.json"]
