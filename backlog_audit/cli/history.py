@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Callable
-from itertools import groupby
 from pathlib import Path
-from typing import Any
 
 import click
 
-from backlog_audit.history import RunRecord, ScopeId, default_path, list_runs
-from backlog_audit.reports.json import iso
+from backlog_audit.history import default_path, list_runs
+from backlog_audit.reports.history import FORMATS
 
 EXAMPLE = """
 \b
@@ -22,25 +16,6 @@ Examples:
   backlog-audit history --scope "board=7" --format csv > trend.csv
   backlog-audit history --history /var/lib/backlog-audit/history.sqlite3 --format json
 """
-
-CSV_COLUMNS = (
-    "recorded_at",
-    "source",
-    "scope",
-    "okr_cycle",
-    "items",
-    "exempt_items",
-    "linked_items",
-    "coverage",
-    "points",
-    "linked_points",
-    "points_coverage",
-    "orphaned_items",
-    "dangling_items",
-    "stale_items",
-    "uncovered_key_results",
-    "exit_code",
-)
 
 
 @click.command(epilog=EXAMPLE)
@@ -54,7 +29,7 @@ CSV_COLUMNS = (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "csv", "json"]),
+    type=click.Choice(list(FORMATS)),
     default="text",
     show_default=True,
     help="Output format.",
@@ -66,104 +41,4 @@ def history(scope: str | None, history_path: str | None, fmt: str) -> None:
     if not runs and fmt == "text":
         click.echo(f"backlog-audit: no audits recorded in {path}", err=True)
         return
-    click.echo(_FORMATS[fmt](runs), nl=False)
-
-
-def _groups(runs: list[RunRecord]) -> list[tuple[ScopeId, list[RunRecord]]]:
-    """Runs grouped by scope (scopes in name order), each group oldest first."""
-
-    def key(run: RunRecord) -> tuple[str, str, str]:
-        return run.scope.source_kind, run.scope.scope, run.scope.okr_cycle or ""
-
-    ordered = sorted(runs, key=lambda run: (key(run), run.recorded_at, run.id))
-    return [(group[0].scope, group) for _, g in groupby(ordered, key) if (group := list(g))]
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
-
-
-def _change(now: float | None, before: float | None) -> str:
-    if now is None or before is None:
-        return ""
-    return f"{(now - before) * 100:+.1f}"
-
-
-def as_text(runs: list[RunRecord]) -> str:
-    """A block per scope: one line per run, with the change in coverage since the one before."""
-    return "\n".join(_text_block(scope, group) for scope, group in _groups(runs))
-
-
-def _text_block(scope: ScopeId, runs: list[RunRecord]) -> str:
-    cycle = f", OKR cycle {scope.okr_cycle}" if scope.okr_cycle else ""
-    lines = [
-        f"{scope.source_kind}: {scope.scope}{cycle}",
-        f"  {'when (UTC)':<16}  {'items':>5}  {'coverage':>8}  {'change':>6}  "
-        f"{'points cov.':>11}  {'orphans':>7}  {'exit':>4}",
-    ]
-    previous: RunRecord | None = None
-    for run in runs:
-        change = _change(run.coverage, previous.coverage if previous else None)
-        lines.append(
-            f"  {run.recorded_at:%Y-%m-%d %H:%M}  {run.items:>5}  {_pct(run.coverage):>8}  "
-            f"{change:>6}  {_pct(run.points_coverage):>11}  {run.orphaned_items:>7}  "
-            f"{run.exit_code:>4}"
-        )
-        previous = run
-    return "\n".join(lines) + "\n"
-
-
-def _row(run: RunRecord) -> dict[str, Any]:
-    return {
-        "recorded_at": iso(run.recorded_at),
-        "source": run.scope.source_kind,
-        "scope": run.scope.scope,
-        "okr_cycle": run.scope.okr_cycle,
-        "items": run.items,
-        "exempt_items": run.exempt_items,
-        "linked_items": run.linked_items,
-        "coverage": run.coverage,
-        "points": run.points,
-        "linked_points": run.linked_points,
-        "points_coverage": run.points_coverage,
-        "orphaned_items": run.orphaned_items,
-        "dangling_items": run.dangling_items,
-        "stale_items": run.stale_items,
-        "uncovered_key_results": run.uncovered_key_results,
-        "exit_code": run.exit_code,
-    }
-
-
-def as_csv(runs: list[RunRecord]) -> str:
-    """One row per run, grouped by scope, oldest first; shares as fractions (0.75)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for _, group in _groups(runs):
-        writer.writerows(_row(run) for run in group)
-    return buffer.getvalue()
-
-
-def as_json(runs: list[RunRecord]) -> str:
-    """`{"scopes": [{"source", "scope", "okr_cycle", "runs": [...]}]}`."""
-    scopes = [
-        {
-            "source": scope.source_kind,
-            "scope": scope.scope,
-            "okr_cycle": scope.okr_cycle,
-            "runs": [_strip_scope(_row(run)) for run in group],
-        }
-        for scope, group in _groups(runs)
-    ]
-    return json.dumps({"scopes": scopes}, indent=2, ensure_ascii=False) + "\n"
-
-
-def _strip_scope(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in ("source", "scope", "okr_cycle")}
-
-
-_FORMATS: dict[str, Callable[[list[RunRecord]], str]] = {
-    "text": as_text,
-    "csv": as_csv,
-    "json": as_json,
-}
+    click.echo(FORMATS[fmt](runs), nl=False)
