@@ -45,12 +45,24 @@ def _utc_today() -> date:
     return datetime.now(timezone.utc).date()
 
 
+def _check_gids(projects: tuple[str, ...]) -> None:
+    """Refuse a project that is not a gid (a pasted project URL, a name) before any request."""
+    for project in projects:
+        gid = project.strip()
+        if not (gid.isascii() and gid.isdigit()):
+            raise UsageError(
+                f"--asana-project {project!r} is not a project gid: use the digits of the "
+                "project's URL (https://app.asana.com/0/GID/list)"
+            )
+
+
 class AsanaSource(BacklogSource):
     """Backlog items from Asana projects (`asana_projects`), optionally one section of them."""
 
     def __init__(self, config: SourceConfig, *, today: Callable[[], date] = _utc_today) -> None:
         if not config.asana_projects:
             raise UsageError("--source asana needs --asana-project GID (repeatable)")
+        _check_gids(config.asana_projects)
         self._config = config
         self._today = today
         self._client: AsanaClient = client_from_env(

@@ -617,3 +617,27 @@ def test_sigterm_while_writing_leaves_no_temp_file(tmp_path: Path) -> None:
         proc.wait(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM
     assert sorted(p.name for p in reports.iterdir()) == ["backlog-audit.json"]
+
+
+@pytest.mark.parametrize(
+    "project", ["https://app.asana.com/0/1205551234567/list", "Onboarding", "12/../34"]
+)
+def test_an_asana_project_that_is_not_a_gid_is_exit_2_before_any_request(project: str) -> None:
+    # Nobody listens on the port: were a request made first, this would be exit 3.
+    env = {"ASANA_ACCESS_TOKEN": "tok-SECRET", "ASANA_BASE_URL": f"http://127.0.0.1:{free_port()}"}
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--source",
+        "asana",
+        "--asana-project",
+        project,
+        "--format",
+        "json",
+        "-o",
+        "-",
+        code=2,
+        env=env,
+    )
+    one_error_line(result, "--asana-project", "is not a project gid")
