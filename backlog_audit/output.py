@@ -74,11 +74,12 @@ def _stage(path: Path, data: bytes) -> _Staged:
     """Write `data` to a temporary file beside `path`'s target; nothing is replaced yet."""
     staged = _Staged(path, path, data)
     try:
-        staged.target = target = path.resolve() if path.is_symlink() else path
-        if target.is_dir():
+        if path.is_dir():
             raise UsageError(f"cannot write report {path}: it is a directory")
-        if target.exists() and not target.is_file():
-            return staged  # a device or a FIFO: written in place at commit
+        if path.exists() and not path.is_file():
+            # A device or a FIFO, through any links (/dev/stdout): written in place at commit.
+            return staged
+        staged.target = target = path.resolve() if path.is_symlink() else path
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         staged.tmp = Path(tmp)

@@ -138,6 +138,20 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+def test_a_link_to_a_pipe_like_dev_stdout_is_written_into() -> None:
+    # /dev/stdout links to /proc/self/fd/1, which names a pipe under cron or `| tee`: it
+    # must be opened and written, not resolved to 'pipe:[...]' and renamed over.
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as reader:
+        try:
+            audit("--format", "md", "-o", f"/proc/self/fd/{write_end}", "--no-history", "-q")
+        finally:
+            os.close(write_end)
+        received = reader.read()
+    assert received.startswith(b"# OKR alignment audit")
+
+
 def test_ctrl_c_while_writing_leaves_no_temp_file_and_the_old_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
