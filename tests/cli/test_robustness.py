@@ -558,14 +558,9 @@ def test_points_that_are_not_a_finite_number_are_refused(tmp_path: Path, points:
     one_error_line(result, str(export), "row 2", points)
 
 
-# --- reported to the lead, who owns adapters/csv_*.py during the performance work ----------
+# --- browse links in CSV exports ------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="csv_export._url_builder builds browse links from JIRA_URL/--jira-url unchecked: "
-    "fix there with adapters.urls.check_base_url(base, 'Jira URL')",
-)
 @pytest.mark.parametrize(
     ("env", "args"),
     [
@@ -655,3 +650,51 @@ def test_an_asana_project_that_is_not_a_gid_is_exit_2_before_any_request(project
         env=env,
     )
     one_error_line(result, "--asana-project", "is not a project gid")
+
+
+# --- odd but valid exports ----------------------------------------------------------------
+
+
+def test_parents_that_point_at_themselves_or_in_a_circle_end_orphaned(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("key,okr,parent\nA-1,,A-1\nA-2,,A-3\nA-3,,A-2\nA-4,KR1.1,A-4\n")
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--input",
+        str(export),
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--no-history",
+        "-q",
+        code=0,
+    )
+    report = json.loads(result.stdout)
+    states = {item["key"]: item["link_state"] for item in report["items"]}
+    assert states == {"A-1": "orphaned", "A-2": "orphaned", "A-3": "orphaned", "A-4": "linked"}
+    assert report["summary"]["coverage"] == 0.25
+
+
+def test_the_same_key_twice_in_an_export_counts_once(tmp_path: Path) -> None:
+    # SPEC 6: the same item reached twice counts once (overlapping exports pasted together).
+    export = tmp_path / "export.csv"
+    export.write_text("key,okr\nA-1,KR1.1\nA-2,\nA-1,KR1.1\n")
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--input",
+        str(export),
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--no-history",
+        "-q",
+        code=0,
+    )
+    summary = json.loads(result.stdout)["summary"]
+    assert (summary["items"], summary["linked_items"], summary["orphaned_items"]) == (2, 1, 1)
