@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from backlog_audit.adapters import SourceKind
 from backlog_audit.cli.options import configure_logging, source_config, source_options, split_names
 from backlog_audit.config import config_option, config_tables
+from backlog_audit.errors import UsageError
 from backlog_audit.history import default_path
 from backlog_audit.lint import LintSettings
 from backlog_audit.model import AuditOptions
@@ -109,8 +111,17 @@ def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:
 
 def _history(params: dict[str, Any]) -> Path | None:
     if params["no_history"]:
+        if _typed("history_path") and _typed("no_history"):
+            # From a config file, --history is a default that --no-history may override.
+            raise UsageError("--history and --no-history contradict each other: pick one")
         return None
     return Path(params["history_path"]) if params["history_path"] else default_path()
+
+
+def _typed(name: str) -> bool:
+    """True when the option `name` was given on the command line (not config or default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is ParameterSource.COMMANDLINE
 
 
 def _clock(ctx: click.Context) -> Clock:

@@ -698,3 +698,16 @@ def test_the_same_key_twice_in_an_export_counts_once(tmp_path: Path) -> None:
     )
     summary = json.loads(result.stdout)["summary"]
     assert (summary["items"], summary["linked_items"], summary["orphaned_items"]) == (2, 1, 1)
+
+
+def test_history_and_no_history_typed_together_contradict(tmp_path: Path) -> None:
+    history = str(tmp_path / "h.sqlite3")
+    result = audit("--format", "json", "-o", "-", "--history", history, "--no-history", code=2)
+    one_error_line(result, "--history and --no-history")
+
+
+def test_no_history_overrides_a_history_from_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "team.toml"
+    config.write_text(f"history = '{tmp_path / 'h.sqlite3'}'\n")
+    audit("--config", str(config), "--format", "json", "-o", "-", "--no-history", "-q")
+    assert not (tmp_path / "h.sqlite3").exists()
