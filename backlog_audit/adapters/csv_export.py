@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from backlog_audit.adapters.csv_table import Row, Table, read_table
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
+from backlog_audit.adapters.urls import check_base_url
 from backlog_audit.errors import InputError, UsageError
 from backlog_audit.linking import split_free_text
 from backlog_audit.model import Backlog, Item, StatusCategory
@@ -262,6 +263,8 @@ def _labels(row: Row, dialect: Dialect) -> tuple[str, ...]:
 def _url_builder(dialect: Dialect, config: SourceConfig) -> Callable[[Row, str], str | None]:
     base = (config.jira_url or config.env.get("JIRA_URL") or "").rstrip("/")
     if dialect is JIRA and base:
+        # Checked as the Jira source checks it: no password or javascript: in the reports.
+        base = check_base_url(base, "Jira URL").rstrip("/")
         return lambda _row, key: f"{base}/browse/{key}"
     if dialect is ASANA:
         # app.asana.com/0/0/<gid> opens a task whatever project it is in.

@@ -36,7 +36,9 @@ def check_base_url(url: str, name: str, *, allow_userinfo: bool = False) -> str:
     except ValueError as exc:
         raise UsageError(f"{name} is not a valid URL ({exc}): {shown}") from None
     if parts.scheme not in ("http", "https"):
-        raise UsageError(f"{name} must start with http:// or https://: {shown}")
+        # Only the scheme is shown: the rest of a javascript: or data: "URL" is arbitrary text.
+        got = f"{parts.scheme}:" if parts.scheme else shown
+        raise UsageError(f"{name} must start with http:// or https:// (got {got})")
     if not parts.hostname:
         raise UsageError(f"{name} names no host: {shown}")
     if not allow_userinfo and (parts.username or parts.password):
