@@ -96,6 +96,29 @@ def _stage(path: Path, data: bytes) -> _Staged:
     return staged
 
 
+def _to_stdout(data: bytes) -> None:
+    """Write a report to stdout (`-o -`); a full or closed stdout is exit 2, as for a file."""
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except OSError as exc:
+        _stdout_to_devnull()
+        raise UsageError(f"cannot write the report to stdout: {exc.strerror or exc}") from None
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again.
+
+    What is still buffered would raise once more at exit and print "Exception ignored".
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # not a real file descriptor (a test runner's buffer): nothing flushes it at exit
+
+
 def _mode_for(target: Path) -> int:
     """The permissions the report gets: the old file's, else what the umask allows.
 
@@ -175,6 +198,5 @@ def write(planned: list[Planned]) -> list[str]:
             each.discard()
     for report in planned:
         if report.path == STDOUT:
-            sys.stdout.buffer.write(report.data)
-            sys.stdout.flush()
+            _to_stdout(report.data)
     return [report.path for report in planned if report.path != STDOUT]

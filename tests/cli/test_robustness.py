@@ -711,3 +711,49 @@ def test_no_history_overrides_a_history_from_the_config_file(tmp_path: Path) -> 
     config.write_text(f"history = '{tmp_path / 'h.sqlite3'}'\n")
     audit("--config", str(config), "--format", "json", "-o", "-", "--no-history", "-q")
     assert not (tmp_path / "h.sqlite3").exists()
+
+
+def run_cli(args: list[str], stdout: int) -> subprocess.CompletedProcess[bytes]:
+    """The real console script, with its stdout on the given file descriptor."""
+    cli = Path(sys.executable).with_name("backlog-audit")
+    return subprocess.run(
+        [str(cli), *args], stdout=stdout, stderr=subprocess.PIPE, timeout=120, check=False
+    )
+
+
+STDOUT_JSON = [
+    "audit",
+    "--okrs",
+    OKRS,
+    "--input",
+    JIRA,
+    "--format",
+    "json",
+    "-o",
+    "-",
+    "--no-history",
+]
+
+
+def test_a_report_to_a_closed_pipe_is_exit_2_with_one_line() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone: every write fails with EPIPE
+    try:
+        done = run_cli(STDOUT_JSON, write_end)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 2
+    assert (
+        done.stderr.decode()
+        == "backlog-audit: error: cannot write the report to stdout: Broken pipe\n"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_report_to_a_full_stdout_is_exit_2_with_one_line() -> None:
+    with open("/dev/full", "wb") as full:
+        done = run_cli(STDOUT_JSON, full.fileno())
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        "backlog-audit: error: cannot write the report to stdout: No space left on device"
+    ]
