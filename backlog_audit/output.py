@@ -1,8 +1,11 @@
 """Writing reports: every file atomically, stdout for `-`, nothing written on failure.
 
-All reports are rendered to bytes before the first file is touched, and each file is written
-to a temporary file beside it and then renamed over the old one, so a failed or interrupted
-run never leaves a half-written report in place of a good one.
+All reports are rendered to bytes before the first file is touched. Then every file is
+written in full to a temporary file beside its target, and only when all are ready are they
+renamed over the old ones, so a failed or interrupted run (a read-only directory, a full disk,
+Ctrl-C) never leaves a half-written report, nor some new reports beside some old ones. A
+report that cannot be written is a `UsageError` (exit 2) naming it. Devices and FIFOs
+(`/dev/null`, `/dev/stdout`) are written in place, never replaced; links are followed.
 """
 
 from __future__ import annotations
