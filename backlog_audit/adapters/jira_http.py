@@ -96,7 +96,8 @@ def _status_hint(status: int) -> str:
     if status == 429:
         return "rate limited, retries exhausted"
     if status >= 500:
-        return "server error, retries exhausted"
+        # Only 503 (like 429) is retried; a 500 is answered on the first try.
+        return "server error, retries exhausted" if status in RETRYABLE_STATUSES else "server error"
     return "request refused"
 
 

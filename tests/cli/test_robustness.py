@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from backlog_audit import output
+from backlog_audit.adapters import asana_client
 from backlog_audit.cli import main
 from tests.adapters.asana.asana_workspace import TOKEN, build_workspace
 from tests.adapters.jira import jira_scenario
@@ -430,16 +431,20 @@ def test_jira_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
             env=env,
         )
     assert_failed_cleanly(result, 3, (site.token, site.pat), caplog.text)
-    assert f"HTTP {status}" in result.stderr
+    # A 500 is not retried (only 429 and 503 are): the message must not claim it was.
+    hint = {500: "(server error) to", 401: "(credentials refused) to"}[status]
+    assert f"HTTP {status} {hint}" in result.stderr
     assert out.read_text() == "earlier report"
     assert runs_in(history) == 1
 
 
 @pytest.mark.parametrize("status", [500, 401])
 def test_asana_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, status: int
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
     out, history = leaves_no_trace(tmp_path)
+    waits: list[float] = []
+    monkeypatch.setattr(asana_client.time, "sleep", waits.append)  # a 5xx is retried
     caplog.set_level(logging.DEBUG)
     fake = FakeAsana(build_workspace(), token=TOKEN)
     try:
@@ -465,6 +470,7 @@ def test_asana_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
     finally:
         fake.close()
     assert_failed_cleanly(result, 3, (TOKEN,), caplog.text)
+    assert waits == ([1.0, 2.0, 4.0, 8.0] if status == 500 else [])
     assert out.read_text() == "earlier report"
     assert runs_in(history) == 1
 
