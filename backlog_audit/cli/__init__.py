@@ -12,6 +12,9 @@ import click
 from backlog_audit import __version__
 from backlog_audit.errors import BacklogAuditError
 
+# Ctrl-C: 128 + SIGINT, as a shell reports a job it interrupted.
+EXIT_INTERRUPTED = 130
+
 
 class _Group(click.Group):
     """A group that turns `BacklogAuditError` into one line on stderr and its exit code.
@@ -40,6 +43,10 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
             _usage_exit(exc)
+        except KeyboardInterrupt:
+            # click's own handling exits 1, which SPEC 8 reserves for a breached threshold.
+            click.echo("backlog-audit: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 def _usage_exit(exc: click.UsageError) -> NoReturn:
