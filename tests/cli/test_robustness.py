@@ -764,3 +764,72 @@ def test_a_report_to_a_full_stdout_is_exit_2_with_one_line() -> None:
     assert done.stderr.decode().splitlines() == [
         "backlog-audit: error: cannot write the report to stdout: No space left on device"
     ]
+
+
+# --- bad OKR files and exports (already one line: kept so) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("okrs.yaml", b"\x00\x01\xff\xfe binary", "not UTF-8 text"),
+        ("okrs.yaml", b"", "empty file"),
+        ("okrs.yaml", b"objectives: [\n", "invalid YAML"),
+        ("okrs.yaml", b"- just\n- a list\n", "must be a mapping"),
+        ("okrs.csv", b"objective_id;objective;key_result_id;key_result\n", "unknown column"),
+        ("okrs.xlsx", b"PK\x03\x04 not really a zip", "not a readable .xlsx workbook"),
+        ("okrs.txt", b"objectives: []\n", "unknown OKR file type"),
+    ],
+    ids=["binary", "empty", "yaml-syntax", "yaml-list", "csv-semicolons", "xlsx-not-zip", "txt"],
+)
+def test_an_unusable_okr_file_is_one_line_naming_it(
+    tmp_path: Path, name: str, content: bytes, fragment: str
+) -> None:
+    okrs = tmp_path / name
+    okrs.write_bytes(content)
+    result = invoke(
+        "audit",
+        "--okrs",
+        str(okrs),
+        "--input",
+        JIRA,
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--no-history",
+        code=2,
+    )
+    one_error_line(result, str(okrs), fragment)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "empty"),
+        (b"key,okr\nA-1,K\xe9R1.1\n", "cannot read CSV"),
+        (b"key,okr\nA-1," + b"x" * 200_000 + b"\n", "field larger than field limit"),
+        (b"Summary,Assignee\nx,y\n", "not a Jira export"),
+        (b"key,okr\n,KR1.1\n", "row 2: no value in 'key'"),
+    ],
+    ids=["empty", "latin-1", "huge-cell", "unknown-dialect", "no-key"],
+)
+def test_an_unusable_export_is_one_line_naming_it(
+    tmp_path: Path, content: bytes, fragment: str
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_bytes(content)
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        "--input",
+        str(export),
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--no-history",
+        code=2,
+    )
+    one_error_line(result, str(export), fragment)
