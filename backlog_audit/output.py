@@ -24,6 +24,8 @@ from backlog_audit.reports import csv as csv_report
 
 DEFAULT_STEM = "backlog-audit"
 STDOUT = "-"
+# Characters of a report's name kept in its temporary file's name (NAME_MAX is 255 bytes).
+_TMP_NAME_KEEP = 64
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,9 @@ def _stage(path: Path, data: bytes) -> _Staged:
             return staged
         staged.target = target = path.resolve() if path.is_symlink() else path
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        # The name is cut so that the temporary name fits wherever the report's own name does.
+        prefix = f".{target.name[:_TMP_NAME_KEEP]}."
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
         staged.tmp = Path(tmp)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -833,3 +833,11 @@ def test_an_unusable_export_is_one_line_naming_it(
         code=2,
     )
     one_error_line(result, str(export), fragment)
+
+
+def test_a_report_whose_name_is_near_the_length_limit_is_written(tmp_path: Path) -> None:
+    # 250 characters is a valid name; '.NAME.XXXXXXXX.tmp' around it would not be.
+    out = tmp_path / ("r" * 245 + ".json")
+    audit("--format", "json", "-o", str(out), "--no-history", "-q")
+    assert json.loads(out.read_text())["summary"]["items"] == 52
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
