@@ -25,7 +25,7 @@ from backlog_audit.reports import csv as csv_report
 DEFAULT_STEM = "backlog-audit"
 STDOUT = "-"
 # Characters of a report's name kept in its temporary file's name (NAME_MAX is 255 bytes).
-_TMP_NAME_KEEP = 64
+_TMP_NAME_KEEP = 32  # at most 4 bytes each in UTF-8: 128 bytes
 
 
 @dataclass(frozen=True)
