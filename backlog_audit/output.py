@@ -84,7 +84,7 @@ def _stage(path: Path, data: bytes) -> _Staged:
         if path.exists() and not path.is_file():
             # A device or a FIFO, through any links (/dev/stdout): written in place at commit.
             return staged
-        staged.target = target = path.resolve() if path.is_symlink() else path
+        staged.target = target = _link_target(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         # The name is cut so that the temporary name fits wherever the report's own name does.
         prefix = f".{target.name[:_TMP_NAME_KEEP]}."
@@ -101,6 +101,16 @@ def _stage(path: Path, data: bytes) -> _Staged:
             raise _write_error(path, exc) from None
         raise
     return staged
+
+
+def _link_target(path: Path) -> Path:
+    """The file a link points at (the path itself when it is no link)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python 3.11 and 3.12 raise it, not OSError, for a loop of links
+        raise UsageError(f"cannot write report {path}: a loop of symbolic links") from None
 
 
 def _to_stdout(data: bytes) -> None:

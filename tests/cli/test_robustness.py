@@ -841,3 +841,10 @@ def test_a_report_whose_name_is_near_the_length_limit_is_written(tmp_path: Path)
     audit("--format", "json", "-o", str(out), "--no-history", "-q")
     assert json.loads(out.read_text())["summary"]["items"] == 52
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def test_a_report_path_in_a_loop_of_links_is_one_line_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "a.json").symlink_to(tmp_path / "b.json")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    result = audit("--format", "json", "-o", str(tmp_path / "a.json"), "--no-history", code=2)
+    one_error_line(result, "a.json", "loop")
