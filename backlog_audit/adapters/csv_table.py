@@ -14,6 +14,7 @@ from pathlib import Path
 
 from backlog_audit.errors import InputError
 
+_MAX_CELL = 2**31 - 1
 _CUSTOM = re.compile(r"^custom field \((.+)\)$", re.IGNORECASE)
 
 
@@ -86,6 +87,9 @@ class Table:
 
 def read_table(path: str) -> Table:
     """Read a CSV file (UTF-8, with or without BOM; multi-line cells allowed)."""
+    # csv refuses cells over 128 KiB by default; a long description in a column the audit
+    # does not even read must not fail it. The limit is process-wide, so it is put back.
+    previous = csv.field_size_limit(_MAX_CELL)
     try:
         with Path(path).open(encoding="utf-8-sig", newline="") as handle:
             records = list(csv.reader(handle))
@@ -93,6 +97,8 @@ def read_table(path: str) -> Table:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read CSV: {exc}") from None
+    finally:
+        csv.field_size_limit(previous)
     if not records:
         raise InputError(f"{path}: the file is empty")
     return Table(path, tuple(h.strip() for h in records[0]), tuple(map(tuple, records[1:])))

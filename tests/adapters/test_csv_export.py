@@ -185,3 +185,9 @@ def test_fields_lists_columns_once_and_marks_likely_ones(tmp_path: Path) -> None
     assert fields["Custom field (OKR)"].likely == "okr"
     assert fields["Custom field (Story point estimate)"].likely == "points"
     assert [f.name for f in source.fields("okr")] == ["Custom field (OKR)"]
+
+
+def test_a_huge_cell_in_any_column_does_not_fail_the_audit(tmp_path: Path) -> None:
+    notes = "x" * 200_000  # over csv's default 128 KiB cell limit
+    items = fetch(write(tmp_path, f'key,okr,notes\nA-1,KR1.1,"{notes}"\n'))
+    assert items["A-1"].references == ("KR1.1",)
