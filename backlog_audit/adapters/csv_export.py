@@ -129,7 +129,9 @@ class CsvSource(BacklogSource):
         items = _resolve_parent_names(items) if dialect is ASANA else _resolve_parent_keys(items)
         if progress:
             progress(len(items), len(items))
-        warnings = () if items else (f"{self._path}: no items in the export",)
+        warnings = (
+            _repeats(self._path, items) if items else (f"{self._path}: no items in the export",)
+        )
         return Backlog(
             kind="csv",
             scope=f"{dialect.name} export {self._path}",
@@ -148,6 +150,22 @@ class CsvSource(BacklogSource):
             for h in seen
             if wanted in h.casefold()
         ]
+
+
+def _repeats(path: str, items: list[Item]) -> tuple[str, ...]:
+    """A warning when rows share an id: the audit counts each item once (SPEC 6)."""
+    seen: set[str] = set()
+    repeated = []
+    for item in items:
+        if item.id in seen:
+            repeated.append(item.key)
+        seen.add(item.id)
+    if not repeated:
+        return ()
+    return (
+        f"{path}: {len(repeated)} rows repeat an item already read (first: {repeated[0]}); "
+        "each item is counted once",
+    )
 
 
 def _likely(header: str) -> str | None:

@@ -191,3 +191,11 @@ def test_a_huge_cell_in_any_column_does_not_fail_the_audit(tmp_path: Path) -> No
     notes = "x" * 200_000  # over csv's default 128 KiB cell limit
     items = fetch(write(tmp_path, f'key,okr,notes\nA-1,KR1.1,"{notes}"\n'))
     assert items["A-1"].references == ("KR1.1",)
+
+
+def test_rows_that_repeat_a_key_are_warned_about(tmp_path: Path) -> None:
+    path = write(tmp_path, "key,okr\nA-1,KR1.1\nA-2,\nA-1,KR2.1\n")
+    backlog = CsvSource(SourceConfig(input=path, env={})).fetch()
+    assert backlog.warnings == (
+        f"{path}: 1 rows repeat an item already read (first: A-1); each item is counted once",
+    )
