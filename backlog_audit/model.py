@@ -139,6 +139,8 @@ class Backlog:
 
 
 DEFAULT_LABEL_PREFIXES: tuple[str, ...] = ("okr:", "kr:")
+# SPEC 5: inheritance looks at most this many levels up (sources fetch parents that far).
+MAX_INHERIT_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ class AuditOptions:
     include_types: frozenset[str] = frozenset()
     exclude_types: frozenset[str] = frozenset()
     label_prefixes: tuple[str, ...] = DEFAULT_LABEL_PREFIXES
-    max_inherit_depth: int = 3
+    max_inherit_depth: int = MAX_INHERIT_DEPTH
 
     def __post_init__(self) -> None:
         # Casefold once here rather than once per item in the audit's scope check.

@@ -31,14 +31,14 @@ from backlog_audit.adapters.asana_goals import (
 from backlog_audit.adapters.asana_tasks import TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.errors import UsageError
-from backlog_audit.model import Backlog
+from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog
 
 __all__ = ["DEFAULT_LOOKBACK", "AsanaSource"]
 
 Json = dict[str, Any]
 
 DEFAULT_LOOKBACK = timedelta(days=90)  # SPEC 7: without a cycle start, 90 days of done work
-_MAX_PARENT_DEPTH = 3  # SPEC 5: inheritance looks at most 3 levels up
+_MAX_PARENT_DEPTH = MAX_INHERIT_DEPTH
 
 
 def _utc_today() -> date:

@@ -40,12 +40,12 @@ from backlog_audit.adapters.jira_scope import (
 from backlog_audit.adapters.jira_search import IssueSearch, SearchResult
 from backlog_audit.adapters.jira_values import ValueKind
 from backlog_audit.adapters.retry import RetryPolicy
-from backlog_audit.model import Backlog, Item
+from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog, Item
 
 __all__ = ["MAX_PARENT_LEVELS", "JiraSource"]
 
 LOG = logging.getLogger(__name__)
-MAX_PARENT_LEVELS = 3  # SPEC 5: inheritance looks at most 3 levels up
+MAX_PARENT_LEVELS = MAX_INHERIT_DEPTH
 DEFAULT_OKR_FIELD = "OKR"
 _OPTION_KINDS = (ValueKind.OPTION, ValueKind.OPTIONS, ValueKind.CASCADING)
 
