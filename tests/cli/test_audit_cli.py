@@ -274,3 +274,17 @@ def test_bad_lint_table_fails_before_fetching(tmp_path: Path) -> None:
 def test_output_with_a_trailing_slash_is_a_directory(tmp_path: Path) -> None:
     audit("--format", "json", "-o", f"{tmp_path / 'new'}/", "-q")
     assert (tmp_path / "new" / "backlog-audit.json").is_file()
+
+
+def test_python_dash_m_runs_the_same_command_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "backlog_audit", "audit", "--okrs", OKRS, "--input", JIRA,
+         "--format", "json", "-o", "-", "-q", "--no-history"],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["summary"]["items"] == 52
+    assert done.stderr == ""
