@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from backlog_audit.errors import UsageError
-from backlog_audit.model import AuditResult, LinkState
+from backlog_audit.model import AuditResult, LinkState, Tally
 
 SCHEMA_VERSION = 2
 APP_DIR = "backlog-audit"
@@ -92,16 +92,26 @@ class RunRecord:
     exit_code: int
 
     @property
+    def tally(self) -> Tally:
+        """The run's counts as the audit keeps them, so coverage is worked out in one place."""
+        return Tally(
+            self.items,
+            self.linked_items,
+            self.exempt_items,
+            self.points,
+            self.linked_points,
+            self.exempt_points,
+        )
+
+    @property
     def coverage(self) -> float | None:
         """linked / (items - exempt), as in the audit (SPEC 6)."""
-        base = self.items - self.exempt_items
-        return self.linked_items / base if base else None
+        return self.tally.coverage
 
     @property
     def points_coverage(self) -> float | None:
         """linked points / (points - exempt points)."""
-        base = self.points - self.exempt_points
-        return self.linked_points / base if base else None
+        return self.tally.points_coverage
 
 
 @dataclass(frozen=True)
