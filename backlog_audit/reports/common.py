@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 
-from backlog_audit.model import AuditResult
+from backlog_audit.model import AuditResult, Changes
 
 # Excel's limit on a hyperlink's length; longer links are not offered anywhere.
 MAX_URL_CHARS = 2_079
@@ -179,3 +179,14 @@ def safe_url(url: str | None) -> str | None:
     if _UNSAFE_URL.search(url):
         return None
     return url
+
+
+def change_lists(changes: Changes) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The labelled key lists of a "Changes since" section, in the order reports show them."""
+    return (
+        ("New orphans", changes.new_orphans),
+        ("Fixed orphans", changes.fixed_orphans),
+        ("New dangling links", changes.new_dangling_links),
+        ("Newly covered KRs", changes.newly_covered_key_results),
+        ("Newly uncovered KRs", changes.newly_uncovered_key_results),
+    )

@@ -22,6 +22,7 @@ from backlog_audit.model import (
     WorkRow,
 )
 from backlog_audit.reports.common import (
+    change_lists,
     cycle_text,
     number,
     percent,
@@ -159,14 +160,7 @@ def _changes(changes: Changes | None) -> str:
         f"- Coverage (items): {points_delta(changes.coverage_delta)}",
         f"- Coverage (points): {points_delta(changes.points_coverage_delta)}",
     ]
-    lists = (
-        ("New orphans", changes.new_orphans),
-        ("Fixed orphans", changes.fixed_orphans),
-        ("New dangling links", changes.new_dangling_links),
-        ("Newly covered KRs", changes.newly_covered_key_results),
-        ("Newly uncovered KRs", changes.newly_uncovered_key_results),
-    )
-    lines += [f"- {label}: {_some(keys)}" for label, keys in lists if keys]
+    lines += [f"- {label}: {_some(keys)}" for label, keys in change_lists(changes) if keys]
     return "\n".join(lines)
 
 

@@ -21,7 +21,7 @@ from backlog_audit.model import AuditResult, Changes, Summary
 from backlog_audit.reports import xlsx_cells as cells
 from backlog_audit.reports import xlsx_charts as charts
 from backlog_audit.reports import xlsx_styles as styles
-from backlog_audit.reports.common import cycle_text, source_text, status_of
+from backlog_audit.reports.common import change_lists, cycle_text, source_text, status_of
 
 SUMMARY = "Summary"
 _WIDTHS = {"A": 30, "B": 20, "C": 17, "D": 15, "E": 15, "F": 15, "G": 3}
@@ -225,14 +225,7 @@ def _changes(sheet: _Sheet, changes: Changes | None) -> None:
     )
     for label, delta in deltas:
         sheet.append([sheet.label(label), sheet.cell(_points(delta), fmt=styles.DELTA)])
-    lists = (
-        ("New orphans", changes.new_orphans),
-        ("Fixed orphans", changes.fixed_orphans),
-        ("New dangling links", changes.new_dangling_links),
-        ("Newly covered KRs", changes.newly_covered_key_results),
-        ("Newly uncovered KRs", changes.newly_uncovered_key_results),
-    )
-    for label, keys in lists:
+    for label, keys in change_lists(changes):
         sheet.append([sheet.label(label), sheet.cell(len(keys), fmt=styles.INTEGER),
                       sheet.cell(", ".join(keys))])  # fmt: skip
     sheet.append([])
