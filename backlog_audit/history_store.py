@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ APP_DIR = "backlog-audit"
 FILE_NAME = "history.sqlite3"
 # How long a writer waits for another one to finish before giving up (seconds).
 BUSY_TIMEOUT = 30.0
+_WAL_RETRY_PAUSE = 0.02  # seconds between tries to switch a new file to WAL
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 
 
@@ -190,6 +192,25 @@ def _version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _enable_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch the file to WAL mode, waiting out another process doing the same.
+
+    The mode is stored in the file, so this is a no-op after the first run. Two processes
+    opening a brand-new file race to switch it, and SQLite answers the loser "database is
+    locked" at once, without calling the busy handler: so it is retried here, up to the same
+    timeout a writer waits.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY_PAUSE)
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema to `SCHEMA_VERSION`, in one transaction that holds the write lock."""
     if _version(conn) == SCHEMA_VERSION:
@@ -243,7 +264,7 @@ class HistoryStore:
             # isolation_level=None: transactions are ours (BEGIN IMMEDIATE), never implicit.
             self._conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(self._conn, timeout)
             self._conn.execute("PRAGMA foreign_keys = ON")
             _migrate(self._conn)
         except HistoryError:

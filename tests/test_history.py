@@ -287,6 +287,28 @@ def test_two_concurrent_writers_lose_nothing_and_corrupt_nothing(db: Path) -> No
     assert conn.execute("SELECT COUNT(*) FROM run_links").fetchone()[0] == 2 * runs_each
 
 
+def test_many_processes_opening_a_brand_new_file_at_once_all_get_in(tmp_path: Path) -> None:
+    # Switching a new file to WAL races, and SQLite tells the loser "locked" without waiting.
+    errors: list[BaseException] = []
+
+    def opener(path: Path, start: threading.Barrier) -> None:
+        try:
+            start.wait()
+            with open_store(path) as store:
+                assert store.runs() == []
+        except BaseException as exc:
+            errors.append(exc)
+
+    for attempt in range(10):
+        path, start = tmp_path / f"new-{attempt}.sqlite3", threading.Barrier(6)
+        threads = [threading.Thread(target=opener, args=(path, start)) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+
+
 # --- Changes and trend over simulated weeks -------------------------------------------------
 
 
