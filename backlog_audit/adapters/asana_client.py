@@ -119,8 +119,8 @@ class AsanaClient:
 
     def get(self, what: str, fn: Callable[[Json], Any], opts: Mapping[str, Any]) -> Json:
         """One resource: `fn(opts)` is an SDK call; returns the payload's `data`."""
-        payload = self.call(what, lambda: fn(dict(opts)))
-        data = payload.get("data") if isinstance(payload, dict) else None
+        payload = self._payload(what, self.call(what, lambda: fn(dict(opts))))
+        data = payload.get("data")
         if not isinstance(data, dict):
             raise AsanaHttpError(f"Asana answered without data while reading {what}")
         return data
@@ -135,11 +135,12 @@ class AsanaClient:
             page_opts = {**opts, "limit": PAGE_SIZE}
             if offset:
                 page_opts["offset"] = offset
-            payload = self.call(what, partial(fn, page_opts))
-            records = list(payload.get("data") or [])
+            payload = self._payload(what, self.call(what, partial(fn, page_opts)))
+            records = _records(what, payload)
             LOG.debug("%s: page %d, %d records", what, len(seen) + 1, len(records))
             yield records
-            offset = (payload.get("next_page") or {}).get("offset")
+            next_page = payload.get("next_page")
+            offset = next_page.get("offset") if isinstance(next_page, dict) else None
             if not offset:
                 return
             if offset in seen:
@@ -151,6 +152,21 @@ class AsanaClient:
         return [record for page in self.pages(what, fn, opts) for record in page]
 
     # --- errors --------------------------------------------------------------------------
+
+    def _payload(self, what: str, payload: Any) -> Json:
+        """The decoded answer, or a one-line error when it is not a JSON object.
+
+        The SDK hands back the raw bytes when the body is not JSON (a proxy's or a captive
+        portal's HTML page behind a wrong ASANA_BASE_URL), and parsed JSON of any shape.
+        """
+        if isinstance(payload, dict):
+            return payload
+        where = redact_url(self.base_url)
+        if isinstance(payload, (bytes, str)):
+            message = f"Asana at {where} did not answer {what} with JSON: check ASANA_BASE_URL"
+        else:
+            message = f"Asana at {where} answered {what} with JSON that is not an object"
+        raise AsanaHttpError(self._scrub(message))
 
     @staticmethod
     def _wait_for(exc: Exception) -> float | None:
@@ -204,6 +220,16 @@ class AsanaClient:
                 f"could not reach Asana at {where} while reading {what} ({type(reason).__name__})"
             )
         return AsanaHttpError(self._scrub(message))
+
+
+def _records(what: str, payload: Json) -> list[Json]:
+    """A listing page's records; each must be an object with a gid, as every Asana record is."""
+    data = payload.get("data")
+    if data is None:
+        return []
+    if isinstance(data, list) and all(isinstance(r, dict) and r.get("gid") for r in data):
+        return data
+    raise AsanaHttpError(f"Asana listed {what} without records (objects with a gid)")
 
 
 def client_from_env(

@@ -325,6 +325,7 @@ class Fault:
     times: int = 1
     retry_after: str | None = None
     path: str = ""
+    body: bytes | None = None  # sent as is instead of Asana's error body (a proxy's page, bad JSON)
 
 
 @dataclass(frozen=True)
@@ -340,9 +341,16 @@ class Request:
 class ApiError(Exception):
     """An Asana error answer."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
+        self.raw = raw
 
     def body(self) -> Json:
         error: Json = {"message": self.message, "help": _HELP}
@@ -378,11 +386,17 @@ class FakeAsana:
         self._server.server_close()
 
     def inject(
-        self, status: int, times: int = 1, retry_after: str | None = None, path: str = ""
+        self,
+        status: int,
+        times: int = 1,
+        retry_after: str | None = None,
+        path: str = "",
+        body: bytes | None = None,
     ) -> None:
-        """Answer the next `times` matching requests with `status` (429, 5xx, 401, ...)."""
+        """Answer the next `times` matching requests with `status` (429, 5xx, 401, ...), and
+        with `body` as is when given (a 200 that is not JSON, a proxy's HTML page)."""
         with self._lock:
-            self.faults.append(Fault(status, times, retry_after, path))
+            self.faults.append(Fault(status, times, retry_after, path, body))
 
     def paths(self) -> list[str]:
         """The paths requested so far, in order."""
@@ -392,8 +406,8 @@ class FakeAsana:
 
     def handle(
         self, method: str, target: str, headers: dict[str, str]
-    ) -> tuple[int, Json, dict[str, str]]:
-        """Answer one request: (status, JSON body, extra headers)."""
+    ) -> tuple[int, Json | bytes, dict[str, str]]:
+        """Answer one request: (status, JSON body or raw bytes, extra headers)."""
         url = urlsplit(target)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         path = url.path[len(API_PREFIX) :] if url.path.startswith(API_PREFIX) else url.path
@@ -406,7 +420,7 @@ class FakeAsana:
                 raise ApiError(405, f"{method} is not served by this fake")
             return 200, self._route(path, query), {}
         except ApiError as exc:
-            return exc.status, exc.body(), exc.headers
+            return exc.status, exc.body() if exc.raw is None else exc.raw, exc.headers
 
     def _check_fault(self, path: str) -> None:
         with self._lock:
@@ -421,7 +435,8 @@ class FakeAsana:
             404: "Not Found",
             429: "You have made too many requests recently. Please, be chill.",
         }
-        raise ApiError(fault.status, messages.get(fault.status, "Server Error"), headers)
+        message = messages.get(fault.status, "Server Error")
+        raise ApiError(fault.status, message, headers, fault.body)
 
     def _check_auth(self, headers: dict[str, str]) -> None:
         auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
@@ -607,7 +622,7 @@ def _handler_for(fake: FakeAsana) -> type[BaseHTTPRequestHandler]:
             if length:
                 self.rfile.read(length)
             status, body, extra = fake.handle(method, self.path, dict(self.headers.items()))
-            payload = json.dumps(body).encode()
+            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
             self.send_header("Content-Length", str(len(payload)))

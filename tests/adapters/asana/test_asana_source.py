@@ -292,3 +292,42 @@ def test_the_token_is_in_no_log_line(fake: FakeAsana, caplog: pytest.LogCaptureF
 
 def test_a_source_config_does_not_show_the_token() -> None:
     assert TOKEN not in repr(config_for("http://127.0.0.1:9/api/1.0"))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"<html><body>502 Bad Gateway</body></html>", "did not answer {what} with JSON"),
+        (b"", "did not answer {what} with JSON"),
+        (b"null", "answered {what} with JSON that is not an object"),
+        (b"[1, 2]", "answered {what} with JSON that is not an object"),
+        (b'{"data": {"gid": "1"}}', "Asana listed {what} without records"),
+        (b'{"data": [{"name": "no gid"}]}', "Asana listed {what} without records"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("path", "what"),
+    [
+        ("/projects/2001/tasks", "tasks of project 2001"),
+        ("/custom_field_settings", "custom fields of project 2001"),
+    ],
+)
+def test_an_answer_that_is_not_asanas_json_exits_3_in_one_line(
+    fake: FakeAsana, body: bytes, expected: str, path: str, what: str
+) -> None:
+    # A proxy's error page, a captive portal, a truncated answer: never a traceback.
+    fake.inject(200, path=path, body=body)
+
+    with pytest.raises(SourceError) as caught:
+        source_for(fake.base_url).fetch()
+
+    assert caught.value.exit_code == EXIT_SOURCE
+    assert expected.format(what=what) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_single_record_that_is_not_json_exits_3(fake: FakeAsana) -> None:
+    fake.inject(200, path="/projects/2001", body=b"<html>login</html>")
+
+    with pytest.raises(SourceError, match="did not answer project 2001 with JSON: check ASANA"):
+        source_for(fake.base_url).fetch()
