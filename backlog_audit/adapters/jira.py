@@ -40,6 +40,7 @@ from backlog_audit.adapters.jira_scope import (
 from backlog_audit.adapters.jira_search import IssueSearch, SearchResult
 from backlog_audit.adapters.jira_values import ValueKind
 from backlog_audit.adapters.retry import RetryPolicy
+from backlog_audit.linking import label_references
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog, Item
 
 __all__ = ["MAX_PARENT_LEVELS", "JiraSource"]
@@ -48,6 +49,12 @@ LOG = logging.getLogger(__name__)
 MAX_PARENT_LEVELS = MAX_INHERIT_DEPTH
 DEFAULT_OKR_FIELD = "OKR"
 _OPTION_KINDS = (ValueKind.OPTION, ValueKind.OPTIONS, ValueKind.CASCADING)
+
+
+def _has_references(item: Item, plan: ReadPlan) -> bool:
+    """Whether the audit will find references on `item` (its field, or matching labels)."""
+    own = any(ref.strip() for ref in item.references)
+    return own or bool(label_references(item.labels, plan.label_prefixes))
 
 
 class JiraSource(BacklogSource):
@@ -190,20 +197,30 @@ class JiraSource(BacklogSource):
         plan: ReadPlan,
         warnings: list[str],
     ) -> None:
-        """Fetch parents outside the scope, level by level, as carriers of links."""
+        """Fetch parents outside the scope, level by level, as carriers of links.
+
+        Every in-scope item's parent is wanted (its own links may conflict with the parent's).
+        A fetched parent's own parent is wanted only when that parent carries no references:
+        inheritance stops at the first ancestor that has any (SPEC 5), so going further up
+        would cost a request per level for nothing.
+        """
         missing: set[str] = set()
+        follow = dict(parents)
         for _ in range(MAX_PARENT_LEVELS):
             known = set(by_id) | {item.key for item in by_id.values()}
-            wanted = sorted({ref.handle for ref in parents.values()} - known - missing)
+            wanted = sorted({ref.handle for ref in follow.values()} - known - missing)
             if not wanted:
                 break
             got = search.by_ids(wanted)
+            follow = {}
             for issue in got:
                 item = to_item(issue, plan, self._http.base_url, frozenset(), carrier_only=True)
                 by_id.setdefault(item.id, item)
                 ref = parent_ref(issue, plan)
                 if ref is not None:
                     parents.setdefault(item.id, ref)
+                    if not _has_references(item, plan):
+                        follow[item.id] = ref
             fetched = {str(i["id"]) for i in got} | {str(i.get("key")) for i in got}
             missing |= set(wanted) - fetched
         if missing:

@@ -69,6 +69,42 @@ def test_cloud_sprint_audit_of_n_issues_stays_within_the_budget(
     assert jira_server.jira.count() == pages + 5
 
 
+def with_initiative(site: FakeJira, epic_link: dict[str, object] | None) -> FakeJira:
+    """`site` (a `big_site`) with initiative INI-1 above every epic; `epic_link` replaces the
+    epics' OKR field value (None: the epics carry no link)."""
+    site.issues.append(FakeIssue("40001", "INI-1", type="Initiative"))
+    for issue in site.issues:
+        if issue.type == "Epic":
+            issue.parent = "40001"
+            issue.custom = {scenario.OKR_FIELD: epic_link} if epic_link else {}
+    return site
+
+
+def test_a_250_issue_sprint_with_linked_epics_over_initiatives_stays_within_the_budget(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    # 250 stories over 3 epics outside the scope; the epics sit under an initiative. The
+    # epics carry links, so inheritance stops there: the initiative is never fetched.
+    site = jira_server.jira = with_initiative(big_site("cloud", 250, epics=3), {"value": "KR1.1"})
+    backlog = make_source(board=7, sprint="active").fetch()
+    assert {i.key for i in backlog.items if i.carrier_only} == {"EPIC-1", "EPIC-2", "EPIC-3"}
+    # serverInfo, field list, board configuration, active sprints, 3 pages, 1 parent batch
+    assert site.count() == 8 == math.ceil(250 / 100) + 5
+
+
+def test_a_parent_linked_only_by_a_prefixed_label_also_ends_the_climb(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = with_initiative(big_site("cloud", 10, epics=2), None)
+    site.issue_by_id("EPIC-1").labels = ["okr:KR1.1"]  # type: ignore[union-attr]
+    site.issue_by_id("EPIC-2").labels = ["KR1.1"]  # no prefix: not a reference  # type: ignore[union-attr]
+    backlog = make_source(jql="project = BIG").fetch()
+    batches = [r.body["issueIdsOrKeys"] for r in site.requests if "bulkfetch" in r.path]  # type: ignore[index]
+    # EPIC-2 has no references, so its initiative is fetched, once (EPIC-1's is the same one)
+    assert batches == [["50000", "50001"], ["40001"]]
+    assert "INI-1" in {i.key for i in backlog.items}
+
+
 def test_only_the_fields_the_audit_reads_are_asked_for(
     site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:
