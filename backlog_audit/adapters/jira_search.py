@@ -25,8 +25,12 @@ CLOUD_PAGE = 5000  # Cloud's cap for /search/jql; it sends fewer per page when f
 DC_PAGE = 1000  # Data Center's usual cap (jira.search.views.default.max)
 AGILE_PAGE = 1000  # the agile API sends fewer per page when its own cap is lower
 
-# ORDER BY outside quotes: added clauses must go before it.
-_ORDER_BY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|\border\s+by\b""", re.IGNORECASE)
+# ORDER BY outside quotes: added clauses must go before it. A string left open runs to the
+# end, so that an "order by" inside it is never taken for the query's ORDER BY (Jira then
+# answers 400 about the user's own text, not about a query we mangled).
+_ORDER_BY = re.compile(
+    r"""("(?:[^"\\]|\\.)*(?:"|$)|'(?:[^'\\]|\\.)*(?:'|$))|\border\s+by\b""", re.IGNORECASE
+)
 
 
 def combine_jql(clause: str, user_jql: str | None) -> str:

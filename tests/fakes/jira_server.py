@@ -286,9 +286,16 @@ class _Parser:
         return hit if op in ("=", "in") else (lambda issue: not hit(issue))
 
 
+_ORDER_BY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|\border\s+by\b""", re.I)
+
+
 def split_order_by(jql: str) -> str:
-    """The JQL without its ORDER BY part (the fake always orders by id)."""
-    return re.split(r"(?i)\border\s+by\b", jql, maxsplit=1)[0]
+    """The JQL without its ORDER BY part (the fake always orders by id); an "order by"
+    inside a quoted string is text, as in Jira."""
+    for match in _ORDER_BY.finditer(jql):
+        if match.group(1) is None:
+            return jql[: match.start()]
+    return jql
 
 
 # --- the fake --------------------------------------------------------------------------------

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import datetime, timezone
 
 import pytest
 
 from backlog_audit.adapters.jira import JiraSource
 from backlog_audit.adapters.jira_issues import BASE_FIELDS
+from backlog_audit.audit import audit
 from backlog_audit.errors import SourceError
+from backlog_audit.model import AuditOptions
 from tests.adapters.jira import jira_scenario as scenario
 from tests.fakes.jira_server import FakeIssue, FakeJira, FakeJiraServer, FakeSprint
 
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 SEARCH_PATHS = ("/rest/api/3/search/jql", "/rest/api/2/search")
 
 
@@ -240,3 +244,20 @@ def test_a_page_token_handed_out_twice_stops_the_search(
     with pytest.raises(SourceError, match="repeated a page token"):
         make_source(jql="project = BIG").fetch()
     assert len(searches(site)) == 2  # the second page hands back the token it was sent
+
+
+def test_a_cycle_of_parents_ends_the_climb_and_the_audit(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    # APP-5 -> EPC-1 -> INI-1 -> EPC-1 ...: a broken hierarchy must not loop or fail
+    site = jira_server.jira = scenario.site("cloud")
+    site.issues = [
+        FakeIssue("3", "INI-1", type="Initiative", parent="4"),
+        FakeIssue("4", "EPC-1", type="Epic", parent="3"),
+        FakeIssue("5", "APP-5", type="Story", parent="4"),
+    ]
+    backlog = make_source(jql="project = APP").fetch()
+    assert {i.key: i.parent for i in backlog.items} == {"APP-5": "4", "EPC-1": "3", "INI-1": "4"}
+    assert site.count("bulkfetch") == 2  # EPC-1, then INI-1; INI-1's parent is known
+    result = audit(backlog, scenario.OKRS, AuditOptions(), NOW)
+    assert [(r.key, r.link_state.value) for r in result.items] == [("APP-5", "orphaned")]

@@ -134,3 +134,14 @@ def test_board_with_user_jql_adds_the_sprint_clause_before_order_by(
     jql = sent.body["jql"]
     assert jql == "sprint = 42 AND (type = Story) order by key DESC"
     assert backlog.scope == "board=7 sprint=active jql=type = Story order by key DESC"
+
+
+def test_an_order_by_inside_a_quoted_value_stays_in_the_users_clause(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    jql = 'status != "Order by Friday" ORDER BY key  \n'
+    backlog = make_source(board=7, sprint="active", jql=jql).fetch()
+    sent = [r for r in site.requests if r.path.endswith(("/search/jql", "/search"))][0]
+    assert sent.body["jql"] == 'sprint = 42 AND (status != "Order by Friday") ORDER BY key'
+    scoped = {i.key for i in backlog.items if not i.carrier_only}
+    assert scoped == {"APP-10", "APP-11", "APP-12", "APP-13", "APP-14", "APP-15"}

@@ -1,0 +1,47 @@
+"""Issue JSON to items: which parent an issue names, in Cloud and Data Center shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from backlog_audit.adapters.jira_fields import LogicalField
+from backlog_audit.adapters.jira_issues import ParentRef, ReadPlan, parent_ref
+from backlog_audit.adapters.jira_values import ValueKind
+
+EPIC_LINK = LogicalField("Epic Link", ("customfield_10014",), ValueKind.OTHER, "gh-epic-link")
+DC_PLAN = ReadPlan(okr=None, points=None, sprint=None, epic_link=EPIC_LINK, label_prefixes=())
+CLOUD_PLAN = ReadPlan(okr=None, points=None, sprint=None, epic_link=None, label_prefixes=())
+
+
+@pytest.mark.parametrize(
+    ("fields", "plan", "expected"),
+    [
+        # Data Center story: no `parent` key at all, the epic named by key in the Epic Link
+        ({"customfield_10014": "APP-1"}, DC_PLAN, ParentRef(key="APP-1")),
+        # ... or `parent` present but null
+        ({"parent": None, "customfield_10014": " APP-1 "}, DC_PLAN, ParentRef(key="APP-1")),
+        # Data Center sub-task: `parent` names the story, by id and key; it wins
+        (
+            {"parent": {"id": "10010", "key": "APP-10"}, "customfield_10014": "APP-1"},
+            DC_PLAN,
+            ParentRef(id="10010", key="APP-10"),
+        ),
+        ({"customfield_10014": None}, DC_PLAN, None),
+        ({"customfield_10014": ""}, DC_PLAN, None),
+        # Cloud: `parent` for every level; an empty parent object names nothing
+        ({"parent": {"id": "10001", "key": "APP-1"}}, CLOUD_PLAN, ParentRef("10001", "APP-1")),
+        ({"parent": {}}, CLOUD_PLAN, None),
+        ({}, CLOUD_PLAN, None),
+    ],
+)
+def test_the_parent_an_issue_names(
+    fields: dict[str, Any], plan: ReadPlan, expected: ParentRef | None
+) -> None:
+    assert parent_ref({"id": "1", "key": "APP-2", "fields": fields}, plan) == expected
+
+
+def test_a_parent_named_by_key_only_is_fetched_by_key() -> None:
+    assert ParentRef(key="APP-1").handle == "APP-1"
+    assert ParentRef(id="10001", key="APP-1").handle == "10001"
