@@ -15,7 +15,9 @@ from backlog_audit.model import AuditResult, Changes
 
 # Excel's limit on a hyperlink's length; longer links are not offered anywhere.
 MAX_URL_CHARS = 2_079
-_UNSAFE_URL = re.compile(r"[\x00-\x1f\ud800-\udfff\s]")
+# Characters no link may hold: controls and whitespace, and what XML cannot carry at all
+# (lone surrogates, U+FFFE, U+FFFF): a workbook with one in a link target does not open.
+_UNSAFE_URL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff\s]")
 
 # Without thresholds on the run, coverage bands a leadership reader would expect.
 DEFAULT_GREEN, DEFAULT_AMBER = 0.80, 0.60

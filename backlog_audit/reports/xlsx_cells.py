@@ -23,9 +23,10 @@ MAX_HYPERLINKS = 65_530
 MAX_SHEET_TITLE = 31
 TRUNCATED = " … [truncated]"
 
-# XML 1.0 refuses these control characters (openpyxl raises on them) and lone surrogates
-# cannot be encoded at all.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# XML 1.0 refuses these characters: control characters (openpyxl raises on them), lone
+# surrogates (they cannot even be encoded), and the noncharacters U+FFFE and U+FFFF, which
+# openpyxl lets through and which make the whole sheet unreadable ("not well-formed").
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 
 Value = str | int | float | datetime | date | None
@@ -35,9 +36,22 @@ def clean_text(text: str, limit: int | None = None) -> str:
     """Text without refused characters, cut to Excel's cell limit with a visible marker."""
     text = _ILLEGAL.sub("", text)
     cap = MAX_CELL_CHARS if limit is None else limit
-    if len(text) > cap:
-        return text[: cap - len(TRUNCATED)] + TRUNCATED
+    # A code point counts at most twice, so shorter text needs no closer look.
+    if 2 * len(text) > cap and excel_length(text) > cap:
+        return _first_units(text, cap - len(TRUNCATED)) + TRUNCATED
     return text
+
+
+def excel_length(text: str) -> int:
+    """The length Excel's limits count: UTF-16 code units, so an emoji counts twice."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _first_units(text: str, units: int) -> str:
+    """The longest start of `text` that fits in `units` UTF-16 code units, never half a pair."""
+    head = text.encode("utf-16-le", "surrogatepass")[: 2 * units]
+    # "ignore" drops a pair cut in two at the end; nothing else in `head` can fail to decode.
+    return head.decode("utf-16-le", "ignore")
 
 
 def clean_number(value: float | None) -> float | None:

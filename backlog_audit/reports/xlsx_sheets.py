@@ -151,7 +151,7 @@ TOO_LONG_JQL = "Too many keys for one cell: filter the Orphaned Work sheet inste
 
 def _whole_jql(jql: str | None) -> str | None:
     """The JQL, or a note when Excel would have to cut it: a cut query selects the wrong set."""
-    if jql is not None and len(jql) > cells.MAX_CELL_CHARS:
+    if jql is not None and cells.excel_length(jql) > cells.MAX_CELL_CHARS:
         return TOO_LONG_JQL
     return jql
 

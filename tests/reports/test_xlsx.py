@@ -9,6 +9,8 @@ import io
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -481,6 +483,49 @@ def test_long_cells_are_cut_and_marked(
 def test_cells_stay_within_excels_real_limit(result: AuditResult) -> None:
     title = load(item_with(result, 0, title="y" * 40_000))["Items"]["B2"].value
     assert len(title) == 32_767
+
+
+def test_cells_are_cut_by_excels_count_where_an_emoji_is_two_characters(
+    result: AuditResult,
+) -> None:
+    # 20,000 emoji are 40,000 UTF-16 units. 32,767 less the 14 of the marker leaves 32,753
+    # units: 16,376 whole emoji (32,752 units); the half emoji that would be left is dropped.
+    title = load(item_with(result, 0, title="\U0001f642" * 20_000))["Items"]["B2"].value
+    assert title == "\U0001f642" * 16_376 + " … [truncated]"
+
+
+def test_text_that_fits_excels_count_is_kept_whole(result: AuditResult) -> None:
+    # 16,383 emoji and one letter: 32,767 UTF-16 units, exactly Excel's limit.
+    text = "\U0001f642" * 16_383 + "a"
+    assert load(item_with(result, 0, title=text))["Items"]["B2"].value == text
+
+
+def xml_parts(book: bytes) -> dict[str, bytes]:
+    package = zipfile.ZipFile(io.BytesIO(book))
+    return {n: package.read(n) for n in package.namelist() if n.endswith((".xml", ".rels"))}
+
+
+def test_every_part_of_the_workbook_is_well_formed_xml(result: AuditResult) -> None:
+    parts = xml_parts(render(result))
+    assert "xl/worksheets/sheet8.xml" in parts  # the Items sheet, with its streamed rows
+    for xml in parts.values():
+        ET.fromstring(xml)  # raises on a part a reader would have to repair
+
+
+def test_noncharacters_xml_cannot_hold_are_removed_from_cells_and_links(
+    result: AuditResult,
+) -> None:
+    # U+FFFE and U+FFFF are not XML characters: one of them made the sheet unreadable.
+    odd = item_with(
+        result, 0, title="bad \uffff and \ufffe chars", assignee="\ufffeAna",
+        url="https://example.atlassian.net/browse/APP-3\uffff",
+    )  # fmt: skip
+    book = render(odd)
+    for xml in xml_parts(book).values():
+        ET.fromstring(xml)
+    ws = load_workbook(io.BytesIO(book))["Items"]
+    assert [ws["B2"].value, ws["I2"].value] == ["bad  and  chars", "Ana"]
+    assert ws["A2"].hyperlink is None  # a link no reader could follow is left out
 
 
 def test_control_characters_are_removed(result: AuditResult) -> None:
