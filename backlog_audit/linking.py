@@ -57,6 +57,19 @@ def label_references(labels: tuple[str, ...], prefixes: tuple[str, ...]) -> tupl
     return tuple(ref for ref in found if ref)
 
 
+def strip_label_prefix(label: str, prefixes: tuple[str, ...]) -> str:
+    """A label without its pattern prefix (`okr:KR1.2` -> `KR1.2`); other labels unchanged.
+
+    For a labels field that is itself the OKR field: every label is a reference there, and a
+    prefixed one must name what follows its prefix, not `okr:KR1.2` as a whole.
+    """
+    low = label.casefold()
+    for prefix in prefixes:
+        if prefix and low.startswith(prefix.casefold()) and label[len(prefix) :].strip():
+            return label[len(prefix) :].strip()
+    return label
+
+
 def starts_with_id(reference: str, norm_id: str) -> bool:
     """Whether `reference` starts with the normalised id, followed by a boundary.
 

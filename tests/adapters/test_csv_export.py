@@ -146,6 +146,16 @@ def test_labels_as_the_okr_field_makes_every_label_a_reference(tmp_path: Path) -
     assert items["A-1"].references == ("KR1.1", "growth")
 
 
+def test_labels_as_the_okr_field_drop_a_matching_label_prefix(tmp_path: Path) -> None:
+    # Regression: `okr:KR1.1` was kept whole and listed as a dangling link beside KR1.1.
+    text = "Issue key,Summary,Labels,Labels,Labels\nA-1,x,okr:KR1.1,KR:KR2.1,okr\n"
+    items = fetch(write(tmp_path, text), okr_field="labels")
+    assert items["A-1"].references == ("KR1.1", "KR2.1", "okr")
+
+    goal = fetch(write(tmp_path, text), okr_field="labels", label_prefixes=("goal:",))
+    assert goal["A-1"].references == ("okr:KR1.1", "KR:KR2.1", "okr")
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
