@@ -110,12 +110,17 @@ def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:
 
 
 def _history(params: dict[str, Any]) -> Path | None:
+    path = params["history_path"]
+    if path is not None and not path.strip():
+        # `--history "$UNSET"` must not fall back to the default file without a word.
+        raise UsageError("--history needs a file name, got an empty one")
     if params["no_history"]:
         if _typed("history_path") and _typed("no_history"):
-            # From a config file, --history is a default that --no-history may override.
             raise UsageError("--history and --no-history contradict each other: pick one")
-        return None
-    return Path(params["history_path"]) if params["history_path"] else default_path()
+        # Whichever of the two comes from the config file is a default the other flag beats.
+        if not _typed("history_path"):
+            return None
+    return Path(path) if path else default_path()
 
 
 def _typed(name: str) -> bool:

@@ -404,3 +404,27 @@ def test_an_unusable_history_file_exits_2_before_any_report(export: Export, tmp_
     result = audit(export, bad, 1, "--format", "json", "-o", str(out), code=2)
     assert result.stderr.startswith(f"backlog-audit: error: history {bad}: ")
     assert not out.exists()
+
+
+def test_a_typed_history_beats_no_history_from_the_config_file(
+    export: Export, db: Path, tmp_path: Path
+) -> None:
+    # Regression: `no-history = true` in the config silently dropped a typed --history.
+    config = tmp_path / "backlog-audit.toml"
+    config.write_text("no-history = true\n")
+    args = ("audit", "--config", str(config), "--okrs", OKRS, "--input", str(export.path))
+    invoke(*args, "--format", "json", "-o", "-", code=0)
+    assert not db.exists()
+    invoke(*args, "--history", str(db), "--format", "json", "-o", "-", code=0)
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM runs").fetchone() == (1,)
+
+
+def test_an_empty_history_name_exits_2_and_records_nowhere(
+    export: Export, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--history "$UNSET_VARIABLE"` used to record into the default file instead.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    args = ("audit", "--okrs", OKRS, "--input", str(export.path), "--format", "json", "-o", "-")
+    result = invoke(*args, "--history", "", code=2)
+    assert result.stderr == "backlog-audit: error: --history needs a file name, got an empty one\n"
+    assert not (tmp_path / "data").exists()
