@@ -12,6 +12,7 @@ back: a run that fails (exit 2 or 3) writes no report and records nothing.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -136,7 +137,32 @@ def run_audit(
     if request.history is not None:
         result = with_history(result, request.history)
     planned = plan(result, request.formats, request.output)
+    _refuse_overwriting_inputs(planned, request)
     return result, planned, tuple(request.thresholds.breaches(result))
+
+
+def _refuse_overwriting_inputs(planned: list[Planned], request: AuditRequest) -> None:
+    """Exit 2 when a report would replace the export, the OKR file or the history it read."""
+    inputs = {
+        "the --input export": request.source_config.input,
+        "the --okrs file": request.okrs,
+        "the history file": str(request.history) if request.history else None,
+    }
+    for report in planned:
+        for what, path in inputs.items():
+            if path and report.path != "-" and _same_file(report.path, path):
+                raise UsageError(f"-o {report.path}: the report would overwrite {what}")
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two names reach one file (through links and `..`; hard links when both exist).
+
+    A history file that does not exist yet is created by this run, so names are compared too.
+    """
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # one does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def execute(

@@ -124,6 +124,37 @@ def test_a_failing_run_leaves_the_earlier_report_untouched(tmp_path: Path) -> No
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp files left
 
 
+@pytest.mark.parametrize(
+    ("target", "what"),
+    [("export.csv", "the --input export"), ("okrs.yaml", "the --okrs file")],
+)
+def test_a_report_never_overwrites_what_the_run_reads(
+    tmp_path: Path, target: str, what: str
+) -> None:
+    # Regression: `-o export.csv` replaced the export with the JSON report, exit 0.
+    export, okrs = tmp_path / "export.csv", tmp_path / "okrs.yaml"
+    export.write_text("key,okr\nA-1,KR1.1\n")
+    okrs.write_text(Path(OKRS).read_text())
+    before = {p: p.read_bytes() for p in (export, okrs)}
+    args = ["--okrs", str(okrs), "--input", str(export), "--no-history", "--format", "json"]
+    # Reached through another spelling of the same file: `..` in the name.
+    other_name = tmp_path / "sub" / ".." / target
+    (tmp_path / "sub").mkdir()
+    result = invoke("audit", *args, "-o", str(other_name), code=2)
+    assert result.stderr == (
+        f"backlog-audit: error: -o {other_name}: the report would overwrite {what}\n"
+    )
+    assert {p: p.read_bytes() for p in (export, okrs)} == before
+
+
+def test_a_report_never_overwrites_the_history_file(tmp_path: Path) -> None:
+    history = tmp_path / "history.sqlite3"
+    args = ["--format", "json", "--history", str(history), "-o", str(history)]
+    result = audit(*args, code=2)
+    assert "the report would overwrite the history file" in result.stderr
+    assert not history.exists()  # a first run: the history is not created either
+
+
 def test_several_formats_go_to_a_directory(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     result = audit("--format", "json", "--format", "csv", "-o", str(out))
