@@ -40,6 +40,7 @@ from backlog_audit.adapters.jira_scope import (
 from backlog_audit.adapters.jira_search import IssueSearch, SearchResult
 from backlog_audit.adapters.jira_values import ValueKind
 from backlog_audit.adapters.retry import RetryPolicy
+from backlog_audit.errors import SourceError
 from backlog_audit.linking import label_references
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog, Item
 
@@ -76,7 +77,12 @@ class JiraSource(BacklogSource):
 
     def _is_cloud(self) -> bool:
         if self._cloud is None:
-            info = self._http.get("/rest/api/2/serverInfo") or {}
+            info = self._http.get("/rest/api/2/serverInfo")
+            if not isinstance(info, dict):  # some other JSON API behind the URL
+                raise SourceError(
+                    f"{self._http.base_url} answered serverInfo with no Jira server information:"
+                    " check JIRA_URL or --jira-url"
+                )
             self._cloud = str(info.get("deploymentType", "")).casefold() == "cloud"
         return self._cloud
 

@@ -8,8 +8,11 @@ turned into text: its `__str__` prints the request headers, Authorization includ
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,8 +51,19 @@ class JiraCredentials:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Every secret value, so that messages can be scrubbed of them."""
-        return tuple(s for s in (self.api_token, self.pat) if s)
+        """Every secret value, so that messages can be scrubbed of them; with basic auth also
+        the header's base64 form, which a proxy's error page may echo back."""
+        basic = (
+            base64.b64encode(f"{self.email}:{self.api_token}".encode()).decode()
+            if self.email and self.api_token
+            else None
+        )
+        return tuple(s for s in (basic, self.api_token, self.pat) if s)
+
+    @property
+    def variables(self) -> str:
+        """The environment variables these credentials came from, for error messages."""
+        return "JIRA_EMAIL and JIRA_API_TOKEN" if self.api_token else "JIRA_PAT"
 
 
 def credentials_from(env: Mapping[str, str], url_override: str | None) -> JiraCredentials:
@@ -87,18 +101,51 @@ def _one_line(text: str, secrets: tuple[str, ...]) -> str:
 
 
 def _status_hint(status: int) -> str:
+    if status == 400:
+        return "bad request"
     if status == 401:
         return "credentials refused"
     if status == 403:
         return "access denied"
     if status == 404:
         return "not found"
+    if status == 410:
+        return "gone: this API was removed"
     if status == 429:
         return "rate limited, retries exhausted"
     if status >= 500:
         # Only 503 (like 429) is retried; a 500 is answered on the first try.
         return "server error, retries exhausted" if status in RETRYABLE_STATUSES else "server error"
     return "request refused"
+
+
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _is_html(response: requests.Response) -> bool:
+    kind = response.headers.get("Content-Type", "").casefold()
+    return "html" in kind or response.text.lstrip()[:15].casefold().startswith(
+        ("<!doctype", "<html")
+    )
+
+
+def _error_detail(response: requests.Response) -> str:
+    """What the server said about a failure, in a few words.
+
+    Jira's own `errorMessages`/`errors` when it sent them. A 403 with
+    `X-Authentication-Denied-Reason` (a CAPTCHA after failed logins) says so. An HTML page is
+    no Jira API answer but a proxy's or a login page: only its title is shown, never markup.
+    """
+    denied = response.headers.get("X-Authentication-Denied-Reason")
+    if denied:
+        advice = "; sign in to Jira once in a browser" if "captcha" in denied.casefold() else ""
+        return f"authentication denied ({denied}){advice}"
+    if _is_html(response):
+        found = _HTML_TITLE.search(response.text)
+        title = " ".join(html.unescape(found.group(1)).split()) if found else ""
+        named = f" ({title})" if title else ""
+        return f"an HTML page{named}, not Jira's API: check the URL, or a proxy in between"
+    return "; ".join(str(m) for m in parse_errors(response) if str(m).strip())
 
 
 class JiraHttp:
@@ -109,6 +156,7 @@ class JiraHttp:
     ) -> None:
         self.base_url = creds.url
         self._secrets = creds.secrets
+        self._variables = creds.variables
         self._policy = policy or RetryPolicy()
         self._timeout = timeout
         self.request_count = 0
@@ -141,8 +189,14 @@ class JiraHttp:
         def once() -> Any:
             self.request_count += 1
             LOG.debug("%s %s", method, path)
-            # The client's session carries the auth and the timeout; the client has no public
-            # call for arbitrary JSON requests (nor wrappers for the endpoints we use).
+            # `_session` is private, and used on purpose. jira 3.x has no public call for an
+            # arbitrary JSON request: its wrappers (`enhanced_search_issues`, `sprints`, ...)
+            # own their paging (100 a page, no `fields` per page we choose), build Resource
+            # objects, and do not cover bulkfetch, board configuration or field options; its
+            # `_get_json` is private too, fixes the API version and logs bodies on bad JSON.
+            # `_session` is the ResilientSession every wrapper uses: it carries the auth, the
+            # timeout and `max_retries=0`, and raises JIRAError on a failed status. pyproject
+            # pins `jira<4`; the retry-count and 401 tests fail if that contract changes.
             response = self._client._session.request(method, url, **kwargs)
             try:
                 return response.json() if response.content else None
@@ -175,9 +229,12 @@ class JiraHttp:
 
     def _http_error(self, method: str, path: str, exc: JIRAError) -> JiraHttpError:
         status = int(exc.status_code or 0)
-        messages = parse_errors(exc.response) if exc.response is not None else []
-        detail = "; ".join(str(m) for m in messages if str(m).strip())
+        detail = _error_detail(exc.response) if exc.response is not None else ""
         text = f"Jira answered HTTP {status} ({_status_hint(status)}) to {method} {path}"
         if detail:
             text += f": {detail}"
+        if status == 401:
+            text += f" (check {self._variables})"
+        elif status == 404 and path.endswith("/serverInfo"):
+            text += f" ({self.base_url} is not a Jira site's root: check JIRA_URL or --jira-url)"
         return JiraHttpError(_one_line(text, self._secrets), status)

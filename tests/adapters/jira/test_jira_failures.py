@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 from collections.abc import Callable, Iterator
 
@@ -201,3 +202,87 @@ def test_a_sprint_without_a_board_is_exit_2(
 ) -> None:
     with pytest.raises(UsageError, match="--sprint needs --board"):
         make_source(sprint="active", jql="project = APP").fetch()
+
+
+NGINX_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>"
+)
+
+
+def test_a_proxys_html_error_page_is_one_line_with_its_title_and_no_markup(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.fail(502, path="/field", body=NGINX_502)
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP").fetch()
+    message = str(caught.value)
+    assert message.startswith("Jira answered HTTP 502 (server error) to GET /rest/api/")
+    assert message.endswith(
+        ": an HTML page (502 Bad Gateway), not Jira's API: check the URL, or a proxy in between"
+    )
+    assert "<" not in message
+    assert_clean(message, site)
+
+
+def test_a_401_names_the_variables_to_check(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.fail(401, path="/serverInfo")
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP").fetch()
+    names = "JIRA_EMAIL and JIRA_API_TOKEN" if site.mode == "cloud" else "JIRA_PAT"
+    assert str(caught.value).endswith(f"(check {names})")
+
+
+def test_a_captcha_after_failed_logins_says_how_to_clear_it(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    reason = "CAPTCHA_CHALLENGE; login-url=https://jira.example.com/login.jsp"
+    site.fail(403, path="/serverInfo", headers={"X-Authentication-Denied-Reason": reason})
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP").fetch()
+    assert str(caught.value) == (
+        "Jira answered HTTP 403 (access denied) to GET /rest/api/2/serverInfo: "
+        f"authentication denied ({reason}); sign in to Jira once in a browser"
+    )
+
+
+def test_a_url_that_is_not_the_sites_root_is_named(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.fail(404, path="/serverInfo")
+    with pytest.raises(SourceError, match=r"is not a Jira site's root: check JIRA_URL"):
+        make_source(jql="project = APP").fetch()
+
+
+def test_a_410_says_the_api_is_gone_with_jiras_message(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.fail(410, path="/field", body={"errorMessages": ["The requested API has been removed."]})
+    with pytest.raises(SourceError, match=r"HTTP 410 \(gone: this API was removed\).*removed\.$"):
+        make_source(jql="project = APP").fetch()
+
+
+def test_credentials_echoed_by_a_server_are_scrubbed_in_every_form(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    basic = base64.b64encode(f"{site.email}:{site.token}".encode()).decode()
+    echoed = f"bad header: Basic {basic} / Bearer {site.pat} / token {site.token}"
+    site.fail(400, path="/field", body={"errorMessages": [echoed], "errors": {}})
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP").fetch()
+    message = str(caught.value)
+    # the credentials in use: Cloud's basic pair (raw and base64), Data Center's token
+    used = (basic, site.token) if site.mode == "cloud" else (site.pat,)
+    assert all(secret not in message for secret in used)
+    assert "bad header: Basic " in message and "***" in message
+
+
+@pytest.mark.parametrize("answer", [["not", "jira"], "ok", None])
+def test_a_server_info_that_is_not_an_object_is_exit_3(
+    site: FakeJira, make_source: Callable[..., JiraSource], answer: object
+) -> None:
+    site.fail(200, path="/serverInfo", body=answer if answer is not None else b"")
+    with pytest.raises(SourceError, match="no Jira server information: check JIRA_URL"):
+        make_source(jql="project = APP").fetch()
