@@ -95,6 +95,7 @@ class AsanaSource(BacklogSource):
         projects = self._projects()
         graph = self._goal_graph()
         reader, warnings = self._reader(projects, graph)
+        warnings.extend(graph.warnings if graph else ())
         since = self.completed_since(graph.cycle_start if graph else None)
         tasks = self._tasks(projects, since, progress)
         carriers = self._carriers(tasks, warnings)

@@ -96,6 +96,7 @@ class AsanaClient:
         self.goals = asana.GoalsApi(api)
         self.goal_relationships = asana.GoalRelationshipsApi(api)
         self.time_periods = asana.TimePeriodsApi(api)
+        self.portfolios = asana.PortfoliosApi(api)
 
     def __repr__(self) -> str:  # never show the token, even in a debugger or a log
         return f"AsanaClient(base_url={redact_url(self.base_url)!r})"

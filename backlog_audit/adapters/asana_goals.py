@@ -17,9 +17,10 @@ How goals become an OKR set:
 - With a time period, goals of other periods are retired: their names (unless a current goal
   has the same name) and their gids. The period's name and dates are the cycle.
 
-Supporting work: a task, or a whole project, supporting a goal (`goal_relationships` of
-subtype `supporting_work`) gives the supporting tasks a reference to that goal's id.
-Portfolios supporting a goal are not followed.
+Supporting work: a task, a whole project, or a portfolio supporting a goal
+(`goal_relationships` of subtype `supporting_work`) gives the supporting tasks a reference to
+that goal's id. A portfolio stands for every project in it, and in the portfolios nested in it
+(`GET /portfolios/GID/items`, each portfolio read once).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from backlog_audit.adapters.asana_client import AsanaClient, client_from_env
+from backlog_audit.adapters.asana_client import AsanaClient, AsanaHttpError, client_from_env
 from backlog_audit.errors import UsageError
 from backlog_audit.linking import normalise
 from backlog_audit.model import KeyResult, Objective, OkrSet
@@ -104,6 +105,10 @@ class GoalGraph:
     others: tuple[Json, ...] = ()
     relationships: Mapping[str, tuple[Json, ...]] = field(default_factory=dict)
     period: Json | None = None
+    # The project gids of each portfolio supporting a current goal, nested portfolios included.
+    portfolio_projects: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # What could not be read (a portfolio the token may not see): said, not fatal.
+    warnings: tuple[str, ...] = ()
 
     @property
     def cycle_start(self) -> date | None:
@@ -157,17 +162,81 @@ def _period_of(goal: Json) -> str | None:
     return str(period["gid"]) if isinstance(period, dict) and period.get("gid") else None
 
 
-def fetch_goal_graph(client: AsanaClient, spec: GoalSpec) -> GoalGraph:
-    """Goals of the workspace and the relationships of the current ones.
+def _supporting(relationships: Mapping[str, tuple[Json, ...]], kind: str) -> list[str]:
+    """The gids of the supporting resources of type `kind`, each once, in listing order."""
+    gids = (
+        str((rel.get("supporting_resource") or {}).get("gid"))
+        for rels in relationships.values()
+        for rel in rels
+        if (rel.get("supporting_resource") or {}).get("resource_type") == kind
+    )
+    return list(dict.fromkeys(gids))
 
-    Requests: the goal listing, one relationship listing per current goal, and the time
-    period when one is given.
+
+class _PortfolioWalk:
+    """Projects of portfolios, nested portfolios followed, each portfolio listed once."""
+
+    def __init__(self, client: AsanaClient) -> None:
+        self.client = client
+        self.items: dict[str, list[Json] | None] = {}  # None: could not be read
+        self.warnings: list[str] = []
+
+    def projects(self, portfolio: str) -> tuple[str, ...]:
+        """The project gids in `portfolio` and in the portfolios nested in it."""
+        found: list[str] = []
+        pending, seen = [portfolio], {portfolio}
+        while pending:
+            for item in self._items(pending.pop(0)) or ():
+                gid, kind = str(item["gid"]), item.get("resource_type")
+                if kind == "project":
+                    found.append(gid)
+                elif kind == "portfolio" and gid not in seen:  # a cycle is walked once
+                    seen.add(gid)
+                    pending.append(gid)
+        return tuple(dict.fromkeys(found))
+
+    def _items(self, gid: str) -> list[Json] | None:
+        if gid not in self.items:
+            self.items[gid] = self._read(gid)
+        return self.items[gid]
+
+    def _read(self, gid: str) -> list[Json] | None:
+        client = self.client
+        try:
+            return client.records(
+                f"items of portfolio {gid}",
+                lambda opts: client.portfolios.get_items_for_portfolio(
+                    gid, opts, **client.request_options
+                ),
+                # No opt_fields: the compact items (gid, resource_type, name) are all the walk
+                # reads, and resource_type is not among the fields this endpoint takes.
+                {},
+            )
+        except AsanaHttpError as exc:
+            if exc.status not in (402, 403, 404):
+                raise
+            # Portfolios need a paid plan and their own access: the rest of the audit stands.
+            self.warnings.append(
+                f"portfolio {gid} could not be read (HTTP {exc.status}): the tasks of its "
+                "projects get no link to the goals it supports"
+            )
+            return None
+
+
+def fetch_goal_graph(client: AsanaClient, spec: GoalSpec) -> GoalGraph:
+    """Goals of the workspace, the relationships of the current ones, and the projects of the
+    portfolios supporting them.
+
+    Requests: the goal listing, one relationship listing per current goal, one item listing
+    per supporting portfolio (nested ones included), and the time period when one is given.
     """
     goals = _list_goals(client, spec.workspace)
     tp = spec.time_period
     current = tuple(g for g in goals if tp is None or _period_of(g) in (tp, None))
     others = tuple(g for g in goals if tp is not None and _period_of(g) not in (tp, None))
     relationships = {str(g["gid"]): _relationships(client, str(g["gid"])) for g in current}
+    walk = _PortfolioWalk(client)
+    portfolios = {gid: walk.projects(gid) for gid in _supporting(relationships, "portfolio")}
     period = None
     if tp is not None:
         period = client.get(
@@ -175,7 +244,7 @@ def fetch_goal_graph(client: AsanaClient, spec: GoalSpec) -> GoalGraph:
             lambda opts: client.time_periods.get_time_period(tp, opts, **client.request_options),
             {"opt_fields": _PERIOD_FIELDS},
         )
-    return GoalGraph(current, others, relationships, period)
+    return GoalGraph(current, others, relationships, period, portfolios, tuple(walk.warnings))
 
 
 # --- goals as an OKR set ---------------------------------------------------------------------
@@ -335,7 +404,8 @@ def load_goal_okrs(
 
 @dataclass(frozen=True)
 class GoalLinks:
-    """The goal ids each supporting task, and each task of a supporting project, links to."""
+    """The goal ids each supporting task, and each task of a supporting project (or of a
+    project in a supporting portfolio), links to."""
 
     by_task: Mapping[str, tuple[str, ...]]
     by_project: Mapping[str, tuple[str, ...]]
@@ -348,17 +418,30 @@ class GoalLinks:
         return tuple(dict.fromkeys(found))
 
 
+def _supported_by(
+    rel: Json, portfolio_projects: Mapping[str, tuple[str, ...]]
+) -> list[tuple[str, str]]:
+    """The ("task" | "project", gid) pairs one relationship's supporting resource stands for:
+    itself, or each project of a portfolio; nothing for a subgoal."""
+    resource = rel.get("supporting_resource") or {}
+    kind, gid = resource.get("resource_type"), str(resource.get("gid") or "")
+    if not gid:
+        return []
+    if kind == "portfolio":
+        return [("project", project) for project in portfolio_projects.get(gid, ())]
+    return [(kind, gid)] if kind in ("task", "project") else []
+
+
 def goal_links(graph: GoalGraph) -> GoalLinks:
-    """Supporting work of the current goals, keyed by the supporting task or project gid."""
+    """Supporting work of the current goals, keyed by the supporting task or project gid; a
+    supporting portfolio counts as each of its projects."""
     ids = graph.ids()
     by_kind: dict[str, dict[str, list[str]]] = {"task": {}, "project": {}}
     for goal_gid, relationships in graph.relationships.items():
         for rel in relationships:
-            resource = rel.get("supporting_resource") or {}
-            kind = resource.get("resource_type")
-            if kind in by_kind and resource.get("gid"):
-                by_kind[kind].setdefault(str(resource["gid"]), []).append(ids[goal_gid])
+            for kind, gid in _supported_by(rel, graph.portfolio_projects):
+                by_kind[kind].setdefault(gid, []).append(ids[goal_gid])
     return GoalLinks(
-        by_task={k: tuple(v) for k, v in by_kind["task"].items()},
-        by_project={k: tuple(v) for k, v in by_kind["project"].items()},
+        by_task={k: tuple(dict.fromkeys(v)) for k, v in by_kind["task"].items()},
+        by_project={k: tuple(dict.fromkeys(v)) for k, v in by_kind["project"].items()},
     )

@@ -6,7 +6,7 @@ It serves what the adapter reads, shaped like Asana's API (checked against the O
 - `GET /projects/{gid}`, `/projects/{gid}/tasks`, `/projects/{gid}/sections`,
   `/projects/{gid}/custom_field_settings`, `/sections/{gid}/tasks`, `/tasks/{gid}`,
   `/goals?workspace=&time_periods=`, `/goal_relationships?supported_goal=`,
-  `/time_periods/{gid}`;
+  `/time_periods/{gid}`, `/portfolios/{gid}/items` (projects and nested portfolios);
 - `limit` (1-100) / `offset` paging with `next_page`, `completed_since` on task listings;
 - `opt_fields` honoured (dotted paths; compact records without it);
 - Asana's error bodies `{"errors": [{"message", "help"}]}` for 400, 401, 404, and injected
@@ -53,6 +53,7 @@ class AsanaData:
     goals: dict[str, Json] = field(default_factory=dict)
     relationships: list[Json] = field(default_factory=list)
     time_periods: dict[str, Json] = field(default_factory=dict)
+    portfolios: dict[str, Json] = field(default_factory=dict)
 
     # builders ------------------------------------------------------------------------------
 
@@ -60,6 +61,21 @@ class AsanaData:
         """A project carrying the custom fields `fields` (gids added with `add_field`)."""
         self.projects[gid] = {"gid": gid, "resource_type": "project", "name": name}
         self.project_fields[gid] = list(fields)
+
+    def add_portfolio(self, gid: str, name: str, items: Iterable[tuple[str, str]] = ()) -> None:
+        """A portfolio holding `items`: ("project", gid) or ("portfolio", gid) pairs (a nested
+        portfolio may be added after the one holding it)."""
+        self.portfolios[gid] = {
+            "gid": gid,
+            "resource_type": "portfolio",
+            "name": name,
+            "items": list(items),
+        }
+
+    def portfolio_items(self, gid: str) -> list[Json]:
+        """A portfolio's items as compact records, in the order they were added."""
+        tables = {"project": self.projects, "portfolio": self.portfolios}
+        return [_compact(tables[kind][item]) for kind, item in self.portfolios[gid]["items"]]
 
     def add_section(self, project: str, gid: str, name: str) -> None:
         """A section of `project`."""
@@ -174,8 +190,14 @@ class AsanaData:
         self.goals[gid] = goal
 
     def add_support(self, goal: str, kind: str, gid: str, weight: float = 1.0) -> None:
-        """`kind` ("goal", "project" or "task") `gid` supports `goal`."""
-        name = {"goal": self.goals, "project": self.projects, "task": self.tasks}[kind][gid]["name"]
+        """`kind` ("goal", "project", "portfolio" or "task") `gid` supports `goal`."""
+        tables = {
+            "goal": self.goals,
+            "project": self.projects,
+            "portfolio": self.portfolios,
+            "task": self.tasks,
+        }
+        name = tables[kind][gid]["name"]
         self.relationships.append(
             {
                 "gid": f"77{len(self.relationships) + 1}",
@@ -461,6 +483,7 @@ class FakeAsana:
             (r"/goals", self._goals),
             (r"/goal_relationships", self._goal_relationships),
             (r"/time_periods/(\d+)", self._time_period),
+            (r"/portfolios/(\d+)/items", self._portfolio_items),
         ]
 
     # endpoints -------------------------------------------------------------------------------
@@ -544,6 +567,11 @@ class FakeAsana:
         )
         records = [_view(r, query, {k: r[k] for k in compact_keys}) for r in found]
         return _page(records, query, "/goal_relationships")
+
+    def _portfolio_items(self, query: dict[str, str], gid: str) -> Json:
+        self._known(self.data.portfolios, gid, "portfolio")
+        records = [_view(r, query, r) for r in self.data.portfolio_items(gid)]
+        return _page(records, query, f"/portfolios/{gid}/items")
 
     def _time_period(self, query: dict[str, str], gid: str) -> Json:
         period = self._known(self.data.time_periods, gid, "time_period")

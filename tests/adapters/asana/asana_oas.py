@@ -28,6 +28,7 @@ ENDPOINTS = (
     "/goals",
     "/goal_relationships",
     "/time_periods/{time_period_gid}",
+    "/portfolios/{portfolio_gid}/items",
 )
 # The full record schemas, for records shaped by opt_fields (listings declare compact ones).
 RECORD_SCHEMAS = (
@@ -39,6 +40,7 @@ RECORD_SCHEMAS = (
     "GoalRelationshipResponse",
     "ProjectResponse",
     "TimePeriodResponse",
+    "ProjectCompact",
 )
 _PROSE = frozenset({"description", "example", "examples", "x-docs-overrides", "x-readme"})
 

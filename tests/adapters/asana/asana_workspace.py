@@ -30,7 +30,8 @@ subgoals 7002 Tech lead activation rate (50 -> 70, now 55) and 7003 Weekly activ
 (20% -> 35%, now 25%); 7004 Cut infra cost (EUR 100000 -> 80000, now 95000); 7005 Platform
 reliability (no metric). Q3 FY26 (6002) holds 7006 Old activation goal. Supporting work: tasks
 4004 and 4022 support 7002, project Platform supports 7003, task 4011 supports 7004, task 4005
-supports 7005.
+supports 7005, and portfolio Apps (8001) supports 7003: it holds the portfolio Mobile apps
+(8002), which holds project Mobile.
 """
 
 from __future__ import annotations
@@ -152,6 +153,9 @@ def _goals(data: AsanaData) -> None:
     data.add_support("7003", "project", PLATFORM)
     data.add_support("7004", "task", "4011")
     data.add_support("7005", "task", "4005")
+    data.add_portfolio("8001", "Apps", [("portfolio", "8002")])
+    data.add_portfolio("8002", "Mobile apps", [("project", MOBILE)])
+    data.add_support("7003", "portfolio", "8001")
 
 
 def file_okrs() -> OkrSet:

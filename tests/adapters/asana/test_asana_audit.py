@@ -158,3 +158,21 @@ def test_multi_enum_field_gives_one_reference_per_option(fake: FakeAsana) -> Non
     assert {r.id: r.items for r in result.key_results} == {"KR1.1": 1, "KR1.2": 0, "KR2.1": 1}
     assert result.summary.all.points == 0  # no points field on the project: all unestimated
     assert result.summary.unestimated_items == 2
+
+
+def test_a_portfolio_supporting_a_goal_links_the_tasks_of_its_projects(fake: FakeAsana) -> None:
+    # Portfolio Apps (8001) supports 7003 "Weekly active teams"; it holds the portfolio Mobile
+    # apps (8002), which holds project Mobile: both Mobile tasks, 4031 and 4032, are linked.
+    env = {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url}
+    okrs = load_goal_okrs(GOALS, env)
+    backlog = source_for(
+        fake.base_url, asana_projects=("2003",), okr_field="Goal", okrs=GOALS, okr_set=okrs
+    ).fetch()
+    result = audit(backlog, okrs)
+
+    assert _states(result) == {"4031": LinkState.LINKED, "4032": LinkState.LINKED}
+    assert {r.id: r.items for r in result.key_results}["Weekly active teams"] == 2
+    assert (result.summary.all.items, result.summary.all.linked_items) == (2, 2)
+    # each portfolio is listed once, with the goals, not once per task or per run step
+    assert fake.paths().count("/portfolios/8001/items") == 1
+    assert fake.paths().count("/portfolios/8002/items") == 1

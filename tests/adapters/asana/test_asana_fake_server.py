@@ -39,6 +39,7 @@ _RECORD_SCHEMAS = {
     "goal_relationships": "GoalRelationshipResponse",
     "projects": "ProjectResponse",
     "time_periods": "TimePeriodResponse",
+    "items": "ProjectCompact",  # a portfolio's items: projects, and portfolios nested in it
 }
 
 
@@ -119,6 +120,7 @@ def _run_every_audit(fake: FakeAsana) -> None:
     source_for(fake.base_url, asana_projects=("2003",)).fetch()
     load_goal_okrs(goals, {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url})
     source_for(fake.base_url, okrs=goals).fetch()
+    source_for(fake.base_url, asana_projects=("2003",), okrs=goals).fetch()
 
 
 def test_every_answer_the_adapter_reads_follows_the_spec(

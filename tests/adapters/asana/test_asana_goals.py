@@ -6,13 +6,21 @@ from datetime import date
 
 import pytest
 
-from backlog_audit.adapters.asana_goals import GoalGraph, GoalSpec, load_goal_okrs, okrs_from_graph
+from backlog_audit.adapters.asana_client import client_from_env
+from backlog_audit.adapters.asana_goals import (
+    GoalGraph,
+    GoalSpec,
+    fetch_goal_graph,
+    goal_links,
+    load_goal_okrs,
+    okrs_from_graph,
+)
 from backlog_audit.errors import SourceError, UsageError
 from backlog_audit.linking import Resolver, Target
 from backlog_audit.model import KeyResult, Objective
 from backlog_audit.okrs import load_okrs
 from tests.adapters.asana.asana_workspace import TOKEN
-from tests.fakes.asana_server import FakeAsana
+from tests.fakes.asana_server import AsanaData, FakeAsana
 
 
 def _env(fake: FakeAsana) -> dict[str, str]:
@@ -164,3 +172,43 @@ def test_unknown_time_period_exits_3(fake: FakeAsana) -> None:
 def test_goal_okrs_need_a_token() -> None:
     with pytest.raises(UsageError, match="ASANA_ACCESS_TOKEN"):
         load_goal_okrs("asana-goals:1000", {})
+
+
+def _portfolio_workspace() -> AsanaData:
+    """Goal 10 is supported by portfolio 21, which holds project 31 and portfolio 22; 22 holds
+    project 32 and, in a cycle, 21 again. Portfolio 23 (unreadable in the test) supports 11."""
+    data = AsanaData(workspace="1")
+    data.add_goal("10", "Grow revenue", metric=(1, 2, 1))
+    data.add_goal("11", "Cut cost", metric=(3, 2, 3))
+    for gid in ("31", "32", "33"):
+        data.add_project(gid, f"Project {gid}")
+    data.add_portfolio("21", "Sales", [("project", "31"), ("portfolio", "22")])
+    data.add_portfolio("22", "Sales EU", [("project", "32"), ("portfolio", "21")])
+    data.add_portfolio("23", "Ops", [("project", "33")])
+    data.add_support("10", "portfolio", "21")
+    data.add_support("11", "portfolio", "23")
+    data.add_support("11", "project", "31")
+    return data
+
+
+def test_supporting_portfolios_stand_for_their_projects_nested_ones_included() -> None:
+    fake = FakeAsana(_portfolio_workspace(), token=TOKEN)
+    try:
+        fake.inject(403, path="/portfolios/23/")
+        client = client_from_env(_env(fake))
+        graph = fetch_goal_graph(client, GoalSpec("1"))
+        paths = fake.paths()
+    finally:
+        fake.close()
+
+    assert graph.portfolio_projects == {"21": ("31", "32"), "23": ()}
+    links = goal_links(graph)
+    assert links.by_project == {"31": ("Grow revenue", "Cut cost"), "32": ("Grow revenue",)}
+    assert links.references("5", ["32", "31"]) == ("Grow revenue", "Cut cost")
+    # the cycle 21 -> 22 -> 21 is walked once; a portfolio the token may not read is a warning
+    assert paths.count("/portfolios/21/items") == 1
+    assert paths.count("/portfolios/22/items") == 1
+    assert graph.warnings == (
+        "portfolio 23 could not be read (HTTP 403): the tasks of its projects get no link "
+        "to the goals it supports",
+    )
