@@ -88,6 +88,9 @@ def _not_nan(value: float | None) -> float | None:
 
 
 def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:
+    if params["output"] is not None and not params["output"].strip():
+        # `-o "$UNSET"` must not fall back to ./backlog-audit.xlsx without a word.
+        raise UsageError("-o needs a file or directory name (or - for stdout), got an empty one")
     config = source_config(params, tables, params["okrs"])
     lint_settings = tables.get("lint", {})
     LintSettings.from_mapping(lint_settings)  # a bad [lint] table fails before any fetch

@@ -105,7 +105,7 @@ def source_config(params: dict[str, Any], tables: dict[str, Any], okrs: str | No
     return SourceConfig(
         okr_field=params["okr_field"],
         points_field=params.get("points_field"),
-        label_prefixes=tuple(params.get("label_prefix") or ()) or DEFAULT_LABEL_PREFIXES,
+        label_prefixes=label_prefixes(params.get("label_prefix") or ()),
         okrs=okrs,
         status_map=parse_status_map(tables.get("status_map", {})),
         input=params.get("input_path"),
@@ -118,6 +118,20 @@ def source_config(params: dict[str, Any], tables: dict[str, Any], okrs: str | No
         completed_since=since.date() if since else None,
         env=dict(os.environ),
     )
+
+
+def label_prefixes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The `--label-prefix` values (default okr: and kr:); an empty one is a usage error.
+
+    An empty prefix would make every label (`frontend`, `ux`) a reference, each of them a
+    dangling link; `--okr-field labels` is the way to read every label.
+    """
+    for value in values:
+        if not value.strip():
+            raise UsageError(
+                "--label-prefix must not be empty (to read every label, use --okr-field labels)"
+            )
+    return tuple(values) or DEFAULT_LABEL_PREFIXES
 
 
 def split_names(values: tuple[str, ...]) -> frozenset[str]:

@@ -84,6 +84,14 @@ def test_fail_under_with_no_items_in_scope_exits_1(tmp_path: Path) -> None:
         (["--okrs", OKRS, "--input", JIRA, "--okr-field", "Goal"], "no column 'Goal'"),
         (["--okrs", OKRS, "--input", JIRA, "--format", "xlsx", "-o", "-"], "-o - writes one"),
         (["--okrs", OKRS], "--source csv needs --input"),
+        # An empty value (an unset shell variable) is refused, not read as "every label" or
+        # as "the default report name".
+        (["--okrs", OKRS, "--input", JIRA, "--label-prefix", ""], "--label-prefix must not be"),
+        (
+            ["--okrs", OKRS, "--input", JIRA, "--label-prefix", "okr:", "--label-prefix", " "],
+            "--label-prefix must not be",
+        ),
+        (["--okrs", OKRS, "--input", JIRA, "--format", "json", "-o", ""], "-o needs a file"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
