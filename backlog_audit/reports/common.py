@@ -19,6 +19,9 @@ MAX_URL_CHARS = 2_079
 # (lone surrogates, U+FFFE, U+FFFF): a workbook with one in a link target does not open.
 _UNSAFE_URL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff\s]")
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
 # Without thresholds on the run, coverage bands a leadership reader would expect.
 DEFAULT_GREEN, DEFAULT_AMBER = 0.80, 0.60
 # With --fail-under, coverage within this many percentage points above it is amber.
@@ -192,3 +195,15 @@ def change_lists(changes: Changes) -> tuple[tuple[str, tuple[str, ...]], ...]:
         ("Newly covered KRs", changes.newly_covered_key_results),
         ("Newly uncovered KRs", changes.newly_uncovered_key_results),
     )
+
+
+def utf8(text: str) -> bytes:
+    """A text report as UTF-8, a lone surrogate shown as U+FFFD instead of failing the run.
+
+    JSON from Jira or Asana may carry an escaped half of a surrogate pair (`"\\ud83d"`, a
+    title cut in the middle of an emoji); Python decodes it, but UTF-8 cannot encode it.
+    """
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(REPLACEMENT, text).encode("utf-8")

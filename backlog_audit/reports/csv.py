@@ -10,6 +10,7 @@ from typing import Any
 from backlog_audit.fixlist import fix_groups
 from backlog_audit.model import AuditResult
 from backlog_audit.reports import json as json_report
+from backlog_audit.reports.common import utf8
 from backlog_audit.reports.interface import looks_like_formula
 
 ITEMS_TABLE = "items.csv"
@@ -32,7 +33,7 @@ def _table(rows: Iterable[Mapping[str, Any]], header: Sequence[str]) -> bytes:
     writer.writerow(header)
     writer.writerows([_cell(row.get(column)) for column in header] for row in rows)
     # A BOM so that Excel opens the UTF-8 file with the right encoding.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return utf8("\ufeff" + buffer.getvalue())
 
 
 def _dict_table(rows: list[dict[str, Any]], header: Sequence[str] | None = None) -> bytes:

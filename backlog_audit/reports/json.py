@@ -17,6 +17,7 @@ from backlog_audit.model import (
     Tally,
     WorkRow,
 )
+from backlog_audit.reports.common import utf8
 
 SCHEMA_VERSION = 1
 
@@ -198,4 +199,4 @@ def _layout(value: Any, depth: int = 0) -> str:
 
 def render(result: AuditResult) -> bytes:
     """The JSON report as UTF-8 bytes."""
-    return (_layout(to_dict(result)) + "\n").encode("utf-8")
+    return utf8(_layout(to_dict(result)) + "\n")

@@ -31,6 +31,7 @@ from backlog_audit.reports.common import (
     source_text,
     status_of,
     utc_text,
+    utf8,
 )
 
 # A chat post stays short: longer lists end with "... and N more".
@@ -41,6 +42,11 @@ TOP_GROUPS = 10
 # Characters that would start markup inside a line; `|` also ends a table cell.
 _SPECIAL = re.compile(r"([\\`*\[\]<>|])")
 _WHITESPACE = re.compile(r"\s+")
+# Characters of a URL that would end a link's target or, in a table, its cell (a table row
+# is split on `|` before links are read), percent-encoded: the same address to a browser.
+_URL_ESCAPES = str.maketrans(
+    {"(": "%28", ")": "%29", "|": "%7C", "<": "%3C", ">": "%3E", "\\": "%5C", "`": "%60"}
+)
 
 
 def render(result: AuditResult) -> bytes:
@@ -59,7 +65,7 @@ def render(result: AuditResult) -> bytes:
         _footer(),
     ]
     text = "\n\n".join(section for section in sections if section)
-    return (text + "\n").encode("utf-8")
+    return utf8(text + "\n")
 
 
 # --- text helpers ---------------------------------------------------------------------------
@@ -77,8 +83,7 @@ def link(text: str, url: str | None) -> str:
     target = safe_url(url)
     if target is None:
         return escape(text)
-    target = target.replace("(", "%28").replace(")", "%29")
-    return f"[{escape(text)}]({target})"
+    return f"[{escape(text)}]({target.translate(_URL_ESCAPES)})"
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = ()) -> str:

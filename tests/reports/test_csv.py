@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 from backlog_audit.model import AuditResult
 from backlog_audit.reports import csv as csv_report
@@ -58,3 +59,15 @@ def test_fix_list_groups_orphans_and_dangling_by_parent_and_assignee(result: Aud
     epic = next(r for r in fix if r["group"] == "APP-2")
     assert epic["jql"] == "key in (APP-10, APP-11)"
     assert {r["key"] for r in fix} == {"APP-9", "APP-10", "APP-11", "APP-14"}
+
+
+def test_a_lone_surrogate_from_a_source_is_replaced_not_fatal(result: AuditResult) -> None:
+    # Jira's JSON may escape half an emoji ("\ud83d"); UTF-8 cannot encode it alone.
+    items = list(result.items)
+    app9 = items[6]
+    items[6] = replace(app9, item=replace(app9.item, title="cut \ud83d emoji"))
+    odd = replace(result, items=tuple(items))
+    assert {r["key"]: r["title"] for r in rows(csv_report.render(odd))}["APP-9"] == (
+        "cut \ufffd emoji"
+    )
+    assert {r["key"] for r in rows(csv_report.tables(odd)["fix_list.csv"])} >= {"APP-9"}

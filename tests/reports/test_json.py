@@ -98,3 +98,12 @@ def test_changes(report: dict[str, Any]) -> None:
 def test_changes_is_null_without_history(result: AuditResult) -> None:
     report = json.loads(render(ReportFormat.JSON, replace(result, changes=None)))
     assert report["changes"] is None
+
+
+def test_a_lone_surrogate_from_a_source_is_replaced_not_fatal(result: AuditResult) -> None:
+    # Jira's JSON may escape half an emoji ("\ud83d"); UTF-8 cannot encode it alone.
+    items = list(result.items)
+    app9 = items[6]
+    items[6] = replace(app9, item=replace(app9.item, title="cut \ud83d emoji"))
+    report = json.loads(render(ReportFormat.JSON, replace(result, items=tuple(items))))
+    assert report["items"][6]["title"] == "cut \ufffd emoji"

@@ -65,6 +65,35 @@ def test_links_only_for_web_urls_with_parentheses_encoded() -> None:
     assert link("APP-1", None) == "APP-1"
 
 
+def test_a_pipe_in_a_link_target_does_not_split_the_table_cell(result: AuditResult) -> None:
+    # The dangling-links table links APP-11 to its item; a `|` in that URL ended the cell.
+    items = list(result.items)
+    app11 = items[8]
+    items[8] = replace(app11, item=replace(app11.item, url="https://x.example/b?q=a|b"))
+    lines = [
+        line for line in text_of(replace(result, items=tuple(items))).splitlines()
+        if line.startswith("| [APP-11]")
+    ]  # fmt: skip
+    assert len(lines) == 1
+    assert len(BORDER.findall(lines[0])) == 6  # five columns
+    assert lines[0].startswith("| [APP-11](https://x.example/b?q=a%7Cb) ")
+
+
+def test_link_targets_encode_what_markdown_would_read_as_markup() -> None:
+    assert link("K", "https://x.example/a<b>`c`\\d") == (
+        "[K](https://x.example/a%3Cb%3E%60c%60%5Cd)"
+    )
+
+
+def test_a_lone_surrogate_from_a_source_is_replaced_not_fatal(result: AuditResult) -> None:
+    # Jira's JSON may escape half an emoji ("\ud83d"); UTF-8 cannot encode it alone.
+    items = list(result.items)
+    app9 = items[6]
+    items[6] = replace(app9, item=replace(app9.item, title="cut \ud83d emoji"))
+    assert "- [APP-9](" in text_of(replace(result, items=tuple(items)))
+    assert "cut \ufffd emoji" in text_of(replace(result, items=tuple(items)))
+
+
 def test_orphan_list_is_cut_after_the_top_ones(result: AuditResult) -> None:
     template: ItemResult = result.items[6]  # APP-9, orphaned
     orphans = tuple(
