@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from typing import Any
 
 from backlog_audit.adapters.asana_client import AsanaClient, AsanaHttpError, client_from_env
@@ -147,22 +148,29 @@ class AsanaSource(BacklogSource):
         self, projects: list[ProjectFields], since: date, progress: Progress | None
     ) -> dict[str, tuple[Json, str]]:
         """Every task in scope by gid, with the audited project it was first seen in."""
+        name = self._config.asana_section
+        # Every project's sections first: a name missing from the last project is exit 2
+        # before any task is read, not after the other projects' listings.
+        sections = {p.project_gid: self._section_gids(p, name) for p in projects} if name else {}
         tasks: dict[str, tuple[Json, str]] = {}
         for project in projects:
-            for page in self._task_pages(project, since):
+            for page in self._task_pages(project, since, sections.get(project.project_gid)):
                 for task in page:
                     tasks.setdefault(str(task["gid"]), (task, project.project_gid))
                 if progress:
                     progress(len(tasks), None)
         return tasks
 
-    def _task_pages(self, project: ProjectFields, since: date) -> Iterator[list[Json]]:
+    def _task_pages(
+        self, project: ProjectFields, since: date, sections: list[str] | None
+    ) -> Iterator[list[Json]]:
+        """The pages of the project's tasks, or of its `sections` when a section is asked for."""
         client = self._client
         opts = {
             "completed_since": f"{since.isoformat()}T00:00:00.000Z",
             "opt_fields": TASK_FIELDS,
         }
-        if not self._config.asana_section:
+        if sections is None:
             return client.pages(
                 f"tasks of project {project.project_gid}",
                 lambda o: client.tasks.get_tasks_for_project(
@@ -170,15 +178,26 @@ class AsanaSource(BacklogSource):
                 ),
                 opts,
             )
-        section = self._section_gid(project, self._config.asana_section)
-        return client.pages(
-            f"tasks of section {section}",
-            lambda o: client.tasks.get_tasks_for_section(section, o, **client.request_options),
-            opts,
+        return (
+            page
+            for section in sections
+            for page in client.pages(
+                f"tasks of section {section}",
+                partial(self._section_tasks, section),
+                opts,
+            )
         )
 
-    def _section_gid(self, project: ProjectFields, name: str) -> str:
-        """The gid of the section called `name` (case-insensitive), or exit 2 listing them."""
+    def _section_tasks(self, section: str, opts: Json) -> Any:
+        client = self._client
+        return client.tasks.get_tasks_for_section(section, opts, **client.request_options)
+
+    def _section_gids(self, project: ProjectFields, name: str) -> list[str]:
+        """The gids of the sections called `name` (case-insensitive), or exit 2 listing them.
+
+        Asana allows two sections of one project to share a name (a copied sprint): both are
+        audited, rather than whichever the listing happens to give first.
+        """
         client = self._client
         sections = client.records(
             f"sections of project {project.project_gid}",
@@ -187,10 +206,10 @@ class AsanaSource(BacklogSource):
             ),
             {"opt_fields": "name"},
         )
-        wanted = name.strip().casefold()
-        for section in sections:
-            if str(section.get("name") or "").strip().casefold() == wanted:
-                return str(section["gid"])
+        wanted = field_key(name)
+        found = [str(s["gid"]) for s in sections if field_key(s.get("name")) == wanted]
+        if found:
+            return found
         names = ", ".join(str(s.get("name")) for s in sections) or "(none)"
         raise UsageError(
             f"Asana project {project.project_name} ({project.project_gid}) has no section "

@@ -331,3 +331,37 @@ def test_a_single_record_that_is_not_json_exits_3(fake: FakeAsana) -> None:
 
     with pytest.raises(SourceError, match="did not answer project 2001 with JSON: check ASANA"):
         source_for(fake.base_url).fetch()
+
+
+def test_two_sections_of_one_name_are_both_audited() -> None:
+    # Asana lets a project hold two sections called "Sprint 12" (a copied sprint): both count.
+    data = AsanaData()
+    data.add_field("1", "OKR", "text")
+    data.add_project("2", "Big", ["1"])
+    data.add_section("2", "31", "Sprint 12")
+    data.add_section("2", "32", "Sprint 13")
+    data.add_section("2", "33", " sprint  12 ")
+    for gid, section in [("41", "31"), ("42", "32"), ("43", "33")]:
+        data.add_task(gid, f"Task {gid}", [("2", section)], values={"1": "KR1.1"})
+    with _serving(data) as fake:
+        backlog = AsanaSource(
+            config_for(fake.base_url, asana_projects=("2",), asana_section="Sprint 12")
+        ).fetch()
+        listed = [p for p in fake.paths() if p.startswith("/sections/")]
+
+    assert sorted(item.id for item in backlog.items) == ["41", "43"]
+    assert listed == ["/sections/31/tasks", "/sections/33/tasks"]
+
+
+def test_a_section_missing_from_one_project_exits_2_before_any_task_is_read(
+    fake: FakeAsana,
+) -> None:
+    # Growth has "Sprint 13", Platform does not.
+    with pytest.raises(UsageError) as caught:
+        source_for(fake.base_url, asana_section="Sprint 13").fetch()
+
+    assert str(caught.value) == (
+        "Asana project Platform (2002) has no section 'Sprint 13' (--asana-section); "
+        "its sections: Sprint 12, Backlog"
+    )
+    assert not [p for p in fake.paths() if p.endswith("/tasks")]
