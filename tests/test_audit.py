@@ -117,6 +117,19 @@ def _breakdown(rows: tuple[BreakdownRow, ...]) -> dict[str, tuple[object, ...]]:
         ({"level": 0, "type": "Bug"}, {"exclude_types": {"bug"}}, False),
         ({"level": 0, "type": "Bug"}, {"exclude_types": {"BUG"}}, False),
         ({"level": 0, "type": "Story"}, {"exclude_types": {"bug"}}, True),
+        # docs/semantics.md: a type named by both flags is left out (exclude wins).
+        (
+            {"level": 1, "type": "Epic"},
+            {"include_types": {"epic"}, "exclude_types": {"epic"}},
+            False,
+        ),
+        (
+            {"type": "Sub-task"},
+            {"include_types": {"sub-task"}, "exclude_types": {"SUB-TASK"}},
+            False,
+        ),
+        # --include-types adds to the default scope, it does not replace it.
+        ({"level": 0, "type": "Story"}, {"include_types": {"epic"}}, True),
         ({"level": 0, "carrier_only": True}, {}, False),
         ({"type": "Epic", "carrier_only": True}, {"include_types": {"epic"}}, False),
     ],
