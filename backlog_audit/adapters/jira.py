@@ -275,14 +275,17 @@ class JiraSource(BacklogSource):
         )
 
     def _cloud_options(self, field: JiraField) -> list[Any]:
-        contexts = self._http.get(f"/rest/api/3/field/{field.id}/context") or {}
+        # Both lists are paged (contexts 50, options 100 a page by default): read them all.
+        base = f"/rest/api/3/field/{field.id}/context"
         options: list[Any] = []
-        for ctx in contexts.get("values") or []:
-            path = f"/rest/api/3/field/{field.id}/context/{ctx['id']}/option"
-            options.extend((self._http.get(path) or {}).get("values") or [])
+        for ctx in self._http.values(base):
+            if ctx.get("id") is not None:
+                options.extend(self._http.values(f"{base}/{ctx['id']}/option"))
         return options
 
     def _dc_options(self, field: JiraField) -> list[Any]:
+        # Data Center pages this list by `page`, not `startAt`: one large page covers the
+        # options of any sensible OKR field.
         numeric = field.id.removeprefix("customfield_")
-        page = self._http.get(f"/rest/api/2/customFields/{numeric}/options") or {}
-        return list(page.get("values") or [])
+        page = self._http.get(f"/rest/api/2/customFields/{numeric}/options", {"maxResults": 1000})
+        return list((page if isinstance(page, dict) else {}).get("values") or [])

@@ -13,7 +13,7 @@ import html
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +178,25 @@ class JiraHttp:
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET `path` (from the site root, e.g. `/rest/api/2/field`) and return its JSON."""
         return self._request("GET", path, params=dict(params or {}))
+
+    def values(
+        self, path: str, params: Mapping[str, Any] | None = None, size: int = 1000
+    ) -> Iterator[dict[str, Any]]:
+        """Every entry of a paged list (`{startAt, maxResults, total, isLast, values}`: agile
+        sprints, field contexts and options), asking `size` a page and advancing by what came
+        back, as servers cap pages below what is asked."""
+        start = 0
+        while True:
+            page = self.get(path, {**(params or {}), "startAt": start, "maxResults": size})
+            page = page if isinstance(page, dict) else {}
+            values = [v for v in page.get("values") or [] if isinstance(v, dict)]
+            yield from values
+            start += len(values)
+            total = page.get("total")
+            if not values or page.get("isLast") is True:
+                return
+            if isinstance(total, int) and start >= total:
+                return
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
         """POST a JSON body to `path` and return the JSON answer."""

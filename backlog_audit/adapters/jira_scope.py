@@ -23,7 +23,8 @@ __all__ = [
     "scope_label",
 ]
 
-SPRINT_PAGE = 50  # the agile API's usual page of sprints
+# Sprints a page: as many as the server allows (Jira Software's own cap is usually 50).
+SPRINT_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -75,18 +76,9 @@ def board_config(http: JiraHttp, board: int) -> BoardConfig:
 
 
 def _sprints(http: JiraHttp, board: int, state: str | None) -> Iterator[dict[str, Any]]:
-    start = 0
-    while True:
-        params: dict[str, Any] = {"startAt": start, "maxResults": SPRINT_PAGE}
-        if state:
-            params["state"] = state
-        page = http.get(f"/rest/agile/1.0/board/{board}/sprint", params) or {}
-        values = [v for v in page.get("values") or [] if isinstance(v, dict) and "id" in v]
-        yield from values
-        start += len(values)
-        total = page.get("total")
-        if not values or page.get("isLast") is True or (isinstance(total, int) and start >= total):
-            return
+    params = {"state": state} if state else {}
+    found = http.values(f"/rest/agile/1.0/board/{board}/sprint", params, SPRINT_PAGE)
+    return (s for s in found if "id" in s)
 
 
 def _sprint_jql(ids: list[int], user_jql: str | None) -> str:

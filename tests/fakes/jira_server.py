@@ -330,6 +330,7 @@ class FakeJira:
         self.cloud_ids_cap = 5000  # Cloud: issues a page for id/key only
         self.dc_cap = 1000  # DC: jira.search.views.default.max
         self.agile_cap = 50
+        self.options_cap = 100  # Cloud: field options a page
         self.total_skew = 0  # DC: announce this many more (or fewer) issues than are sent
         self.page_overlap = 0  # Cloud: each next page repeats this many issues of the last
         self.stuck_token = False  # Cloud: hand out the same page token again and again
@@ -581,6 +582,19 @@ def _fields_param(query: dict[str, list[str]], body: Any, default: list[str]) ->
     return default
 
 
+def _page_bean(values: list[Any], query: dict[str, list[str]], default: int, cap: int) -> Any:
+    """A `PageBean` page of `values`: `startAt` and `maxResults` (at most `cap`) honoured."""
+    start = _int(query, None, "startAt", 0)
+    size = max(1, min(_int(query, None, "maxResults", default), cap))
+    return {
+        "maxResults": size,
+        "startAt": start,
+        "total": len(values),
+        "isLast": start + size >= len(values),
+        "values": values[start : start + size],
+    }
+
+
 def _int(query: dict[str, list[str]], body: Any, name: str, default: int) -> int:
     if isinstance(body, dict) and name in body:
         return int(body[name])
@@ -746,20 +760,14 @@ class _Routes:
             "isGlobalContext": True,
             "isAnyIssueType": True,
         }
-        return {"maxResults": 50, "startAt": 0, "total": 1, "isLast": True, "values": [ctx]}
+        return _page_bean([ctx], query, default=50, cap=50)
 
     def context_options(self, query: Any, body: Any, version: str, fid: str, ctx: str) -> Any:
         self._version(version)
         values = self.j.options.get(fid)
         if values is None or ctx != "10100":
             raise _error(404, "The custom field was not found.")
-        return {
-            "maxResults": 100,
-            "startAt": 0,
-            "total": len(values),
-            "isLast": True,
-            "values": values,
-        }
+        return _page_bean(values, query, default=100, cap=self.j.options_cap)
 
     def dc_options(self, query: Any, body: Any, num: str) -> Any:
         values = self.j.options.get(f"customfield_{num}")

@@ -182,3 +182,20 @@ def test_fields_lists_options_and_marks_likely_fields(
     )
     points = make_source().fields("story point")
     assert [(f.id, f.likely) for f in points] == [(scenario.POINTS_FIELD[site.mode], "points")]
+
+
+@pytest.mark.parametrize("mode", ["cloud"])  # Cloud pages contexts and options
+def test_fields_lists_every_option_across_pages(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    site.options[scenario.OKR_FIELD] = [
+        {"id": str(30000 + n), "value": f"KR{n}.1", "disabled": n % 2 == 0} for n in range(250)
+    ]
+    site.options_cap = 100
+    listed = make_source().fields("OKR")
+    okr = next(f for f in listed if f.id == scenario.OKR_FIELD)
+    assert len(okr.options) == 250
+    assert okr.options[249] == FieldOption("30249", "KR249.1", False)
+    assert okr.options[248].disabled
+    pages = [r.query.get("startAt") for r in site.requests if r.path.endswith("/option")]
+    assert pages == [["0"], ["100"], ["200"]]

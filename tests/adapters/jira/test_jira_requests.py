@@ -261,3 +261,17 @@ def test_a_cycle_of_parents_ends_the_climb_and_the_audit(
     assert site.count("bulkfetch") == 2  # EPC-1, then INI-1; INI-1's parent is known
     result = audit(backlog, scenario.OKRS, AuditOptions(), NOW)
     assert [(r.key, r.link_state.value) for r in result.items] == [("APP-5", "orphaned")]
+
+
+def test_sprints_are_asked_for_at_the_largest_page_and_paged_by_what_came_back(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    # 120 closed sprints before board 7's own five; the agile API sends 50 a page
+    site.sprints += [FakeSprint(1000 + n, f"Old {n}", "closed", 7) for n in range(120)]
+    site.issue_by_id("APP-22").sprints = [1119]  # type: ignore[union-attr]
+    backlog = make_source(board=7, sprint="Old 119").fetch()
+    assert [i.key for i in backlog.items if not i.carrier_only] == ["APP-22"]
+    asked = [
+        (r.query["startAt"], r.query["maxResults"]) for r in site.requests if "/sprint" in r.path
+    ]
+    assert asked == [(["0"], ["1000"]), (["50"], ["1000"]), (["100"], ["1000"])]
