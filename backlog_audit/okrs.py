@@ -93,6 +93,19 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+# Keys of a key result, for the hint when one is written where a KR cannot be.
+_KR_ONLY_KEYS = ("key_results", "baseline", "target", "metric", "unit", "indicator", "current")
+
+
+def _misplaced(key: str, allowed: tuple[str, ...]) -> str:
+    """A hint for KR keys outside an objective's key_results (SPEC 3: a KR without objective)."""
+    if key.lower() not in _KR_ONLY_KEYS or key.lower() in allowed:
+        return ""
+    if key.lower() == "key_results":
+        return " (key results belong in an objective's key_results list)"
+    return f" ('{key}' belongs to a key result, in an objective's key_results list)"
+
+
 def _parse_number(raw: str) -> float | None:
     """A finite float from text, or None when the text is not a plain number."""
     try:
@@ -218,7 +231,7 @@ class _YamlFile:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
             key_path = f"{ypath}.{key}" if ypath else key
             if key not in keys:
-                hint = _suggest(key, keys)
+                hint = _suggest(key, keys) or _misplaced(key, keys)
                 raise self.fail(key_node, key_path, f"unknown key '{key}' in {what}{hint}")
             if key in values:
                 raise self.fail(key_node, key_path, f"key '{key}' appears twice in {what}")

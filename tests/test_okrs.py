@@ -296,6 +296,18 @@ YAML_CASES = {
         "line 7 (objectives[0].key_results[0].basline)",
         "unknown key 'basline' in a key result (did you mean 'baseline'?)",
     ),
+    "a KR without an objective (key_results at the top level)": (
+        GOOD_KR + "key_results:\n  - id: KR2.1\n    title: Retention\n",
+        "line 7 (key_results)",
+        "unknown key 'key_results' in the top level "
+        "(key results belong in an objective's key_results list)",
+    ),
+    "a KR field on an objective": (
+        "objectives:\n  - id: O1\n    title: Activation\n    target: 70\n",
+        "line 4 (objectives[0].target)",
+        "unknown key 'target' in an objective "
+        "('target' belongs to a key result, in an objective's key_results list)",
+    ),
     "unknown top-level key without suggestion": (
         GOOD_KR + "zebra: 1\n",
         "line 7 (zebra)",
@@ -421,6 +433,23 @@ CSV_CASES = {
         "row 3",
         "duplicate id 'kr1.1' (first used at row 2)",
     ),
+    "non-numeric baseline": (
+        CSV_HEAD + "O1,Activation,KR1.1,Activation rate,half,70,,\n",
+        "row 2",
+        "baseline must be a number, got 'half'",
+    ),
+    "an objective id that is a KR id": (
+        CSV_HEAD + CSV_ROW + "KR1.1,Retention,KR2.1,Weekly retention,,,,\n",
+        "row 3",
+        "duplicate id 'KR1.1' (first used at row 2)",
+    ),
+    "a title that normalises like another KR's title": (
+        CSV_HEAD + CSV_ROW + "O1,Activation,KR1.2,ACTIVATION  rate,,,,\n",
+        "row 3",
+        "title of key result KR1.2 'ACTIVATION  rate' is the same as title of key result KR1.1 "
+        "'Activation rate' (row 2) once normalised ('activationrate'); every id, alias, title, "
+        "retired and exempt value must be distinct",
+    ),
     "non-numeric target": (
         CSV_HEAD + "O1,Activation,KR1.1,Activation rate,50,seventy,,\n",
         "row 2",
@@ -479,6 +508,24 @@ def test_invalid_csv_names_row_and_problem(
     error = refused(path)
 
     assert (error.where, error.problem) == (where, problem)
+
+
+def test_invalid_xlsx_names_the_cell_that_is_no_number(tmp_path: Path) -> None:
+    path = xlsx(tmp_path, {"OKRs": [HEADER, ["O1", "Activation", "KR1.1", "Rate", "50%", 70]]})
+
+    error = refused(path)
+
+    assert (
+        str(error) == f"{path}:row 2: baseline must be a number, got '50%' (put the unit in 'unit')"
+    )
+
+
+def test_invalid_xlsx_names_an_unknown_column(tmp_path: Path) -> None:
+    path = xlsx(tmp_path, {"OKRs": [[*HEADER, "Traget"], ["O1", "A", "KR1.1", "Rate", 1, 2, 3]]})
+
+    error = refused(path)
+
+    assert str(error) == f"{path}:row 1: unknown column 'traget' (did you mean 'target'?)"
 
 
 def test_invalid_xlsx_names_the_spreadsheet_row(tmp_path: Path) -> None:
