@@ -87,9 +87,16 @@ class AsanaData:
         }
 
     def add_field(
-        self, gid: str, name: str, subtype: str, options: Iterable[tuple[str, str]] = ()
+        self,
+        gid: str,
+        name: str,
+        subtype: str,
+        options: Iterable[tuple[str, str]] = (),
+        disabled: Iterable[str] = (),
     ) -> None:
-        """A custom field; `options` are (gid, name) pairs for enum and multi_enum fields."""
+        """A custom field; `options` are (gid, name) pairs for enum and multi_enum fields, those
+        named in `disabled` switched off (Asana keeps them on the tasks that already have them)."""
+        off = set(disabled)
         definition: Json = {
             "gid": gid,
             "resource_type": "custom_field",
@@ -103,7 +110,7 @@ class AsanaData:
                     "gid": g,
                     "resource_type": "enum_option",
                     "name": n,
-                    "enabled": True,
+                    "enabled": n not in off,
                     "color": "blue",
                 }
                 for g, n in options

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from backlog_audit.cli import main
-from tests.adapters.asana.asana_workspace import TOKEN
-from tests.fakes.asana_server import FakeAsana
+from tests.adapters.asana.asana_workspace import TOKEN, source_for
+from tests.fakes.asana_server import AsanaData, FakeAsana
 
 OKR_FILE = """\
 cycle: 2026-Q4
@@ -174,3 +174,35 @@ def test_fields_lists_the_projects_custom_fields(fake: FakeAsana) -> None:
     assert lines[0] == "501\tOKR\tenum [Growth]  <- likely okr field"
     assert "    option 600\tKR1.1" in lines
     assert "503\tStory Points\tnumber [Growth]  <- likely points field" in lines
+
+
+def test_fields_marks_disabled_options_and_a_disabled_option_still_links() -> None:
+    # "KR0.9" was switched off in the field's settings after task 41 chose it: Asana keeps the
+    # value on the task, so the task keeps its reference.
+    data = AsanaData()
+    data.add_field("51", "OKR", "enum", [("61", "KR1.1"), ("62", "KR0.9")], disabled=["KR0.9"])
+    data.add_field("52", "Estimate", "number")
+    data.add_field("53", "Notes", "text")
+    data.add_project("2", "Growth", ["51", "52"])
+    data.add_project("3", "Platform", ["52", "53"])
+    data.add_section("2", "31", "Untitled section")
+    data.add_task("41", "Old work", [("2", "31")], values={"51": "KR0.9", "52": None})
+    fake = FakeAsana(data, token=TOKEN)
+    try:
+        listing = invoke(
+            fake, "fields", "--source", "asana", "--asana-project", "2", "--asana-project", "3",
+            code=0,
+        )  # fmt: skip
+        backlog = source_for(fake.base_url, asana_projects=("2",)).fetch()
+    finally:
+        fake.close()
+
+    assert listing.stdout.splitlines() == [
+        "51\tOKR\tenum [Growth]  <- likely okr field",
+        "    option 61\tKR1.1",
+        "    option 62\tKR0.9 (disabled)",
+        "52\tEstimate\tnumber [Growth, Platform]  <- likely points field",
+        "53\tNotes\ttext [Platform]",
+    ]
+    (item,) = backlog.items
+    assert (item.references, item.points) == (("KR0.9",), None)  # a null estimate: unestimated
