@@ -49,6 +49,49 @@ ADF = {
     ],
 }
 
+# One KR id split over text nodes with different marks (bold, then italic link), a mention,
+# a table cell, an empty paragraph.
+ADF_MARKS = {
+    "type": "doc",
+    "version": 1,
+    "content": [
+        {
+            "type": "paragraph",
+            "content": [
+                {"type": "text", "text": "KR1.", "marks": [{"type": "strong"}]},
+                {
+                    "type": "text",
+                    "text": "2",
+                    "marks": [{"type": "em"}, {"type": "link", "attrs": {"href": "https://o/1"}}],
+                },
+                {"type": "hardBreak"},
+                {"type": "mention", "attrs": {"id": "5b10ac8d", "text": "@Ada"}},
+                {"type": "text", "text": " on KR2.1"},
+            ],
+        },
+        {
+            "type": "table",
+            "content": [
+                {
+                    "type": "tableRow",
+                    "content": [
+                        {
+                            "type": "tableCell",
+                            "content": [
+                                {
+                                    "type": "paragraph",
+                                    "content": [{"type": "text", "text": "KR3.1"}],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        },
+        {"type": "paragraph"},
+    ],
+}
+
 CASES: list[tuple[str, Any, ValueKind, tuple[str, ...]]] = [
     (
         "select",
@@ -79,6 +122,30 @@ CASES: list[tuple[str, Any, ValueKind, tuple[str, ...]]] = [
         ValueKind.GOALS,
         ("Grow activation", "GOAL-2"),
     ),
+    ("cascading, child null", {"value": "O1", "child": None}, ValueKind.CASCADING, ("O1",)),
+    (
+        "cascading, disabled child",
+        {"value": "O1", "id": "1", "child": {"value": "KR1.2", "id": "2", "disabled": True}},
+        ValueKind.CASCADING,
+        ("KR1.2",),
+    ),
+    (
+        "select, disabled option still names its KR",
+        {"self": "https://x/option/5", "value": "KR0.3", "id": "5", "disabled": True},
+        ValueKind.OPTION,
+        ("KR0.3",),
+    ),
+    ("multi-select with a null", [None, {"value": "KR1.1"}], ValueKind.OPTIONS, ("KR1.1",)),
+    ("labels with blanks", ["KR1.1", "", None], ValueKind.LABELS, ("KR1.1",)),
+    ("ADF with nested marks", ADF_MARKS, ValueKind.TEXT, ("KR1.2", "@Ada on KR2.1", "KR3.1")),
+    ("empty ADF", {"type": "doc", "version": 1, "content": []}, ValueKind.TEXT, ()),
+    (
+        "wiki link with a tooltip, a user mention",
+        "[KR1.2|https://x/y?a=b|tip] for [~ada]; KR2.1",
+        ValueKind.TEXT,
+        ("KR1.2 for [~ada]", "KR2.1"),
+    ),
+    ("blank text", "  \n ", ValueKind.TEXT, ()),
     ("empty select", None, ValueKind.OPTION, ()),
     ("empty text", "", ValueKind.TEXT, ()),
     ("other: a number", 3, ValueKind.OTHER, ()),
