@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
-from backlog_audit.model import AuditResult
+from backlog_audit.audit import audit
+from backlog_audit.model import AuditResult, Backlog, Item, StatusCategory
 from backlog_audit.reports import ReportFormat, render
 
 TOP_KEYS = [
@@ -107,3 +109,106 @@ def test_a_lone_surrogate_from_a_source_is_replaced_not_fatal(result: AuditResul
     items[6] = replace(app9, item=replace(app9.item, title="cut \ud83d emoji"))
     report = json.loads(render(ReportFormat.JSON, replace(result, items=tuple(items))))
     assert report["items"][6]["title"] == "cut \ufffd emoji"
+
+
+# --- every key, in SPEC 9's order ---------------------------------------------------------
+
+SUMMARY_ORDER = [
+    "items", "exempt_items", "exempt_share", "linked_items", "coverage", "points",
+    "exempt_points", "linked_points", "points_coverage", "orphaned_items", "dangling_items",
+    "stale_items", "objective_only_items", "inherited_items", "unestimated_items",
+    "key_results", "uncovered_key_results", "open",
+]  # fmt: skip
+TALLY_ORDER = ["items", "linked_items", "coverage", "points", "linked_points", "points_coverage"]
+CHANGES_ORDER = [
+    "since", "coverage_delta", "points_coverage_delta", "new_orphans", "fixed_orphans",
+    "new_dangling_links", "newly_covered_key_results", "newly_uncovered_key_results",
+]  # fmt: skip
+
+
+def test_every_object_has_specs_keys_in_specs_order(report: dict[str, Any]) -> None:
+    assert list(report["summary"]) == SUMMARY_ORDER
+    assert list(report["summary"]["open"]) == TALLY_ORDER
+    assert list(report["breakdowns"]) == ["by_sprint", "by_assignee", "by_project"]
+    assert list(report["breakdowns"]["by_sprint"][0]) == ["value", *TALLY_ORDER]
+    assert [list(row) for row in report["dangling_links"]] == [
+        ["key", "reference", "suggestion", "affected_items"]
+    ] * 2
+    assert list(report["stale_links"][0]) == ["key", "reference", "affected_items"]
+    assert list(report["inheritance_conflicts"][0]) == ["key", "own", "inherited"]
+    assert list(report["lint"][0]) == ["id", "rule", "severity", "message"]
+    assert list(report["changes"]) == CHANGES_ORDER
+
+
+def test_lists_are_in_specs_order(report: dict[str, Any]) -> None:
+    # KRs and objectives in OKR-file order; items and link tables by natural key.
+    assert [r["id"] for r in report["key_results"]] == ["KR1.1", "KR1.2", "KR2.1", "KR2.2"]
+    assert [r["key"] for r in report["items"]][4:8] == ["APP-7", "APP-8", "APP-9", "APP-10"]
+    assert report["orphans"] == ["APP-9", "APP-10", "APP-14"]
+    assert [r["key"] for r in report["dangling_links"]] == ["APP-2", "APP-11"]
+
+
+# --- empty inputs, through the real audit -------------------------------------------------
+
+
+def _story(key: str, points: float | None, *refs: str) -> Item:
+    return Item(
+        id=key, key=key, title=f"Story {key}", type="Story", status="To Do",
+        status_category=StatusCategory.TODO, level=0, points=points, references=refs,
+    )  # fmt: skip
+
+
+def audited(result: AuditResult, *items: Item) -> dict[str, Any]:
+    """The JSON report of a real audit of `items` against the fixture's OKR set."""
+    backlog = Backlog("csv", "plain export backlog.csv", items)
+    done = audit(backlog, result.okrs, now=datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc))
+    data: dict[str, Any] = json.loads(render(ReportFormat.JSON, done))
+    return data
+
+
+def test_no_items_gives_null_shares_zero_counts_and_empty_lists(result: AuditResult) -> None:
+    report = audited(result)
+    assert list(report) == TOP_KEYS
+    summary = report["summary"]
+    assert list(summary) == SUMMARY_ORDER
+    # nothing to divide by: every share is null, every count and sum zero
+    assert [summary[k] for k in ("exempt_share", "coverage", "points_coverage")] == [None] * 3
+    assert [summary[k] for k in ("items", "linked_items", "orphaned_items")] == [0, 0, 0]
+    assert summary["points"] == 0.0 and isinstance(summary["points"], float)
+    assert summary["open"] == dict.fromkeys(TALLY_ORDER, 0) | {
+        "coverage": None, "points_coverage": None,
+    }  # fmt: skip
+    # every KR is still listed, with no work and null shares; all four are uncovered
+    kr = report["key_results"][0]
+    assert (kr["id"], kr["items"], kr["share"], kr["points_share"]) == ("KR1.1", 0, None, None)
+    assert report["uncovered_key_results"] == ["KR1.1", "KR1.2", "KR2.1", "KR2.2"]
+    assert summary["uncovered_key_results"] == 4
+    empty_lists = ("items", "orphans", "dangling_links", "stale_links", "inheritance_conflicts")
+    assert [report[k] for k in empty_lists] == [[]] * 5
+    assert report["breakdowns"] == {"by_sprint": [], "by_assignee": [], "by_project": []}
+    assert report["changes"] is None
+
+
+def test_all_exempt_leaves_coverage_null_and_shows_the_exempt_share(
+    result: AuditResult,
+) -> None:
+    report = audited(result, _story("A-1", 2.0, "BAU"), _story("A-2", None, "KTLO"))
+    summary = report["summary"]
+    # 2 items, both exempt: the denominator 2 - 2 is empty; points 2 - 2 likewise
+    assert [summary[k] for k in ("items", "exempt_items", "exempt_share")] == [2, 2, 1.0]
+    assert [summary["coverage"], summary["points_coverage"]] == [None, None]
+    assert [summary["exempt_points"], summary["unestimated_items"]] == [2.0, 1]
+    assert report["items"][0]["link_state"] == "exempt"
+
+
+def test_no_kr_covered_is_zero_coverage_not_null(result: AuditResult) -> None:
+    report = audited(result, _story("A-1", 3.0), _story("A-2", 1.0, "KR9.9"))
+    summary = report["summary"]
+    assert [summary["coverage"], summary["points_coverage"]] == [0.0, 0.0]
+    assert report["orphans"] == ["A-1"]
+    assert report["dangling_links"] == [
+        {"key": "A-2", "reference": "KR9.9", "suggestion": None, "affected_items": 1}
+    ]
+    # KR rows: no work, share 0 of 2 items
+    assert [(r["items"], r["share"]) for r in report["key_results"]] == [(0, 0.0)] * 4
+    assert len(report["uncovered_key_results"]) == 4
