@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 import click
 
 from backlog_audit.errors import UsageError
+from backlog_audit.lint import LintSettings
+from backlog_audit.statuses import parse_status_map
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,6 +29,8 @@ else:  # pragma: no cover
 
 DEFAULT_CONFIG = "backlog-audit.toml"
 TABLES = ("status_map", "lint")
+# ctx.meta key of the config file in use, for messages about values read from it.
+CONFIG_PATH = "config_path"
 # TOML values a flag can take (dates are turned into their ISO text).
 _SCALARS = (str, int, float, bool, date, time)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,9 +113,20 @@ def _load(ctx: click.Context, _param: click.Parameter, value: str | None) -> str
     for name, table in tables.items():
         if not isinstance(table, dict):
             raise UsageError(f"{path}: [{name}] must be a table")
+    _check_tables(path, tables)
     ctx.default_map = {**(ctx.default_map or {}), **_defaults(path, data, ctx.command)}
     ctx.meta["config_tables"] = tables
+    ctx.meta[CONFIG_PATH] = path
     return path
+
+
+def _check_tables(path: str, tables: dict[str, Any]) -> None:
+    """Validate `[status_map]` and `[lint]` now, so that their errors name the file."""
+    try:
+        parse_status_map(tables.get("status_map", {}))
+        LintSettings.from_mapping(tables.get("lint", {}))
+    except UsageError as exc:
+        raise UsageError(f"{path}: {exc}") from None
 
 
 def config_option() -> Callable[[F], F]:

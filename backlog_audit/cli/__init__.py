@@ -8,8 +8,10 @@ import threading
 from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from backlog_audit import __version__
+from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import BacklogAuditError
 
 # Ctrl-C: 128 + SIGINT, as a shell reports a job it interrupted.
@@ -53,7 +55,7 @@ def _usage_exit(exc: click.UsageError) -> NoReturn:
     """Print click's usage error as one line naming the flag and where help is; exit 2."""
     if isinstance(exc, click.exceptions.NoArgsIsHelpError):
         raise exc  # a bare command group: its help is the answer
-    message = " ".join(exc.format_message().split())
+    message = _config_file_of(exc) + " ".join(exc.format_message().split())
     hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
     click.echo(f"backlog-audit: error: {message}{hint}", err=True)
     raise click.exceptions.Exit(exc.exit_code)
@@ -71,6 +73,18 @@ def main() -> None:
     """
     logging.getLogger("backlog_audit").addHandler(logging.NullHandler())
     _exit_on_sigterm()
+
+
+def _config_file_of(exc: click.UsageError) -> str:
+    """`FILE: ` when the bad value came from the config file, so that it names the file."""
+    param = getattr(exc, "param", None)
+    ctx = exc.ctx
+    if ctx is None or param is None or not param.name:
+        return ""
+    if ctx.get_parameter_source(param.name) is not ParameterSource.DEFAULT_MAP:
+        return ""
+    path = ctx.meta.get(CONFIG_PATH)
+    return f"{path}: " if path else ""
 
 
 def _exit_on_sigterm() -> None:
