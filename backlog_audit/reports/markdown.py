@@ -275,7 +275,9 @@ def _groups(groups: tuple[FixGroup, ...]) -> str:
     for group in groups[:TOP_GROUPS]:
         count = len(group.entries)
         noun = "item" if count == 1 else "items"
-        line = f"- **{escape(group.value)}** ({count} {noun}): {escape(', '.join(group.keys))}"
+        # The keys are cut like every list of a chat post; the JQL never is (a cut query
+        # would select the wrong items).
+        line = f"- **{escape(group.value)}** ({count} {noun}): {_some(group.keys)}"
         if group.jql:
             line += f"\n  `{group.jql.replace('`', '')}`"
         lines.append(line)
@@ -288,12 +290,16 @@ def _groups(groups: tuple[FixGroup, ...]) -> str:
 def _conflicts(result: AuditResult) -> str:
     if not result.inheritance_conflicts:
         return ""
+    conflicts = result.inheritance_conflicts
     lines = [
         f"- {escape(c.key)}: own link {escape(', '.join(c.own))} wins over inherited "
         f"{escape(', '.join(c.inherited))}"
-        for c in result.inheritance_conflicts
+        for c in conflicts[:TOP_LINKS]
     ]
-    return "## Inheritance conflicts\n\n" + "\n".join(lines)
+    text = f"## Inheritance conflicts ({len(conflicts)})\n\n" + "\n".join(lines)
+    if len(conflicts) > TOP_LINKS:
+        text += _more(TOP_LINKS, len(conflicts), "conflicts")
+    return text
 
 
 def _lint(result: AuditResult) -> str:

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from backlog_audit.model import AuditResult, BadLink, ItemResult, LinkState
+from backlog_audit.model import AuditResult, BadLink, InheritanceConflict, ItemResult, LinkState
 from backlog_audit.reports.markdown import TOP_ORPHANS, escape, link, render, table
 
 GOLDEN = Path(__file__).parent / "golden" / "report.md"
@@ -112,6 +112,30 @@ def test_long_change_lists_are_cut(result: AuditResult) -> None:
     text = text_of(replace(result, changes=many))
     assert "- New orphans: APP-1, APP-2," in text
     assert "APP-20 and 5 more\n" in text
+
+
+def test_inheritance_conflicts_are_cut_after_the_top_ones(result: AuditResult) -> None:
+    # A 100,000-item backlog had 28,183 conflicts: 1.5 MB of a "chat post" before the cut.
+    many = tuple(InheritanceConflict(f"APP-{n}", ("KR2.1",), ("KR1.1",)) for n in range(1, 26))
+    text = text_of(replace(result, inheritance_conflicts=many))
+    assert "## Inheritance conflicts (25)" in text
+    assert "- APP-20: own link" in text and "- APP-21: own link" not in text
+    assert "... and 5 more conflicts (see the workbook or the CSV files)." in text
+
+
+def test_a_big_fix_group_lists_its_first_keys_but_keeps_its_whole_jql(
+    result: AuditResult,
+) -> None:
+    template: ItemResult = result.items[6]  # APP-9, orphaned, no parent, Chloé Martin
+    orphans = tuple(
+        replace(template, item=replace(template.item, key=f"APP-{n}", id=str(n)))
+        for n in range(101, 126)
+    )
+    text = text_of(replace(result, items=orphans))
+    keys = ", ".join(f"APP-{n}" for n in range(101, 121))
+    assert f"- **(no parent)** (25 items): {keys} and 5 more\n" in text
+    whole = ", ".join(f"APP-{n}" for n in range(101, 126))
+    assert f"  `key in ({whole})`" in text
 
 
 def test_fix_list_has_jql_only_for_jira(result: AuditResult) -> None:
