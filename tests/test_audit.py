@@ -393,6 +393,7 @@ ITEMS = st.builds(
     status_category=st.sampled_from(list(StatusCategory)),
     sprint=st.sampled_from([None, "Sprint 9", "Sprint 10"]),
     assignee=st.sampled_from([None, "ann", "bob"]),
+    project=st.sampled_from([None, "APP", "WEB"]),
     carrier_only=st.booleans(),
 ).map(lambda it: replace(it, key=it.id))
 
@@ -421,7 +422,8 @@ def test_properties_of_any_backlog(items: list[Item], inherit: bool) -> None:
     assert s.unestimated_items <= total.items
 
     # Every share is within [0, 1]; coverage is null exactly when nothing is countable.
-    tallies = [total, s.open] + [r.tally for r in result.by_sprint + result.by_assignee]
+    breakdowns = result.by_sprint + result.by_assignee + result.by_project
+    tallies = [total, s.open] + [r.tally for r in breakdowns]
     assert all(0.0 <= v <= 1.0 for t in tallies for v in _shares(t))
     assert (total.coverage is None) == (total.items == total.exempt_items)
     assert s.open.items <= total.items
@@ -431,11 +433,13 @@ def test_properties_of_any_backlog(items: list[Item], inherit: bool) -> None:
         assert 0 <= row.items <= total.items
         assert row.todo + row.in_progress + row.done == row.items
         assert row.share is None or 0.0 <= row.share <= 1.0
+        assert row.points_share is None or 0.0 <= row.points_share <= 1.0
     assert result.uncovered_key_results == tuple(r.id for r in result.key_results if r.items == 0)
 
-    # Every breakdown counts each item once.
+    # Every breakdown counts each item once, and its linked items add up to the summary's.
     for rows in (result.by_sprint, result.by_assignee, result.by_project):
         assert sum(r.tally.items for r in rows) == total.items
+        assert sum(r.tally.linked_items for r in rows) == total.linked_items
 
 
 OWN_STATES = {LinkState.LINKED, LinkState.OBJECTIVE_ONLY, LinkState.EXEMPT}
