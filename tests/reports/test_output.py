@@ -1,0 +1,70 @@
+"""Where reports go (SPEC 8 `-o`): stdout for `-`, a file for one format, a directory for several.
+
+`plan` renders and decides; nothing is written here (the CLI tests cover the writing).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from backlog_audit.errors import UsageError
+from backlog_audit.model import AuditResult
+from backlog_audit.output import STDOUT, plan
+from backlog_audit.reports import ReportFormat
+
+JSON, MD, CSV, XLSX = ReportFormat.JSON, ReportFormat.MD, ReportFormat.CSV, ReportFormat.XLSX
+
+
+@pytest.mark.parametrize("fmt", [JSON, MD, CSV])
+def test_dash_sends_one_text_report_to_stdout(result: AuditResult, fmt: ReportFormat) -> None:
+    [only] = plan(result, (fmt,), STDOUT)
+    assert only.path == "-"
+    text = only.data.decode("utf-8-sig")
+    first = {JSON: "{", MD: "# OKR alignment audit", CSV: "key,title,type,"}[fmt]
+    assert text.startswith(first)
+
+
+def test_dash_with_csv_is_the_items_table(result: AuditResult) -> None:
+    [only] = plan(result, (CSV,), STDOUT)
+    lines = only.data.decode("utf-8-sig").splitlines()
+    # the header and one line per item in scope (12); no title in the fixture spans lines
+    assert len(lines) == 1 + 12
+    assert lines[1].startswith("APP-3,Guided setup wizard,")
+
+
+def test_the_same_format_twice_to_stdout_is_one_report(result: AuditResult) -> None:
+    [only] = plan(result, (JSON, JSON), STDOUT)
+    assert json.loads(only.data)["schema_version"] == 1
+
+
+@pytest.mark.parametrize("formats", [(XLSX,), (JSON, MD)])
+def test_dash_refuses_a_workbook_or_several_reports(
+    result: AuditResult, formats: tuple[ReportFormat, ...]
+) -> None:
+    with pytest.raises(UsageError, match="-o - writes one json, md or csv report to stdout"):
+        plan(result, formats, STDOUT)
+
+
+def test_one_format_goes_to_the_named_file(result: AuditResult, tmp_path: Path) -> None:
+    target = tmp_path / "audit.md"
+    [only] = plan(result, (MD,), str(target))
+    assert only.path == str(target)
+
+
+def test_several_formats_go_to_a_directory(result: AuditResult, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    paths = [p.path for p in plan(result, (JSON, MD, CSV), str(out))]
+    assert paths[:2] == [str(out / "backlog-audit.json"), str(out / "backlog-audit.md")]
+    tables = [Path(p) for p in paths[2:]]
+    assert {t.parent for t in tables} == {out / "backlog-audit-csv"}
+    assert {"items.csv", "summary.csv", "fix_list.csv"} <= {t.name for t in tables}
+
+
+def test_several_formats_refuse_an_existing_file(result: AuditResult, tmp_path: Path) -> None:
+    existing = tmp_path / "report.json"
+    existing.write_text("{}")
+    with pytest.raises(UsageError, match="several formats need a directory"):
+        plan(result, (JSON, MD), str(existing))
