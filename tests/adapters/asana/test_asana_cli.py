@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -206,3 +207,26 @@ def test_fields_marks_disabled_options_and_a_disabled_option_still_links() -> No
     ]
     (item,) = backlog.items
     assert (item.references, item.points) == (("KR0.9",), None)  # a null estimate: unestimated
+
+
+def test_debug_logging_never_shows_the_token(
+    fake: FakeAsana, okr_file: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # -vv is what a user pastes into a bug report: a retried 429, then a refused token.
+    caplog.set_level(logging.DEBUG)  # every logger: ours, the SDK's, urllib3's
+    fake.inject(429, times=1, retry_after="0", path="/projects/2001/tasks")
+
+    ok = invoke(
+        fake, "audit", "--source", "asana", "--asana-project", "2001", "--okrs", okr_file,
+        "--format", "json", "-o", "-", "--no-history", "-vv", code=0,
+    )  # fmt: skip
+    refused = invoke(
+        fake, "audit", "--source", "asana", "--asana-project", "2001", "--okrs", okr_file,
+        "--no-history", "-vv", code=3, token=TOKEN + "-revoked",
+    )  # fmt: skip
+
+    assert any(r.name.startswith("backlog_audit.adapters") for r in caplog.records)
+    assert "retry 1/4" in caplog.text
+    for text in (ok.output, refused.output, caplog.text):
+        assert TOKEN not in text
+        assert "bearer" not in text.casefold()

@@ -365,3 +365,15 @@ def test_a_section_missing_from_one_project_exits_2_before_any_task_is_read(
         "its sections: Sprint 12, Backlog"
     )
     assert not [p for p in fake.paths() if p.endswith("/tasks")]
+
+
+def test_the_sdks_own_retries_are_not_stacked_with_ours(fake: FakeAsana, sleeps: Sleeps) -> None:
+    # asana 5.x ships a urllib3 Retry(total=5) on 429/5xx; left on, each of our 5 attempts
+    # would be 6 requests and 5 hidden time.sleep waits. Ours is the only policy: 5 requests.
+    fake.inject(503, times=100, path="/projects/2001/custom_field_settings")
+
+    with pytest.raises(SourceError, match="kept answering HTTP 503 .* after 4 retries"):
+        source_for(fake.base_url, sleeps).fetch()
+
+    assert fake.paths().count("/projects/2001/custom_field_settings") == 5
+    assert sleeps == [1.0, 2.0, 4.0, 8.0]
