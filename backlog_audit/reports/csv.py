@@ -36,10 +36,6 @@ def _table(rows: Iterable[Mapping[str, Any]], header: Sequence[str]) -> bytes:
     return utf8("\ufeff" + buffer.getvalue())
 
 
-def _dict_table(rows: list[dict[str, Any]], header: Sequence[str] | None = None) -> bytes:
-    return _table(rows, header or (list(rows[0]) if rows else ["id"]))
-
-
 def tables(result: AuditResult) -> dict[str, bytes]:
     """Every table of the report, by file name."""
     report = json_report.to_dict(result)
@@ -57,8 +53,8 @@ def tables(result: AuditResult) -> dict[str, bytes]:
     ]
     out = {
         "summary.csv": _table(summary_rows, ["figure", "value"]),
-        "key_results.csv": _dict_table(report["key_results"]),
-        "objectives.csv": _dict_table(report["objectives"]),
+        "key_results.csv": _table(report["key_results"], _KR_COLUMNS),
+        "objectives.csv": _table(report["objectives"], _OBJECTIVE_COLUMNS),
         ITEMS_TABLE: _table(report["items"], _ITEM_COLUMNS),
         "orphans.csv": _table([{"key": k} for k in report["orphans"]], ["key"]),
         "dangling_links.csv": _table(
@@ -97,6 +93,12 @@ def _fix_list(result: AuditResult) -> bytes:
     header = ["group_by", "group", "key", "title", "link_state", "problem", "jql"]
     return _table(rows, header)
 
+
+# The columns of the JSON report's rows (SPEC 9), named here so that an empty table (an OKR
+# set without key results) still has its full header.
+_WORK_COLUMNS = ("items", "points", "share", "points_share", "todo", "in_progress", "done")
+_KR_COLUMNS = ("id", "objective_id", "title", "baseline", "target", "current", *_WORK_COLUMNS)
+_OBJECTIVE_COLUMNS = ("id", "title", *_WORK_COLUMNS)
 
 _ITEM_COLUMNS = (
     "key",

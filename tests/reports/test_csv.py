@@ -71,3 +71,34 @@ def test_a_lone_surrogate_from_a_source_is_replaced_not_fatal(result: AuditResul
         "cut \ufffd emoji"
     )
     assert {r["key"] for r in rows(csv_report.tables(odd)["fix_list.csv"])} >= {"APP-9"}
+
+
+def header(data: bytes) -> list[str]:
+    return next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_tables_keep_their_header_when_empty(result: AuditResult) -> None:
+    # An OKR set without key results (Asana goals without a metric) left key_results.csv
+    # with the header "id" alone.
+    empty = replace(result, key_results=(), objectives=(), items=(), lint=())
+    tables = csv_report.tables(empty)
+    assert header(tables["key_results.csv"]) == [
+        "id", "objective_id", "title", "baseline", "target", "current", "items", "points",
+        "share", "points_share", "todo", "in_progress", "done",
+    ]  # fmt: skip
+    assert header(tables["objectives.csv"]) == [
+        "id", "title", "items", "points", "share", "points_share", "todo", "in_progress", "done",
+    ]  # fmt: skip
+    assert header(tables["items.csv"])[:3] == ["key", "title", "type"]
+    assert rows(tables["key_results.csv"]) == []
+
+
+def test_kr_table_columns_follow_the_json_report(result: AuditResult) -> None:
+    kr = rows(csv_report.tables(result)["key_results.csv"])[0]
+    assert kr == {
+        "id": "KR1.1", "objective_id": "O1",
+        "title": "Net activation rate of tech leads from 50% to 70%",
+        "baseline": "50", "target": "70", "current": "55", "items": "2", "points": "8.0",
+        "share": str(2 / 12), "points_share": str(8 / 30), "todo": "1", "in_progress": "1",
+        "done": "0",
+    }  # fmt: skip
