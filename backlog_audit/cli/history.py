@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from backlog_audit.config import DEFAULT_CONFIG, read_config
+from backlog_audit.errors import UsageError
 from backlog_audit.history import default_path, list_runs
 from backlog_audit.reports.history import FORMATS
 
@@ -24,7 +26,8 @@ Examples:
     "--history",
     "history_path",
     type=click.Path(dir_okay=False),
-    help="History database (default: $XDG_DATA_HOME/backlog-audit/history.sqlite3).",
+    help="History database (default: the config's `history`, else "
+    "$XDG_DATA_HOME/backlog-audit/history.sqlite3).",
 )
 @click.option(
     "--format",
@@ -34,11 +37,35 @@ Examples:
     show_default=True,
     help="Output format.",
 )
-def history(scope: str | None, history_path: str | None, fmt: str) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help=f"TOML file whose `history` key names the database (default: ./{DEFAULT_CONFIG}).",
+)
+def history(scope: str | None, history_path: str | None, fmt: str, config_path: str | None) -> None:
     """Show past audits per scope (source, selector, OKR cycle) and the coverage trend."""
-    path = Path(history_path) if history_path else default_path()
+    path = _history_path(history_path, config_path)
     runs = list_runs(path, scope)
     if not runs and fmt == "text":
         click.echo(f"backlog-audit: no audits recorded in {path}", err=True)
         return
     click.echo(FORMATS[fmt](runs), nl=False)
+
+
+def _history_path(typed: str | None, config_path: str | None) -> Path:
+    """--history, else the `history` key of the config the audits use, else the default.
+
+    Only that key is read: the other keys of a shared config are `audit` options.
+    """
+    if typed is not None:
+        if not typed.strip():
+            raise UsageError("--history needs a file name, got an empty one")
+        return Path(typed)
+    config = config_path or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
+    configured = read_config(config).get("history") if config else None
+    if configured is None:
+        return default_path()
+    if not isinstance(configured, str) or not configured.strip():
+        raise UsageError(f"{config}: history must be a file name")
+    return Path(configured)

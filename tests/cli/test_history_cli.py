@@ -264,6 +264,42 @@ def test_history_of_a_file_that_is_not_sqlite_exits_2_with_one_line(tmp_path: Pa
     assert result.stderr.count("\n") == 1
 
 
+def test_history_reads_the_database_the_audits_config_names(
+    two_weeks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The crontab of docs/scheduling.md keeps `history = ...` in backlog-audit.toml; the
+    # `history` command looked only at the default file and said nothing was recorded.
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "backlog-audit.toml"
+    config.write_text(f'okrs = "okrs.yaml"\nfail-under = 70\nhistory = "{two_weeks}"\n')
+    listed = invoke("history", "--format", "csv", code=0).stdout
+    assert len(list(csv.DictReader(io.StringIO(listed)))) == 2
+    other = tmp_path / "other.toml"
+    other.write_text(f'history = "{tmp_path / "none.sqlite3"}"\n')
+    empty = invoke("history", "--config", str(other), code=0)
+    assert empty.stderr == f"backlog-audit: no audits recorded in {tmp_path / 'none.sqlite3'}\n"
+    # A typed --history wins over the config.
+    assert invoke("history", "--config", str(other), "--history", str(two_weeks), code=0).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "message"),
+    [
+        (["--history", ""], "", "--history needs a file name, got an empty one"),
+        (["--config", "{cfg}"], "history = 3\n", "{cfg}: history must be a file name"),
+        (["--config", "{cfg}"], "history = [\n", "{cfg}: invalid TOML"),
+    ],
+)
+def test_history_bad_location_exits_2_with_one_line(
+    tmp_path: Path, args: list[str], config: str, message: str
+) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(config)
+    result = invoke("history", *(a.format(cfg=cfg) for a in args), code=2)
+    assert result.stderr.startswith(f"backlog-audit: error: {message.format(cfg=cfg)}")
+    assert result.stderr.count("\n") == 1
+
+
 def test_history_help_shows_an_example() -> None:
     assert "backlog-audit history --scope" in invoke("history", "--help", code=0).stdout
 
