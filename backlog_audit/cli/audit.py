@@ -35,7 +35,13 @@ Examples:
 @config_option()
 @click.option("--okrs", required=True, help="OKR set file (yaml/csv/xlsx) or asana-goals:GID.")
 @source_options
-@click.option("--no-inherit", is_flag=True, help="Do not inherit links from parents/epics.")
+@click.option(
+    "--no-inherit/--inherit",
+    "no_inherit",
+    default=False,
+    help="Do not inherit links from parents/epics (--inherit: do, over a config file's "
+    "no-inherit).",
+)
 @click.option("--include-types", multiple=True, help="Also count these issue types (e.g. Epic).")
 @click.option("--exclude-types", multiple=True, help="Do not count these issue types.")
 @click.option(

@@ -177,3 +177,6 @@ def test_config_file_sets_every_kind_of_option_and_flags_win(
         run(files, "--config", str(config), "--exclude-types", "Story", "--max-orphans", "5")
     )
     assert s["states"] == {"A-3": "exempt"}
+    # A flag the file switched on can be switched off again: --inherit over no-inherit.
+    s = summary(run(files, "--config", str(config), "--inherit", "--max-orphans", "5"))
+    assert s["states"]["A-2"] == "inherited"
