@@ -14,8 +14,10 @@ How goals become an OKR set:
 - Ids are the goal names, so that reports read like the goals page and a text field holding a
   goal's name resolves to it. Two goals whose names normalise alike keep the first name; later
   ones get ` (<gid>)` appended. Each KR also has its gid as an alias.
-- With a time period, goals of other periods are retired: their names (unless a current goal
-  has the same name) and their gids. The period's name and dates are the cycle.
+- With a time period, goals of that period, of periods that overlap it (the fiscal year or
+  half around a quarter, the quarters inside a year) and without a period are current; goals
+  of other periods are retired: their names (unless a current goal has the same name) and
+  their gids. The period's name and dates are the cycle.
 
 Supporting work: a task, a whole project, or a portfolio supporting a goal
 (`goal_relationships` of subtype `supporting_work`) gives the supporting tasks a reference to
@@ -58,6 +60,8 @@ _GOAL_FIELDS = ",".join(
         "name",
         "owner.name",
         "time_period",
+        "time_period.start_on",
+        "time_period.end_on",
         "metric.unit",
         "metric.currency_code",
         "metric.initial_number_value",
@@ -157,9 +161,27 @@ def _relationships(client: AsanaClient, goal_gid: str) -> tuple[Json, ...]:
     )
 
 
-def _period_of(goal: Json) -> str | None:
-    period = goal.get("time_period")
-    return str(period["gid"]) if isinstance(period, dict) and period.get("gid") else None
+def _is_current(goal: Json, period_gid: str | None, period: Json | None) -> bool:
+    """Whether a goal belongs to the audited cycle: no period asked, none set, the same one, or
+    one whose dates overlap it (Asana's periods nest: FY26 > H2 FY26 > Q4 FY26, so a company
+    goal set for the year is still current in its last quarter)."""
+    own = goal.get("time_period")
+    if period_gid is None or not isinstance(own, dict) or not own.get("gid"):
+        return True
+    if str(own["gid"]) == period_gid:
+        return True
+    return _overlap(own, period or {})
+
+
+def _overlap(a: Json, b: Json) -> bool:
+    """Whether two periods share a day; False when either lacks a date."""
+    a_start, a_end, b_start, b_end = (
+        _date(x.get(key))
+        for x, key in ((a, "start_on"), (a, "end_on"), (b, "start_on"), (b, "end_on"))
+    )
+    if a_start is None or a_end is None or b_start is None or b_end is None:
+        return False
+    return a_start <= b_end and b_start <= a_end
 
 
 def _supporting(relationships: Mapping[str, tuple[Json, ...]], kind: str) -> list[str]:
@@ -227,23 +249,23 @@ def fetch_goal_graph(client: AsanaClient, spec: GoalSpec) -> GoalGraph:
     """Goals of the workspace, the relationships of the current ones, and the projects of the
     portfolios supporting them.
 
-    Requests: the goal listing, one relationship listing per current goal, one item listing
-    per supporting portfolio (nested ones included), and the time period when one is given.
+    Requests: the time period when one is given, the goal listing, one relationship listing
+    per current goal, and one item listing per supporting portfolio (nested ones included).
     """
-    goals = _list_goals(client, spec.workspace)
     tp = spec.time_period
-    current = tuple(g for g in goals if tp is None or _period_of(g) in (tp, None))
-    others = tuple(g for g in goals if tp is not None and _period_of(g) not in (tp, None))
-    relationships = {str(g["gid"]): _relationships(client, str(g["gid"])) for g in current}
-    walk = _PortfolioWalk(client)
-    portfolios = {gid: walk.projects(gid) for gid in _supporting(relationships, "portfolio")}
     period = None
-    if tp is not None:
+    if tp is not None:  # first: an unknown period gid fails before the goals are paged
         period = client.get(
             f"time period {tp}",
             lambda opts: client.time_periods.get_time_period(tp, opts, **client.request_options),
             {"opt_fields": _PERIOD_FIELDS},
         )
+    goals = _list_goals(client, spec.workspace)
+    current = tuple(g for g in goals if _is_current(g, tp, period))
+    others = tuple(g for g in goals if not _is_current(g, tp, period))
+    relationships = {str(g["gid"]): _relationships(client, str(g["gid"])) for g in current}
+    walk = _PortfolioWalk(client)
+    portfolios = {gid: walk.projects(gid) for gid in _supporting(relationships, "portfolio")}
     return GoalGraph(current, others, relationships, period, portfolios, tuple(walk.warnings))
 
 

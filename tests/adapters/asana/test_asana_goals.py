@@ -212,3 +212,32 @@ def test_supporting_portfolios_stand_for_their_projects_nested_ones_included() -
         "portfolio 23 could not be read (HTTP 403): the tasks of its projects get no link "
         "to the goals it supports",
     )
+
+
+def test_goals_of_periods_around_the_asked_one_are_current() -> None:
+    # Asana's periods nest (FY26 > H2 FY26 > Q4 FY26): auditing Q4, the year's and the half's
+    # goals are still current; Q3's and next year's are retired.
+    data = AsanaData(workspace="1")
+    data.add_time_period("61", "FY26", "2026-01-01", "2026-12-31")
+    data.add_time_period("62", "H2 FY26", "2026-07-01", "2026-12-31")
+    data.add_time_period("63", "Q4 FY26", "2026-10-01", "2026-12-31")
+    data.add_time_period("64", "Q3 FY26", "2026-07-01", "2026-09-30")
+    data.add_time_period("65", "FY27", "2027-01-01", "2027-12-31")
+    data.add_goal("71", "Grow revenue", time_period="61")
+    data.add_goal("72", "Enterprise revenue", time_period="63", metric=(1, 4, 2))
+    data.add_goal("73", "Engineers hired", time_period="62", metric=(0, 6, 3))
+    data.add_goal("74", "Q3 revenue", time_period="64", metric=(0, 1, 1))
+    data.add_goal("75", "Revenue next year", time_period="65", metric=(4, 8, 4))
+    data.add_support("71", "goal", "72")
+    fake = FakeAsana(data, token=TOKEN)
+    try:
+        okrs = load_goal_okrs("asana-goals:1:63", _env(fake))
+    finally:
+        fake.close()
+
+    assert [(o.id, [kr.id for kr in o.key_results]) for o in okrs.objectives] == [
+        ("Grow revenue", ["Enterprise revenue"]),
+        ("Engineers hired (objective)", ["Engineers hired"]),
+    ]
+    assert okrs.retired == ("Q3 revenue", "Revenue next year", "74", "75")
+    assert (okrs.cycle, okrs.cycle_start) == ("Q4 FY26", date(2026, 10, 1))
