@@ -7,8 +7,9 @@ How goals become an OKR set:
   its target value, current = its current value. Percentage metrics are stored by Asana as
   fractions (0.25 shows as 25 %) and are given here in percent, unit `%`.
 - Its objective is its nearest ancestor goal without a metric (parents come from the `subgoal`
-  goal relationships). A metric goal with no such ancestor gets an objective of its own, with
-  the same title and the id `<KR id> (objective)`.
+  goal relationships). A metric goal with no such ancestor belongs to the objective of its
+  topmost metric ancestor, or, with no parent goal, gets an objective of its own, with the
+  same title and the id `<KR id> (objective)`.
 - Every goal without a metric is an objective, so that work supporting it counts as an
   objective-only link; `aligns_to` names its parent goal.
 - Ids are the goal names, so that reports read like the goals page and a text field holding a
@@ -338,18 +339,25 @@ class _Builder:
         )
 
     def home(self, gid: str) -> _ObjectiveDraft:
-        """The objective a KR goal belongs to: its nearest ancestor without a metric."""
+        """The objective a KR goal belongs to: its nearest ancestor goal without a metric;
+        else the objective of its topmost current ancestor, so that a chain of metric goals
+        (revenue, under it enterprise revenue) is one objective; else one of its own."""
+        chain = [gid]
         ancestor = self.parents.get(gid)
-        for _ in range(_MAX_ANCESTRY):
-            if ancestor is None or ancestor not in self.goals:
-                break
+        while ancestor is not None and ancestor in self.goals:
+            if ancestor in chain or len(chain) > _MAX_ANCESTRY:
+                return self.own(gid)  # a cycle has no top to belong to
             if not _is_kr(self.goals[ancestor]):
                 return self.objective(ancestor)
+            chain.append(ancestor)
             ancestor = self.parents.get(ancestor)
+        return self.own(chain[-1])
+
+    def own(self, gid: str) -> _ObjectiveDraft:
+        """The objective a metric goal without an objective ancestor stands for: same title."""
         own_id = self.ids[gid] + OBJECTIVE_SUFFIX
-        title = self.ids[gid]
         owner = _name_of(self.goals[gid].get("owner"))
-        return self.objectives.setdefault(own_id, _ObjectiveDraft(own_id, title, owner))
+        return self.objectives.setdefault(own_id, _ObjectiveDraft(own_id, self.ids[gid], owner))
 
     def add(self, gid: str) -> None:
         goal = self.goals[gid]

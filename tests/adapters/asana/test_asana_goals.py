@@ -241,3 +241,44 @@ def test_goals_of_periods_around_the_asked_one_are_current() -> None:
     ]
     assert okrs.retired == ("Q3 revenue", "Revenue next year", "74", "75")
     assert (okrs.cycle, okrs.cycle_start) == ("Q4 FY26", date(2026, 10, 1))
+
+
+def test_goal_trees_more_than_two_deep() -> None:
+    # Company objective (no metric) > team objective (no metric) > KR > sub-KR; and a metric
+    # goal with metric subgoals and no objective above: one objective for the whole chain.
+    def goal(gid: str, name: str, metric: bool) -> dict[str, object]:
+        return {"gid": gid, "name": name, "metric": {"target_number_value": 1} if metric else None}
+
+    def sub(child: str) -> dict[str, object]:
+        return {"supporting_resource": {"gid": child, "resource_type": "goal"}}
+
+    graph = GoalGraph(
+        current=(
+            goal("1", "Win enterprise", False),
+            goal("2", "Sales team wins", False),
+            goal("3", "Deals closed", True),
+            goal("4", "Deals in EU", True),
+            goal("5", "Revenue", True),
+            goal("6", "Enterprise revenue", True),
+            goal("7", "EU enterprise revenue", True),
+        ),
+        relationships={
+            "1": (sub("2"),),
+            "2": (sub("3"),),
+            "3": (sub("4"),),
+            "5": (sub("6"),),
+            "6": (sub("7"),),
+        },
+    )
+
+    okrs = okrs_from_graph(graph, "asana-goals:9")
+
+    assert [(o.id, o.aligns_to, [kr.id for kr in o.key_results]) for o in okrs.objectives] == [
+        ("Win enterprise", None, []),
+        ("Sales team wins", "Win enterprise", ["Deals closed", "Deals in EU"]),
+        (
+            "Revenue (objective)",
+            None,
+            ["Revenue", "Enterprise revenue", "EU enterprise revenue"],
+        ),
+    ]
