@@ -230,3 +230,23 @@ def test_debug_logging_never_shows_the_token(
     for text in (ok.output, refused.output, caplog.text):
         assert TOKEN not in text
         assert "bearer" not in text.casefold()
+
+
+def test_the_okr_files_cycle_start_is_the_default_completed_since(
+    fake: FakeAsana, tmp_path: Path
+) -> None:
+    # 4002 was completed on 2026-11-10: before a cycle starting 2026-11-15, so not audited
+    # (11 items in scope become 10); --completed-since wins over the file.
+    path = tmp_path / "okrs.yaml"
+    path.write_text(OKR_FILE + "cycle_start: 2026-11-15\n", encoding="utf-8")
+    args = ["audit", "--source", "asana", "--asana-project", "2001", "--asana-project", "2002",
+            "--okrs", str(path), "--format", "json", "-o", "-", "-q", "--no-history"]  # fmt: skip
+
+    from_file = json.loads(invoke(fake, *args, code=0).stdout)
+    since = {r.query["completed_since"] for r in fake.requests if r.path.endswith("/tasks")}
+    overridden = json.loads(invoke(fake, *args, "--completed-since", "2026-10-01", code=0).stdout)
+
+    assert since == {"2026-11-15T00:00:00.000Z"}
+    assert from_file["summary"]["items"] == 10
+    assert "4002" not in {item["key"] for item in from_file["items"]}
+    assert overridden["summary"]["items"] == 11
