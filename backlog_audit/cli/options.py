@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -56,15 +57,38 @@ def source_options(fn: F) -> F:
     return fn
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Log lines to whatever `sys.stderr` is at the time of each record.
+
+    A plain StreamHandler keeps the stream it was made with: a later command run in the same
+    process (an embedding app, click's test runner) would log into an earlier run's stderr.
+    """
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        """Ignored: the stream is always the current stderr."""
+
+
 def configure_logging(verbose: int) -> None:
-    """Send backlog-audit's log to stderr at the asked level (credentials are never logged)."""
-    if not verbose:
-        return
+    """Send backlog-audit's log to stderr at the asked level (credentials are never logged).
+
+    Without `-v` an earlier run's handler and level are undone, so that one process may run
+    several commands, verbose or not.
+    """
     logger = logging.getLogger("backlog_audit")
-    if not any(getattr(h, "_backlog_audit", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
+    ours = [h for h in logger.handlers if isinstance(h, _StderrHandler)]
+    if not verbose:
+        for handler in ours:
+            logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+        return
+    if not ours:
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        handler._backlog_audit = True  # type: ignore[attr-defined]  # ours, added once
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 

@@ -149,6 +149,15 @@ def test_verbose_logs_to_stderr_and_keeps_stdout_for_the_report(files: tuple[str
     assert json.loads(result.stdout)["summary"]["items"] == 4
 
 
+def test_each_run_in_one_process_logs_to_its_own_stderr(files: tuple[str, str]) -> None:
+    # Regression: the -v handler kept the stderr of the first verbose run, so a later run in
+    # the same process (click's runner, an embedding app) logged nowhere it could be seen,
+    # and a run without -v kept the earlier run's log level.
+    for _ in range(2):
+        assert "INFO backlog_audit.run: fetched 6 items" in run(files, "-v").stderr
+        assert run(files, "-q").stderr == ""
+
+
 def test_quiet_prints_nothing_but_the_report(files: tuple[str, str]) -> None:
     result = run(files, "-q")
     assert result.stderr == ""
