@@ -14,7 +14,12 @@ from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
-from backlog_audit.adapters.asana_client import AsanaClient, AsanaHttpError, client_from_env
+from backlog_audit.adapters.asana_client import (
+    RETRY_STATUSES,
+    AsanaClient,
+    AsanaHttpError,
+    client_from_env,
+)
 from backlog_audit.adapters.asana_fields import (
     OKR_FIELD_TYPES,
     ProjectFields,
@@ -217,7 +222,7 @@ class AsanaSource(BacklogSource):
         )
 
     def _carriers(self, tasks: dict[str, tuple[Json, str]], warnings: list[str]) -> list[Json]:
-        """Parents missing from the listing, up to 3 levels up, read one by one."""
+        """Parents missing from the listing, up to 3 levels up, read a level at a time."""
         known = set(tasks)
         wanted = [task for task, _ in tasks.values()]
         carriers: list[Json] = []
@@ -228,9 +233,29 @@ class AsanaSource(BacklogSource):
             if not missing:
                 break
             known.update(missing)
-            wanted = [c for gid in missing if (c := self._parent(gid, warnings)) is not None]
+            wanted = self._parents(missing, warnings)
             carriers.extend(wanted)
         return carriers
+
+    def _parents(self, gids: list[str], warnings: list[str]) -> list[Json]:
+        """The parent tasks `gids`, ten to a batch request rather than one request each.
+
+        A parent the token may not read (403/404) is a warning: its children inherit nothing.
+        An action that hit a rate limit or an outage is read again alone, with retries.
+        """
+        results = self._client.get_many(
+            "parent tasks", lambda path: f"task {path.rsplit('/', 1)[-1]}",
+            [f"/tasks/{gid}" for gid in gids], TASK_FIELDS,
+        )  # fmt: skip
+        parents: list[Json] = []
+        for gid, result in zip(gids, results, strict=True):
+            if not isinstance(result, AsanaHttpError):
+                parents.append(result)
+            elif result.status in RETRY_STATUSES:
+                parents.extend(p for p in [self._parent(gid, warnings)] if p is not None)
+            else:
+                self._unreadable(gid, result, warnings)
+        return parents
 
     def _parent(self, gid: str, warnings: list[str]) -> Json | None:
         client = self._client
@@ -241,13 +266,15 @@ class AsanaSource(BacklogSource):
                 {"opt_fields": TASK_FIELDS},
             )
         except AsanaHttpError as exc:
-            if exc.status not in (403, 404):
-                raise
-            # A parent in a project the token cannot see: its children simply inherit nothing.
-            warnings.append(
-                f"parent task {gid} could not be read (HTTP {exc.status}): not inherited"
-            )
+            self._unreadable(gid, exc, warnings)
             return None
+
+    @staticmethod
+    def _unreadable(gid: str, exc: AsanaHttpError, warnings: list[str]) -> None:
+        if exc.status not in (403, 404):
+            raise exc
+        # A parent in a project the token cannot see: its children simply inherit nothing.
+        warnings.append(f"parent task {gid} could not be read (HTTP {exc.status}): not inherited")
 
     def _goal_graph(self) -> GoalGraph | None:
         if self._goal_spec is None:

@@ -7,6 +7,8 @@ It serves what the adapter reads, shaped like Asana's API (checked against the O
   `/projects/{gid}/custom_field_settings`, `/sections/{gid}/tasks`, `/tasks/{gid}`,
   `/goals?workspace=&time_periods=`, `/goal_relationships?supported_goal=`,
   `/time_periods/{gid}`, `/portfolios/{gid}/items` (projects and nested portfolios);
+- `POST /batch` with up to 10 GET actions, each answered (and faulted) like a request of its
+  own, with its own `status_code`;
 - `limit` (1-100) / `offset` paging with `next_page`, `completed_since` on task listings;
 - `opt_fields` honoured (dotted paths; compact records without it);
 - Asana's error bodies `{"errors": [{"message", "help"}]}` for 400, 401, 404, and injected
@@ -34,6 +36,7 @@ Json = dict[str, Any]
 
 API_PREFIX = "/api/1.0"
 MAX_LIMIT = 100
+MAX_BATCH = 10  # Asana's limit of actions in one batch request
 _HELP = "For more information on API status codes and how to handle them, read the docs on errors: https://developers.asana.com/docs/errors"
 
 
@@ -365,6 +368,8 @@ class Request:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    batch: bool = False  # an action inside a POST /batch, not a request of its own
+    body: bytes = b""
 
 
 class ApiError(Exception):
@@ -434,22 +439,50 @@ class FakeAsana:
     # request handling ------------------------------------------------------------------------
 
     def handle(
-        self, method: str, target: str, headers: dict[str, str]
+        self, method: str, target: str, headers: dict[str, str], body: bytes = b""
     ) -> tuple[int, Json | bytes, dict[str, str]]:
         """Answer one request: (status, JSON body or raw bytes, extra headers)."""
         url = urlsplit(target)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         path = url.path[len(API_PREFIX) :] if url.path.startswith(API_PREFIX) else url.path
         with self._lock:
-            self.requests.append(Request(method, path, query, headers))
+            self.requests.append(Request(method, path, query, headers, body=body))
         try:
             self._check_fault(path)
             self._check_auth(headers)
+            if (method, path) == ("POST", "/batch"):
+                return 200, self._batch(body, headers), {}
             if method != "GET":
                 raise ApiError(405, f"{method} is not served by this fake")
             return 200, self._route(path, query), {}
         except ApiError as exc:
             return exc.status, exc.body() if exc.raw is None else exc.raw, exc.headers
+
+    def _batch(self, body: bytes, headers: dict[str, str]) -> Json:
+        try:
+            actions = json.loads(body)["data"]["actions"]
+        except (ValueError, KeyError, TypeError):
+            raise ApiError(400, "data: Missing input") from None
+        if not isinstance(actions, list) or not 1 <= len(actions) <= MAX_BATCH:
+            raise ApiError(400, f"actions: Must have between 1 and {MAX_BATCH} actions")
+        return {"data": [self._action(action, headers) for action in actions]}
+
+    def _action(self, action: Json, headers: dict[str, str]) -> Json:
+        """One batch action, answered as Asana does: its own status code, headers, body."""
+        path = str(action.get("relative_path", ""))
+        query = {k: str(v) for k, v in (action.get("data") or {}).items()}
+        fields = (action.get("options") or {}).get("fields")
+        if fields:
+            query["opt_fields"] = ",".join(fields)
+        with self._lock:
+            self.requests.append(Request("GET", path, query, headers, batch=True))
+        try:
+            self._check_fault(path)
+            if str(action.get("method", "")).lower() != "get":
+                raise ApiError(405, "only GET actions are served by this fake")
+            return {"status_code": 200, "headers": {}, "body": self._route(path, query)}
+        except ApiError as exc:
+            return {"status_code": exc.status, "headers": exc.headers, "body": exc.body()}
 
     def _check_fault(self, path: str) -> None:
         with self._lock:
@@ -654,9 +687,8 @@ def _handler_for(fake: FakeAsana) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            status, body, extra = fake.handle(method, self.path, dict(self.headers.items()))
+            sent = self.rfile.read(length) if length else b""
+            status, body, extra = fake.handle(method, self.path, dict(self.headers.items()), sent)
             payload = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")

@@ -2,7 +2,8 @@
 
 Cassettes are recorded from the fake server (`python -m tests.adapters.asana.asana_cassettes`)
 and replayed with `record_mode="none"`: a request the cassette does not hold fails the test.
-They match on method, path and query, not host and port (the fake's port changes per run).
+They match on method, path, query and body (a batch names its tasks in the body), not host
+and port (the fake's port changes per run).
 The auth header, cookies and the SDK's client-description header never reach the file.
 """
 
@@ -53,7 +54,7 @@ def recorder(record_mode: str) -> vcr.VCR:
     return vcr.VCR(
         cassette_library_dir=str(CASSETTES),
         record_mode=record_mode,
-        match_on=["method", "path", "query"],
+        match_on=["method", "path", "query", "body"],  # body: which tasks a batch reads
         filter_headers=_SECRET_HEADERS,
         filter_query_parameters=["access_token", "token"],
         decode_compressed_response=True,

@@ -29,7 +29,10 @@ ENDPOINTS = (
     "/goal_relationships",
     "/time_periods/{time_period_gid}",
     "/portfolios/{portfolio_gid}/items",
+    "/batch",
 )
+# The one POST the adapter sends: parent tasks read ten to a batch.
+POST_ENDPOINTS = frozenset({"/batch"})
 # The full record schemas, for records shaped by opt_fields (listings declare compact ones).
 RECORD_SCHEMAS = (
     "ErrorResponse",
@@ -79,9 +82,14 @@ def _refs(node: Any) -> set[tuple[str, str]]:
 
 
 def cut(full: dict[str, Any]) -> dict[str, Any]:
-    """The endpoints of `ENDPOINTS` (GET only) and every component they reach."""
+    """The endpoints of `ENDPOINTS` (GET only, and POST for `POST_ENDPOINTS`) and every
+    component they reach."""
     paths = {
-        p: {k: v for k, v in full["paths"][p].items() if k in ("get", "parameters")}
+        p: {
+            k: v
+            for k, v in full["paths"][p].items()
+            if k in ("get", "parameters") or (k == "post" and p in POST_ENDPOINTS)
+        }
         for p in ENDPOINTS
     }
     wanted = _refs(paths) | {("schemas", name) for name in RECORD_SCHEMAS}

@@ -377,3 +377,60 @@ def test_the_sdks_own_retries_are_not_stacked_with_ours(fake: FakeAsana, sleeps:
 
     assert fake.paths().count("/projects/2001/custom_field_settings") == 5
     assert sleeps == [1.0, 2.0, 4.0, 8.0]
+
+
+def _subtasks_of_old_parents(count: int) -> AsanaData:
+    """`count` subtasks (5000+n) in project 2, each under its own parent (6000+n) that was
+    completed long ago and so is not listed; every parent is under grandparent 7000."""
+    data = AsanaData()
+    data.add_field("1", "OKR", "text")
+    data.add_project("2", "Sprint", ["1"])
+    data.add_project("8", "Epics", ["1"])
+    data.add_section("2", "3", "Untitled section")
+    data.add_section("8", "9", "Untitled section")
+    old = "2025-01-01T00:00:00.000Z"
+    data.add_task("7000", "Theme", [("8", "9")], completed_at=old, values={"1": "KR1.1"})
+    for n in range(count):
+        data.add_task(str(6000 + n), f"Epic {n}", [("8", "9")], completed_at=old, parent="7000")
+        data.add_task(str(5000 + n), f"Subtask {n}", [("2", "3")], parent=str(6000 + n))
+    return data
+
+
+def test_parents_outside_the_listing_are_read_ten_to_a_request() -> None:
+    # 25 parents: 3 batch requests (10 + 10 + 5), then 1 for their common grandparent, instead
+    # of 26 requests of one task each.
+    with _serving(_subtasks_of_old_parents(25)) as fake:
+        backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+        batches = [r for r in fake.requests if r.path == "/batch"]
+        alone = [r for r in fake.requests if r.path.startswith("/tasks/") and not r.batch]
+        actions = [r.path for r in fake.requests if r.batch]
+
+    carriers = {item.id: item for item in backlog.items if item.carrier_only}
+    assert len(batches) == 4
+    assert alone == []
+    assert actions == [f"/tasks/{6000 + n}" for n in range(25)] + ["/tasks/7000"]
+    assert len(carriers) == 26
+    assert (carriers["6003"].parent, carriers["7000"].references) == ("7000", ("KR1.1",))
+    assert {r.query["opt_fields"] for r in fake.requests if r.batch} == {TASK_FIELDS}
+
+
+def test_a_parent_whose_batch_action_is_rate_limited_is_read_again_alone(
+    sleeps: Sleeps,
+) -> None:
+    with _serving(_subtasks_of_old_parents(3)) as fake:
+        fake.inject(429, times=2, retry_after="5", path="/tasks/6001")
+        backlog = AsanaSource(config_for(fake.base_url, sleeps, asana_projects=("2",))).fetch()
+        alone = [r.path for r in fake.requests if r.path.startswith("/tasks/") and not r.batch]
+
+    assert "6001" in {item.id for item in backlog.items if item.carrier_only}
+    assert alone == ["/tasks/6001", "/tasks/6001"]  # its action got the first 429
+    assert sleeps == [5.0]
+
+
+def test_a_batch_action_that_fails_otherwise_exits_3_in_one_line() -> None:
+    with _serving(_subtasks_of_old_parents(2)) as fake:
+        fake.inject(401, path="/tasks/6001")
+        with pytest.raises(SourceError) as caught:
+            AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+
+    assert str(caught.value) == "Asana answered HTTP 401 while reading task 6001: Not Authorized"
