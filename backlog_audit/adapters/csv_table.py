@@ -95,7 +95,13 @@ def read_table(path: str) -> Table:
             records = list(csv.reader(handle))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        # The codec's byte position counts from the start of a read chunk, not of the file:
+        # it would mislead, so only the reason and the fix are given.
+        raise InputError(
+            f"{path}: not UTF-8 text ({exc.reason}); export or save it as CSV UTF-8"
+        ) from None
+    except (OSError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read CSV: {exc}") from None
     finally:
         csv.field_size_limit(previous)

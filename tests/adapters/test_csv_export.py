@@ -176,6 +176,17 @@ def test_bad_exports_give_one_clear_line(tmp_path: Path, text: str, message: str
     assert str(tmp_path) in str(caught.value)
 
 
+def test_an_export_that_is_not_utf8_says_so_and_how_to_fix_it(tmp_path: Path) -> None:
+    # Excel's plain "CSV" is Windows-1252: é is the single byte 0xE9.
+    path = tmp_path / "export.csv"
+    path.write_bytes("key,okr,title\nA-1,KR1.1,Caf\u00e9 menu\n".encode("cp1252"))
+    with pytest.raises(InputError) as caught:
+        fetch(str(path))
+    assert str(caught.value) == (
+        f"{path}: not UTF-8 text (invalid continuation byte); export or save it as CSV UTF-8"
+    )
+
+
 def test_missing_file_and_missing_flag(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         fetch(str(tmp_path / "nope.csv"))

@@ -807,7 +807,7 @@ def test_an_unusable_okr_file_is_one_line_naming_it(
     ("content", "fragment"),
     [
         (b"", "empty"),
-        (b"key,okr\nA-1,K\xe9R1.1\n", "cannot read CSV"),
+        (b"key,okr\nA-1,K\xe9R1.1\n", "not UTF-8 text"),
         (b"Summary,Assignee\nx,y\n", "not a Jira export"),
         (b"key,okr\n,KR1.1\n", "row 2: no value in 'key'"),
     ],
