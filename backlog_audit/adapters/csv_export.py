@@ -107,8 +107,18 @@ def detect(table: Table) -> Dialect:
     raise InputError(
         f"{table.path}: not a Jira export (needs 'Issue key', 'Summary'), an Asana export "
         f"(needs 'Task ID', 'Name') or a plain CSV (header {PLAIN_COLUMNS}); "
-        f"found: {', '.join(table.headers[:12])}"
+        f"found: {', '.join(table.headers[:12])}{_separator_hint(table)}"
     )
+
+
+def _separator_hint(table: Table) -> str:
+    """A hint when the header is one cell holding `;` or tabs: not comma-separated."""
+    if len(table.headers) != 1:
+        return ""
+    for char, name in ((";", "semicolons"), ("\t", "tabs")):
+        if char in table.headers[0]:
+            return f" (the columns are separated by {name}: export with commas)"
+    return ""
 
 
 class CsvSource(BacklogSource):

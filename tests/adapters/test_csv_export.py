@@ -160,6 +160,8 @@ def test_labels_as_the_okr_field_drop_a_matching_label_prefix(tmp_path: Path) ->
     ("text", "message"),
     [
         ("id,name\n1,x\n", "not a Jira export"),
+        ("key;okr\nA-1;KR1.1\n", r"found: key;okr \(the columns are separated by semicolons"),
+        ("key\tokr\nA-1\tKR1.1\n", r"found: key\tokr \(the columns are separated by tabs"),
         ("key,title\nA-1,x\n", "no column 'OKR'"),
         ("key,okr,points\nA-1,KR1,three\n", "row 2: points 'three'"),
         ("key,okr,points\nA-1,KR1,nan\n", "row 2: points 'nan'"),
