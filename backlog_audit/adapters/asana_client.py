@@ -214,7 +214,7 @@ class AsanaClient:
         status = answer.get("status_code")
         body = answer.get("body")
         data = body.get("data") if isinstance(body, dict) else None
-        if status == 200 and isinstance(data, dict):
+        if status == 200 and isinstance(data, dict) and data.get("gid"):
             return data
         if not isinstance(status, int) or status == 200:
             return AsanaHttpError(f"Asana answered {what} in a batch without data")
