@@ -44,6 +44,24 @@ def test_asks_only_for_the_fields_it_reads_100_a_page(fake: FakeAsana) -> None:
         assert query["limit"] == "100"
         assert query["opt_fields"] == TASK_FIELDS
         assert query["completed_since"] == "2026-10-01T00:00:00.000Z"
+    # Each one read by the audit: kind, status, parent, assignee, URL, sprint and project,
+    # and the OKR and points custom fields' values. Nothing else (notes, followers, dates...).
+    assert sorted(TASK_FIELDS.split(",")) == [
+        "assignee.name",
+        "completed",
+        "custom_fields.enum_value.name",
+        "custom_fields.multi_enum_values.name",
+        "custom_fields.name",
+        "custom_fields.number_value",
+        "custom_fields.resource_subtype",
+        "custom_fields.text_value",
+        "memberships.project.name",
+        "memberships.section.name",
+        "name",
+        "parent",
+        "permalink_url",
+        "resource_subtype",
+    ]
 
 
 def test_completed_since_defaults_to_the_cycle_start_else_90_days_back() -> None:
