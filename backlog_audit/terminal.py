@@ -40,6 +40,18 @@ def progress_bar(enabled: bool, stream: TextIO | None = None) -> Iterator[Progre
         bar.close()
 
 
+# Control characters and line separators as escapes: a file name or a cell with a line break
+# must not split an error into two lines (SPEC 8: one line, for cron mail and CI logs).
+_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+_ESCAPES.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+_ESCAPES.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters written as escapes (`\\n`)."""
+    return text.translate(_ESCAPES)
+
+
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.1f}%"
 
@@ -55,7 +67,7 @@ def summary_lines(result: AuditResult) -> list[str]:
     s = result.summary
     coverage = click.style(_pct(s.all.coverage), fg=_colour(s.all.coverage), bold=True)
     lines = [
-        f"{result.scope}: {s.all.items} items, coverage {coverage} "
+        f"{one_line(result.scope)}: {s.all.items} items, coverage {coverage} "
         f"(points {_pct(s.all.points_coverage)}; open items {_pct(s.open.coverage)})",
         f"  {s.orphaned_items} orphaned, {s.dangling_items} dangling, {s.stale_items} stale, "
         f"{s.all.exempt_items} exempt, {s.inherited_items} inherited",

@@ -8,7 +8,7 @@ from dataclasses import replace
 import click
 
 from backlog_audit.model import AuditResult
-from backlog_audit.terminal import progress_bar, summary_lines
+from backlog_audit.terminal import one_line, progress_bar, summary_lines
 from tests.reports.conftest import build_result
 
 
@@ -46,3 +46,8 @@ def test_progress_bar_only_on_a_terminal() -> None:
         progress(50, 200)
         progress(200, 200)
     assert "200/200" in stream.getvalue()
+
+
+def test_one_line_escapes_line_breaks_and_control_characters_only() -> None:
+    text = "a\nb\r\nc\td\x00e\x1b[1m\u2028f \u00e9 \u6f22 \U0001f680"
+    assert one_line(text) == "a\\nb\\r\\nc\\td\\x00e\\x1b[1m\\u2028f \u00e9 \u6f22 \U0001f680"

@@ -13,6 +13,7 @@ from click.core import ParameterSource
 from backlog_audit import __version__
 from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import BacklogAuditError
+from backlog_audit.terminal import one_line
 
 # Ctrl-C: 128 + SIGINT, as a shell reports a job it interrupted.
 EXIT_INTERRUPTED = 130
@@ -41,7 +42,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except BacklogAuditError as exc:
-            click.echo(f"backlog-audit: error: {exc}", err=True)
+            click.echo(f"backlog-audit: error: {one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
             _usage_exit(exc)
@@ -55,7 +56,7 @@ def _usage_exit(exc: click.UsageError) -> NoReturn:
     """Print click's usage error as one line naming the flag and where help is; exit 2."""
     if isinstance(exc, click.exceptions.NoArgsIsHelpError):
         raise exc  # a bare command group: its help is the answer
-    message = _config_file_of(exc) + " ".join(exc.format_message().split())
+    message = one_line(_config_file_of(exc) + " ".join(exc.format_message().split()))
     hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
     click.echo(f"backlog-audit: error: {message}{hint}", err=True)
     raise click.exceptions.Exit(exc.exit_code)

@@ -18,7 +18,7 @@ from backlog_audit.lint import LintSettings
 from backlog_audit.model import AuditOptions
 from backlog_audit.reports import ReportFormat
 from backlog_audit.run import AuditRequest, Clock, Outcome, Thresholds, execute, utc_now
-from backlog_audit.terminal import progress_bar, summary_lines
+from backlog_audit.terminal import one_line, progress_bar, summary_lines
 
 EXAMPLE = """
 \b
@@ -146,12 +146,12 @@ def _clock(ctx: click.Context) -> Clock:
 
 def _report(outcome: Outcome, *, quiet: bool, to_stderr: bool) -> None:
     for warning in outcome.result.warnings:
-        click.echo(f"backlog-audit: warning: {warning}", err=True)
+        click.echo(f"backlog-audit: warning: {one_line(warning)}", err=True)
     for breach in outcome.breaches:
-        click.echo(f"backlog-audit: threshold: {breach}", err=True)
+        click.echo(f"backlog-audit: threshold: {one_line(breach)}", err=True)
     if quiet:
         return
     for line in summary_lines(outcome.result):
         click.echo(line, err=to_stderr)
     for path in outcome.written:
-        click.echo(f"  wrote {path}", err=to_stderr)
+        click.echo(f"  wrote {one_line(path)}", err=to_stderr)

@@ -10,6 +10,7 @@ from backlog_audit.config import DEFAULT_CONFIG, read_config
 from backlog_audit.errors import UsageError
 from backlog_audit.history import default_path, list_runs
 from backlog_audit.reports.history import FORMATS
+from backlog_audit.terminal import one_line
 
 EXAMPLE = """
 \b
@@ -48,7 +49,7 @@ def history(scope: str | None, history_path: str | None, fmt: str, config_path: 
     path = _history_path(history_path, config_path)
     runs = list_runs(path, scope)
     if not runs and fmt == "text":
-        click.echo(f"backlog-audit: no audits recorded in {path}", err=True)
+        click.echo(f"backlog-audit: no audits recorded in {one_line(str(path))}", err=True)
         return
     click.echo(FORMATS[fmt](runs), nl=False)
 

@@ -101,6 +101,34 @@ def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--okrs", OKRS, "--input", "gone\nfile.csv"],
+            "backlog-audit: error: gone\\nfile.csv: no such file\n",
+        ),
+        (
+            ["--okrs", "\x1b[31mred.yaml", "--input", JIRA],
+            "backlog-audit: error: \\x1b[31mred.yaml: no such file\n",
+        ),
+        (
+            ["--okrs", OKRS, "--input", JIRA, "--okr-field", "O\r\nKR"],
+            "backlog-audit: error: " + JIRA + ": no column 'O\\r\\nKR' (--okr-field); columns: ",
+        ),
+    ],
+    ids=["newline-in-file-name", "terminal-escape", "crlf-in-value"],
+)
+def test_a_line_break_in_a_name_does_not_break_the_one_error_line(
+    args: list[str], line: str
+) -> None:
+    # Regression: the name was printed as typed, so the error took two lines (or coloured
+    # the terminal); control characters are now shown as escapes.
+    result = invoke("audit", *args, "--format", "json", "-o", "-", code=2)
+    assert result.stderr.startswith(line)
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
+
+
 def test_malformed_okr_file_exits_2_naming_file_and_place(tmp_path: Path) -> None:
     okrs = tmp_path / "okrs.yaml"
     okrs.write_text(
