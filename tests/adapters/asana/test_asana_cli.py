@@ -250,3 +250,30 @@ def test_the_okr_files_cycle_start_is_the_default_completed_since(
     assert from_file["summary"]["items"] == 10
     assert "4002" not in {item["key"] for item in from_file["items"]}
     assert overridden["summary"]["items"] == 11
+
+
+def test_unknown_section_exits_2_listing_the_sections(fake: FakeAsana, okr_file: str) -> None:
+    result = invoke(
+        fake, "audit", "--source", "asana", "--asana-project", "2001", "--okrs", okr_file,
+        "--asana-section", "Sprint 99", "--no-history", code=2,
+    )  # fmt: skip
+
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert (
+        "no section 'Sprint 99' (--asana-section); its sections: Sprint 12, Sprint 13, Backlog"
+        in (result.stderr)
+    )
+
+
+def test_a_proxy_page_instead_of_json_exits_3_with_one_line(fake: FakeAsana, okr_file: str) -> None:
+    fake.inject(200, path="/projects/2001/tasks", body=b"<html><h1>Sign in to the proxy</h1>")
+
+    result = invoke(
+        fake, "audit", "--source", "asana", "--asana-project", "2001", "--okrs", okr_file,
+        "--no-history", code=3,
+    )  # fmt: skip
+
+    assert result.stderr.count("\n") == 1
+    assert "did not answer tasks of project 2001 with JSON: check ASANA_BASE_URL" in result.stderr
+    assert "Traceback" not in result.output and TOKEN not in result.output
