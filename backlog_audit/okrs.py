@@ -327,6 +327,9 @@ def _compose(path: str, text: str) -> yaml.Node:
         raise OkrFileError(path, where, f"invalid YAML: {e.problem or e.context}") from None
     except yaml.YAMLError as e:
         raise OkrFileError(path, None, f"invalid YAML: {e}") from None
+    except RecursionError:
+        # PyYAML's parser recurses once per level: `[[[[...` thousands deep exhausts the stack.
+        raise OkrFileError(path, None, "invalid YAML: nested too deeply") from None
     if node is None:
         raise OkrFileError(path, None, "empty file: expected a mapping with 'objectives'")
     return node

@@ -229,6 +229,12 @@ YAML_CASES = {
         "invalid YAML: expected ',' or ']', but got '<stream end>'",
     ),
     "empty file": ("", None, "empty file: expected a mapping with 'objectives'"),
+    # Regression: PyYAML recursed once per level and the stack overflowed into a traceback.
+    "nested deeper than the parser can go": (
+        "objectives: " + "[" * 20_000 + "]" * 20_000 + "\n",
+        None,
+        "invalid YAML: nested too deeply",
+    ),
     "top level is a list": (
         "- id: O1\n  title: Activation\n",
         "line 1",
