@@ -9,6 +9,7 @@ With `--okrs asana-goals:...`, goals' supporting work is added to the tasks' ref
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
@@ -40,6 +41,8 @@ from backlog_audit.errors import UsageError
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog
 
 __all__ = ["DEFAULT_LOOKBACK", "AsanaSource"]
+
+LOG = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 
@@ -243,19 +246,36 @@ class AsanaSource(BacklogSource):
         A parent the token may not read (403/404) is a warning: its children inherit nothing.
         An action that hit a rate limit or an outage is read again alone, with retries.
         """
-        results = self._client.get_many(
-            "parent tasks", lambda path: f"task {path.rsplit('/', 1)[-1]}",
-            [f"/tasks/{gid}" for gid in gids], TASK_FIELDS,
-        )  # fmt: skip
+        results = self._batch_of_parents(gids)
         parents: list[Json] = []
         for gid, result in zip(gids, results, strict=True):
-            if not isinstance(result, AsanaHttpError):
-                parents.append(result)
-            elif result.status in RETRY_STATUSES:
+            if result is None or (
+                isinstance(result, AsanaHttpError) and result.status in RETRY_STATUSES
+            ):
                 parents.extend(p for p in [self._parent(gid, warnings)] if p is not None)
-            else:
+            elif isinstance(result, AsanaHttpError):
                 self._unreadable(gid, result, warnings)
+            else:
+                parents.append(result)
         return parents
+
+    def _batch_of_parents(self, gids: list[str]) -> list[Json | AsanaHttpError | None]:
+        """The batch answers for `gids`; all None (read them alone) when the batch endpoint
+        itself is refused, as a proxy that lets only GETs through would."""
+        try:
+            return list(
+                self._client.get_many(
+                    "parent tasks",
+                    lambda path: f"task {path.rsplit('/', 1)[-1]}",
+                    [f"/tasks/{gid}" for gid in gids],
+                    TASK_FIELDS,
+                )  # fmt: skip
+            )
+        except AsanaHttpError as exc:
+            if exc.status is None or exc.status == 401 or exc.status in RETRY_STATUSES:
+                raise
+            LOG.info("batch requests refused (HTTP %s): parents read one by one", exc.status)
+            return [None] * len(gids)
 
     def _parent(self, gid: str, warnings: list[str]) -> Json | None:
         client = self._client

@@ -452,3 +452,14 @@ def test_a_batch_action_that_fails_otherwise_exits_3_in_one_line() -> None:
             AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
 
     assert str(caught.value) == "Asana answered HTTP 401 while reading task 6001: Not Authorized"
+
+
+def test_parents_are_read_one_by_one_when_the_batch_endpoint_is_refused() -> None:
+    # A proxy in front of Asana (ASANA_BASE_URL) may let only GETs through.
+    with _serving(_subtasks_of_old_parents(2)) as fake:
+        fake.inject(405, times=100, path="/batch")
+        backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+        alone = [r.path for r in fake.requests if r.path.startswith("/tasks/") and not r.batch]
+
+    assert alone == ["/tasks/6000", "/tasks/6001", "/tasks/7000"]
+    assert len([item for item in backlog.items if item.carrier_only]) == 3
