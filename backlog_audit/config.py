@@ -47,6 +47,9 @@ def read_config(path: str) -> dict[str, Any]:
         raise UsageError(f"{path}: invalid TOML: not UTF-8 text ({exc.reason})") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays or inline tables.
+        raise UsageError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def config_tables(ctx: click.Context) -> dict[str, Any]:

@@ -267,6 +267,8 @@ def test_config_in_the_current_directory_is_read(
         ("[status_map]\nShipped = 'finished'\n", "expected one of todo, in_progress, done"),
         ("[lint]\nmax_krs = 3\n", "[lint] unknown key 'max_krs'"),
         ("okrs = \n", "invalid TOML"),
+        # Regression: tomllib recursed into a RecursionError traceback.
+        ("okrs = " + "[" * 20_000 + "]" * 20_000 + "\n", "invalid TOML: nested too deeply"),
     ],
 )
 def test_bad_config_exits_2(tmp_path: Path, text: str, message: str) -> None:
