@@ -24,7 +24,8 @@ def redact_url(url: str) -> str:
 
 
 def check_base_url(url: str, name: str, *, allow_userinfo: bool = False) -> str:
-    """`url` when it is an http(s) URL with a host and a valid port; else exit 2 naming `name`.
+    """`url` when it is an http(s) URL with a host, a valid port, and no query or fragment;
+    else exit 2 naming `name`.
 
     `allow_userinfo=False` refuses `user:password@`: credentials belong in the environment,
     and a URL is copied into messages and reports (Jira's browse links).
@@ -41,6 +42,10 @@ def check_base_url(url: str, name: str, *, allow_userinfo: bool = False) -> str:
         raise UsageError(f"{name} must start with http:// or https:// (got {got})")
     if not parts.hostname:
         raise UsageError(f"{name} names no host: {shown}")
+    if parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
+        # Paths are appended to a base URL, so a query would swallow them; and a query is
+        # where a token might hide, to be copied into messages and reports (browse links).
+        raise UsageError(f"{name} must not contain a query (?...) or fragment (#...): {shown}")
     if not allow_userinfo and (parts.username or parts.password):
         raise UsageError(
             f"{name} must not contain a user name or password (set them in the "

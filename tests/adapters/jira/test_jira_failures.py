@@ -286,3 +286,22 @@ def test_a_server_info_that_is_not_an_object_is_exit_3(
     site.fail(200, path="/serverInfo", body=answer if answer is not None else b"")
     with pytest.raises(SourceError, match="no Jira server information: check JIRA_URL"):
         make_source(jql="project = APP").fetch()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://jira.example.com/?token=tok-SECRET",
+        "https://jira.example.com/jira?os_authType=basic&pw=tok-SECRET",
+        "https://jira.example.com/#tok-SECRET",
+        "https://jira.example.com/?",
+    ],
+)
+def test_a_jira_url_with_a_query_or_fragment_is_exit_2_without_it(url: str) -> None:
+    # paths are appended to the URL (a query would swallow them), and a query is copied into
+    # every browse link of the reports: refuse it, and never echo it
+    with pytest.raises(UsageError) as caught:
+        JiraSource(SourceConfig(env={"JIRA_URL": url, "JIRA_PAT": "x"}, jql="x = 1"))
+    message = str(caught.value)
+    assert message.startswith("Jira URL must not contain a query (?...) or fragment (#...): ")
+    assert "SECRET" not in message and "?" not in message.split(": ", 1)[1]
