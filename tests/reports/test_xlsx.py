@@ -520,12 +520,14 @@ def test_noncharacters_xml_cannot_hold_are_removed_from_cells_and_links(
         result, 0, title="bad \uffff and \ufffe chars", assignee="\ufffeAna",
         url="https://example.atlassian.net/browse/APP-3\uffff",
     )  # fmt: skip
-    book = render(odd)
+    book = render(replace(odd, scope="sprint = 42\uffff"))
     for xml in xml_parts(book).values():
         ET.fromstring(xml)
-    ws = load_workbook(io.BytesIO(book))["Items"]
+    wb = load_workbook(io.BytesIO(book))
+    ws = wb["Items"]
     assert [ws["B2"].value, ws["I2"].value] == ["bad  and  chars", "Ana"]
     assert ws["A2"].hyperlink is None  # a link no reader could follow is left out
+    assert wb["Summary"]["B2"].value == "jira: sprint = 42"
 
 
 def test_control_characters_are_removed(result: AuditResult) -> None:
