@@ -36,6 +36,9 @@ TIME_FIELDS = frozenset(
     {"timeoriginalestimate", "timeestimate", "timespent", "aggregatetimeoriginalestimate"}
 )
 _OKR_HINTS = ("okr", "key result", "objective")
+# Number fields named like story points that are not the estimate: Advanced Roadmaps keeps
+# an issue's first estimate in "Original story points".
+_NOT_ESTIMATES = frozenset({"jpo-custom-field-original-story-points"})
 
 
 class UnknownFieldError(UsageError):
@@ -179,7 +182,9 @@ class FieldCatalog:
     def likely(self, field: JiraField) -> str | None:
         """ "okr" or "points" when a field looks like one, for `backlog-audit fields`."""
         if field.type == STORY_POINTS_TYPE or (
-            field.json_type == "number" and _is_points_name(field.name)
+            field.json_type == "number"
+            and _is_points_name(field.name)
+            and field.type not in _NOT_ESTIMATES
         ):
             return "points"
         name = field.name.casefold()

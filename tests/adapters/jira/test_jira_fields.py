@@ -199,3 +199,18 @@ def test_fields_lists_every_option_across_pages(
     assert okr.options[248].disabled
     pages = [r.query.get("startAt") for r in site.requests if r.path.endswith("/option")]
     assert pages == [["0"], ["100"], ["200"]]
+
+
+@pytest.mark.parametrize(
+    ("instance", "points"),
+    [
+        ("Apache", {"customfield_12310293"}),  # not "Original story points" (Advanced Roadmaps)
+        ("Qt", {"customfield_10183"}),
+        ("Sakai", {"customfield_10016", "customfield_10026"}),
+    ],
+)
+def test_likely_points_fields_on_public_sites_leave_out_original_estimates(
+    instance: str, points: set[str]
+) -> None:
+    found = catalog(instance)
+    assert {f.id for f in found.fields if found.likely(f) == "points"} == points
