@@ -9,6 +9,7 @@ out instead of failing the batch.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from backlog_audit.errors import SourceError
 
 __all__ = ["BATCH", "IssueSearch", "SearchResult", "combine_jql"]
 
+LOG = logging.getLogger(__name__)
 BATCH = 100  # ids per POSTed batch (bulkfetch's limit)
 CLOUD_PAGE = 5000  # Cloud's cap for /search/jql; it sends fewer per page when fields are asked
 DC_PAGE = 1000  # Data Center's usual cap (jira.search.views.default.max)
@@ -145,8 +147,24 @@ class IssueSearch:
     # --- batches by id -------------------------------------------------------------------
 
     def _cloud_batch(self, ids: list[str]) -> list[dict[str, Any]]:
+        # Issues nobody may see are simply absent. `issueErrors` lists issues Jira failed to
+        # read this time (a retriable error, per the spec): ask for those once more.
+        found, failed = self._bulkfetch(ids)
+        if failed:
+            again, still = self._bulkfetch(failed)
+            found += again
+            if still:
+                LOG.info("jira: bulkfetch could not read %d issue(s) twice", len(still))
+        return found
+
+    def _bulkfetch(self, ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
         body = {"issueIdsOrKeys": ids, "fields": self._fields}
-        return _issues_of(self._http.post("/rest/api/3/issue/bulkfetch", body), "a bulk fetch")
+        page = self._http.post("/rest/api/3/issue/bulkfetch", body)
+        errors = page.get("issueErrors") if isinstance(page, dict) else None
+        failed = [
+            str(e["id"]) for e in errors or [] if isinstance(e, dict) and e.get("id") is not None
+        ]
+        return _issues_of(page, "a bulk fetch"), failed
 
     def _dc_batch(self, ids: list[str]) -> list[dict[str, Any]]:
         # validateQuery=warn: keys the user may not see become warnings, not a 400

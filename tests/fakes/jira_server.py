@@ -326,6 +326,8 @@ class FakeJira:
         self.options = dict(options or {})  # field id -> [{"id","value","disabled"}]
         self.email, self.token, self.pat = email, token, pat
         self.hidden: set[str] = set()  # ids of issues the user may not see
+        # Cloud bulkfetch: issue id -> how many more times it comes back in `issueErrors`
+        self.bulk_errors: dict[str, int] = {}
         self.cloud_fields_cap = 100  # Cloud: issues a page when fields are asked for
         self.cloud_ids_cap = 5000  # Cloud: issues a page for id/key only
         self.dc_cap = 1000  # DC: jira.search.views.default.max
@@ -744,9 +746,17 @@ class _Routes:
             {i.id: i for i in found if i is not None and i.id not in self.j.hidden}.values(),
             key=lambda i: int(i.id),
         )
+        # Hidden and unknown issues are simply absent; `issueErrors` is for retriable errors.
+        with self.j._lock:
+            failing = [i for i in visible if self.j.bulk_errors.get(i.id, 0) > 0]
+            for issue in failing:
+                self.j.bulk_errors[issue.id] -= 1
+        errors = [{"id": i.id, "errorMessage": "Timed out reading the issue."} for i in failing]
         return {
-            "issues": [self.j.render(i, wanted, version == "3") for i in visible],
-            "issueErrors": [],
+            "issues": [
+                self.j.render(i, wanted, version == "3") for i in visible if i not in failing
+            ],
+            "issueErrors": errors,
         }
 
     def contexts(self, query: Any, body: Any, version: str, fid: str) -> Any:

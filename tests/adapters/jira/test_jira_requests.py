@@ -275,3 +275,23 @@ def test_sprints_are_asked_for_at_the_largest_page_and_paged_by_what_came_back(
         (r.query["startAt"], r.query["maxResults"]) for r in site.requests if "/sprint" in r.path
     ]
     assert asked == [(["0"], ["1000"]), (["50"], ["1000"]), (["100"], ["1000"])]
+
+
+@pytest.mark.parametrize(("errors", "fetches", "read"), [(1, 2, True), (2, 2, False)])
+def test_a_parent_jira_failed_to_read_is_asked_for_once_more(
+    jira_server: FakeJiraServer,
+    make_source: Callable[..., JiraSource],
+    errors: int,
+    fetches: int,
+    read: bool,
+) -> None:
+    # bulkfetch lists issues it could not read this time in `issueErrors` (a retriable error)
+    site = jira_server.jira = scenario.site("cloud")
+    site.bulk_errors["10001"] = errors  # epic APP-1, parent of APP-10 in the active sprint
+    backlog = make_source(board=7, sprint="active").fetch()
+    assert site.count("bulkfetch") == fetches
+    batches = [r.body["issueIdsOrKeys"] for r in site.requests if "bulkfetch" in r.path]  # type: ignore[index]
+    assert batches[1] == ["10001"]  # only the failed one is asked for again
+    assert ("APP-1" in {i.key for i in backlog.items}) is read
+    warned = any("could not be read" in w and "APP-1" in w for w in backlog.warnings)
+    assert warned is not read
