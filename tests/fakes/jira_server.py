@@ -337,6 +337,8 @@ class FakeJira:
         self.page_overlap = 0  # Cloud: each next page repeats this many issues of the last
         self.stuck_token = False  # Cloud: hand out the same page token again and again
         self.failures: list[Failure] = []
+        self.stalled = ""  # requests whose path contains this get no answer until `release`
+        self.release = threading.Event()
         self.requests: list[LoggedRequest] = []
         self.base_url = ""
         self._tokens: dict[str, tuple[str, int]] = {}
@@ -920,6 +922,11 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(parts.query)
         with jira._lock:
             jira.requests.append(LoggedRequest(method, parts.path, query, body))
+        if jira.stalled and jira.stalled in parts.path:
+            # never answer: the client's timeout must end the wait; `release` lets us go
+            jira.release.wait(timeout=10)
+            self.close_connection = True
+            return
         try:
             self._authenticate(jira)
             self._injected(jira, parts.path)

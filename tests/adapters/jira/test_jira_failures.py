@@ -305,3 +305,21 @@ def test_a_jira_url_with_a_query_or_fragment_is_exit_2_without_it(url: str) -> N
     message = str(caught.value)
     assert message.startswith("Jira URL must not contain a query (?...) or fragment (#...): ")
     assert "SECRET" not in message and "?" not in message.split(": ", 1)[1]
+
+
+@pytest.mark.parametrize("path", ["/search", "/rest/agile/1.0/board/7/sprint", "/bulkfetch"])
+def test_every_kind_of_request_has_a_timeout(
+    site: FakeJira, make_source: Callable[..., JiraSource], path: str
+) -> None:
+    # the first GET is covered above; here a search page, an agile list and a parent batch
+    if path == "/bulkfetch" and site.mode == "dc":
+        pytest.skip("Data Center reads parents through the search")
+    site.stalled = path
+    try:
+        with pytest.raises(SourceError) as caught:
+            make_source(board=7, sprint="active", timeout=0.5).fetch()
+    finally:
+        site.release.set()
+    message = str(caught.value)
+    assert message.startswith("Jira did not answer ") and message.endswith(" within 0.5s")
+    assert path in message
