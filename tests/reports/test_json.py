@@ -212,3 +212,17 @@ def test_no_kr_covered_is_zero_coverage_not_null(result: AuditResult) -> None:
     # KR rows: no work, share 0 of 2 items
     assert [(r["items"], r["share"]) for r in report["key_results"]] == [(0, 0.0)] * 4
     assert len(report["uncovered_key_results"]) == 4
+
+
+def test_text_is_data_kept_verbatim_not_cut_or_defused_as_in_a_spreadsheet(
+    result: AuditResult,
+) -> None:
+    # Excel's limits (32,767 characters, no control characters, no formulas) are the
+    # workbook's business: JSON carries the source's text exactly, escaped as JSON.
+    title = "=SUM(A1)\x07 \u2028 \U0001f642 " + "y" * 40_000
+    items = list(result.items)
+    app9 = items[6]
+    items[6] = replace(app9, item=replace(app9.item, title=title))
+    data = render(ReportFormat.JSON, replace(result, items=tuple(items)))
+    assert json.loads(data)["items"][6]["title"] == title
+    assert b"\\u0007" in data  # a control character is escaped, so every line stays one line
