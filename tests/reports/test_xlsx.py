@@ -577,6 +577,8 @@ def test_non_finite_points_leave_the_cell_empty(result: AuditResult) -> None:
         ("file:///etc/passwd", False),
         ("javascript:alert(1)", False),
         ("https://example.com/" + "x" * 2_100, False),
+        ("https://example.com/\uffff", False),  # not an XML character: the rels part breaks
+        ("https://example.com/\x7f", False),  # DEL is a control character, never in a URL
         ("", False),
     ],
 )
