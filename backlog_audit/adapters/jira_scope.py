@@ -6,11 +6,10 @@ largest page size; a board's backlog comes from the agile API, which alone knows
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from backlog_audit.adapters.jira_http import JiraHttp
+from backlog_audit.adapters.jira_http import JiraHttp, JiraHttpError
 from backlog_audit.adapters.jira_search import combine_jql
 from backlog_audit.errors import UsageError
 
@@ -75,10 +74,19 @@ def board_config(http: JiraHttp, board: int) -> BoardConfig:
     )
 
 
-def _sprints(http: JiraHttp, board: int, state: str | None) -> Iterator[dict[str, Any]]:
+def _sprints(http: JiraHttp, board: int, state: str | None) -> list[dict[str, Any]]:
     params = {"state": state} if state else {}
-    found = http.values(f"/rest/agile/1.0/board/{board}/sprint", params, SPRINT_PAGE)
-    return (s for s in found if "id" in s)
+    try:
+        found = list(http.values(f"/rest/agile/1.0/board/{board}/sprint", params, SPRINT_PAGE))
+    except JiraHttpError as exc:
+        # A board without sprints that its configuration does not call Kanban (a team-managed
+        # "simple" board with sprints off) answers 400: the user's choice of scope, exit 2.
+        if exc.status == 400:
+            raise UsageError(
+                f"board {board} has no sprints ({exc}): use --sprint backlog or --jql"
+            ) from None
+        raise
+    return [s for s in found if "id" in s]
 
 
 def _sprint_jql(ids: list[int], user_jql: str | None) -> str:
@@ -138,7 +146,7 @@ def resolve_scope(
             f"board {board} is a Kanban board and has no sprints: use --sprint backlog or --jql"
         )
     if choice.casefold() == "active":
-        active = list(_sprints(http, board, "active"))
+        active = _sprints(http, board, "active")
         return _sprint_scope(active, user_jql, f"board {board} has no active sprint")
     if choice.casefold() == "next":
         upcoming = _next_sprint(http, board)

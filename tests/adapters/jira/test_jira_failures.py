@@ -13,7 +13,7 @@ from backlog_audit.adapters.interface import SourceConfig
 from backlog_audit.adapters.jira import JiraSource
 from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageError
 from tests.adapters.jira.conftest import Sleeps, env_for
-from tests.fakes.jira_server import FakeJira, FakeJiraServer
+from tests.fakes.jira_server import FakeBoard, FakeJira, FakeJiraServer
 
 
 def secrets_of(site: FakeJira) -> tuple[str, ...]:
@@ -323,3 +323,16 @@ def test_every_kind_of_request_has_a_timeout(
     message = str(caught.value)
     assert message.startswith("Jira did not answer ") and message.endswith(" within 0.5s")
     assert path in message
+
+
+def test_a_board_without_sprints_that_is_not_called_kanban_is_exit_2(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    # a team-managed board ("simple") with sprints switched off: Jira answers 400
+    site.boards.append(FakeBoard(9, "APP simple", ["APP"], type="simple"))
+    with pytest.raises(UsageError) as caught:
+        make_source(board=9, sprint="next").fetch()
+    message = str(caught.value)
+    assert message.startswith("board 9 has no sprints (Jira answered HTTP 400")
+    assert "The board does not support sprints" in message
+    assert message.endswith("use --sprint backlog or --jql")
