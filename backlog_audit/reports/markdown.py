@@ -40,7 +40,11 @@ TOP_LINKS = 20
 TOP_GROUPS = 10
 
 # Characters that would start markup inside a line; `|` also ends a table cell.
-_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+_SPECIAL = re.compile(r"([\\`*\[\]<>|~])")
+# Also markup, but only where it could act as such, so that `snake_case` and `R&D` stay
+# as they are: an underscore not inside a word (`__init__` would be bold) and an ampersand
+# that starts an entity (`&amp;` would show as `&`).
+_MARKUP_IN_CONTEXT = re.compile(r"(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)")
 _WHITESPACE = re.compile(r"\s+")
 # Characters of a URL that would end a link's target or, in a table, its cell (a table row
 # is split on `|` before links are read), percent-encoded: the same address to a browser.
@@ -75,7 +79,8 @@ def escape(text: str | None) -> str:
     """One line of plain text that renders as itself: markup characters backslash-escaped."""
     if not text:
         return ""
-    return _SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", text).strip())
+    flat = _SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", text).strip())
+    return _MARKUP_IN_CONTEXT.sub(lambda m: "\\" + m.group(0), flat)
 
 
 def link(text: str, url: str | None) -> str:

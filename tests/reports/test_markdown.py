@@ -44,6 +44,15 @@ def test_escape_pipes_and_markup_and_flattens_lines() -> None:
     assert escape(None) == ""
 
 
+def test_underscores_tildes_and_entities_are_escaped_only_where_they_are_markup() -> None:
+    # `__init__` rendered bold, `~~old~~` struck through, `&amp;` as `&`
+    assert escape("Fix __init__ import") == r"Fix \_\_init\_\_ import"
+    assert escape("~~old~~ plan") == r"\~\~old\~\~ plan"
+    assert escape("Q&A: &amp; &#169;") == r"Q&A: \&amp; \&#169;"
+    # inside a word an underscore is never emphasis: identifiers stay readable
+    assert escape("customfield_10020 and snake_case") == "customfield_10020 and snake_case"
+
+
 def test_table_rows_keep_their_columns_when_cells_hold_pipes() -> None:
     text = table(["A", "B"], [[escape("x|y"), "1"], ["z", escape("||")]], right=(1,))
     assert [len(BORDER.findall(line)) for line in text.splitlines()] == [3, 3, 3, 3]
