@@ -141,11 +141,32 @@ def _error_detail(response: requests.Response) -> str:
         advice = "; sign in to Jira once in a browser" if "captcha" in denied.casefold() else ""
         return f"authentication denied ({denied}){advice}"
     if _is_html(response):
-        found = _HTML_TITLE.search(response.text)
-        title = " ".join(html.unescape(found.group(1)).split()) if found else ""
-        named = f" ({title})" if title else ""
-        return f"an HTML page{named}, not Jira's API: check the URL, or a proxy in between"
+        return _html_page(response)
     return "; ".join(str(m) for m in parse_errors(response) if str(m).strip())
+
+
+def _html_page(response: requests.Response) -> str:
+    """An HTML answer in words: its title, never its markup."""
+    found = _HTML_TITLE.search(response.text)
+    title = " ".join(html.unescape(found.group(1)).split()) if found else ""
+    named = f" ({title})" if title else ""
+    return f"an HTML page{named}, not Jira's API: check the URL, or a proxy in between"
+
+
+def _json_of(method: str, path: str, response: requests.Response) -> Any:
+    """The JSON of a successful answer; a login page or broken JSON is a one-line error."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type", "no content type")
+        what = (
+            _html_page(response)
+            if _is_html(response)
+            else f"invalid JSON ({kind}): the answer was cut off, or is not Jira's"
+        )
+        raise JiraHttpError(f"Jira answered {method} {path} with {what}") from None
 
 
 class JiraHttp:
@@ -217,13 +238,7 @@ class JiraHttp:
             # timeout and `max_retries=0`, and raises JIRAError on a failed status. pyproject
             # pins `jira<4`; the retry-count and 401 tests fail if that contract changes.
             response = self._client._session.request(method, url, **kwargs)
-            try:
-                return response.json() if response.content else None
-            except ValueError:  # a login page, a proxy's error page: not Jira's API
-                raise JiraHttpError(
-                    f"Jira answered {method} {path} with something not JSON "
-                    f"({response.headers.get('Content-Type', 'no content type')}): check the URL"
-                ) from None
+            return _json_of(method, path, response)
 
         try:
             return self._policy.call(once, self._wait_for)

@@ -958,7 +958,8 @@ class _Handler(BaseHTTPRequestHandler):
         data = body if raw else json.dumps(body).encode() if body is not None else b""
         self.send_response(status)
         kind = "text/html;charset=UTF-8" if raw else "application/json;charset=UTF-8"
-        self.send_header("Content-Type", kind)
+        if not any(name.casefold() == "content-type" for name in headers):
+            self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)

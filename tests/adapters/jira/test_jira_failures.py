@@ -192,9 +192,29 @@ def test_no_scope_is_exit_2(site: FakeJira, make_source: Callable[..., JiraSourc
 def test_a_page_that_is_not_json_is_exit_3(
     site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:
-    site.fail(200, path="/serverInfo", body=b"<html><body>Log in to continue</body></html>")
-    with pytest.raises(SourceError, match="not JSON \\(text/html;charset=UTF-8\\): check the URL"):
+    page = b"<html><head><title>Log in - Jira</title></head><body>Log in</body></html>"
+    site.fail(200, path="/serverInfo", body=page)
+    with pytest.raises(SourceError) as caught:
         make_source(jql="project = APP").fetch()
+    assert str(caught.value) == (
+        "Jira answered GET /rest/api/2/serverInfo with an HTML page (Log in - Jira), "
+        "not Jira's API: check the URL, or a proxy in between"
+    )
+
+
+def test_json_cut_off_is_exit_3_in_one_line(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    kind = {"Content-Type": "application/json;charset=UTF-8"}
+    site.fail(200, path="/search", body=b'{"issues": [{"id": "10010", "ke', headers=kind)
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP").fetch()
+    message = str(caught.value)
+    assert message.startswith("Jira answered POST /rest/api/")
+    assert message.endswith(
+        "with invalid JSON (application/json;charset=UTF-8): the answer was cut off, "
+        "or is not Jira's"
+    )
 
 
 def test_a_sprint_without_a_board_is_exit_2(
