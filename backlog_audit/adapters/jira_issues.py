@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -91,9 +92,11 @@ def _points(fields: Mapping[str, Any], plan: ReadPlan) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
     try:
-        return float(value)
+        points = float(value)
     except ValueError:
         return None
+    # a text field named as the points field may hold "nan" or "inf": no estimate, not a figure
+    return points if math.isfinite(points) else None
 
 
 def _name(value: Any, *keys: str) -> str | None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backlog_audit.adapters.jira_fields import LogicalField
-from backlog_audit.adapters.jira_issues import ParentRef, ReadPlan, parent_ref
+from backlog_audit.adapters.jira_issues import ParentRef, ReadPlan, parent_ref, to_item
 from backlog_audit.adapters.jira_values import ValueKind
 
 EPIC_LINK = LogicalField("Epic Link", ("customfield_10014",), ValueKind.OTHER, "gh-epic-link")
@@ -45,3 +45,17 @@ def test_the_parent_an_issue_names(
 def test_a_parent_named_by_key_only_is_fetched_by_key() -> None:
     assert ParentRef(key="APP-1").handle == "APP-1"
     assert ParentRef(id="10001", key="APP-1").handle == "10001"
+
+
+POINTS = LogicalField("Story Points", ("customfield_10002",), ValueKind.OTHER, "float")
+
+
+@pytest.mark.parametrize(
+    ("value", "points"),
+    [(5, 5.0), (2.5, 2.5), ("3", 3.0), (" 8 ", 8.0), (None, None), (True, None), ("", None)]
+    + [("nan", None), ("inf", None), ("-Infinity", None), ("lots", None), ({"value": 3}, None)],
+)
+def test_points_are_finite_numbers_or_nothing(value: Any, points: float | None) -> None:
+    plan = ReadPlan(okr=None, points=POINTS, sprint=None, epic_link=None, label_prefixes=())
+    issue = {"id": "1", "key": "APP-1", "fields": {"customfield_10002": value}}
+    assert to_item(issue, plan, "https://jira.example.com", frozenset()).points == points
