@@ -621,3 +621,33 @@ def test_libreoffice_converts_the_workbook_cleanly(result: AuditResult, tmp_path
     pdf = tmp_path / "audit.pdf"
     assert pdf.exists()
     assert re.match(rb"%PDF-", pdf.read_bytes()[:5])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_keeps_links_filters_formats_and_charts_on_a_round_trip(
+    result: AuditResult, tmp_path: Path
+) -> None:
+    # LibreOffice drops what it cannot read without a word: what comes back is what it read.
+    # (Frozen panes are left out: headless LibreOffice drops them from any workbook.)
+    (tmp_path / "in").mkdir()
+    book = tmp_path / "in" / "audit.xlsx"
+    book.write_bytes(render(result))
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    done = subprocess.run(
+        ["soffice", profile, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path),
+         str(book)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    back = load_workbook(tmp_path / "audit.xlsx")
+    assert back.sheetnames == [*SHEETS, "Trend"]
+    assert list(links_in(back["Items"])) == ITEM_KEYS
+    assert back["Items"].auto_filter.ref == "A1:Q13"
+    assert cf_ranges(back["Key Results"]) == {"J2:J5": ["colorScale"], "L2:L5": ["colorScale"]}
+    assert back["Key Results"]["J2"].number_format == "0.0%"
+    assert back["Items"]["B8"].value == '=HYPERLINK("http://evil.example","click")'
+    assert back["Items"]["B8"].data_type == "s"
+    kinds = sorted(type(c).__name__ for c in back["Summary"]._charts)
+    assert kinds == ["BarChart", "DoughnutChart"]
+    assert [type(c).__name__ for c in back["Trend"]._charts] == ["LineChart"]
