@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,20 @@ def test_fields_lists_ids_types_and_options(
         "    option 20002\tKR0.3 (disabled)",
         "customfield_10200\tOKR notes\ttextarea [global]  <- likely okr field",
     ]
+
+
+def test_debug_logs_of_a_whole_audit_never_show_a_credential(
+    site: FakeJira,
+    jira_server: FakeJiraServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger: ours, urllib3's, the jira library's
+    site.fail(429, path="/search", headers={"Retry-After": "0"})  # a retry is logged too
+    result = audit(jira_server, tmp_path, "--board", "7", "--format", "json", "-o", "-", "-vv")
+    logs = caplog.text + result.stderr
+    assert "GET /rest/agile/1.0/board/7/configuration" in logs and "retry 1/4" in logs
+    basic = base64.b64encode(f"{site.email}:{site.token}".encode()).decode()
+    for secret in (site.token, site.pat, basic):
+        assert secret not in logs and secret not in result.stdout
+    assert "authorization" not in logs.casefold()
