@@ -206,11 +206,15 @@ class JiraHttp:
         """Every entry of a paged list (`{startAt, maxResults, total, isLast, values}`: agile
         sprints, field contexts and options), asking `size` a page and advancing by what came
         back, as servers cap pages below what is asked."""
-        start = 0
+        start, seen = 0, set[str]()
         while True:
             page = self.get(path, {**(params or {}), "startAt": start, "maxResults": size})
             page = page if isinstance(page, dict) else {}
             values = [v for v in page.get("values") or [] if isinstance(v, dict)]
+            ids = {str(v.get("id")) for v in values}
+            if ids and ids <= seen:  # a server that ignores startAt would loop forever
+                return
+            seen |= ids
             yield from values
             start += len(values)
             total = page.get("total")
