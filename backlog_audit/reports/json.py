@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timezone
 from typing import Any
 
@@ -177,7 +178,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
 
 # Compact separators keep json's C encoder; `indent` would switch to the pure-Python one,
 # which is ten times slower on a 100,000-item report.
-# allow_nan=False: NaN is not JSON, so a non-finite figure fails loudly instead of silently.
+# allow_nan=False: NaN and Infinity are not JSON; `render` writes null for them instead.
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
 
 
@@ -197,6 +198,25 @@ def _layout(value: Any, depth: int = 0) -> str:
     return "[\n" + ",\n".join(entries) + f"\n{pad}]"
 
 
+def _finite(value: Any) -> Any:
+    """`value` with every NaN or infinite number replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 def render(result: AuditResult) -> bytes:
     """The JSON report as UTF-8 bytes."""
-    return utf8(_layout(to_dict(result)) + "\n")
+    report = to_dict(result)
+    try:
+        text = _layout(report)
+    except ValueError:
+        # A figure past float's range (points of 1e308 add up to infinity, and a coverage
+        # of inf / inf is NaN): null, like any figure that cannot be computed. Checked only
+        # on failure, so the common report keeps the C encoder's speed.
+        text = _layout(_finite(report))
+    return utf8(text + "\n")

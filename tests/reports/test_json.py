@@ -226,3 +226,15 @@ def test_text_is_data_kept_verbatim_not_cut_or_defused_as_in_a_spreadsheet(
     data = render(ReportFormat.JSON, replace(result, items=tuple(items)))
     assert json.loads(data)["items"][6]["title"] == title
     assert b"\\u0007" in data  # a control character is escaped, so every line stays one line
+
+
+def test_figures_past_floats_range_are_null_not_a_crash(result: AuditResult) -> None:
+    # Two items of 1e308 points (finite each, accepted from a CSV export) add up to inf;
+    # the points coverage inf / inf is NaN. Neither is JSON: the run died with a traceback.
+    report = audited(result, _story("A-1", 1e308, "KR1.1"), _story("A-2", 1e308, "KR1.1"))
+    summary = report["summary"]
+    assert [summary["points"], summary["linked_points"], summary["points_coverage"]] == [
+        None, None, None,
+    ]  # fmt: skip
+    assert summary["coverage"] == 1.0  # the item figures are untouched
+    assert report["items"][0]["points"] == 1e308
