@@ -284,8 +284,8 @@ class JiraSource(BacklogSource):
         return options
 
     def _dc_options(self, field: JiraField) -> list[Any]:
-        # Data Center pages this list by `page`, not `startAt`: one large page covers the
-        # options of any sensible OKR field.
+        # Data Center's paging parameters for this list are not those of Cloud's PageBean (and
+        # not in the specs we test against): one large page covers any sensible OKR field.
         numeric = field.id.removeprefix("customfield_")
         page = self._http.get(f"/rest/api/2/customFields/{numeric}/options", {"maxResults": 1000})
         return list((page if isinstance(page, dict) else {}).get("values") or [])
