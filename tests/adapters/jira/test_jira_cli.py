@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from backlog_audit.cli import main
 from tests.adapters.jira.conftest import env_for
 from tests.adapters.jira.jira_scenario import public_fields
-from tests.fakes.jira_server import FakeJira, FakeJiraServer
+from tests.fakes.jira_server import FakeJira, FakeJiraServer, custom_field
 
 OKRS_YAML = """\
 cycle: 2026-Q4
@@ -143,3 +143,21 @@ def test_debug_logs_of_a_whole_audit_never_show_a_credential(
     for secret in (site.token, site.pat, basic):
         assert secret not in logs and secret not in result.stdout
     assert "authorization" not in logs.casefold()
+
+
+@pytest.mark.parametrize("mode", ["cloud"])
+def test_fields_search_lists_project_copies_with_their_scope(
+    site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path
+) -> None:
+    site.fields += [
+        custom_field("customfield_10300", "Story point estimate", "jsw-story-points", "10001"),
+        custom_field("customfield_10301", "Sprint goal", "textfield", "10002"),
+    ]
+    result = invoke(
+        jira_server, tmp_path, "fields", "--source", "jira", "--search", "POINT", code=0
+    )
+    mark = "  <- likely points field"
+    assert result.stdout.splitlines() == [
+        f"customfield_10016\tStory point estimate\tjsw-story-points [global]{mark}",
+        f"customfield_10300\tStory point estimate\tjsw-story-points [project 10001]{mark}",
+    ]
