@@ -6,6 +6,7 @@ both reports say the same thing in the same words.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -95,13 +96,17 @@ def _near_threshold(result: AuditResult) -> str | None:
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    """`54.5%`, or `n/a` when there is no value."""
-    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
+    """`54.5%`, or `n/a` when there is no value (or none that is a number: NaN)."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value * 100:.{digits}f}%"
 
 
 def points_delta(value: float | None) -> str:
     """A change of a share in percentage points: `+4.5 pp`, `n/a` when unknown."""
-    return "n/a" if value is None else f"{value * 100:+.1f} pp"
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value * 100:+.1f} pp"
 
 
 def utc_text(moment: datetime) -> str:

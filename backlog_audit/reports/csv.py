@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -17,8 +18,8 @@ ITEMS_TABLE = "items.csv"
 
 
 def _cell(value: Any) -> Any:
-    """Lists joined with `;`, None empty, formula-looking text defused with a quote."""
-    if value is None:
+    """Lists joined with `;`, None (and NaN or infinity) empty, formula-looking text defused."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)

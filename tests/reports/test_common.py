@@ -81,3 +81,9 @@ def test_text_helpers() -> None:
     assert (number(0.001), number(-4.0)) == ("0", "-4")
     paris = timezone(timedelta(hours=1))
     assert utc_text(datetime(2026, 11, 22, 11, 0, tzinfo=paris)) == "2026-11-22 10:00 UTC"
+
+
+def test_a_figure_that_is_not_a_number_reads_as_n_a() -> None:
+    # inf / inf: the points coverage of points past float's range; "nan%" helped no one
+    nan = float("inf") / float("inf")
+    assert (percent(nan), points_delta(nan), percent(float("inf"))) == ("n/a", "n/a", "n/a")

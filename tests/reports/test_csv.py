@@ -102,3 +102,12 @@ def test_kr_table_columns_follow_the_json_report(result: AuditResult) -> None:
         "share": str(2 / 12), "points_share": str(8 / 30), "todo": "1", "in_progress": "1",
         "done": "0",
     }  # fmt: skip
+
+
+def test_figures_that_are_not_numbers_are_empty_cells(result: AuditResult) -> None:
+    # Points past float's range add up to inf, and inf / inf is NaN: empty, like JSON's null.
+    weird = replace(result.summary.all, points=float("inf"), linked_points=float("inf"))
+    odd = replace(result, summary=replace(result.summary, all=weird))
+    assert odd.summary.all.points_coverage != odd.summary.all.points_coverage  # NaN
+    summary = {r["figure"]: r["value"] for r in rows(csv_report.tables(odd)["summary.csv"])}
+    assert [summary["points"], summary["points_coverage"]] == ["", ""]
