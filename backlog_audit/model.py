@@ -6,6 +6,7 @@ into an `AuditResult`, and report writers render that. Counts are stored; shares
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -202,9 +203,15 @@ class Tally:
 
     @property
     def points_coverage(self) -> float | None:
-        """linked points / (points - exempt points), None when nothing is countable."""
+        """linked points / (points - exempt points), None when nothing is countable.
+
+        Also None when the points sum overflowed (two estimates of 1e308 make infinity): a
+        figure of NaN would compare false with every threshold and print as "nan%".
+        """
         base = self.points - self.exempt_points
-        return self.linked_points / base if base else None
+        if not base or not math.isfinite(base) or not math.isfinite(self.linked_points):
+            return None
+        return self.linked_points / base
 
     @property
     def exempt_share(self) -> float | None:

@@ -177,6 +177,20 @@ def test_summary_shares_leave_exempt_work_out_of_the_denominator(hand: AuditResu
     assert total.exempt_share == pytest.approx(0.1)
 
 
+@pytest.mark.parametrize(
+    "tally",
+    [
+        Tally(items=2, linked_items=2, points=float("inf"), linked_points=float("inf")),
+        Tally(items=2, linked_items=1, points=float("inf"), linked_points=1e308),
+        Tally(items=2, linked_items=1, points=5.0, linked_points=3.0, exempt_points=5.0),
+    ],
+    ids=["both-overflowed", "total-overflowed", "all-points-exempt"],
+)
+def test_points_coverage_is_unknown_rather_than_nan_or_a_false_zero(tally: Tally) -> None:
+    # Two estimates of 1e308 sum to infinity: inf/inf is NaN and 1e308/inf a false 0%.
+    assert tally.points_coverage is None
+
+
 def test_open_view_counts_only_items_not_done(hand: AuditResult) -> None:
     # Not done: APP-2, 3, 4, 5, 6, 7, 9: linked 2, 3, 4; exempt 5; points 5+2+8+1+0+2+0.
     open_ = hand.summary.open
