@@ -107,8 +107,19 @@ def load_okr_set(request: AuditRequest) -> OkrSet:
 
 
 def _source_config(request: AuditRequest, okrs: OkrSet) -> SourceConfig:
-    """The source settings, with work completed since the cycle start in scope by default."""
-    config = replace(request.source_config, okr_set=okrs)
+    """The source settings, with work completed since the cycle start in scope by default.
+
+    The audit's options decide what the source fetches (parents only when inheriting, Asana
+    subtasks only when counted), whoever built the request.
+    """
+    options = request.options
+    config = replace(
+        request.source_config,
+        okr_set=okrs,
+        inherit=options.inherit,
+        include_types=options.include_types,
+        exclude_types=options.exclude_types,
+    )
     if config.completed_since is None and okrs.cycle_start is not None:
         config = replace(config, completed_since=okrs.cycle_start)
     return config

@@ -3,7 +3,9 @@
 A project's task list holds every task ever completed, so only incomplete tasks and those
 completed since `completed_since` (the cycle start, else 90 days back) are asked for. A task in
 several audited projects is one item, seen from the first project that lists it. Parents that
-are not in the listing are fetched as carriers, so that subtasks can inherit their links.
+are not in the listing are fetched as carriers, so that subtasks can inherit their links (not
+with --no-inherit: nothing would read them). With --include-types Subtask, the subtasks of the
+listed tasks are read too: a project's listing holds only its member tasks.
 With `--okrs asana-goals:...`, goals' supporting work is added to the tasks' references.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
@@ -35,7 +38,7 @@ from backlog_audit.adapters.asana_goals import (
     goal_links,
     is_goal_spec,
 )
-from backlog_audit.adapters.asana_tasks import TASK_FIELDS, TaskReader
+from backlog_audit.adapters.asana_tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.errors import UsageError
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog
@@ -48,6 +51,17 @@ Json = dict[str, Any]
 
 DEFAULT_LOOKBACK = timedelta(days=90)  # SPEC 7: without a cycle start, 90 days of done work
 _MAX_PARENT_DEPTH = MAX_INHERIT_DEPTH
+SUBTASK_TYPE = "Subtask"  # `asana_tasks.task_kind`'s name for a task with a parent
+
+
+@dataclass
+class _Subtasks:
+    """What reading subtasks found besides the tasks it added to the scope."""
+
+    # subtask gid -> the listed task it sits under (its sprint and project come from there)
+    hosts: dict[str, Json] = field(default_factory=dict)
+    # subtasks completed before the audited window: link carriers only, never counted
+    skipped: dict[str, Json] = field(default_factory=dict)
 
 
 def _utc_today() -> date:
@@ -107,12 +121,23 @@ class AsanaSource(BacklogSource):
         warnings.extend(graph.warnings if graph else ())
         since = self.completed_since(graph.cycle_start if graph else None)
         tasks = self._tasks(projects, since, progress)
-        carriers = self._carriers(tasks, warnings)
-        items = [reader.item(task, project) for task, project in tasks.values()]
+        subtasks = (
+            self._subtasks(tasks, since, warnings, progress) if self._with_subtasks else _Subtasks()
+        )
+        carriers = self._carriers(tasks, subtasks.skipped, warnings)
+        items = [
+            reader.item(task, project, host=subtasks.hosts.get(gid))
+            for gid, (task, project) in tasks.items()
+        ]
         if not items:
             warnings.append(f"Asana {self.scope}: no tasks in scope")
         items += [reader.item(task, None, carrier_only=True) for task in carriers]
         return Backlog(kind="asana", scope=self.scope, items=tuple(items), warnings=tuple(warnings))
+
+    @property
+    def _with_subtasks(self) -> bool:
+        """Whether the audit counts subtasks (--include-types Subtask), so they are read."""
+        return self._config.includes_type(SUBTASK_TYPE)
 
     # --- steps of fetch ------------------------------------------------------------------
 
@@ -176,7 +201,7 @@ class AsanaSource(BacklogSource):
         client = self._client
         opts = {
             "completed_since": f"{since.isoformat()}T00:00:00.000Z",
-            "opt_fields": TASK_FIELDS,
+            "opt_fields": SUBTASK_FIELDS if self._with_subtasks else TASK_FIELDS,
         }
         if sections is None:
             return client.pages(
@@ -224,11 +249,100 @@ class AsanaSource(BacklogSource):
             f"'{name}' (--asana-section); its sections: {names}"
         )
 
-    def _carriers(self, tasks: dict[str, tuple[Json, str]], warnings: list[str]) -> list[Json]:
-        """Parents missing from the listing, up to 3 levels up, read a level at a time."""
-        known = set(tasks)
+    def _subtasks(
+        self,
+        tasks: dict[str, tuple[Json, str]],
+        since: date,
+        warnings: list[str],
+        progress: Progress | None,
+    ) -> _Subtasks:
+        """Add the subtasks of the listed tasks to `tasks`, a level at a time, each once.
+
+        A subtask completed before `since` is left out, as the listing leaves out tasks, but
+        its own subtasks are still read: open work under it counts (and inherits through it).
+        """
+        found = _Subtasks()
+        # where each task read so far sits: its listed ancestor (or itself) and the project
+        where = {gid: (task, project) for gid, (task, project) in tasks.items()}
+        parents = [gid for gid, (task, _) in tasks.items() if _may_have_subtasks(task)]
+        while parents:
+            listings = self._subtask_lists(parents, warnings)
+            parents = []
+            for parent_gid, subtasks in listings.items():
+                host, project = where[parent_gid]
+                for subtask in subtasks:
+                    gid = str(subtask["gid"])
+                    if gid in where:  # also a member of the project, or met before
+                        continue
+                    where[gid] = (host, project)
+                    if _open_or_done_since(subtask, since):
+                        tasks[gid] = (subtask, project)
+                        found.hosts[gid] = host
+                    else:
+                        found.skipped[gid] = subtask
+                    if _may_have_subtasks(subtask):
+                        parents.append(gid)
+            if progress:
+                progress(len(tasks), None)
+        return found
+
+    def _subtask_lists(self, parents: list[str], warnings: list[str]) -> dict[str, list[Json]]:
+        """The subtasks of each of `parents`: first pages ten to a batch request, a listing
+        with more pages (or whose action met a rate limit or an outage) read alone."""
+        try:
+            results: list[tuple[list[Json], bool] | AsanaHttpError | None] = list(
+                self._client.first_pages(
+                    "subtask listings",
+                    lambda path: f"subtasks of task {path.split('/')[2]}",
+                    [f"/tasks/{gid}/subtasks" for gid in parents],
+                    SUBTASK_FIELDS,
+                )  # fmt: skip
+            )
+        except AsanaHttpError as exc:
+            if exc.status is None or exc.status == 401 or exc.status in RETRY_STATUSES:
+                raise
+            LOG.info("batch requests refused (HTTP %s): subtasks read task by task", exc.status)
+            results = [None] * len(parents)
+        found: dict[str, list[Json]] = {}
+        for gid, result in zip(parents, results, strict=True):
+            if isinstance(result, tuple) and not result[1]:
+                found[gid] = result[0]
+            elif isinstance(result, AsanaHttpError) and result.status not in RETRY_STATUSES:
+                self._unlisted(gid, result, warnings)
+            else:  # more pages, a retryable failure, or no batch at all
+                found[gid] = self._subtasks_of(gid, warnings)
+        return found
+
+    def _subtasks_of(self, gid: str, warnings: list[str]) -> list[Json]:
+        client = self._client
+        try:
+            return client.records(
+                f"subtasks of task {gid}",
+                lambda o: client.tasks.get_subtasks_for_task(gid, o, **client.request_options),
+                {"opt_fields": SUBTASK_FIELDS},
+            )
+        except AsanaHttpError as exc:
+            self._unlisted(gid, exc, warnings)
+            return []
+
+    @staticmethod
+    def _unlisted(gid: str, exc: AsanaHttpError, warnings: list[str]) -> None:
+        if exc.status not in (403, 404):
+            raise exc
+        # The task was listed a moment ago: deleted since, or its subtasks are private.
+        warnings.append(f"subtasks of task {gid} could not be read (HTTP {exc.status})")
+
+    def _carriers(
+        self, tasks: dict[str, tuple[Json, str]], read: dict[str, Json], warnings: list[str]
+    ) -> list[Json]:
+        """The link carriers: subtasks `read` but not audited, and parents missing from the
+        listing, up to 3 levels up, read a level at a time (not with --no-inherit: nothing
+        would read their links)."""
+        carriers = list(read.values())
+        if not self._config.inherit:
+            return carriers
+        known = set(tasks) | set(read)
         wanted = [task for task, _ in tasks.values()]
-        carriers: list[Json] = []
         for _ in range(_MAX_PARENT_DEPTH):
             missing = list(
                 dict.fromkeys(p for p in map(_parent_gid, wanted) if p and p not in known)
@@ -303,6 +417,29 @@ class AsanaSource(BacklogSource):
         if isinstance(loaded, GoalGraph):  # read once with the OKR set: 1 + N requests saved
             return loaded
         return fetch_goal_graph(self._client, self._goal_spec)
+
+
+def _may_have_subtasks(task: Json) -> bool:
+    """Whether a task has subtasks to read (when Asana did not say, it may)."""
+    count = task.get("num_subtasks")
+    return not isinstance(count, int) or count > 0
+
+
+def _open_or_done_since(task: Json, since: date) -> bool:
+    """Whether a task is audited under the completed-since rule (SPEC 7)."""
+    if not task.get("completed"):
+        return True
+    raw = task.get("completed_at")
+    if not isinstance(raw, str):
+        return True  # completed, but Asana did not say when: counted rather than lost
+    try:
+        completed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if completed.tzinfo is None:  # Asana writes UTC with a Z; a bare time is taken as UTC
+        completed = completed.replace(tzinfo=timezone.utc)
+    start = datetime.combine(since, datetime.min.time(), tzinfo=timezone.utc)
+    return completed >= start
 
 
 def _parent_gid(task: Json) -> str | None:

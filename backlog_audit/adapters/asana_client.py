@@ -162,22 +162,38 @@ class AsanaClient:
         `what(path)` one resource, for messages. Saves the round trips of one request each,
         not rate-limit budget: Asana counts every action.
         """
-        results: list[Json | AsanaHttpError] = []
+        answers = self._batch(label, paths, {"fields": fields.split(",")})
+        return [self._action(what(p), a) for p, a in zip(paths, answers, strict=True)]
+
+    def first_pages(
+        self, label: str, what: Callable[[str], str], paths: list[str], fields: str
+    ) -> list[tuple[list[Json], bool] | AsanaHttpError]:
+        """The first page (`PAGE_SIZE` records) of several listings through the batch API.
+
+        One result per path, in order: (records, whether more pages follow), or the error its
+        action answered. A listing with more pages is for the caller to read alone (`records`).
+        """
+        options = {"limit": PAGE_SIZE, "fields": fields.split(",")}
+        answers = self._batch(label, paths, options)
+        return [self._listing_action(what(p), a) for p, a in zip(paths, answers, strict=True)]
+
+    def _batch(self, label: str, paths: list[str], options: Json) -> list[Any]:
+        """The raw answers of GET `paths` with `options`, `BATCH_SIZE` actions to a request."""
+        answers: list[Any] = []
         for start in range(0, len(paths), BATCH_SIZE):
             chunk = paths[start : start + BATCH_SIZE]
             actions = [
-                {"method": "get", "relative_path": path, "options": {"fields": fields.split(",")}}
-                for path in chunk
+                {"method": "get", "relative_path": path, "options": options} for path in chunk
             ]
             body = {"data": {"actions": actions}}
             names = f"a batch of {len(chunk)} {label}"
             send = partial(self.batch.create_batch_request, body, {}, **self.request_options)
             payload = self._payload(names, self.call(names, send))
-            answers = payload.get("data")
-            if not isinstance(answers, list) or len(answers) != len(chunk):
+            got = payload.get("data")
+            if not isinstance(got, list) or len(got) != len(chunk):
                 raise AsanaHttpError(f"Asana answered {names} without one result per request")
-            results.extend(self._action(what(p), a) for p, a in zip(chunk, answers, strict=True))
-        return results
+            answers.extend(got)
+        return answers
 
     def records(self, what: str, fn: Callable[[Json], Any], opts: Mapping[str, Any]) -> list[Json]:
         """Every record of a listing, all pages joined."""
@@ -222,6 +238,21 @@ class AsanaClient:
         detail = _asana_message(json.dumps(body)) if isinstance(body, dict) else ""
         message = f"{message}: {detail}" if detail else message
         return AsanaHttpError(self._scrub(" ".join(message.split())), status)
+
+    def _listing_action(self, what: str, answer: Any) -> tuple[list[Json], bool] | AsanaHttpError:
+        """One batch action's page of records and whether more follow, or its failure."""
+        answer = answer if isinstance(answer, dict) else {}
+        body = answer.get("body")
+        if answer.get("status_code") != 200 or not isinstance(body, dict):
+            failed = self._action(what, answer)
+            assert isinstance(failed, AsanaHttpError)  # a record needs a 200 and an object body
+            return failed
+        try:
+            records = _records(what, body)
+        except AsanaHttpError as exc:
+            return exc
+        next_page = body.get("next_page")
+        return records, isinstance(next_page, dict) and bool(next_page.get("offset"))
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text

@@ -15,7 +15,7 @@ from backlog_audit.adapters.asana_fields import points_value, reference_values
 from backlog_audit.adapters.asana_goals import GoalLinks
 from backlog_audit.model import Item, StatusCategory
 
-__all__ = ["TASK_FIELDS", "TaskReader", "task_kind"]
+__all__ = ["SUBTASK_FIELDS", "TASK_FIELDS", "TaskReader", "task_kind"]
 
 Json = dict[str, Any]
 
@@ -38,6 +38,11 @@ TASK_FIELDS = ",".join(
         "custom_fields.number_value",
     )
 )
+
+# Only with --include-types Subtask: whether a task has subtasks to read (`num_subtasks`, so
+# that tasks without any cost no request), and, for subtasks, when they were completed: the
+# subtask listing has no `completed_since` of its own.
+SUBTASK_FIELDS = f"{TASK_FIELDS},num_subtasks,completed_at"
 
 
 def task_kind(task: Json) -> tuple[str, int]:
@@ -87,11 +92,23 @@ class TaskReader:
         goals = self.goal_links.references(str(task["gid"]), projects)
         return tuple(dict.fromkeys(own + goals))
 
-    def item(self, task: Json, project_gid: str | None, *, carrier_only: bool = False) -> Item:
-        """The item for one task, as seen from the audited project `project_gid`."""
+    def item(
+        self,
+        task: Json,
+        project_gid: str | None,
+        *,
+        carrier_only: bool = False,
+        host: Json | None = None,
+    ) -> Item:
+        """The item for one task, as seen from the audited project `project_gid`.
+
+        A subtask that is in no project (read through its parent, `host`) sits where its
+        parent sits: its sprint and project are the parent's.
+        """
         kind, level = task_kind(task)
         done = bool(task.get("completed"))
-        membership = _membership(task, project_gid)
+        placed = host if host is not None and not _memberships(task) else task
+        membership = _membership(placed, project_gid)
         section = _name(membership.get("section"))
         parent = task.get("parent")
         gid = str(task["gid"])

@@ -30,6 +30,12 @@ class SourceConfig:
     okr_set: OkrSet | None = field(default=None, repr=False)
     # status name (casefolded) -> category, for sources that give only a status name
     status_map: Mapping[str, StatusCategory] = field(default_factory=dict)
+    # The audit's own scope knobs (`AuditOptions`), so a source fetches no more than the audit
+    # uses: without inheritance (--no-inherit) out-of-scope parents are not fetched; the type
+    # names of --include-types/--exclude-types say whether e.g. Asana subtasks are counted.
+    inherit: bool = True
+    include_types: frozenset[str] = frozenset()
+    exclude_types: frozenset[str] = frozenset()
     # csv
     input: str | None = None
     # jira
@@ -47,6 +53,13 @@ class SourceConfig:
     # request timeout in seconds, and a sleep to make retry waits testable
     timeout: float = 30.0
     sleep: Callable[[float], None] | None = None
+
+    def includes_type(self, name: str) -> bool:
+        """Whether --include-types names `name` and --exclude-types does not (case-insensitive)."""
+        kind = name.casefold()
+        include = {t.casefold() for t in self.include_types}
+        exclude = {t.casefold() for t in self.exclude_types}
+        return kind in include and kind not in exclude
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The Jira source: Cloud and Data Center, JQL and board scopes, parents for inheritance.
 
 A fetch costs: serverInfo, the field list, the board configuration and its sprints (board
-scopes only), one request per page of issues, and one batch per 100 parents per level.
+scopes only), one request per page of issues, and one batch per 100 parents per level
+(none with --no-inherit: without inheritance, parents outside the scope are not read).
 """
 
 from __future__ import annotations
@@ -189,7 +190,10 @@ class JiraSource(BacklogSource):
                 parents[item.id] = ref
         if not by_id:
             warnings.append("the scope holds no issues")
-        self._add_parents(by_id, parents, search, plan, warnings)
+        if self._config.inherit:
+            self._add_parents(by_id, parents, search, plan, warnings)
+        else:
+            self._add_parent_stubs(by_id, parents)
         carriers = sum(1 for item in by_id.values() if item.carrier_only)
         LOG.info("jira: %d items, %d parents", len(by_id) - carriers, carriers)
         LOG.info("jira: %d requests", self._http.request_count)
@@ -236,6 +240,27 @@ class JiraSource(BacklogSource):
                 f"{len(missing)} parent issue(s) could not be read (no permission, or deleted): "
                 + ", ".join(sorted(names.get(h, h) for h in missing))
             )
+
+    def _add_parent_stubs(self, by_id: dict[str, Item], parents: dict[str, ParentRef]) -> None:
+        """Without inheritance (--no-inherit), name out-of-scope parents without fetching them.
+
+        Their links would be read for nothing, but the reports still name each item's parent
+        by key (the fix list groups by it): a carrier that holds only what the child's own
+        parent field says (Cloud: id and key; Data Center's Epic Link: the key).
+        """
+        known = set(by_id) | {item.key for item in by_id.values()}
+        for ref in parents.values():
+            if ref.handle in known:
+                continue
+            key = ref.key or ref.handle
+            stub = Item(
+                id=ref.id or key,
+                key=key,
+                url=f"{self._http.base_url}/browse/{key}",
+                carrier_only=True,
+            )
+            by_id.setdefault(stub.id, stub)
+            known.update((stub.id, key))
 
     @staticmethod
     def _with_parent_ids(by_id: dict[str, Item], parents: dict[str, ParentRef]) -> list[Item]:

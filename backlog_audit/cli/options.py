@@ -132,6 +132,10 @@ def source_config(params: dict[str, Any], tables: dict[str, Any], okrs: str | No
         label_prefixes=label_prefixes(params.get("label_prefix") or ()),
         okrs=okrs,
         status_map=parse_status_map(tables.get("status_map", {})),
+        # `audit` has these flags (or their config values), `fields` does not: defaults there.
+        inherit=not params.get("no_inherit", False),
+        include_types=split_names(params.get("include_types") or ()),
+        exclude_types=split_names(params.get("exclude_types") or ()),
         input=params.get("input_path"),
         jira_url=params.get("jira_url"),
         jql=params.get("jql"),

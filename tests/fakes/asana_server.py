@@ -5,10 +5,11 @@ It serves what the adapter reads, shaped like Asana's API (checked against the O
 
 - `GET /projects/{gid}`, `/projects/{gid}/tasks`, `/projects/{gid}/sections`,
   `/projects/{gid}/custom_field_settings`, `/sections/{gid}/tasks`, `/tasks/{gid}`,
+  `/tasks/{gid}/subtasks` (every subtask, completed or not: no `completed_since` there),
   `/goals?workspace=&time_periods=`, `/goal_relationships?supported_goal=`,
   `/time_periods/{gid}`, `/portfolios/{gid}/items` (projects and nested portfolios);
 - `POST /batch` with up to 10 GET actions, each answered (and faulted) like a request of its
-  own, with its own `status_code`;
+  own, with its own `status_code` (`options.limit`/`offset`/`fields` as the query);
 - `limit` (1-100) / `offset` paging with `next_page`, `completed_since` on task listings;
 - `opt_fields` honoured (dotted paths; compact records without it);
 - Asana's error bodies `{"errors": [{"message", "help"}]}` for 400, 401, 404, and injected
@@ -270,6 +271,7 @@ class AsanaData:
             "assignee": _user(task["assignee"]),
             "parent": self.task_compact(task["parent"]) if task["parent"] else None,
             "permalink_url": f"https://app.asana.com/1/{self.workspace}/task/{gid}",
+            "num_subtasks": len(self.subtasks_of(gid)),
             "memberships": memberships,
             "projects": [_compact(self.projects[p]) for p in projects],
             "custom_fields": [self.field_value(f, task["values"].get(f)) for f in field_gids],
@@ -285,6 +287,10 @@ class AsanaData:
             "name": task["name"],
             "resource_subtype": task["resource_subtype"],
         }
+
+    def subtasks_of(self, gid: str) -> list[str]:
+        """Gids of the task's subtasks, in insertion order (Asana lists them in their order)."""
+        return [sub for sub, task in self.tasks.items() if task["parent"] == gid]
 
     def tasks_of(self, project: str | None = None, section: str | None = None) -> list[str]:
         """Gids of the tasks in a project or a section, in insertion order."""
@@ -471,9 +477,10 @@ class FakeAsana:
         """One batch action, answered as Asana does: its own status code, headers, body."""
         path = str(action.get("relative_path", ""))
         query = {k: str(v) for k, v in (action.get("data") or {}).items()}
-        fields = (action.get("options") or {}).get("fields")
-        if fields:
-            query["opt_fields"] = ",".join(fields)
+        options = action.get("options") or {}
+        if options.get("fields"):
+            query["opt_fields"] = ",".join(options["fields"])
+        query.update({k: str(options[k]) for k in ("limit", "offset") if k in options})
         with self._lock:
             self.requests.append(Request("GET", path, query, headers, batch=True))
         try:
@@ -520,6 +527,7 @@ class FakeAsana:
             (r"/projects/(\d+)/custom_field_settings", self._field_settings),
             (r"/sections/(\d+)/tasks", self._section_tasks),
             (r"/tasks/(\d+)", self._task),
+            (r"/tasks/(\d+)/subtasks", self._subtasks),
             (r"/goals", self._goals),
             (r"/goal_relationships", self._goal_relationships),
             (r"/time_periods/(\d+)", self._time_period),
@@ -576,6 +584,14 @@ class FakeAsana:
     def _task(self, query: dict[str, str], gid: str) -> Json:
         self._known(self.data.tasks, gid, "task")
         return {"data": _view(self.data.task_view(gid), query, self.data.task_compact(gid))}
+
+    def _subtasks(self, query: dict[str, str], gid: str) -> Json:
+        self._known(self.data.tasks, gid, "task")
+        subtasks = self.data.subtasks_of(gid)
+        records = [
+            _view(self.data.task_view(g), query, self.data.task_compact(g)) for g in subtasks
+        ]
+        return _page(records, query, f"/tasks/{gid}/subtasks")
 
     def _goals(self, query: dict[str, str]) -> Json:
         if query.get("workspace") != self.data.workspace:

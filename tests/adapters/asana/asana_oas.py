@@ -25,13 +25,14 @@ ENDPOINTS = (
     "/projects/{project_gid}/custom_field_settings",
     "/sections/{section_gid}/tasks",
     "/tasks/{task_gid}",
+    "/tasks/{task_gid}/subtasks",
     "/goals",
     "/goal_relationships",
     "/time_periods/{time_period_gid}",
     "/portfolios/{portfolio_gid}/items",
     "/batch",
 )
-# The one POST the adapter sends: parent tasks read ten to a batch.
+# The one POST the adapter sends: parent tasks (and subtask listings) read ten to a batch.
 POST_ENDPOINTS = frozenset({"/batch"})
 # The full record schemas, for records shaped by opt_fields (listings declare compact ones).
 RECORD_SCHEMAS = (
