@@ -33,6 +33,7 @@ pytestmark = [
 # Which full schema each listing's records follow, by the last static part of the path.
 _RECORD_SCHEMAS = {
     "tasks": "TaskResponse",
+    "subtasks": "TaskResponse",
     "sections": "SectionResponse",
     "custom_field_settings": "CustomFieldSettingResponse",
     "goals": "GoalResponse",
@@ -137,6 +138,14 @@ def _run_every_audit(fake: FakeAsana) -> None:
     load_goal_okrs(goals, {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url})
     source_for(fake.base_url, okrs=goals).fetch()
     source_for(fake.base_url, asana_projects=("2003",), okrs=goals).fetch()
+    _audit_with_subtasks(fake)
+
+
+def _audit_with_subtasks(fake: FakeAsana) -> None:
+    """An audit that counts subtasks, with one that is in no project (read through its
+    parent's subtask listing, in a batch)."""
+    fake.data.add_task("4101", "Draft checklist", parent="4001", values={"503": 1})
+    source_for(fake.base_url, include_types=frozenset({"subtask"})).fetch()
 
 
 def test_every_answer_the_adapter_reads_follows_the_spec(
@@ -147,6 +156,7 @@ def test_every_answer_the_adapter_reads_follows_the_spec(
     asked = {(r.path, tuple(sorted(r.query.items()))) for r in fake.requests if r.method == "GET"}
     assert len(asked) >= 15
     assert any(r.batch for r in fake.requests)
+    assert "/tasks/4001/subtasks" in {path for path, _ in asked}
 
     for path, query in sorted(asked):
         payload = _validate(openapi, fake, path, dict(query))
@@ -169,6 +179,26 @@ def test_batches_of_parent_tasks_follow_the_spec(
         assert [a["status_code"] for a in answers] == [200] * len(answers)
         for answer in answers:
             task.validate(answer["body"]["data"])
+
+
+def test_batches_of_subtask_listings_follow_the_spec(
+    fake: FakeAsana, openapi: OpenAPI, spec: dict[str, Any]
+) -> None:
+    _audit_with_subtasks(fake)
+    batches = [r.body for r in fake.requests if (r.method, r.path) == ("POST", "/batch")]
+    listings = [b for b in batches if b"/subtasks" in b]
+    assert listings
+
+    task = _schema_validator(spec, "TaskResponse")
+    subtasks = []
+    for sent in listings:
+        answers = _validate(openapi, fake, "/batch", {}, data=sent)["data"]
+        assert [a["status_code"] for a in answers] == [200] * len(answers)
+        for answer in answers:
+            for record in answer["body"]["data"]:
+                task.validate(record)
+                subtasks.append(record["gid"])
+    assert subtasks == ["4101"]
 
 
 def test_compact_records_without_opt_fields(fake: FakeAsana, openapi: OpenAPI) -> None:
