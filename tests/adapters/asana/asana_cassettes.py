@@ -19,8 +19,9 @@ import vcr
 
 from backlog_audit.adapters.asana_goals import load_goal_okrs
 from backlog_audit.audit import audit
-from backlog_audit.model import AuditResult
+from backlog_audit.model import AuditOptions, AuditResult
 from tests.adapters.asana.asana_workspace import (
+    POINTS,
     TOKEN,
     Sleeps,
     build_workspace,
@@ -77,6 +78,22 @@ def _goals_audit(base_url: str, sleep: Sleeps) -> AuditResult:
     return audit(source_for(base_url, sleep, okr_field="Goal", okrs=GOALS).fetch(), okrs)
 
 
+def _no_inherit_audit(base_url: str, sleep: Sleeps) -> AuditResult:
+    options = AuditOptions(inherit=False)
+    return audit(source_for(base_url, sleep, inherit=False).fetch(), file_okrs(), options)
+
+
+def _subtasks_audit(base_url: str, sleep: Sleeps) -> AuditResult:
+    options = AuditOptions(include_types=frozenset({"subtask"}))
+    source = source_for(base_url, sleep, include_types=options.include_types)
+    return audit(source.fetch(), file_okrs(), options)
+
+
+def _with_subtask(fake: FakeAsana) -> None:
+    """A subtask of 4001 that is in no project: only its parent's subtask listing has it."""
+    fake.data.add_task("4101", "Draft checklist", parent="4001", values={POINTS: 1})
+
+
 def _with_429(fake: FakeAsana) -> None:
     fake.inject(429, times=1, retry_after="2", path="/projects/2002/tasks")
 
@@ -97,6 +114,8 @@ SCENARIOS = {
     "asana_project_audit": Scenario(_project_audit),
     "asana_section_audit": Scenario(_section_audit),
     "asana_goals_audit": Scenario(_goals_audit),
+    "asana_no_inherit_audit": Scenario(_no_inherit_audit),
+    "asana_subtasks_audit": Scenario(_subtasks_audit, _with_subtask),
     "asana_429_retried": Scenario(_project_audit, _with_429),
     "asana_401": Scenario(_project_audit, _with_401),
 }

@@ -45,6 +45,41 @@ def test_goals_audit_replays() -> None:
     assert sum(r.link_state is LinkState.OBJECTIVE_ONLY for r in result.items) == 1
 
 
+def test_no_inherit_audit_replays_without_reading_parents() -> None:
+    # The cassette holds no batch (4007's parent 4009 is not read); a replay that asked for
+    # it would fail. The counted tasks inherit nothing: the project audit's figures.
+    result = _replay("asana_no_inherit_audit")
+
+    s = result.summary.all
+    assert (s.items, s.exempt_items, s.linked_items, s.points, s.linked_points) == (
+        11,
+        1,
+        6,
+        30,
+        15,
+    )
+    assert "/batch" not in (CASSETTES / "asana_no_inherit_audit.yaml").read_text("utf-8")
+
+
+def test_subtasks_audit_replays_with_the_subtask_outside_the_project() -> None:
+    result = _replay("asana_subtasks_audit")
+
+    # The project audit plus two subtasks: 4101 (1 pt, in no project: read through 4001's
+    # subtask listing) inherits KR1.1 from 4001; the member subtask 4007 (2 pts) inherits
+    # KR1.2 from its old epic 4009. Items 13, exempt 1, linked 6 + 2 = 8; points 30 + 1 + 2 =
+    # 33, linked 15 + 1 + 2 = 18.
+    s = result.summary.all
+    assert (s.items, s.exempt_items, s.linked_items, s.points, s.linked_points) == (
+        13,
+        1,
+        8,
+        33,
+        18,
+    )
+    inherited = {r.key: r.inherited_from for r in result.items if r.inherited_from}
+    assert inherited == {"4007": "4009", "4101": "4001"}
+
+
 def test_recorded_429_is_retried_after_its_retry_after() -> None:
     sleeps = Sleeps()
 
