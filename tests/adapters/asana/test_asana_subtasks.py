@@ -251,6 +251,23 @@ def test_a_subtask_listing_that_met_a_rate_limit_is_read_again_alone(sprint: Fak
     assert {"5101", "5102", "5104"} <= {item.id for item in backlog.items}
 
 
+def test_a_refused_batch_endpoint_reads_each_subtask_listing_alone(sprint: FakeAsana) -> None:
+    # a proxy that lets only GETs through answers the POST itself with 405
+    sprint.inject(405, times=2, path="/batch")
+
+    backlog = fetch(sprint, SUBTASKS)
+
+    assert wire(sprint)[3:] == [
+        ("POST", "/batch"),
+        ("GET", "/tasks/5001/subtasks"),
+        ("GET", "/tasks/5002/subtasks"),
+        ("POST", "/batch"),
+        ("GET", "/tasks/5103/subtasks"),
+    ]
+    counted = {i.id for i in backlog.items if not i.carrier_only}
+    assert counted == {"5001", "5002", "5003", "5101", "5102", "5104", "5105", "5106"}
+
+
 # --- --no-inherit: no parents outside the listing ------------------------------------------
 
 
