@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from backlog_audit.model import AuditResult
 from backlog_audit.reports import csv as csv_report
+from backlog_audit.reports import json as json_report
 
 
 def rows(data: bytes) -> list[dict[str, str]]:
@@ -91,6 +92,16 @@ def test_tables_keep_their_header_when_empty(result: AuditResult) -> None:
     ]  # fmt: skip
     assert header(tables["items.csv"])[:3] == ["key", "title", "type"]
     assert rows(tables["key_results.csv"]) == []
+
+
+def test_row_tables_have_exactly_the_json_reports_keys_in_its_order(result: AuditResult) -> None:
+    # The CSV headers are spelled out (an empty table keeps them): a key added to the JSON
+    # rows and not to the CSV would otherwise go missing from the CSV without a word.
+    report = json_report.to_dict(result)
+    tables = csv_report.tables(result)
+    for table in ("key_results", "objectives", "items"):
+        assert report[table], f"the fixture has {table}"
+        assert header(tables[f"{table}.csv"]) == list(report[table][0]), table
 
 
 def test_kr_table_columns_follow_the_json_report(result: AuditResult) -> None:
