@@ -84,9 +84,24 @@ def _option_value(path: str, key: str, param: click.Parameter, value: Any) -> An
             return [_text_if_date(v) for v in values]
         raise UsageError(f"{path}: {key} must be a value or a list of values")
     if isinstance(value, _SCALARS):
-        return _text_if_date(value)
+        return _checked_text(path, key, param, _text_if_date(value))
     kind = "a list" if isinstance(value, list) else "a table"
     raise UsageError(f"{path}: {key} must be a single value, not {kind}")
+
+
+def _checked_text(path: str, key: str, param: click.Parameter, value: Any) -> Any:
+    """Refuse a number or a boolean where the option takes a file name or a date.
+
+    click converts those with `os.stat` and `strptime`, which take no number: `history = 3`
+    would be a traceback (or the stat of file descriptor 3).
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(param.type, click.Path):
+        raise UsageError(f"{path}: {key} must be a file name")
+    if isinstance(param.type, click.DateTime):
+        raise UsageError(f"{path}: {key} must be a date (YYYY-MM-DD)")
+    return value
 
 
 def _text_if_date(value: Any) -> Any:
@@ -107,7 +122,16 @@ def _config_names(command: click.Command) -> dict[str, click.Parameter]:
     return names
 
 
-def _load(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def _loader(keys_of: click.Command | None) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """The `--config` callback; the file's keys are options of `keys_of` (default: this command)."""
+
+    def load(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        return _load(ctx, value, keys_of or ctx.command)
+
+    return load
+
+
+def _load(ctx: click.Context, value: str | None, keys_of: click.Command) -> str | None:
     path = value or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
     if path is None:
         return None
@@ -117,7 +141,12 @@ def _load(ctx: click.Context, _param: click.Parameter, value: str | None) -> str
         if not isinstance(table, dict):
             raise UsageError(f"{path}: [{name}] must be a table")
     _check_tables(path, tables)
-    ctx.default_map = {**(ctx.default_map or {}), **_defaults(path, data, ctx.command)}
+    defaults = _defaults(path, data, keys_of)
+    # Another command's file (`history` reads the audits' config): only the options this
+    # command shares with it (`history_path`) are its defaults; the rest was checked above.
+    own = {str(param.name) for param in ctx.command.params}
+    defaults = {name: value for name, value in defaults.items() if name in own}
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
     ctx.meta["config_tables"] = tables
     ctx.meta[CONFIG_PATH] = path
     return path
@@ -132,13 +161,21 @@ def _check_tables(path: str, tables: dict[str, Any]) -> None:
         raise UsageError(f"{path}: {exc}") from None
 
 
-def config_option() -> Callable[[F], F]:
-    """The `--config FILE` option, read before every other option."""
+def config_option(
+    keys_of: click.Command | None = None, help_text: str | None = None
+) -> Callable[[F], F]:
+    """The `--config FILE` option, read before every other option.
+
+    `keys_of` is the command whose options the file holds, when that is another command
+    (`history` shares the `audit` config): its keys are checked as that command's, and only
+    the options both commands have are taken.
+    """
     return click.option(
         "--config",
         type=click.Path(dir_okay=False),
         is_eager=True,
         expose_value=False,
-        callback=_load,
-        help=f"TOML file of option defaults (default: ./{DEFAULT_CONFIG} when present).",
+        callback=_loader(keys_of),
+        help=help_text
+        or f"TOML file of option defaults (default: ./{DEFAULT_CONFIG} when present).",
     )

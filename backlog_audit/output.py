@@ -153,46 +153,95 @@ def _write_error(path: Path, exc: OSError) -> UsageError:
     return UsageError(f"cannot write report {path}: {exc.strerror or exc}")
 
 
-def plan(
-    result: AuditResult, formats: tuple[ReportFormat, ...], output: str | None
-) -> list[Planned]:
-    """Render every report and decide where each goes (SPEC 8 `-o`)."""
+@dataclass(frozen=True)
+class Target:
+    """Where one report goes, known before anything is fetched or rendered."""
+
+    path: str  # "-" for stdout
+    fmt: ReportFormat
+    table: str | None = None  # the CSV table this file holds; None: the whole report
+
+
+# The tables of a CSV report, by file name, in the order they are written. A test keeps this
+# in step with `reports.csv.tables`: the paths must be known before there is a result.
+CSV_TABLES = (
+    "summary.csv",
+    "key_results.csv",
+    "objectives.csv",
+    csv_report.ITEMS_TABLE,
+    "orphans.csv",
+    "dangling_links.csv",
+    "stale_links.csv",
+    "uncovered_key_results.csv",
+    "inheritance_conflicts.csv",
+    "lint.csv",
+    "by_sprint.csv",
+    "by_assignee.csv",
+    "by_project.csv",
+    "fix_list.csv",
+)
+
+
+def plan_paths(formats: tuple[ReportFormat, ...], output: str | None) -> list[Target]:
+    """Decide where each report goes (SPEC 8 `-o`); nothing is rendered or written.
+
+    The paths depend only on the formats and `-o`, so a run checks them before its fetch.
+    """
     formats = tuple(dict.fromkeys(formats))
     if output == STDOUT:
         if len(formats) != 1 or not formats[0].streamable:
             raise UsageError("-o - writes one json, md or csv report to stdout")
-        return [Planned(STDOUT, render(formats[0], result))]
+        return [Target(STDOUT, formats[0])]
     # A trailing slash says "directory" even for one format (Path() would drop it).
     names_directory = output is not None and output.endswith(("/", os.sep))
     if output is not None and len(formats) == 1 and not names_directory:
-        return _single(result, formats[0], Path(output))
+        return _single(formats[0], Path(output))
     directory = Path(output) if output is not None else Path.cwd()
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"-o {output}: several formats need a directory, not a file")
-    planned: list[Planned] = []
+    targets: list[Target] = []
     for fmt in formats:
-        planned += _in_directory(result, fmt, directory)
+        targets += _in_directory(fmt, directory)
+    return targets
+
+
+def _single(fmt: ReportFormat, path: Path) -> list[Target]:
+    if fmt is ReportFormat.CSV and (path.is_dir() or path.suffix.lower() != ".csv"):
+        return _csv_tables(path)
+    if path.is_dir():
+        return _in_directory(fmt, path)
+    return [Target(str(path), fmt)]
+
+
+def _in_directory(fmt: ReportFormat, directory: Path) -> list[Target]:
+    if fmt is ReportFormat.CSV:
+        return _csv_tables(directory / f"{DEFAULT_STEM}-csv")
+    return [Target(str(directory / f"{DEFAULT_STEM}.{fmt.value}"), fmt)]
+
+
+def _csv_tables(directory: Path) -> list[Target]:
+    return [Target(str(directory / name), ReportFormat.CSV, name) for name in CSV_TABLES]
+
+
+def render_targets(result: AuditResult, targets: list[Target]) -> list[Planned]:
+    """Render the report of each target (CSV tables once for all of their files)."""
+    tables: dict[str, bytes] | None = None
+    planned: list[Planned] = []
+    for target in targets:
+        if target.table is None:
+            planned.append(Planned(target.path, render(target.fmt, result)))
+            continue
+        if tables is None:
+            tables = csv_report.tables(result)
+        planned.append(Planned(target.path, tables[target.table]))
     return planned
 
 
-def _single(result: AuditResult, fmt: ReportFormat, path: Path) -> list[Planned]:
-    if fmt is ReportFormat.CSV and (path.is_dir() or path.suffix.lower() != ".csv"):
-        return _csv_tables(result, path)
-    if path.is_dir():
-        return _in_directory(result, fmt, path)
-    return [Planned(str(path), render(fmt, result))]
-
-
-def _in_directory(result: AuditResult, fmt: ReportFormat, directory: Path) -> list[Planned]:
-    if fmt is ReportFormat.CSV:
-        return _csv_tables(result, directory / f"{DEFAULT_STEM}-csv")
-    return [Planned(str(directory / f"{DEFAULT_STEM}.{fmt.value}"), render(fmt, result))]
-
-
-def _csv_tables(result: AuditResult, directory: Path) -> list[Planned]:
-    return [
-        Planned(str(directory / name), data) for name, data in csv_report.tables(result).items()
-    ]
+def plan(
+    result: AuditResult, formats: tuple[ReportFormat, ...], output: str | None
+) -> list[Planned]:
+    """Render every report and decide where each goes (SPEC 8 `-o`)."""
+    return render_targets(result, plan_paths(formats, output))
 
 
 def write(planned: list[Planned]) -> list[str]:

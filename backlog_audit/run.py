@@ -27,7 +27,7 @@ from backlog_audit.history import coverage_drop, recording, with_history
 from backlog_audit.lint import LintSettings, lint
 from backlog_audit.model import AuditOptions, AuditResult, OkrSet
 from backlog_audit.okrs import load_okrs
-from backlog_audit.output import Planned, plan, write
+from backlog_audit.output import Planned, Target, plan_paths, render_targets, write
 from backlog_audit.reports import ReportFormat
 
 LOG = logging.getLogger(__name__)
@@ -85,6 +85,8 @@ class AuditRequest:
     lint_settings: Mapping[str, Any] = field(default_factory=dict)
     # The history file to compare with and record into; None: no history (--no-history).
     history: Path | None = None
+    # The config file the options were read from: a report must not replace it either.
+    config: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,15 @@ def run_audit(
     progress: Progress | None = None,
     now: Clock = utc_now,
 ) -> tuple[AuditResult, list[Planned], tuple[str, ...]]:
-    """Audit and render, writing nothing yet: a failure here leaves every file untouched."""
+    """Audit and render, writing nothing yet: a failure here leaves every file untouched.
+
+    Where the reports go is checked before the fetch: against Jira or Asana that is minutes
+    of requests, which a report that may not be written should not cost.
+    """
     if request.thresholds.fail_on_drop is not None and request.history is None:
         raise UsageError("--fail-on-drop compares with the history: drop --no-history")
+    targets = plan_paths(request.formats, request.output)
+    _refuse_overwriting_inputs(targets, request)
     okrs = load_okr_set(request)
     backlog = make_source(request.source, _source_config(request, okrs)).fetch(progress)
     LOG.info("fetched %d items from %s", len(backlog.items), backlog.scope)
@@ -147,19 +155,22 @@ def run_audit(
     )
     if request.history is not None:
         result = with_history(result, request.history)
-    planned = plan(result, request.formats, request.output)
-    _refuse_overwriting_inputs(planned, request)
+    planned = render_targets(result, targets)
     return result, planned, tuple(request.thresholds.breaches(result))
 
 
-def _refuse_overwriting_inputs(planned: list[Planned], request: AuditRequest) -> None:
-    """Exit 2 when a report would replace the export, the OKR file or the history it read."""
+def _refuse_overwriting_inputs(targets: list[Target], request: AuditRequest) -> None:
+    """Exit 2 when a report would replace a file the run reads.
+
+    That is the export, the OKR file, the history and the config file.
+    """
     inputs = {
         "the --input export": request.source_config.input,
         "the --okrs file": request.okrs,
         "the history file": str(request.history) if request.history else None,
+        "the config file": request.config,
     }
-    for report in planned:
+    for report in targets:
         for what, path in inputs.items():
             if path and report.path != "-" and _same_file(report.path, path):
                 raise UsageError(f"-o {report.path}: the report would overwrite {what}")

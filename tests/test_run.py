@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from backlog_audit.adapters import SourceConfig, SourceKind
+import pytest
+
+from backlog_audit.adapters import Progress, SourceConfig, SourceKind, make_source
+from backlog_audit.errors import UsageError
+from backlog_audit.model import Backlog
 from backlog_audit.okrs import load_okrs
 from backlog_audit.reports import ReportFormat
+from backlog_audit.reports import csv as csv_report
 from backlog_audit.run import AuditRequest, Thresholds, _source_config, run_audit
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -38,3 +43,66 @@ def test_thresholds_and_lint_reach_the_result() -> None:
     assert breaches == ("coverage 69.6% is under --fail-under 75%",)
     assert result.lint == ()  # the example OKR set lints clean
     assert [p.path for p in planned] == ["-"]
+
+
+class CountedSource:
+    """A real source whose fetches are counted in `fetches`."""
+
+    def __init__(self, kind: SourceKind, config: SourceConfig, fetches: list[SourceKind]) -> None:
+        self.kind, self.source, self.fetches = kind, make_source(kind, config), fetches
+
+    def fetch(self, progress: Progress | None = None) -> Backlog:
+        self.fetches.append(self.kind)
+        return self.source.fetch(progress)
+
+
+@pytest.fixture
+def fetches(monkeypatch: pytest.MonkeyPatch) -> list[SourceKind]:
+    """The kinds of the sources the run fetched from, one entry per fetch."""
+    fetched: list[SourceKind] = []
+
+    def counted(kind: SourceKind, config: SourceConfig) -> CountedSource:
+        return CountedSource(kind, config, fetched)
+
+    monkeypatch.setattr("backlog_audit.run.make_source", counted)
+    return fetched
+
+
+def test_a_report_never_replaces_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "audit.toml"
+    config.write_text('format = "json"\n')
+    with pytest.raises(UsageError, match=r"would overwrite the config file$"):
+        run_audit(request(config=str(config), output=str(tmp_path / "." / "audit.toml")))
+    assert config.read_text() == 'format = "json"\n'
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"output": str(EXAMPLES / "okrs.yaml")}, "would overwrite the --okrs file"),
+        ({"formats": (ReportFormat.JSON, ReportFormat.MD)}, "-o - writes one json, md or csv"),
+        ({"formats": (ReportFormat.XLSX,)}, "-o - writes one json, md or csv"),
+    ],
+)
+def test_where_reports_go_is_checked_before_the_fetch(
+    fetches: list[SourceKind], changes: dict[str, object], message: str
+) -> None:
+    # Against Jira or Asana the fetch is minutes of requests: a refusal must not cost them.
+    with pytest.raises(UsageError, match=message):
+        run_audit(request(**changes))
+    assert fetches == []
+    run_audit(request())  # the same run with a good -o fetches once
+    assert fetches == [SourceKind.CSV]
+
+
+def test_the_csv_files_planned_before_the_fetch_are_the_tables_rendered(tmp_path: Path) -> None:
+    # The paths are planned before there is a result; each must get the table of its name.
+    # An existing directory as -o with CSV: the tables go straight into it.
+    result, planned, _breaches = run_audit(
+        request(formats=(ReportFormat.CSV,), output=str(tmp_path))
+    )
+    names = [Path(p.path).name for p in planned]
+    assert {Path(p.path).parent for p in planned} == {tmp_path}
+    assert sorted(names) == sorted(csv_report.tables(result))
+    items = {Path(p.path).name: p.data for p in planned}["items.csv"]
+    assert items.decode("utf-8-sig").startswith("key,title,type,")

@@ -10,8 +10,15 @@ import click
 from click.core import ParameterSource
 
 from backlog_audit.adapters import SourceKind
-from backlog_audit.cli.options import configure_logging, source_config, source_options, split_names
-from backlog_audit.config import config_option, config_tables
+from backlog_audit.cli.options import (
+    configure_logging,
+    history_file,
+    source_config,
+    source_options,
+    split_names,
+    value_error,
+)
+from backlog_audit.config import CONFIG_PATH, config_option, config_tables
 from backlog_audit.errors import UsageError
 from backlog_audit.history import default_path
 from backlog_audit.lint import LintSettings
@@ -79,7 +86,7 @@ Examples:
 def audit(ctx: click.Context, **params: Any) -> None:
     """Audit a backlog against an OKR set and write reports."""
     configure_logging(params["verbose"])
-    request = _request(params, config_tables(ctx))
+    request = _request(params, config_tables(ctx), ctx.meta.get(CONFIG_PATH))
     with progress_bar(not params["quiet"]) as progress:
         outcome = execute(request, progress, _clock(ctx))
     _report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")
@@ -93,10 +100,17 @@ def _not_nan(value: float | None) -> float | None:
     return value
 
 
-def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:
+def _request(
+    params: dict[str, Any], tables: dict[str, Any], config_file: str | None
+) -> AuditRequest:
     if params["output"] is not None and not params["output"].strip():
         # `-o "$UNSET"` must not fall back to ./backlog-audit.xlsx without a word.
-        raise UsageError("-o needs a file or directory name (or - for stdout), got an empty one")
+        raise value_error(
+            "output",
+            "-o",
+            "needs a file or directory name (or - for stdout), got an empty one",
+            key="output",
+        )
     config = source_config(params, tables, params["okrs"])
     lint_settings = tables.get("lint", {})
     LintSettings.from_mapping(lint_settings)  # a bad [lint] table fails before any fetch
@@ -115,21 +129,19 @@ def _request(params: dict[str, Any], tables: dict[str, Any]) -> AuditRequest:
         thresholds=Thresholds(params["fail_under"], params["max_orphans"], params["fail_on_drop"]),
         lint_settings=lint_settings,
         history=_history(params),
+        config=config_file,
     )
 
 
 def _history(params: dict[str, Any]) -> Path | None:
-    path = params["history_path"]
-    if path is not None and not path.strip():
-        # `--history "$UNSET"` must not fall back to the default file without a word.
-        raise UsageError("--history needs a file name, got an empty one")
+    path = history_file(params["history_path"])
     if params["no_history"]:
         if _typed("history_path") and _typed("no_history"):
             raise UsageError("--history and --no-history contradict each other: pick one")
         # Whichever of the two comes from the config file is a default the other flag beats.
         if not _typed("history_path"):
             return None
-    return Path(path) if path else default_path()
+    return path or default_path()
 
 
 def _typed(name: str) -> bool:

@@ -6,12 +6,14 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
 from click.core import ParameterSource
 
 from backlog_audit.adapters import SourceConfig, SourceKind
+from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import UsageError
 from backlog_audit.model import DEFAULT_LABEL_PREFIXES
 from backlog_audit.statuses import parse_status_map
@@ -64,8 +66,12 @@ class _StderrHandler(logging.StreamHandler):
     process (an embedding app, click's test runner) would log into an earlier run's stderr.
     """
 
+    # The logger's level before our `-v` set it, restored when a run without `-v` removes us.
+    level_before: int = logging.NOTSET
+
     @property
     def stream(self) -> TextIO:
+        """The current `sys.stderr`, looked up for every record."""
         return sys.stderr
 
     @stream.setter
@@ -76,21 +82,51 @@ class _StderrHandler(logging.StreamHandler):
 def configure_logging(verbose: int) -> None:
     """Send backlog-audit's log to stderr at the asked level (credentials are never logged).
 
-    Without `-v` an earlier run's handler and level are undone, so that one process may run
-    several commands, verbose or not.
+    Without `-v` an earlier `-v` run's handler and level are undone, so that one process may
+    run several commands, verbose or not. Only what our own `-v` set is undone: the level an
+    embedding app gave the logger is kept, and restored after a verbose run.
     """
     logger = logging.getLogger("backlog_audit")
     ours = [h for h in logger.handlers if isinstance(h, _StderrHandler)]
     if not verbose:
         for handler in ours:
             logger.removeHandler(handler)
-        logger.setLevel(logging.NOTSET)
+            logger.setLevel(handler.level_before)
         return
     if not ours:
         handler = _StderrHandler()
+        handler.level_before = logger.level
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+
+
+def value_error(name: str, flag: str, problem: str, key: str | None = None) -> UsageError:
+    """An error about option `name`'s value, naming where the value came from.
+
+    A value from the config file is named by the file and its key (`FILE: output ...`), as
+    every config error is; a typed one by its flag (`-o ...`). The key is the flag's name
+    (`--label-prefix` -> `label_prefix`) unless given.
+    """
+    ctx = click.get_current_context(silent=True)
+    config = ctx.meta.get(CONFIG_PATH) if ctx is not None else None
+    if config and ctx is not None and ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP:
+        key = key or flag.lstrip("-").replace("-", "_")
+        return UsageError(f"{config}: {key} {problem}")
+    return UsageError(f"{flag} {problem}")
+
+
+def history_file(value: str | None) -> Path | None:
+    """The `--history` file (typed or from the config); None when neither names one.
+
+    An empty name (`--history "$UNSET"`) must not fall back to the default file without a
+    word: it is exit 2.
+    """
+    if value is None:
+        return None
+    if not value.strip():
+        raise value_error("history_path", "--history", "needs a file name, got an empty one")
+    return Path(value)
 
 
 # Selector flags that one source alone reads. Typed for another source they would be ignored
@@ -156,8 +192,10 @@ def label_prefixes(values: tuple[str, ...]) -> tuple[str, ...]:
     """
     for value in values:
         if not value.strip():
-            raise UsageError(
-                "--label-prefix must not be empty (to read every label, use --okr-field labels)"
+            raise value_error(
+                "label_prefix",
+                "--label-prefix",
+                "must not be empty (to read every label, use --okr-field labels)",
             )
     return tuple(values) or DEFAULT_LABEL_PREFIXES
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from backlog_audit.cli import main
+from tests import cli_runner
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OKRS = str(EXAMPLES / "okrs.yaml")
@@ -18,11 +18,7 @@ JIRA = str(EXAMPLES / "jira-export.csv")
 
 def invoke(*args: str, code: int) -> Result:
     """Run the CLI and assert its exit code; anything unexpected is re-raised."""
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert result.exit_code == code, result.output
-    return result
+    return cli_runner.invoke(args, code)
 
 
 def audit(*args: str, code: int = 0) -> Result:
@@ -292,6 +288,45 @@ def test_bad_config_exits_2(tmp_path: Path, text: str, message: str) -> None:
     assert result.stderr.startswith(f"backlog-audit: error: {config}: ")
     assert message in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'label_prefix = [""]\n',
+            "label_prefix must not be empty (to read every label, use --okr-field labels)",
+        ),
+        (
+            'output = ""\n',
+            "output needs a file or directory name (or - for stdout), got an empty one",
+        ),
+        ('history = " "\n', "history needs a file name, got an empty one"),
+        ("history_path = 3\n", "history_path must be a file name"),
+        ("input = 3\n", "input must be a file name"),
+        ("completed-since = 2026\n", "completed-since must be a date (YYYY-MM-DD)"),
+    ],
+)
+def test_a_bad_config_value_is_named_by_the_file_not_by_a_flag(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    # Regression: these named a flag never typed (`--label-prefix`, `-o`, `--history`), or
+    # were a traceback (a number where a file name or a date goes).
+    config = tmp_path / "c.toml"
+    config.write_text(text)
+    result = invoke("audit", "--config", str(config), "--okrs", OKRS, "--format", "json", code=2)
+    assert result.stderr == f"backlog-audit: error: {config}: {message}\n"
+
+
+def test_a_report_never_replaces_the_config_file(tmp_path: Path) -> None:
+    # Regression: `--config x.toml -o x.toml` replaced the config with the report, exit 0.
+    config = tmp_path / "x.toml"
+    config.write_text('format = "json"\n')
+    result = audit("--config", str(config), "--no-history", "-o", str(config), code=2)
+    assert result.stderr == (
+        f"backlog-audit: error: -o {config}: the report would overwrite the config file\n"
+    )
+    assert config.read_text() == 'format = "json"\n'
 
 
 @pytest.mark.parametrize(

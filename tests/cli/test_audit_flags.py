@@ -6,15 +6,16 @@ hand in the comments, not computed by the code under test.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from backlog_audit import __version__
-from backlog_audit.cli import main
+from tests import cli_runner
 
 OKRS = """\
 objectives:
@@ -58,11 +59,7 @@ def run(files: tuple[str, str], *flags: str, code: int = 0) -> Result:
     """`backlog-audit audit` on the export with the JSON report on stdout."""
     okrs, export = files
     args = ["audit", "--okrs", okrs, "--input", export, "--no-history", "--format", "json"]
-    result = CliRunner().invoke(main, [*args, "-o", "-", *flags])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert result.exit_code == code, result.output
-    return result
+    return cli_runner.invoke([*args, "-o", "-", *flags], code)
 
 
 def summary(result: Result) -> dict[str, Any]:
@@ -158,15 +155,36 @@ def test_each_run_in_one_process_logs_to_its_own_stderr(files: tuple[str, str]) 
         assert run(files, "-q").stderr == ""
 
 
+def test_a_run_without_verbose_keeps_the_level_an_embedding_app_set(
+    files: tuple[str, str],
+) -> None:
+    # Regression: every run without -v set the backlog_audit logger to NOTSET.
+    logger = logging.getLogger("backlog_audit")
+    before = logger.level
+    try:
+        logger.setLevel(logging.ERROR)
+        run(files, "-q")
+        assert logger.level == logging.ERROR
+        # -v sets its own level for its run; the next run without -v gives the app's back.
+        assert "INFO backlog_audit.run: fetched 6 items" in run(files, "-v").stderr
+        run(files, "-q")
+        assert logger.level == logging.ERROR
+    finally:
+        logger.setLevel(before)
+
+
 def test_quiet_prints_nothing_but_the_report(files: tuple[str, str]) -> None:
     result = run(files, "-q")
     assert result.stderr == ""
     assert json.loads(result.stdout)["summary"]["items"] == 4
 
 
-def test_version() -> None:
-    result = CliRunner().invoke(main, ["--version"])
-    assert (result.exit_code, result.stdout) == (0, f"backlog-audit, version {__version__}\n")
+def test_version_is_the_installed_distributions() -> None:
+    # The metadata pip installed from pyproject.toml, not the code's own __version__: a
+    # release that bumps one and forgets the other fails here.
+    installed = importlib.metadata.version("backlog-audit")
+    result = cli_runner.invoke(["--version"])
+    assert result.stdout == f"backlog-audit, version {installed}\n"
 
 
 def test_config_file_sets_every_kind_of_option_and_flags_win(

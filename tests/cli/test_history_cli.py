@@ -24,10 +24,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from backlog_audit.cli import main
 from backlog_audit.terminal import progress_bar
+from tests import cli_runner
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OKRS = str(EXAMPLES / "okrs.yaml")
@@ -42,11 +42,7 @@ def at_week(week: int) -> datetime:
 def invoke(*args: str, code: int, now: datetime | None = None) -> Result:
     """Run the CLI at a simulated time; assert the exit code; re-raise anything unexpected."""
     clock: Callable[[], datetime] = lambda: now or WEEK_1  # noqa: E731
-    result = CliRunner().invoke(main, list(args), obj={"now": clock})
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert result.exit_code == code, result.output
-    return result
+    return cli_runner.invoke(args, code, obj={"now": clock})
 
 
 # --- The example export, edited week by week -------------------------------------------------
@@ -282,12 +278,39 @@ def test_history_reads_the_database_the_audits_config_names(
     assert invoke("history", "--config", str(other), "--history", str(two_weeks), code=0).stdout
 
 
+@pytest.mark.parametrize("key", ["history", "history_path", "history-path"])
+def test_history_reads_every_spelling_the_audit_accepts(
+    two_weeks: Path, tmp_path: Path, key: str
+) -> None:
+    # Regression: `history_path = ...` recorded the audits but `history` looked elsewhere.
+    config = tmp_path / "audit.toml"
+    config.write_text(f'{key} = "{two_weeks}"\nformat = ["xlsx", "json"]\n')
+    audit_runs = invoke("audit", "--config", str(config), "--format", "json", code=2)
+    assert "unknown key" not in audit_runs.stderr  # the audit takes the key (and wants --okrs)
+    listed = invoke("history", "--config", str(config), "--format", "csv", code=0).stdout
+    assert len(list(csv.DictReader(io.StringIO(listed)))) == 2
+
+
+def test_history_has_one_config_option() -> None:
+    help_text = invoke("history", "--help", code=0).stdout
+    assert help_text.count("--config") == 1
+
+
 @pytest.mark.parametrize(
     ("args", "config", "message"),
     [
         (["--history", ""], "", "--history needs a file name, got an empty one"),
         (["--config", "{cfg}"], "history = 3\n", "{cfg}: history must be a file name"),
         (["--config", "{cfg}"], "history = [\n", "{cfg}: invalid TOML"),
+        # Regression: an empty name fell back to the default database without a word.
+        (["--config", "{cfg}"], 'history = ""\n', "{cfg}: history needs a file name"),
+        # Regression: a key the audits refuse was ignored here.
+        (["--config", "{cfg}"], 'histroy = "h.db"\n', "{cfg}: unknown key 'histroy'"),
+        (
+            ["--config", "{cfg}"],
+            '[stauts_map]\nShipped = "done"\n',
+            "{cfg}: unknown key 'stauts_map' (did you mean 'status_map'?)",
+        ),
     ],
 )
 def test_history_bad_location_exits_2_with_one_line(

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from backlog_audit.cli import main
+from tests.cli_runner import invoke
 
 # Writes OKR YAML text (and an optional file name) into tmp_path; returns the path.
 WriteOkrs = Callable[..., str]
@@ -37,15 +36,6 @@ ERROR_ONLY = CLEAN + "  - id: O2\n    title: Teams trust the weekly report\n"
 
 # One info (impact-metric-at-team-level), nothing else.
 INFO_ONLY = "level: team\n" + CLEAN.replace("Net activation rate", "Net revenue rate")
-
-
-def invoke(args: list[str], code: int) -> Result:
-    """Run the CLI, assert its exit code, re-raise anything unexpected."""
-    result = CliRunner().invoke(main, args)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert result.exit_code == code, result.output + result.stderr
-    return result
 
 
 @pytest.fixture

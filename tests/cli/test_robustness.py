@@ -27,6 +27,7 @@ from click.testing import CliRunner, Result
 from backlog_audit import output
 from backlog_audit.adapters import asana_client
 from backlog_audit.cli import main
+from tests import cli_runner
 from tests.adapters.asana.asana_workspace import TOKEN, build_workspace
 from tests.adapters.jira import jira_scenario
 from tests.adapters.jira.conftest import env_for
@@ -50,11 +51,7 @@ def _no_leftover_log_handlers() -> Iterator[None]:
 
 def invoke(*args: str, code: int, env: dict[str, str] | None = None) -> Result:
     """Run the CLI and assert its exit code; an unexpected exception is re-raised."""
-    result = CliRunner().invoke(main, list(args), env=env)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert result.exit_code == code, result.output
-    return result
+    return cli_runner.invoke(args, code, env=env)
 
 
 def one_error_line(result: Result, *fragments: str) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from backlog_audit.cli import main
+from tests import cli_runner
 from tests.adapters.asana.asana_workspace import TOKEN, source_for
 from tests.fakes.asana_server import AsanaData, FakeAsana
 
@@ -42,11 +42,7 @@ def okr_file(tmp_path: Path) -> str:
 def invoke(fake: FakeAsana, *args: str, code: int, token: str = TOKEN) -> Result:
     """Run the CLI with the fake's URL and a token in the environment; check the exit code."""
     env = {"ASANA_ACCESS_TOKEN": token, "ASANA_BASE_URL": fake.base_url}
-    result = CliRunner().invoke(main, list(args), env=env)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert result.exit_code == code, result.output
-    return result
+    return cli_runner.invoke(args, code, env=env)
 
 
 def audit_json(fake: FakeAsana, okrs: str, *args: str, code: int = 0) -> dict[str, Any]:

@@ -8,9 +8,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from backlog_audit.cli import main
+from tests import cli_runner
 from tests.adapters.jira.conftest import env_for
 from tests.adapters.jira.jira_scenario import public_fields
 from tests.fakes.jira_server import FakeJira, FakeJiraServer, custom_field
@@ -34,11 +34,7 @@ exempt: [BAU]
 
 def invoke(server: FakeJiraServer, tmp_path: Path, *args: str, code: int, **env: str) -> Result:
     """Run the CLI with the site's credentials; assert the exit code; re-raise the unexpected."""
-    result = CliRunner().invoke(main, list(args), env={**env_for(server.jira, server.url), **env})
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert result.exit_code == code, result.output
-    return result
+    return cli_runner.invoke(args, code, env={**env_for(server.jira, server.url), **env})
 
 
 def audit(server: FakeJiraServer, tmp_path: Path, *args: str, code: int = 0, **env: str) -> Result:
