@@ -45,29 +45,51 @@ def split_free_text(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in _SPLIT.split(text) if part.strip())
 
 
-def label_references(labels: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
-    """The labels that match a prefix (case-insensitive), with the prefix removed."""
-    found = []
-    for label in labels:
-        low = label.casefold()
-        for prefix in prefixes:
-            if low.startswith(prefix.casefold()):
-                found.append(label[len(prefix) :].strip())
-                break
-    return tuple(ref for ref in found if ref)
+def label_value(label: str, prefixes: tuple[str, ...]) -> str | None:
+    """What a label names after its pattern prefix (case-insensitive), stripped.
 
-
-def strip_label_prefix(label: str, prefixes: tuple[str, ...]) -> str:
-    """A label without its pattern prefix (`okr:KR1.2` -> `KR1.2`); other labels unchanged.
-
-    For a labels field that is itself the OKR field: every label is a reference there, and a
-    prefixed one must name what follows its prefix, not `okr:KR1.2` as a whole.
+    None when no prefix matches; `""` for a bare prefix (`okr:`, `okr: `), which names nothing.
     """
     low = label.casefold()
     for prefix in prefixes:
-        if prefix and low.startswith(prefix.casefold()) and label[len(prefix) :].strip():
+        if prefix and low.startswith(prefix.casefold()):
             return label[len(prefix) :].strip()
-    return label
+    return None
+
+
+def label_references(labels: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The labels that match a prefix, with the prefix removed; a bare prefix is no reference."""
+    values = (label_value(label, prefixes) for label in labels)
+    return tuple(value for value in values if value)
+
+
+def labels_field_references(labels: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The references of a labels field that is itself the OKR field: every label.
+
+    A prefixed label names what follows its prefix (`okr:KR1.2` -> `KR1.2`), not itself as a
+    whole; a bare prefix (`okr:`) names nothing and, like any blank value, is no reference
+    (SPEC 4).
+    """
+    found = []
+    for label in labels:
+        value = label_value(label, prefixes)
+        found.append(label.strip() if value is None else value)
+    return tuple(ref for ref in found if ref)
+
+
+def own_references(
+    references: tuple[str, ...], labels: tuple[str, ...], prefixes: tuple[str, ...]
+) -> tuple[str, ...]:
+    """An item's own references (SPEC 4): the link field's non-blank values, then the labels
+    that match a prefix (prefix removed), each once.
+
+    The one definition both the audit (inheritance stops at the first ancestor that has any)
+    and the sources (which stop fetching parents there) use.
+    """
+    own = [ref for ref in references if ref.strip()]
+    if labels:
+        own += label_references(labels, prefixes)
+    return tuple(dict.fromkeys(own))
 
 
 def starts_with_id(reference: str, norm_id: str) -> bool:

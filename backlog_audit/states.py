@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from backlog_audit.linking import Resolver, Target, label_references
+from backlog_audit.linking import Resolver, Target, own_references
 from backlog_audit.model import AuditOptions, Item, LinkState, OkrSet
 
 
@@ -69,10 +69,8 @@ class LinkEngine:
         raw = (item.references, item.labels)
         refs = self._references.get(raw)
         if refs is None:
-            own = [r for r in item.references if r.strip()]
-            if item.labels:
-                own += label_references(item.labels, self._options.label_prefixes)
-            refs = self._references[raw] = _unique(own)
+            prefixes = self._options.label_prefixes
+            refs = self._references[raw] = own_references(item.references, item.labels, prefixes)
         return refs
 
     def resolved(self, item: Item) -> Resolved:

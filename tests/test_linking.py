@@ -10,7 +10,9 @@ from backlog_audit.linking import (
     Resolver,
     Target,
     label_references,
+    labels_field_references,
     normalise,
+    own_references,
     split_free_text,
     starts_with_id,
 )
@@ -48,6 +50,36 @@ def test_normalise(case: dict[str, str]) -> None:
 def test_labels_count_only_with_a_pattern_prefix(case: dict[str, Any]) -> None:
     prefixes = tuple(case.get("prefixes", DEFAULT_LABEL_PREFIXES))
     assert label_references(tuple(case["labels"]), prefixes) == tuple(case["expect"])
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (("okr:KR1.2", "KR: KR2.1 "), ("KR1.2", "KR2.1")),  # a matching prefix is removed
+        (("growth", "okrs:KR1.1"), ("growth", "okrs:KR1.1")),  # others are references whole
+        # a bare prefix names nothing: a blank value is no reference (SPEC 4)
+        (("okr:", "okr: ", "kr:", "KR1.1"), ("KR1.1",)),
+    ],
+)
+def test_a_labels_okr_field_makes_every_label_a_reference(
+    labels: tuple[str, ...], expected: tuple[str, ...]
+) -> None:
+    assert labels_field_references(labels, DEFAULT_LABEL_PREFIXES) == expected
+
+
+@pytest.mark.parametrize(
+    ("references", "labels", "expected"),
+    [
+        (("KR1.1",), ("okr:KR2.1", "ux"), ("KR1.1", "KR2.1")),  # field first, then labels
+        (("KR1.1", " "), ("okr:KR1.1",), ("KR1.1",)),  # each once, blanks dropped
+        (("", "  "), ("okr:", "okr: ", "kr:"), ()),  # blanks and bare prefixes: nothing
+        ((), ("frontend",), ()),  # a label without the prefix is no reference
+    ],
+)
+def test_own_references_are_the_field_values_then_the_prefixed_labels(
+    references: tuple[str, ...], labels: tuple[str, ...], expected: tuple[str, ...]
+) -> None:
+    assert own_references(references, labels, DEFAULT_LABEL_PREFIXES) == expected
 
 
 def test_default_label_prefixes_are_okr_and_kr() -> None:

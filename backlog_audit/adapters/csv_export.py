@@ -14,7 +14,7 @@ from backlog_audit.adapters.csv_table import Row, Table, read_table
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.adapters.urls import check_base_url
 from backlog_audit.errors import InputError, UsageError
-from backlog_audit.linking import split_free_text, strip_label_prefix
+from backlog_audit.linking import labels_field_references, split_free_text
 from backlog_audit.model import Backlog, Item, StatusCategory
 from backlog_audit.statuses import categorise
 
@@ -238,8 +238,7 @@ class _RowReader:
     def _references(self, row: Row, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.labels_are_links:
             # Every label is a reference; a matching prefix is removed (as the Jira source does).
-            prefixes = self.config.label_prefixes
-            return tuple(strip_label_prefix(label, prefixes) for label in labels)
+            return labels_field_references(labels, self.config.label_prefixes)
         return tuple(ref for cell in row.values(self.okr_column) for ref in split_free_text(cell))
 
     def _category(self, row: Row) -> StatusCategory:

@@ -42,7 +42,7 @@ from backlog_audit.adapters.jira_search import IssueSearch, SearchResult
 from backlog_audit.adapters.jira_values import ValueKind
 from backlog_audit.adapters.retry import RetryPolicy
 from backlog_audit.errors import SourceError
-from backlog_audit.linking import label_references
+from backlog_audit.linking import own_references
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog, Item
 
 __all__ = ["MAX_PARENT_LEVELS", "JiraSource"]
@@ -55,8 +55,7 @@ _OPTION_KINDS = (ValueKind.OPTION, ValueKind.OPTIONS, ValueKind.CASCADING)
 
 def _has_references(item: Item, plan: ReadPlan) -> bool:
     """Whether the audit will find references on `item` (its field, or matching labels)."""
-    own = any(ref.strip() for ref in item.references)
-    return own or bool(label_references(item.labels, plan.label_prefixes))
+    return bool(own_references(item.references, item.labels, plan.label_prefixes))
 
 
 class JiraSource(BacklogSource):

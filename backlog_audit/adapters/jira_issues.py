@@ -16,6 +16,7 @@ from backlog_audit.adapters.jira_values import (
     references_from,
     status_category,
 )
+from backlog_audit.linking import labels_field_references
 from backlog_audit.model import Item
 
 __all__ = ["BASE_FIELDS", "ParentRef", "ReadPlan", "parent_ref", "to_item"]
@@ -68,14 +69,6 @@ def parent_ref(issue: Mapping[str, Any], plan: ReadPlan) -> ParentRef | None:
     return None
 
 
-def _strip_prefix(label: str, prefixes: tuple[str, ...]) -> str:
-    low = label.casefold()
-    for prefix in prefixes:
-        if low.startswith(prefix.casefold()) and len(label) > len(prefix):
-            return label[len(prefix) :].strip()
-    return label
-
-
 def _references(
     fields: Mapping[str, Any], plan: ReadPlan, labels: tuple[str, ...]
 ) -> tuple[str, ...]:
@@ -83,7 +76,7 @@ def _references(
         return ()
     if plan.okr.kind is ValueKind.LABELS and plan.okr.ids == ("labels",):
         # the OKR field is the labels field itself: every label is a reference
-        return tuple(_strip_prefix(label, plan.label_prefixes) for label in labels)
+        return labels_field_references(labels, plan.label_prefixes)
     return references_from(plan.okr.first_value(fields), plan.okr.kind)
 
 

@@ -156,6 +156,14 @@ def test_labels_as_the_okr_field_drop_a_matching_label_prefix(tmp_path: Path) ->
     assert goal["A-1"].references == ("okr:KR1.1", "KR:KR2.1", "okr")
 
 
+def test_labels_as_the_okr_field_read_a_bare_prefix_as_no_reference(tmp_path: Path) -> None:
+    # Regression: `okr:` stayed a reference here ("okr:" dangling) where Jira dropped it.
+    text = "Issue key,Summary,Labels,Labels\nA-1,x,okr:,KR:\nA-2,x,okr:,KR1.1\n"
+    items = fetch(write(tmp_path, text), okr_field="labels")
+    assert items["A-1"].references == ()
+    assert items["A-2"].references == ("KR1.1",)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

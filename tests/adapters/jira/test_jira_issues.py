@@ -59,3 +59,15 @@ def test_points_are_finite_numbers_or_nothing(value: Any, points: float | None) 
     plan = ReadPlan(okr=None, points=POINTS, sprint=None, epic_link=None, label_prefixes=())
     issue = {"id": "1", "key": "APP-1", "fields": {"customfield_10002": value}}
     assert to_item(issue, plan, "https://jira.example.com", frozenset()).points == points
+
+
+LABELS = LogicalField("Labels", ("labels",), ValueKind.LABELS, "labels")
+
+
+def test_a_labels_okr_field_reads_a_bare_prefix_as_no_reference() -> None:
+    # the same rule as the CSV source and the audit (`linking.labels_field_references`)
+    plan = ReadPlan(okr=LABELS, points=None, sprint=None, epic_link=None, label_prefixes=("okr:",))
+    labels = ["okr:", "okr: ", "OKR:KR1.1", "growth"]
+    issue = {"id": "1", "key": "APP-1", "fields": {"labels": labels}}
+    item = to_item(issue, plan, "https://jira.example.com", frozenset())
+    assert item.references == ("KR1.1", "growth")
