@@ -5,6 +5,7 @@ No HTTP, no files, no printing: items and an OKR set in, figures out (SPEC 5 and
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -207,7 +208,14 @@ def _accumulate(
 
 
 def _share(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
+    """part / whole; None when whole is 0 or either is not finite.
+
+    The sources refuse absurd estimates, but a sum that overflowed would otherwise show a
+    false 0% (1e308 / inf) or NaN (inf / inf) for a key result.
+    """
+    if not whole or not math.isfinite(whole) or not math.isfinite(part):
+        return None
+    return part / whole
 
 
 def _work_row(

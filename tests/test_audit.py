@@ -253,6 +253,17 @@ def test_kr_shares_are_of_all_items_and_points_in_scope(hand: AuditResult) -> No
     assert [r.points_share for r in hand.key_results] == pytest.approx([8 / 30, 0.4, 0.0, 5 / 30])
 
 
+def test_kr_points_share_is_null_when_the_points_total_overflowed() -> None:
+    # Built here directly: the sources refuse such estimates. 1e308 + 1e308 is infinity, and
+    # 1e308 / inf would show KR1.1 as a false 0% of the points.
+    items = (item("A-1", "KR1.1", points=1e308), item("A-2", "KR1.2", points=1e308))
+    result = audit(backlog(*items), OKRS, now=NOW)
+    shares = {r.id: r.points_share for r in result.key_results}
+    assert shares == {"KR1.1": None, "KR1.2": None, "KR1.3": None, "KR2.1": None}
+    assert [r.points_share for r in result.objectives] == [None, None]
+    assert [r.share for r in result.key_results] == [0.5, 0.5, 0.0, 0.0]
+
+
 def test_kr_rows_carry_objective_baseline_target_current(hand: AuditResult) -> None:
     first = hand.key_results[0]
     assert (first.objective_id, first.baseline, first.target, first.current) == ("O1", 50, 70, 55)

@@ -126,7 +126,7 @@ class AsanaSource(BacklogSource):
         )
         carriers = self._carriers(tasks, subtasks.skipped, warnings)
         items = [
-            reader.item(task, project, host=subtasks.hosts.get(gid))
+            reader.item(task, project, host=subtasks.hosts.get(gid), warnings=warnings)
             for gid, (task, project) in tasks.items()
         ]
         if not items:

@@ -14,6 +14,7 @@ from typing import Any
 
 from backlog_audit.adapters.asana_client import AsanaClient
 from backlog_audit.adapters.interface import FieldInfo, FieldOption
+from backlog_audit.adapters.points import parse_points
 from backlog_audit.errors import UsageError
 from backlog_audit.linking import split_free_text
 
@@ -195,9 +196,12 @@ def reference_values(task: Json, names: frozenset[str]) -> tuple[str, ...]:
 
 
 def points_value(task: Json, names: frozenset[str]) -> float | None:
-    """A task's estimate from a number field, None when the field is empty or absent."""
+    """A task's estimate from a number field, None when the field is empty or absent.
+
+    Raises `points.InvalidPoints` for a number that is no estimate (negative, absurdly large).
+    """
     for value in _task_fields(task, names):
         number = value.get("number_value")
-        if isinstance(number, (int, float)) and not isinstance(number, bool):
-            return float(number)
+        if number is not None:
+            return parse_points(number)
     return None

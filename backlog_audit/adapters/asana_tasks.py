@@ -13,6 +13,7 @@ from typing import Any
 
 from backlog_audit.adapters.asana_fields import points_value, reference_values
 from backlog_audit.adapters.asana_goals import GoalLinks
+from backlog_audit.adapters.points import InvalidPoints
 from backlog_audit.model import Item, StatusCategory
 
 __all__ = ["SUBTASK_FIELDS", "TASK_FIELDS", "TaskReader", "task_kind"]
@@ -92,6 +93,18 @@ class TaskReader:
         goals = self.goal_links.references(str(task["gid"]), projects)
         return tuple(dict.fromkeys(own + goals))
 
+    def points(self, task: Json, warnings: list[str] | None) -> float | None:
+        """The task's estimate; one that is none is added to `warnings` (when given)."""
+        try:
+            return points_value(task, self.points_fields)
+        except InvalidPoints as exc:
+            if warnings is not None:
+                name = str(task.get("name") or "")
+                warnings.append(
+                    f"task {task['gid']} ({name}): points {exc}: counted as unestimated"
+                )
+            return None
+
     def item(
         self,
         task: Json,
@@ -99,11 +112,13 @@ class TaskReader:
         *,
         carrier_only: bool = False,
         host: Json | None = None,
+        warnings: list[str] | None = None,
     ) -> Item:
         """The item for one task, as seen from the audited project `project_gid`.
 
         A subtask that is in no project (read through its parent, `host`) sits where its
-        parent sits: its sprint and project are the parent's.
+        parent sits: its sprint and project are the parent's. A points value that is no
+        estimate is added to `warnings` (when given).
         """
         kind, level = task_kind(task)
         done = bool(task.get("completed"))
@@ -119,7 +134,7 @@ class TaskReader:
             type=kind,
             status="Completed" if done else "Incomplete",
             status_category=StatusCategory.DONE if done else StatusCategory.TODO,
-            points=points_value(task, self.points_fields),
+            points=self.points(task, warnings),
             references=self.references(task),
             parent=str(parent["gid"]) if isinstance(parent, dict) and parent.get("gid") else None,
             sprints=(section,) if section else (),

@@ -6,12 +6,12 @@ The dialect is recognised from the header: `Issue key` is Jira, `Task ID` + `Nam
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from backlog_audit.adapters.csv_table import Row, Table, read_table
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
+from backlog_audit.adapters.points import POINTS_RULE, InvalidPoints, parse_points
 from backlog_audit.adapters.urls import check_base_url
 from backlog_audit.errors import InputError, UsageError
 from backlog_audit.linking import labels_field_references, split_free_text
@@ -267,19 +267,13 @@ def _points_column(table: Table, dialect: Dialect, asked: str | None) -> str | N
 
 def _points(row: Row, column: str | None) -> float | None:
     text = row.value(column) if column else None
-    if text is None:
-        return None
     try:
-        # A decimal comma (European exports) is a decimal point; "1,000" is not a thousand.
-        points = float(text.replace(",", "."))
-    except ValueError:
-        points = math.nan
-    if not math.isfinite(points) or points < 0:
+        return parse_points(text)
+    except InvalidPoints:
         raise InputError(
             f"{row.table.path}: row {row.number}: points {text!r} in '{column}' "
-            "is not a number of points (0 or more)"
-        )
-    return points
+            f"is not {POINTS_RULE}"
+        ) from None
 
 
 def _labels(row: Row, dialect: Dialect) -> tuple[str, ...]:

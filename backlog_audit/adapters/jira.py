@@ -182,7 +182,7 @@ class JiraSource(BacklogSource):
         by_id: dict[str, Item] = {}
         parents: dict[str, ParentRef] = {}
         for issue in found.issues:
-            item = to_item(issue, plan, base, scope.sprint_ids)
+            item = to_item(issue, plan, base, scope.sprint_ids, warnings=warnings)
             by_id.setdefault(item.id, item)  # the same issue twice counts once
             ref = parent_ref(issue, plan)
             if ref is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from backlog_audit.adapters.jira_values import (
     references_from,
     status_category,
 )
+from backlog_audit.adapters.points import InvalidPoints, parse_points
 from backlog_audit.linking import labels_field_references
 from backlog_audit.model import Item
 
@@ -80,16 +80,19 @@ def _references(
     return references_from(plan.okr.first_value(fields), plan.okr.kind)
 
 
-def _points(fields: Mapping[str, Any], plan: ReadPlan) -> float | None:
-    value = plan.points.first_value(fields) if plan.points else None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+def _points(
+    fields: Mapping[str, Any], plan: ReadPlan, key: str, warnings: list[str] | None
+) -> float | None:
+    """The estimate; a value that is none (`points.parse_points`) is a warning, no estimate."""
+    if plan.points is None:
         return None
+    value = plan.points.first_value(fields)
     try:
-        points = float(value)
-    except ValueError:
+        return parse_points(value)
+    except InvalidPoints as exc:
+        if warnings is not None:
+            warnings.append(f"{key}: {plan.points.name} {exc}: counted as unestimated")
         return None
-    # a text field named as the points field may hold "nan" or "inf": no estimate, not a figure
-    return points if math.isfinite(points) else None
 
 
 def _name(value: Any, *keys: str) -> str | None:
@@ -107,8 +110,12 @@ def to_item(
     base_url: str,
     in_scope_sprints: frozenset[int],
     carrier_only: bool = False,
+    warnings: list[str] | None = None,
 ) -> Item:
-    """An `Item` from one issue; `parent` is filled in later, once parents are known by id."""
+    """An `Item` from one issue; `parent` is filled in later, once parents are known by id.
+
+    A points value that is no estimate is added to `warnings` (when given) by issue key.
+    """
     fields = issue.get("fields") or {}
     key = str(issue.get("key") or issue["id"])
     labels = tuple(str(label) for label in fields.get("labels") or [])
@@ -120,7 +127,7 @@ def to_item(
         type=_name(fields.get("issuetype"), "name") or "",
         status=_name(fields.get("status"), "name") or "",
         status_category=status_category(fields.get("status")),
-        points=_points(fields, plan),
+        points=_points(fields, plan, key, warnings),
         references=_references(fields, plan, labels),
         labels=labels,
         sprints=tuple(s.name for s in sprints),

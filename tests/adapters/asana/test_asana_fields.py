@@ -8,6 +8,7 @@ import pytest
 
 from backlog_audit.adapters.asana_fields import points_value, reference_values
 from backlog_audit.adapters.asana_tasks import task_kind
+from backlog_audit.adapters.points import InvalidPoints
 
 OKR = frozenset({"okr"})
 
@@ -67,6 +68,13 @@ def test_points_from_a_number_field() -> None:
     assert (
         points_value(_task({"name": "Points", "number_value": None}), frozenset({"points"})) is None
     )
+
+
+@pytest.mark.parametrize("number", [-1, -0.5, 1e308, 1_000_001])
+def test_a_number_that_is_no_estimate_is_refused(number: float) -> None:
+    task = _task({"name": "Points", "resource_subtype": "number", "number_value": number})
+    with pytest.raises(InvalidPoints, match="from 0 to 1,000,000"):
+        points_value(task, frozenset({"points"}))
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,24 @@ def test_points_come_from_a_detected_story_points_field(fake: FakeAsana) -> None
     assert (items["4001"].points, items["4006"].points) == (3.0, None)
 
 
+def test_points_that_are_no_estimate_are_warned_about_and_left_unestimated(
+    fake: FakeAsana,
+) -> None:
+    fake.data.tasks["4001"]["values"][POINTS] = 1e308  # two would sum to infinity
+    fake.data.tasks["4002"]["values"][POINTS] = -5
+    fake.data.tasks["4009"]["values"][POINTS] = -1  # a parent read as a carrier: not counted
+    backlog = source_for(fake.base_url).fetch()
+    items = {item.id: item for item in backlog.items}
+
+    assert (items["4001"].points, items["4002"].points, items["4009"].points) == (None,) * 3
+    assert items["4003"].points == 2.0
+    rule = "is not a number of points from 0 to 1,000,000: counted as unestimated"
+    assert [w for w in backlog.warnings if "points" in w] == [
+        f"task 4001 (Onboarding checklist): points 1e+308 {rule}",
+        f"task 4002 (Invite flow): points -5 {rule}",
+    ]
+
+
 def test_named_points_field_must_exist_and_be_a_number(fake: FakeAsana) -> None:
     with pytest.raises(UsageError, match="no custom field 'Effort'.*OKR \\(enum\\), Story Points"):
         source_for(fake.base_url, points_field="Effort").fetch()

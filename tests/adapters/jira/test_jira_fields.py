@@ -160,6 +160,22 @@ def test_points_come_from_the_board_estimation_field(
     assert {i.key: i.points for i in backlog.items}["APP-10"] == 13.0
 
 
+def test_points_that_are_no_estimate_are_warned_about_by_key_and_left_unestimated(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    field = scenario.POINTS_FIELD[site.mode]
+    name = "Story point estimate" if site.mode == "cloud" else "Story Points"
+    site.issue_by_id("APP-10").custom[field] = -3.0  # type: ignore[union-attr]
+    site.issue_by_id("APP-1").custom[field] = 1e308  # the parent: read, but not counted  # type: ignore[union-attr]
+    backlog = make_source(jql="key in (APP-10, APP-11)").fetch()
+    points = {i.key: i.points for i in backlog.items}
+    assert points == {"APP-10": None, "APP-11": 3.0, "APP-1": None}
+    bad = [w for w in backlog.warnings if "points from 0" in w]
+    assert bad == [
+        f"APP-10: {name} -3.0 is not a number of points from 0 to 1,000,000: counted as unestimated"
+    ]
+
+
 def test_a_time_based_board_estimation_is_warned_about(
     site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:

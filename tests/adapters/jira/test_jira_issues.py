@@ -50,15 +50,37 @@ def test_a_parent_named_by_key_only_is_fetched_by_key() -> None:
 POINTS = LogicalField("Story Points", ("customfield_10002",), ValueKind.OTHER, "float")
 
 
-@pytest.mark.parametrize(
-    ("value", "points"),
-    [(5, 5.0), (2.5, 2.5), ("3", 3.0), (" 8 ", 8.0), (None, None), (True, None), ("", None)]
-    + [("nan", None), ("inf", None), ("-Infinity", None), ("lots", None), ({"value": 3}, None)],
-)
-def test_points_are_finite_numbers_or_nothing(value: Any, points: float | None) -> None:
+def points_of(value: Any) -> tuple[float | None, list[str]]:
+    """The points `to_item` reads from a Story Points value, and the warnings it adds."""
     plan = ReadPlan(okr=None, points=POINTS, sprint=None, epic_link=None, label_prefixes=())
     issue = {"id": "1", "key": "APP-1", "fields": {"customfield_10002": value}}
-    assert to_item(issue, plan, "https://jira.example.com", frozenset()).points == points
+    warnings: list[str] = []
+    item = to_item(issue, plan, "https://jira.example.com", frozenset(), warnings=warnings)
+    return item.points, warnings
+
+
+@pytest.mark.parametrize(
+    ("value", "points"),
+    [(5, 5.0), (2.5, 2.5), ("3", 3.0), (" 8 ", 8.0), (0, 0.0), (1_000_000, 1e6)]
+    + [(None, None), ("", None)],
+)
+def test_points_are_finite_numbers_from_0_to_a_million(value: Any, points: float | None) -> None:
+    assert points_of(value) == (points, [])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [True, "nan", "inf", "-Infinity", "lots", {"value": 3}, -3, -0.5, 1e308, 1_000_001, 10**400],
+)
+def test_points_that_are_no_estimate_are_a_warning_and_unestimated(value: Any) -> None:
+    # the same rule as the CSV source (which stops there: a file can be fixed and re-run)
+    assert points_of(value) == (
+        None,
+        [
+            f"APP-1: Story Points {value!r} is not a number of points from 0 to 1,000,000: "
+            "counted as unestimated"
+        ],
+    )
 
 
 LABELS = LogicalField("Labels", ("labels",), ValueKind.LABELS, "labels")
