@@ -31,13 +31,13 @@ from backlog_audit.adapters.asana_fields import (
     field_infos,
     field_key,
 )
-from backlog_audit.adapters.asana_goals import (
+from backlog_audit.adapters.asana_goal_graph import (
     GoalGraph,
     GoalSpec,
     fetch_goal_graph,
-    goal_links,
     is_goal_spec,
 )
+from backlog_audit.adapters.asana_goals import goal_links
 from backlog_audit.adapters.asana_tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.errors import UsageError
