@@ -22,11 +22,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from backlog_audit import output
 from backlog_audit.adapters import asana_client
-from backlog_audit.cli import main
 from tests import cli_runner
 from tests.adapters.asana.asana_workspace import TOKEN, build_workspace
 from tests.adapters.jira import jira_scenario
@@ -160,11 +159,9 @@ def test_ctrl_c_while_writing_leaves_no_temp_file_and_the_old_report(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(output.os, "fsync", interrupted)
-    result = CliRunner().invoke(
-        main, ["audit", "--okrs", OKRS, "--input", JIRA, "--format", "json", "-o", str(out), "-q"]
-    )
     # 130 as a shell reports Ctrl-C: exit 1 would read as a breached threshold (SPEC 8).
-    assert result.exit_code == 130 and result.stderr == "backlog-audit: interrupted\n"
+    result = audit("--format", "json", "-o", str(out), "-q", code=130)
+    assert result.stderr == "backlog-audit: interrupted\n"
     assert out.read_text() == "earlier report"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
@@ -344,12 +341,19 @@ def test_a_source_url_or_credential_problem_is_exit_2_and_shows_no_secret(
             "ASANA_BASE_URL",
         )
     )
-    result = CliRunner().invoke(
-        main,
-        ["audit", "--okrs", OKRS, *scope, "--format", "json", "-o", "-", "-vv"],
+    result = invoke(
+        "audit",
+        "--okrs",
+        OKRS,
+        *scope,
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "-vv",
+        code=2,
         env={**clean, **env},
     )
-    assert result.exit_code == 2, result.output
     one_error_line(result, *fragments)
     assert "SECRET" not in result.output
 
@@ -411,21 +415,19 @@ def test_jira_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
     site.fail(status, path="/search", times=99)
     with FakeJiraServer(site) as server:
         env = env_for(site, server.url)
-        result = CliRunner().invoke(
-            main,
-            [
-                "audit",
-                "--okrs",
-                OKRS,
-                *JIRA_SCOPE,
-                "--format",
-                "json",
-                "-o",
-                str(out),
-                "--history",
-                str(history),
-                "-vv",
-            ],
+        result = invoke(
+            "audit",
+            "--okrs",
+            OKRS,
+            *JIRA_SCOPE,
+            "--format",
+            "json",
+            "-o",
+            str(out),
+            "--history",
+            str(history),
+            "-vv",
+            code=3,
             env=env,
         )
     assert_failed_cleanly(result, 3, (site.token, site.pat), caplog.text)
@@ -448,21 +450,19 @@ def test_asana_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
     try:
         fake.inject(status, times=99, path="/tasks")
         env = {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url}
-        result = CliRunner().invoke(
-            main,
-            [
-                "audit",
-                "--okrs",
-                OKRS,
-                *ASANA_SCOPE,
-                "--format",
-                "json",
-                "-o",
-                str(out),
-                "--history",
-                str(history),
-                "-vv",
-            ],
+        result = invoke(
+            "audit",
+            "--okrs",
+            OKRS,
+            *ASANA_SCOPE,
+            "--format",
+            "json",
+            "-o",
+            str(out),
+            "--history",
+            str(history),
+            "-vv",
+            code=3,
             env=env,
         )
     finally:
