@@ -58,6 +58,16 @@ def _has_references(item: Item, plan: ReadPlan) -> bool:
     return bool(own_references(item.references, item.labels, plan.label_prefixes))
 
 
+def _missing_parents(missing: set[str], parents: dict[str, ParentRef]) -> str:
+    """The warning for parents Jira would not send, named by key where Jira told us one
+    (Cloud's parent field carries both id and key)."""
+    names = {ref.handle: ref.key or ref.handle for ref in parents.values()}
+    return (
+        f"{len(missing)} parent issue(s) could not be read (no permission, or deleted): "
+        + ", ".join(sorted(names.get(h, h) for h in missing))
+    )
+
+
 class JiraSource(BacklogSource):
     """Backlog items from Jira Cloud or Data Center (see the module docstring)."""
 
@@ -220,25 +230,36 @@ class JiraSource(BacklogSource):
             wanted = sorted({ref.handle for ref in follow.values()} - known - missing)
             if not wanted:
                 break
-            got = search.by_ids(wanted)
-            follow = {}
-            for issue in got:
-                item = to_item(issue, plan, self._http.base_url, frozenset(), carrier_only=True)
-                by_id.setdefault(item.id, item)
-                ref = parent_ref(issue, plan)
-                if ref is not None:
-                    parents.setdefault(item.id, ref)
-                    if not _has_references(item, plan):
-                        follow[item.id] = ref
-            fetched = {str(i["id"]) for i in got} | {str(i.get("key")) for i in got}
+            follow, fetched = self._parent_level(wanted, search, plan, by_id, parents)
             missing |= set(wanted) - fetched
         if missing:
-            # name them by key where Jira told us one (Cloud's parent field carries both)
-            names = {ref.handle: ref.key or ref.handle for ref in parents.values()}
-            warnings.append(
-                f"{len(missing)} parent issue(s) could not be read (no permission, or deleted): "
-                + ", ".join(sorted(names.get(h, h) for h in missing))
-            )
+            warnings.append(_missing_parents(missing, parents))
+
+    def _parent_level(
+        self,
+        wanted: list[str],
+        search: IssueSearch,
+        plan: ReadPlan,
+        by_id: dict[str, Item],
+        parents: dict[str, ParentRef],
+    ) -> tuple[dict[str, ParentRef], set[str]]:
+        """Fetch one level of parents into `by_id` as carriers.
+
+        Returns the parents to follow one level further up (those of fetched issues without
+        references of their own) and the ids and keys Jira sent.
+        """
+        got = search.by_ids(wanted)
+        follow: dict[str, ParentRef] = {}
+        for issue in got:
+            item = to_item(issue, plan, self._http.base_url, frozenset(), carrier_only=True)
+            by_id.setdefault(item.id, item)
+            ref = parent_ref(issue, plan)
+            if ref is not None:
+                parents.setdefault(item.id, ref)
+                if not _has_references(item, plan):
+                    follow[item.id] = ref
+        fetched = {str(i["id"]) for i in got} | {str(i.get("key")) for i in got}
+        return follow, fetched
 
     def _add_parent_stubs(self, by_id: dict[str, Item], parents: dict[str, ParentRef]) -> None:
         """Without inheritance (--no-inherit), name out-of-scope parents without fetching them.

@@ -153,8 +153,12 @@ def _html_page(response: requests.Response) -> str:
     return f"an HTML page{named}, not Jira's API: check the URL, or a proxy in between"
 
 
-def _json_of(method: str, path: str, response: requests.Response) -> Any:
-    """The JSON of a successful answer; a login page or broken JSON is a one-line error."""
+def _json_of(method: str, path: str, response: requests.Response, secrets: tuple[str, ...]) -> Any:
+    """The JSON of a successful answer; a login page or broken JSON is a one-line error.
+
+    Scrubbed of `secrets` as HTTP errors are: a page's title is the server's text, and a
+    proxy or login page may echo what it was sent.
+    """
     if not response.content:
         return None
     try:
@@ -166,7 +170,8 @@ def _json_of(method: str, path: str, response: requests.Response) -> Any:
             if _is_html(response)
             else f"invalid JSON ({kind}): the answer was cut off, or is not Jira's"
         )
-        raise JiraHttpError(f"Jira answered {method} {path} with {what}") from None
+        message = _one_line(f"Jira answered {method} {path} with {what}", secrets)
+        raise JiraHttpError(message) from None
 
 
 class JiraHttp:
@@ -213,6 +218,13 @@ class JiraHttp:
             values = [v for v in page.get("values") or [] if isinstance(v, dict)]
             ids = {str(v.get("id")) for v in values}
             if ids and ids <= seen:  # a server that ignores startAt would loop forever
+                LOG.warning(
+                    "Jira sent the same entries again for startAt=%d of %s (startAt ignored?):"
+                    " the list stops at %d entries",
+                    start,
+                    path,
+                    len(seen),
+                )
                 return
             seen |= ids
             yield from values
@@ -242,7 +254,7 @@ class JiraHttp:
             # timeout and `max_retries=0`, and raises JIRAError on a failed status. pyproject
             # pins `jira<4`; the retry-count and 401 tests fail if that contract changes.
             response = self._client._session.request(method, url, **kwargs)
-            return _json_of(method, path, response)
+            return _json_of(method, path, response, self._secrets)
 
         try:
             return self._policy.call(once, self._wait_for)

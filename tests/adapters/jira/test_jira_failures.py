@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import socket
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -202,6 +203,22 @@ def test_a_page_that_is_not_json_is_exit_3(
     )
 
 
+def test_a_2xx_page_echoing_the_credentials_in_its_title_is_scrubbed(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    # a login proxy that answers 200 and names what it was sent, in every form
+    basic = base64.b64encode(f"{site.email}:{site.token}".encode()).decode()
+    title = f"Denied: Basic {basic} Bearer {site.pat} {site.token}"
+    site.fail(200, path="/serverInfo", body=f"<html><title>{title}</title></html>".encode())
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP").fetch()
+    message = str(caught.value)
+    used = (basic, site.token) if site.mode == "cloud" else (site.pat,)
+    assert all(secret not in message for secret in used)
+    assert message.startswith("Jira answered GET /rest/api/2/serverInfo with an HTML page (Denied")
+    assert "***" in message
+
+
 def test_json_cut_off_is_exit_3_in_one_line(
     site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:
@@ -327,22 +344,49 @@ def test_a_jira_url_with_a_query_or_fragment_is_exit_2_without_it(url: str) -> N
     assert "SECRET" not in message and "?" not in message.split(": ", 1)[1]
 
 
-@pytest.mark.parametrize("path", ["/search", "/rest/agile/1.0/board/7/sprint", "/bulkfetch"])
-def test_every_kind_of_request_has_a_timeout(
-    site: FakeJira, make_source: Callable[..., JiraSource], path: str
+@pytest.mark.parametrize("mode", ["cloud"])
+def test_a_stalled_search_page_times_out(
+    site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:
-    # the first GET is covered above; here a search page, an agile list and a parent batch
-    if path == "/bulkfetch" and site.mode == "dc":
-        pytest.skip("Data Center reads parents through the search")
-    site.stalled = path
+    # one real stall past the first GET (covered above): a POSTed search page
+    site.stalled = "/search"
     try:
         with pytest.raises(SourceError) as caught:
-            make_source(board=7, sprint="active", timeout=0.5).fetch()
+            make_source(board=7, sprint="active", timeout=0.2).fetch()
     finally:
         site.release.set()
     message = str(caught.value)
-    assert message.startswith("Jira did not answer ") and message.endswith(" within 0.5s")
-    assert path in message
+    assert message.startswith("Jira did not answer POST /rest/api/3/search")
+    assert message.endswith(" within 0.2s")
+
+
+# The kinds of request a sprint audit makes, past serverInfo and the field list; Data Center
+# reads parents through the search, Cloud through bulkfetch.
+REQUEST_KINDS = {
+    "cloud": {"/search", "/rest/agile/1.0/board/7/sprint", "/bulkfetch"},
+    "dc": {"/search", "/rest/agile/1.0/board/7/sprint"},
+}
+
+
+def test_every_request_carries_the_timeout(
+    site: FakeJira,
+    make_source: Callable[..., JiraSource],
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+) -> None:
+    # A spy under the jira library's session: what reaches `requests`, request by request.
+    sent: list[tuple[str, object]] = []
+    real = requests.Session.request
+
+    def spy(self: requests.Session, method: str, url: str, **kwargs: Any) -> requests.Response:
+        sent.append((url, kwargs.get("timeout")))
+        return real(self, method, url, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", spy)
+    make_source(board=7, sprint="active", timeout=7.5).fetch()
+    assert sent and all(timeout == 7.5 for _, timeout in sent)
+    for kind in REQUEST_KINDS[mode]:
+        assert any(kind in url for url, _ in sent), kind
 
 
 def test_a_board_without_sprints_that_is_not_called_kanban_is_exit_2(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,3 +51,26 @@ def test_paged_lists_are_read_to_the_end_and_no_further(
     assert [v["id"] for v in http.values("/x", {"state": "active"}, size=1000)] == ids
     assert [a["startAt"] for a in http.asked] == starts
     assert all(a["maxResults"] == 1000 and a["state"] == "active" for a in http.asked)
+
+
+@pytest.mark.parametrize(
+    ("pages", "warned"),
+    [
+        (
+            [page(1, 2), page(1, 2)],
+            [
+                "Jira sent the same entries again for startAt=2 of /x (startAt ignored?):"
+                " the list stops at 2 entries"
+            ],
+        ),
+        ([page(1, 2), page(3, isLast=True)], []),
+    ],
+    ids=["startAt ignored", "two pages"],
+)
+def test_a_server_that_ignores_start_at_is_warned_about(
+    pages: list[Any], warned: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # the list read so far may be incomplete: say so rather than stop silently
+    with caplog.at_level(logging.WARNING, logger="backlog_audit.adapters.jira_http"):
+        list(ScriptedHttp(pages).values("/x"))
+    assert [r.getMessage() for r in caplog.records] == warned
