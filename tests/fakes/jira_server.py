@@ -989,7 +989,10 @@ class FakeJiraServer:
         host, port = self._server.server_address[:2]
         self.url = f"http://{host}:{port}"
         self.jira = self._server.jira
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll keeps stop() (shutdown) fast: the default 0.5 s is waited out each time.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def jira(self) -> FakeJira:
