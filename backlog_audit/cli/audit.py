@@ -11,6 +11,7 @@ from click.core import ParameterSource
 
 from backlog_audit.adapters import SourceKind
 from backlog_audit.cli.options import (
+    config_prefix,
     configure_logging,
     history_file,
     source_config,
@@ -112,6 +113,11 @@ def _request(
             key="output",
         )
     config = source_config(params, tables, params["okrs"])
+    history = _history(params)
+    if params["fail_on_drop"] is not None and history is None:
+        # Checked here too (run.py has it for library callers) to name a config file's part.
+        where = config_prefix("fail_on_drop", "no_history")
+        raise UsageError(f"{where}--fail-on-drop compares with the history: drop --no-history")
     lint_settings = tables.get("lint", {})
     LintSettings.from_mapping(lint_settings)  # a bad [lint] table fails before any fetch
     return AuditRequest(
@@ -128,7 +134,7 @@ def _request(
         output=params["output"],
         thresholds=Thresholds(params["fail_under"], params["max_orphans"], params["fail_on_drop"]),
         lint_settings=lint_settings,
-        history=_history(params),
+        history=history,
         config=config_file,
     )
 

@@ -101,6 +101,20 @@ def configure_logging(verbose: int) -> None:
     logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
+def config_prefix(*names: str) -> str:
+    """`FILE: ` when any of the options `names` took its value from the config file, else ``.
+
+    Every error about a config value starts with the file's name (as click's do, see
+    `cli._config_file_of`), so that a cron mail says where to look.
+    """
+    ctx = click.get_current_context(silent=True)
+    config = ctx.meta.get(CONFIG_PATH) if ctx is not None else None
+    if not config or ctx is None:
+        return ""
+    from_file = (ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP for name in names)
+    return f"{config}: " if any(from_file) else ""
+
+
 def value_error(name: str, flag: str, problem: str, key: str | None = None) -> UsageError:
     """An error about option `name`'s value, naming where the value came from.
 
@@ -108,11 +122,9 @@ def value_error(name: str, flag: str, problem: str, key: str | None = None) -> U
     every config error is; a typed one by its flag (`-o ...`). The key is the flag's name
     (`--label-prefix` -> `label_prefix`) unless given.
     """
-    ctx = click.get_current_context(silent=True)
-    config = ctx.meta.get(CONFIG_PATH) if ctx is not None else None
-    if config and ctx is not None and ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP:
-        key = key or flag.lstrip("-").replace("-", "_")
-        return UsageError(f"{config}: {key} {problem}")
+    prefix = config_prefix(name)
+    if prefix:
+        return UsageError(f"{prefix}{key or flag.lstrip('-').replace('-', '_')} {problem}")
     return UsageError(f"{flag} {problem}")
 
 

@@ -318,6 +318,22 @@ def test_a_bad_config_value_is_named_by_the_file_not_by_a_flag(
     assert result.stderr == f"backlog-audit: error: {config}: {message}\n"
 
 
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [("fail_on_drop = 5\n", ["--no-history"]), ("no_history = true\n", ["--fail-on-drop", "5"])],
+)
+def test_fail_on_drop_without_history_names_the_config_file(
+    tmp_path: Path, text: str, typed: list[str]
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(text)
+    result = audit("--config", str(config), "--format", "json", "-o", "-", *typed, code=2)
+    assert result.stderr == (
+        f"backlog-audit: error: {config}: --fail-on-drop compares with the history:"
+        " drop --no-history\n"
+    )
+
+
 def test_a_report_never_replaces_the_config_file(tmp_path: Path) -> None:
     # Regression: `--config x.toml -o x.toml` replaced the config with the report, exit 0.
     config = tmp_path / "x.toml"
