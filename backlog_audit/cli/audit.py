@@ -114,10 +114,7 @@ def _request(
         )
     config = source_config(params, tables, params["okrs"])
     history = _history(params)
-    if params["fail_on_drop"] is not None and history is None:
-        # Checked here too (run.py has it for library callers) to name a config file's part.
-        where = config_prefix("fail_on_drop", "no_history")
-        raise UsageError(f"{where}--fail-on-drop compares with the history: drop --no-history")
+    _check_drop_has_history(params["fail_on_drop"], history)
     lint_settings = tables.get("lint", {})
     LintSettings.from_mapping(lint_settings)  # a bad [lint] table fails before any fetch
     return AuditRequest(
@@ -148,6 +145,16 @@ def _history(params: dict[str, Any]) -> Path | None:
         if not _typed("history_path"):
             return None
     return path or default_path()
+
+
+def _check_drop_has_history(fail_on_drop: float | None, history: Path | None) -> None:
+    """Refuse --fail-on-drop without a history, naming the config file if either is from it.
+
+    `run.py` checks this too, for library callers; here the message can say where to look.
+    """
+    if fail_on_drop is not None and history is None:
+        where = config_prefix("fail_on_drop", "no_history")
+        raise UsageError(f"{where}--fail-on-drop compares with the history: drop --no-history")
 
 
 def _typed(name: str) -> bool:
