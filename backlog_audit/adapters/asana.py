@@ -41,6 +41,7 @@ from backlog_audit.adapters.asana_goals import goal_links
 from backlog_audit.adapters.asana_tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.errors import UsageError
+from backlog_audit.linking import own_references
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog
 
 __all__ = ["DEFAULT_LOOKBACK", "AsanaSource"]
@@ -124,7 +125,7 @@ class AsanaSource(BacklogSource):
         subtasks = (
             self._subtasks(tasks, since, warnings, progress) if self._with_subtasks else _Subtasks()
         )
-        carriers = self._carriers(tasks, subtasks.skipped, warnings)
+        carriers = self._carriers(tasks, subtasks.skipped, reader, warnings)
         items = [
             reader.item(task, project, host=subtasks.hosts.get(gid), warnings=warnings)
             for gid, (task, project) in tasks.items()
@@ -333,11 +334,21 @@ class AsanaSource(BacklogSource):
         warnings.append(f"subtasks of task {gid} could not be read (HTTP {exc.status})")
 
     def _carriers(
-        self, tasks: dict[str, tuple[Json, str]], read: dict[str, Json], warnings: list[str]
+        self,
+        tasks: dict[str, tuple[Json, str]],
+        read: dict[str, Json],
+        reader: TaskReader,
+        warnings: list[str],
     ) -> list[Json]:
         """The link carriers: subtasks `read` but not audited, and parents missing from the
         listing, up to 3 levels up, read a level at a time (not with --no-inherit: nothing
-        would read their links)."""
+        would read their links).
+
+        Every audited task's parent is read (its links may conflict with the task's own); a
+        parent's parent only when that parent has no references: inheritance stops at the
+        first ancestor that has any (SPEC 5, `linking.own_references`), so reading further up
+        would cost requests for nothing.
+        """
         carriers = list(read.values())
         if not self._config.inherit:
             return carriers
@@ -350,9 +361,15 @@ class AsanaSource(BacklogSource):
             if not missing:
                 break
             known.update(missing)
-            wanted = self._parents(missing, warnings)
-            carriers.extend(wanted)
+            parents = self._parents(missing, warnings)
+            carriers.extend(parents)
+            wanted = [task for task in parents if not self._has_references(task, reader)]
         return carriers
+
+    def _has_references(self, task: Json, reader: TaskReader) -> bool:
+        """Whether the audit will find references on `task` (its OKR field, or goal links)."""
+        refs = reader.references(task)
+        return bool(own_references(refs, (), self._config.label_prefixes))
 
     def _parents(self, gids: list[str], warnings: list[str]) -> list[Json]:
         """The parent tasks `gids`, ten to a batch request rather than one request each.

@@ -450,6 +450,27 @@ def test_parents_outside_the_listing_are_read_ten_to_a_request() -> None:
     assert {r.query["opt_fields"] for r in fake.requests if r.batch} == {TASK_FIELDS}
 
 
+def test_a_parent_with_references_ends_the_climb() -> None:
+    # Inheritance stops at the first ancestor with references (SPEC 5). First epic 6000
+    # carries a link and 6001 (blank) and 6002 do not: their theme 7000 is read, once.
+    # Then all three carry one: the theme is never read.
+    data = _subtasks_of_old_parents(3)
+    data.tasks["6000"]["values"]["1"] = "KR1.2"
+    data.tasks["6001"]["values"]["1"] = " "  # blank: no reference, the climb goes on
+    with _serving(data) as fake:
+        AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+        actions = [r.path for r in fake.requests if r.batch]
+    assert actions == ["/tasks/6000", "/tasks/6001", "/tasks/6002", "/tasks/7000"]
+
+    data.tasks["6001"]["values"]["1"] = "KR1.2"
+    data.tasks["6002"]["values"]["1"] = "KR1.2"
+    with _serving(data) as fake:
+        backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+        actions = [r.path for r in fake.requests if r.batch]
+    assert actions == ["/tasks/6000", "/tasks/6001", "/tasks/6002"]  # 7000 is never read
+    assert "7000" not in {item.id for item in backlog.items}
+
+
 def test_a_parent_whose_batch_action_is_rate_limited_is_read_again_alone(
     sleeps: Sleeps,
 ) -> None:
