@@ -192,8 +192,11 @@ class JiraSource(BacklogSource):
         by_id: dict[str, Item] = {}
         parents: dict[str, ParentRef] = {}
         for issue in found.issues:
-            item = to_item(issue, plan, base, scope.sprint_ids, warnings=warnings)
-            by_id.setdefault(item.id, item)  # the same issue twice counts once
+            if str(issue["id"]) in by_id:  # the same issue twice counts (and warns) once
+                continue
+            item = by_id[str(issue["id"])] = to_item(
+                issue, plan, base, scope.sprint_ids, warnings=warnings
+            )
             ref = parent_ref(issue, plan)
             if ref is not None:
                 parents[item.id] = ref

@@ -145,6 +145,19 @@ def test_an_issue_sent_twice_counts_once(
     assert len(ids) == len(set(ids)) == 251  # 250 stories and their epic
 
 
+def test_an_issue_sent_twice_is_warned_about_once(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = big_site("cloud", 250)
+    site.page_overlap = 3  # 3 issues come twice, on two pages
+    for issue in site.issues:
+        if issue.key.startswith("BIG-"):
+            issue.custom[scenario.POINTS_FIELD["cloud"]] = -1.0
+    backlog = make_source(jql="project = BIG").fetch()
+    bad = [w for w in backlog.warnings if "is not a number of points" in w]
+    assert len(bad) == len(set(bad)) == 250
+
+
 def test_parents_come_in_batches_of_at_most_100(
     jira_server: FakeJiraServer, make_source: Callable[..., JiraSource], mode: str
 ) -> None:
