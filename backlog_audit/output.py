@@ -162,26 +162,6 @@ class Target:
     table: str | None = None  # the CSV table this file holds; None: the whole report
 
 
-# The tables of a CSV report, by file name, in the order they are written. A test keeps this
-# in step with `reports.csv.tables`: the paths must be known before there is a result.
-CSV_TABLES = (
-    "summary.csv",
-    "key_results.csv",
-    "objectives.csv",
-    csv_report.ITEMS_TABLE,
-    "orphans.csv",
-    "dangling_links.csv",
-    "stale_links.csv",
-    "uncovered_key_results.csv",
-    "inheritance_conflicts.csv",
-    "lint.csv",
-    "by_sprint.csv",
-    "by_assignee.csv",
-    "by_project.csv",
-    "fix_list.csv",
-)
-
-
 def plan_paths(formats: tuple[ReportFormat, ...], output: str | None) -> list[Target]:
     """Decide where each report goes (SPEC 8 `-o`); nothing is rendered or written.
 
@@ -220,7 +200,7 @@ def _in_directory(fmt: ReportFormat, directory: Path) -> list[Target]:
 
 
 def _csv_tables(directory: Path) -> list[Target]:
-    return [Target(str(directory / name), ReportFormat.CSV, name) for name in CSV_TABLES]
+    return [Target(str(directory / name), ReportFormat.CSV, name) for name in csv_report.TABLES]
 
 
 def render_targets(result: AuditResult, targets: list[Target]) -> list[Planned]:

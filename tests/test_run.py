@@ -103,6 +103,6 @@ def test_the_csv_files_planned_before_the_fetch_are_the_tables_rendered(tmp_path
     )
     names = [Path(p.path).name for p in planned]
     assert {Path(p.path).parent for p in planned} == {tmp_path}
-    assert sorted(names) == sorted(csv_report.tables(result))
+    assert names == list(csv_report.tables(result))
     items = {Path(p.path).name: p.data for p in planned}["items.csv"]
     assert items.decode("utf-8-sig").startswith("key,title,type,")

@@ -16,6 +16,25 @@ from backlog_audit.reports.interface import looks_like_formula
 
 ITEMS_TABLE = "items.csv"
 
+# The tables of a CSV report, by file name, in the order they are written. `output.py` plans
+# the paths from this before there is a result, so `tables` renders exactly these, in order.
+TABLES = (
+    "summary.csv",
+    "key_results.csv",
+    "objectives.csv",
+    ITEMS_TABLE,
+    "orphans.csv",
+    "dangling_links.csv",
+    "stale_links.csv",
+    "uncovered_key_results.csv",
+    "inheritance_conflicts.csv",
+    "lint.csv",
+    "by_sprint.csv",
+    "by_assignee.csv",
+    "by_project.csv",
+    "fix_list.csv",
+)
+
 
 def _cell(value: Any) -> Any:
     """Lists joined with `;`, None (and NaN or infinity) empty, formula-looking text defused."""
@@ -38,7 +57,12 @@ def _table(rows: Iterable[Mapping[str, Any]], header: Sequence[str]) -> bytes:
 
 
 def tables(result: AuditResult) -> dict[str, bytes]:
-    """Every table of the report, by file name."""
+    """Every table of the report (`TABLES`), by file name, in the order of `TABLES`."""
+    built = _build_tables(result)
+    return {name: built[name] for name in TABLES}
+
+
+def _build_tables(result: AuditResult) -> dict[str, bytes]:
     report = json_report.to_dict(result)
     summary = {k: v for k, v in report["summary"].items() if k != "open"}
     summary |= {f"open_{k}": v for k, v in report["summary"]["open"].items()}
