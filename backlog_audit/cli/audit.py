@@ -14,6 +14,7 @@ from backlog_audit.cli.options import (
     config_prefix,
     configure_logging,
     history_file,
+    option_name,
     source_config,
     source_options,
     split_names,
@@ -150,11 +151,14 @@ def _history(params: dict[str, Any]) -> Path | None:
 def _check_drop_has_history(fail_on_drop: float | None, history: Path | None) -> None:
     """Refuse --fail-on-drop without a history, naming the config file if either is from it.
 
-    `run.py` checks this too, for library callers; here the message can say where to look.
+    `run.py` checks this too, for library callers; here the message can say where to look:
+    each setting is named as it was given, by its config key or by its flag.
     """
     if fail_on_drop is not None and history is None:
         where = config_prefix("fail_on_drop", "no_history")
-        raise UsageError(f"{where}--fail-on-drop compares with the history: drop --no-history")
+        drop = option_name("fail_on_drop", "--fail-on-drop")
+        no_history = option_name("no_history", "--no-history")
+        raise UsageError(f"{where}{drop} compares with the history: drop {no_history}")
 
 
 def _typed(name: str) -> bool:

@@ -123,9 +123,17 @@ def value_error(name: str, flag: str, problem: str, key: str | None = None) -> U
     (`--label-prefix` -> `label_prefix`) unless given.
     """
     prefix = config_prefix(name)
-    if prefix:
-        return UsageError(f"{prefix}{key or flag.lstrip('-').replace('-', '_')} {problem}")
-    return UsageError(f"{flag} {problem}")
+    return UsageError(f"{prefix}{option_name(name, flag, key)} {problem}")
+
+
+def option_name(name: str, flag: str, key: str | None = None) -> str:
+    """How an error names option `name`: its config key if the value came from the config
+    file, else its flag (a typed value or a default). The key is derived from the flag
+    (`--label-prefix` -> `label_prefix`) unless given.
+    """
+    if config_prefix(name):
+        return key or flag.lstrip("-").replace("-", "_")
+    return flag
 
 
 def history_file(value: str | None) -> Path | None:
