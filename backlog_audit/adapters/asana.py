@@ -40,6 +40,7 @@ from backlog_audit.adapters.asana_goal_graph import (
 from backlog_audit.adapters.asana_goals import goal_links
 from backlog_audit.adapters.asana_tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
+from backlog_audit.adapters.points import BadPoints
 from backlog_audit.errors import UsageError
 from backlog_audit.linking import own_references
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog
@@ -126,10 +127,12 @@ class AsanaSource(BacklogSource):
             self._subtasks(tasks, since, warnings, progress) if self._with_subtasks else _Subtasks()
         )
         carriers = self._carriers(tasks, subtasks.skipped, reader, warnings)
+        bad_points = BadPoints()
         items = [
-            reader.item(task, project, host=subtasks.hosts.get(gid), warnings=warnings)
+            reader.item(task, project, host=subtasks.hosts.get(gid), bad_points=bad_points)
             for gid, (task, project) in tasks.items()
         ]
+        warnings.extend(bad_points.warnings())
         if not items:
             warnings.append(f"Asana {self.scope}: no tasks in scope")
         items += [reader.item(task, None, carrier_only=True) for task in carriers]

@@ -13,7 +13,7 @@ from typing import Any
 
 from backlog_audit.adapters.asana_fields import points_value, reference_values
 from backlog_audit.adapters.asana_goals import GoalLinks
-from backlog_audit.adapters.points import InvalidPoints
+from backlog_audit.adapters.points import BadPoints, InvalidPoints
 from backlog_audit.model import Item, StatusCategory
 
 __all__ = ["SUBTASK_FIELDS", "TASK_FIELDS", "TaskReader", "task_kind"]
@@ -93,16 +93,14 @@ class TaskReader:
         goals = self.goal_links.references(str(task["gid"]), projects)
         return tuple(dict.fromkeys(own + goals))
 
-    def points(self, task: Json, warnings: list[str] | None) -> float | None:
-        """The task's estimate; one that is none is added to `warnings` (when given)."""
+    def points(self, task: Json, bad_points: BadPoints | None) -> float | None:
+        """The task's estimate; one that is none is noted in `bad_points` (when given)."""
         try:
             return points_value(task, self.points_fields)
         except InvalidPoints as exc:
-            if warnings is not None:
+            if bad_points is not None:
                 name = str(task.get("name") or "")
-                warnings.append(
-                    f"task {task['gid']} ({name}): points {exc}: counted as unestimated"
-                )
+                bad_points.add("points", f"task {task['gid']} ({name})", exc.value)
             return None
 
     def item(
@@ -112,13 +110,13 @@ class TaskReader:
         *,
         carrier_only: bool = False,
         host: Json | None = None,
-        warnings: list[str] | None = None,
+        bad_points: BadPoints | None = None,
     ) -> Item:
         """The item for one task, as seen from the audited project `project_gid`.
 
         A subtask that is in no project (read through its parent, `host`) sits where its
         parent sits: its sprint and project are the parent's. A points value that is no
-        estimate is added to `warnings` (when given).
+        estimate is noted in `bad_points` (when given).
         """
         kind, level = task_kind(task)
         done = bool(task.get("completed"))
@@ -134,7 +132,7 @@ class TaskReader:
             type=kind,
             status="Completed" if done else "Incomplete",
             status_category=StatusCategory.DONE if done else StatusCategory.TODO,
-            points=self.points(task, warnings),
+            points=self.points(task, bad_points),
             references=self.references(task),
             parent=str(parent["gid"]) if isinstance(parent, dict) and parent.get("gid") else None,
             sprints=(section,) if section else (),

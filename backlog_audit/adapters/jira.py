@@ -40,6 +40,7 @@ from backlog_audit.adapters.jira_scope import (
 )
 from backlog_audit.adapters.jira_search import IssueSearch, SearchResult
 from backlog_audit.adapters.jira_values import ValueKind
+from backlog_audit.adapters.points import BadPoints
 from backlog_audit.adapters.retry import RetryPolicy
 from backlog_audit.errors import SourceError
 from backlog_audit.linking import own_references
@@ -191,15 +192,17 @@ class JiraSource(BacklogSource):
         base = self._http.base_url
         by_id: dict[str, Item] = {}
         parents: dict[str, ParentRef] = {}
+        bad_points = BadPoints()
         for issue in found.issues:
             if str(issue["id"]) in by_id:  # the same issue twice counts (and warns) once
                 continue
             item = by_id[str(issue["id"])] = to_item(
-                issue, plan, base, scope.sprint_ids, warnings=warnings
+                issue, plan, base, scope.sprint_ids, bad_points=bad_points
             )
             ref = parent_ref(issue, plan)
             if ref is not None:
                 parents[item.id] = ref
+        warnings.extend(bad_points.warnings())
         if not by_id:
             warnings.append("the scope holds no issues")
         if self._config.inherit:

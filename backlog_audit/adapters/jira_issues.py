@@ -15,7 +15,7 @@ from backlog_audit.adapters.jira_values import (
     references_from,
     status_category,
 )
-from backlog_audit.adapters.points import InvalidPoints, parse_points
+from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
 from backlog_audit.linking import labels_field_references
 from backlog_audit.model import Item
 
@@ -81,17 +81,17 @@ def _references(
 
 
 def _points(
-    fields: Mapping[str, Any], plan: ReadPlan, key: str, warnings: list[str] | None
+    fields: Mapping[str, Any], plan: ReadPlan, key: str, bad_points: BadPoints | None
 ) -> float | None:
-    """The estimate; a value that is none (`points.parse_points`) is a warning, no estimate."""
+    """The estimate; a value that is none (`points.parse_points`) goes to `bad_points`."""
     if plan.points is None:
         return None
     value = plan.points.first_value(fields)
     try:
         return parse_points(value)
-    except InvalidPoints as exc:
-        if warnings is not None:
-            warnings.append(f"{key}: {plan.points.name} {exc}: counted as unestimated")
+    except InvalidPoints:
+        if bad_points is not None:
+            bad_points.add(plan.points.name, key, value)
         return None
 
 
@@ -110,11 +110,11 @@ def to_item(
     base_url: str,
     in_scope_sprints: frozenset[int],
     carrier_only: bool = False,
-    warnings: list[str] | None = None,
+    bad_points: BadPoints | None = None,
 ) -> Item:
     """An `Item` from one issue; `parent` is filled in later, once parents are known by id.
 
-    A points value that is no estimate is added to `warnings` (when given) by issue key.
+    A points value that is no estimate is noted in `bad_points` (when given) by issue key.
     """
     fields = issue.get("fields") or {}
     key = str(issue.get("key") or issue["id"])
@@ -127,7 +127,7 @@ def to_item(
         type=_name(fields.get("issuetype"), "name") or "",
         status=_name(fields.get("status"), "name") or "",
         status_category=status_category(fields.get("status")),
-        points=_points(fields, plan, key, warnings),
+        points=_points(fields, plan, key, bad_points),
         references=_references(fields, plan, labels),
         labels=labels,
         sprints=tuple(s.name for s in sprints),

@@ -11,8 +11,9 @@ unestimated.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
-__all__ = ["MAX_POINTS", "POINTS_RULE", "InvalidPoints", "parse_points"]
+__all__ = ["MAX_POINTS", "POINTS_RULE", "BadPoints", "InvalidPoints", "parse_points"]
 
 MAX_POINTS = 1_000_000.0
 # How messages state the rule: "... is not a number of points from 0 to 1,000,000".
@@ -21,6 +22,10 @@ POINTS_RULE = f"a number of points from 0 to {MAX_POINTS:,.0f}"
 
 class InvalidPoints(ValueError):
     """A value in a points field that is not an estimate (see `parse_points`)."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(f"{value!r} is not {POINTS_RULE}")
+        self.value = value
 
 
 def parse_points(value: object) -> float | None:
@@ -33,11 +38,53 @@ def parse_points(value: object) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidPoints(f"{value!r} is not {POINTS_RULE}")
+        raise InvalidPoints(value)
     try:
         points = float(value.replace(",", ".")) if isinstance(value, str) else float(value)
     except (ValueError, OverflowError):  # OverflowError: an int beyond a float's range
-        raise InvalidPoints(f"{value!r} is not {POINTS_RULE}") from None
+        raise InvalidPoints(value) from None
     if not math.isfinite(points) or not 0 <= points <= MAX_POINTS:
-        raise InvalidPoints(f"{value!r} is not {POINTS_RULE}")
+        raise InvalidPoints(value)
     return abs(points)  # -0.0 is a valid "no work" estimate; report it as 0.0
+
+
+# How many item names and distinct values a `BadPoints` warning lists before "...".
+_SHOWN_ITEMS = 10
+_SHOWN_VALUES = 3
+
+
+@dataclass
+class BadPoints:
+    """Points values that are no estimate, gathered per field into one warning each.
+
+    A field that holds something else throughout (a select list, T-shirt sizes in a text
+    field) would otherwise warn once per item: thousands of lines on stderr and in reports.
+    """
+
+    _by_field: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
+
+    def add(self, field_name: str, item: str, value: object) -> None:
+        """Note that `item`'s `field_name` holds `value`, which is no estimate."""
+        self._by_field.setdefault(field_name, []).append((item, value))
+
+    def warnings(self) -> list[str]:
+        """One warning per field, in the order fields were first met."""
+        return [_warning(name, found) for name, found in self._by_field.items()]
+
+
+def _warning(field_name: str, found: list[tuple[str, object]]) -> str:
+    if len(found) == 1:
+        item, value = found[0]
+        return f"{item}: {field_name} {value!r} is not {POINTS_RULE}: counted as unestimated"
+    values = _listed(list(dict.fromkeys(repr(value) for _, value in found)), _SHOWN_VALUES, "")
+    items = _listed([item for item, _ in found], _SHOWN_ITEMS, f" first {_SHOWN_ITEMS}")
+    return (
+        f"{len(found)} items: {field_name} is not {POINTS_RULE} ({values}), "
+        f"counted as unestimated ({items})"
+    )
+
+
+def _listed(names: list[str], shown: int, note: str) -> str:
+    """The first `shown` names, then "..." and `note` when some were left off."""
+    listed = ", ".join(names[:shown])
+    return f"{listed}, ...{note}" if len(names) > shown else listed

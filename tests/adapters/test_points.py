@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.points import InvalidPoints, parse_points
+from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,38 @@ def test_anything_else_is_refused_with_the_value_and_the_rule(value: Any) -> Non
     with pytest.raises(InvalidPoints) as caught:
         parse_points(value)
     assert str(caught.value) == f"{value!r} is not a number of points from 0 to 1,000,000"
+
+
+RULE = "is not a number of points from 0 to 1,000,000"
+
+
+def test_one_bad_value_is_one_warning_naming_the_item_and_the_value() -> None:
+    bad = BadPoints()
+    bad.add("Size", "A-1", "M")
+    assert bad.warnings() == [f"A-1: Size 'M' {RULE}: counted as unestimated"]
+
+
+def test_no_bad_value_is_no_warning() -> None:
+    assert BadPoints().warnings() == []
+
+
+def test_many_bad_values_of_a_field_are_one_warning_with_the_first_ten_items() -> None:
+    # a select list of T-shirt sizes: every one of 5,000 items holds a size, none a number
+    bad = BadPoints()
+    for n in range(5000):
+        bad.add("Size", f"A-{n}", ["S", "M", "L", "XL"][n % 4])
+    assert bad.warnings() == [
+        f"5000 items: Size {RULE} ('S', 'M', 'L', ...), counted as unestimated "
+        "(A-0, A-1, A-2, A-3, A-4, A-5, A-6, A-7, A-8, A-9, ... first 10)"
+    ]
+
+
+def test_each_field_gets_its_own_warning_in_the_order_met() -> None:
+    bad = BadPoints()
+    bad.add("Size", "A-1", "M")
+    bad.add("Story Points", "A-2", -3.0)
+    bad.add("Size", "A-3", "M")
+    assert bad.warnings() == [
+        f"2 items: Size {RULE} ('M'), counted as unestimated (A-1, A-3)",
+        f"A-2: Story Points -3.0 {RULE}: counted as unestimated",
+    ]

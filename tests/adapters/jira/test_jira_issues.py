@@ -9,6 +9,7 @@ import pytest
 from backlog_audit.adapters.jira_fields import LogicalField
 from backlog_audit.adapters.jira_issues import ParentRef, ReadPlan, parent_ref, to_item
 from backlog_audit.adapters.jira_values import ValueKind
+from backlog_audit.adapters.points import BadPoints
 
 EPIC_LINK = LogicalField("Epic Link", ("customfield_10014",), ValueKind.OTHER, "gh-epic-link")
 DC_PLAN = ReadPlan(okr=None, points=None, sprint=None, epic_link=EPIC_LINK, label_prefixes=())
@@ -51,12 +52,12 @@ POINTS = LogicalField("Story Points", ("customfield_10002",), ValueKind.OTHER, "
 
 
 def points_of(value: Any) -> tuple[float | None, list[str]]:
-    """The points `to_item` reads from a Story Points value, and the warnings it adds."""
+    """The points `to_item` reads from a Story Points value, and the warnings that makes."""
     plan = ReadPlan(okr=None, points=POINTS, sprint=None, epic_link=None, label_prefixes=())
     issue = {"id": "1", "key": "APP-1", "fields": {"customfield_10002": value}}
-    warnings: list[str] = []
-    item = to_item(issue, plan, "https://jira.example.com", frozenset(), warnings=warnings)
-    return item.points, warnings
+    bad = BadPoints()
+    item = to_item(issue, plan, "https://jira.example.com", frozenset(), bad_points=bad)
+    return item.points, bad.warnings()
 
 
 @pytest.mark.parametrize(
