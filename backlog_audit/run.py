@@ -111,14 +111,16 @@ def load_okr_set(request: AuditRequest) -> OkrSet:
 def _source_config(request: AuditRequest, okrs: OkrSet) -> SourceConfig:
     """The source settings, with work completed since the cycle start in scope by default.
 
-    The audit's options decide what the source fetches (parents only when inheriting, Asana
-    subtasks only when counted), whoever built the request.
+    The audit's options decide what the source fetches (parents only when inheriting, and
+    only up to where inheritance stops, which depends on the label prefixes; Asana subtasks
+    only when counted), whoever built the request.
     """
     options = request.options
     config = replace(
         request.source_config,
         okr_set=okrs,
         inherit=options.inherit,
+        label_prefixes=options.label_prefixes,
         include_types=options.include_types,
         exclude_types=options.exclude_types,
     )

@@ -9,7 +9,7 @@ import pytest
 
 from backlog_audit.adapters import Progress, SourceConfig, SourceKind, make_source
 from backlog_audit.errors import UsageError
-from backlog_audit.model import Backlog
+from backlog_audit.model import AuditOptions, Backlog
 from backlog_audit.okrs import load_okrs
 from backlog_audit.reports import ReportFormat
 from backlog_audit.reports import csv as csv_report
@@ -106,3 +106,27 @@ def test_the_csv_files_planned_before_the_fetch_are_the_tables_rendered(tmp_path
     assert names == list(csv_report.tables(result))
     items = {Path(p.path).name: p.data for p in planned}["items.csv"]
     assert items.decode("utf-8-sig").startswith("key,title,type,")
+
+
+def test_the_source_fetches_as_the_audit_options_say(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A library caller may leave the source's settings at their defaults and set only the
+    # audit's options: the source must still stop climbing parents where inheritance stops,
+    # which depends on the label prefixes (regression: they were left at okr:/kr:).
+    configs: list[SourceConfig] = []
+
+    def recording(kind: SourceKind, config: SourceConfig) -> object:
+        configs.append(config)
+        return make_source(kind, config)
+
+    monkeypatch.setattr("backlog_audit.run.make_source", recording)
+    options = AuditOptions(
+        inherit=False,
+        label_prefixes=("goal:",),
+        include_types=frozenset({"Story"}),
+        exclude_types=frozenset({"Bug"}),
+    )
+    run_audit(request(options=options))
+    [config] = configs
+    assert config.label_prefixes == ("goal:",)
+    assert config.inherit is False
+    assert (config.include_types, config.exclude_types) == ({"story"}, {"bug"})
