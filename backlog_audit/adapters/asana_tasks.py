@@ -61,13 +61,31 @@ def _memberships(task: Json) -> list[Json]:
     return [m for m in task.get("memberships") or () if isinstance(m, dict)]
 
 
+def _membership_in(task: Json, project_gid: str | None) -> Json | None:
+    """The task's membership in `project_gid`, if it is a member."""
+    for membership in _memberships(task):
+        if str((membership.get("project") or {}).get("gid")) == project_gid:
+            return membership
+    return None
+
+
 def _membership(task: Json, project_gid: str | None) -> Json:
     """The task's membership in `project_gid`, else its first one, else {}."""
     memberships = _memberships(task)
-    for membership in memberships:
-        if str((membership.get("project") or {}).get("gid")) == project_gid:
-            return membership
+    found = _membership_in(task, project_gid)
+    if found is not None:
+        return found
     return memberships[0] if memberships else {}
+
+
+def _placement(task: Json, project_gid: str | None, host: Json | None) -> Json:
+    """Where the task sits in the audit of `project_gid`: its own membership there; else,
+    read through a listed ancestor (`host`), the ancestor's, even when the task is filed in
+    another project (that project is not the one audited); else its first membership."""
+    own = _membership_in(task, project_gid)
+    if own is not None:
+        return own
+    return _membership(host if host is not None else task, project_gid)
 
 
 def _name(record: Any) -> str | None:
@@ -114,14 +132,14 @@ class TaskReader:
     ) -> Item:
         """The item for one task, as seen from the audited project `project_gid`.
 
-        A subtask that is in no project (read through its parent, `host`) sits where its
-        parent sits: its sprint and project are the parent's. A points value that is no
+        A subtask that is not a member of `project_gid` (read through a listed ancestor,
+        `host`) sits where that ancestor sits: its sprint and project are the ancestor's,
+        whether it is in no project or in another one. A points value that is no
         estimate is noted in `bad_points` (when given).
         """
         kind, level = task_kind(task)
         done = bool(task.get("completed"))
-        placed = host if host is not None and not _memberships(task) else task
-        membership = _membership(placed, project_gid)
+        membership = _placement(task, project_gid, host)
         section = _name(membership.get("section"))
         parent = task.get("parent")
         gid = str(task["gid"])

@@ -198,6 +198,21 @@ def test_a_subtask_outside_the_project_sits_where_its_parent_sits(sprint: FakeAs
     assert [item.id for item in fetch(sprint, SUBTASKS).items].count("5106") == 1
 
 
+def test_a_subtask_in_another_project_sits_where_its_audited_parent_sits() -> None:
+    # 5101 is also filed in the Design project's Backlog: the audit of Checkout still shows
+    # it under Checkout / Sprint 12, where the parent it was read through sits
+    data = sprint_workspace()
+    data.add_project("2201", "Design", [POINTS])
+    data.add_section("2201", "3201", "Backlog")
+    data.tasks["5101"]["memberships"] = [("2201", "3201")]
+    server = FakeAsana(data, token=TOKEN)
+    try:
+        design = {item.id: item for item in fetch(server, SUBTASKS).items}["5101"]
+    finally:
+        server.close()
+    assert (design.project, design.sprint) == ("Checkout", "Sprint 12")
+
+
 def test_excluding_subtasks_wins_over_including_them(sprint: FakeAsana) -> None:
     both = AuditOptions(include_types=frozenset({"subtask"}), exclude_types=frozenset({"SUBTASK"}))
     fetch(sprint, both)
