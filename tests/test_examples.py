@@ -11,17 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from backlog_audit.cli import main
+from tests.cli_runner import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
 def audit_json(*args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(
-        main,
+    result = invoke(
         [
             "audit",
             "--source",
@@ -36,7 +34,6 @@ def audit_json(*args: str) -> dict[str, Any]:
             *args,
         ],
     )
-    assert result.exit_code == 0, result.output
     report: dict[str, Any] = json.loads(result.stdout)
     return report
 

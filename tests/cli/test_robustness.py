@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -404,57 +406,52 @@ def test_jira_that_nobody_answers_is_exit_3(
     assert not (tmp_path / "r.json").exists()
 
 
-@pytest.mark.parametrize("status", [500, 401])
-@pytest.mark.parametrize("mode", ["cloud", "dc"])
-def test_jira_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, status: int, mode: str
-) -> None:
-    out, history = leaves_no_trace(tmp_path)
-    caplog.set_level(logging.DEBUG)
-    site = jira_scenario.site(mode)
+@dataclass(frozen=True)
+class FailingSource:
+    """A fake Jira or Asana that answers every search with one HTTP error."""
+
+    scope: tuple[str, ...]
+    env: dict[str, str]
+    secrets: tuple[str, ...]
+
+
+@contextmanager
+def failing_source(source: str, status: int) -> Iterator[FailingSource]:
+    """`source` ("jira-cloud", "jira-dc" or "asana") answering `status` until it is closed."""
+    if source == "asana":
+        fake = FakeAsana(build_workspace(), token=TOKEN)
+        try:
+            fake.inject(status, times=99, path="/tasks")
+            env = {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url}
+            yield FailingSource(ASANA_SCOPE, env, (TOKEN,))
+        finally:
+            fake.close()
+        return
+    site = jira_scenario.site(source.removeprefix("jira-"))
     site.fail(status, path="/search", times=99)
     with FakeJiraServer(site) as server:
-        env = env_for(site, server.url)
-        result = invoke(
-            "audit",
-            "--okrs",
-            OKRS,
-            *JIRA_SCOPE,
-            "--format",
-            "json",
-            "-o",
-            str(out),
-            "--history",
-            str(history),
-            "-vv",
-            code=3,
-            env=env,
-        )
-    assert_failed_cleanly(result, 3, (site.token, site.pat), caplog.text)
-    # A 500 is not retried (only 429 and 503 are): the message must not claim it was.
-    hint = {500: "(server error) to", 401: "(credentials refused) to"}[status]
-    assert f"HTTP {status} {hint}" in result.stderr
-    assert out.read_text() == "earlier report"
-    assert runs_in(history) == 1
+        yield FailingSource(JIRA_SCOPE, env_for(site, server.url), (site.token, site.pat))
 
 
 @pytest.mark.parametrize("status", [500, 401])
-def test_asana_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, status: int
+@pytest.mark.parametrize("source", ["jira-cloud", "jira-dc", "asana"])
+def test_a_source_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    source: str,
+    status: int,
 ) -> None:
     out, history = leaves_no_trace(tmp_path)
     waits: list[float] = []
-    monkeypatch.setattr(asana_client.time, "sleep", waits.append)  # a 5xx is retried
+    monkeypatch.setattr(asana_client.time, "sleep", waits.append)  # Asana retries a 5xx
     caplog.set_level(logging.DEBUG)
-    fake = FakeAsana(build_workspace(), token=TOKEN)
-    try:
-        fake.inject(status, times=99, path="/tasks")
-        env = {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url}
+    with failing_source(source, status) as failing:
         result = invoke(
             "audit",
             "--okrs",
             OKRS,
-            *ASANA_SCOPE,
+            *failing.scope,
             "--format",
             "json",
             "-o",
@@ -463,14 +460,17 @@ def test_asana_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
             str(history),
             "-vv",
             code=3,
-            env=env,
+            env=failing.env,
         )
-    finally:
-        fake.close()
-    assert_failed_cleanly(result, 3, (TOKEN,), caplog.text)
-    assert waits == ([1.0, 2.0, 4.0, 8.0] if status == 500 else [])
+    assert_failed_cleanly(result, 3, failing.secrets, caplog.text)
     assert out.read_text() == "earlier report"
     assert runs_in(history) == 1
+    if source == "asana":
+        assert waits == ([1.0, 2.0, 4.0, 8.0] if status == 500 else [])
+    else:
+        # A 500 is not retried by Jira (only 429 and 503 are): the message must not claim it was.
+        hint = {500: "(server error) to", 401: "(credentials refused) to"}[status]
+        assert f"HTTP {status} {hint}" in result.stderr
 
 
 @pytest.mark.parametrize("flag", ["--fail-under", "--fail-on-drop"])
