@@ -1,11 +1,13 @@
 """One rule for an estimate, whatever source it comes from.
 
-An estimate is a finite number from 0 to `MAX_POINTS`. Story points stay in the tens and even
-hour estimates in the thousands, so anything above a million is a typo or a sentinel (`1e308`,
-`99999999`); two such values would sum to infinity, or drown every real estimate, and turn the
-points figures of the reports into nonsense. Each source reports a bad value its own way: a
-CSV file is input (exit 2, naming row and column), an API item gets a warning and counts as
-unestimated.
+An estimate is a finite number from 0 to `MAX_POINTS`. Story points stay in the tens, but a
+points column may hold time estimates, and Jira gives those in seconds: 8 weeks of work is
+1,152,000. The bound is not there to judge units but to catch garbage: a typo or a sentinel
+(`1e308`, `99999999999`) that would, summed with another, give infinity, or drown every real
+estimate, and turn the points figures of the reports into nonsense. A billion (31 years in
+seconds) lets any real estimate through, and a backlog of a million items at that bound still
+sums to a finite 1e15. Each source reports a bad value its own way: a CSV file is input
+(exit 2, naming row and column), an API item gets a warning and counts as unestimated.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from dataclasses import dataclass, field
 
 __all__ = ["MAX_POINTS", "POINTS_RULE", "BadPoints", "InvalidPoints", "parse_points"]
 
-MAX_POINTS = 1_000_000.0
-# How messages state the rule: "... is not a number of points from 0 to 1,000,000".
+MAX_POINTS = 1_000_000_000.0
+# How messages state the rule: "... is not a number of points from 0 to 1,000,000,000".
 POINTS_RULE = f"a number of points from 0 to {MAX_POINTS:,.0f}"
 
 

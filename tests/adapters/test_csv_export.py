@@ -175,9 +175,9 @@ def test_labels_as_the_okr_field_read_a_bare_prefix_as_no_reference(tmp_path: Pa
         ("key,okr,points\nA-1,KR1,nan\n", "row 2: points 'nan'"),
         ("key,okr,points\nA-1,KR1,inf\n", "row 2: points 'inf'"),
         ("key,okr,points\nA-1,KR1,-3\n", "row 2: points '-3'"),
-        # two of these would sum to infinity: beyond 1,000,000 no estimate is plausible
+        # two of these would sum to infinity: beyond a billion no estimate is plausible
         ("key,okr,points\nA-1,KR1,1e308\n", r"row 2: points '1e308' in 'points' is not a nu"),
-        ("key,okr,points\nA-1,KR1,1000000.5\n", "row 2: points '1000000.5'"),
+        ("key,okr,points\nA-1,KR1,1000000000.5\n", "row 2: points '1000000000.5'"),
         ("key,okr\n,KR1\n", "row 2: no value in 'key'"),
         ("", "the file is empty"),
     ],
@@ -189,10 +189,13 @@ def test_bad_exports_give_one_clear_line(tmp_path: Path, text: str, message: str
     assert str(tmp_path) in str(caught.value)
 
 
-def test_points_up_to_a_million_are_read(tmp_path: Path) -> None:
-    text = 'key,okr,points\nA-1,KR1,0\nA-2,KR1,1000000\nA-3,KR1,"2,5"\nA-4,KR1,-0\n'
+def test_points_up_to_a_billion_are_read(tmp_path: Path) -> None:
+    # a time estimate of 8 weeks in seconds, as a Jira export writes Original Estimate
+    text = 'key,okr,points\nA-1,KR1,0\nA-2,KR1,1152000\nA-3,KR1,"2,5"\nA-4,KR1,-0\n'
+    text += "A-5,KR1,1000000000\n"
     items = fetch(write(tmp_path, text, bom=False))
-    assert [items[k].points for k in ("A-1", "A-2", "A-3", "A-4")] == [0.0, 1e6, 2.5, 0.0]
+    points = [items[k].points for k in ("A-1", "A-2", "A-3", "A-4", "A-5")]
+    assert points == [0.0, 1_152_000.0, 2.5, 0.0, 1e9]
 
 
 def test_an_export_that_is_not_utf8_says_so_and_how_to_fix_it(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The one rule for an estimate (`adapters.points`): finite, from 0 to a million."""
+"""The one rule for an estimate (`adapters.points`): finite, from 0 to a billion."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
         ("1,000", 1.0),  # ... so this is one point, not a thousand
         (1_000_000, 1_000_000.0),
         ("1e6", 1_000_000.0),
+        (1_152_000, 1_152_000.0),  # 8 weeks in seconds: a Jira export's time estimate
+        (1_000_000_000, 1_000_000_000.0),
+        ("1e9", 1_000_000_000.0),
     ],
 )
 def test_an_estimate_is_read_as_a_number(value: Any, expected: float | None) -> None:
@@ -33,15 +36,15 @@ def test_an_estimate_is_read_as_a_number(value: Any, expected: float | None) -> 
 @pytest.mark.parametrize(
     "value",
     [True, False, {"value": 3}, [3], "three", "nan", "inf", "-Infinity", float("nan")]
-    + [float("inf"), -1, -0.5, "-3", 1_000_000.5, 1e308, "1e308", 10**400],
+    + [float("inf"), -1, -0.5, "-3", 1_000_000_000.5, 1e308, "1e308", 10**400],
 )
 def test_anything_else_is_refused_with_the_value_and_the_rule(value: Any) -> None:
     with pytest.raises(InvalidPoints) as caught:
         parse_points(value)
-    assert str(caught.value) == f"{value!r} is not a number of points from 0 to 1,000,000"
+    assert str(caught.value) == f"{value!r} is not a number of points from 0 to 1,000,000,000"
 
 
-RULE = "is not a number of points from 0 to 1,000,000"
+RULE = "is not a number of points from 0 to 1,000,000,000"
 
 
 def test_one_bad_value_is_one_warning_naming_the_item_and_the_value() -> None:

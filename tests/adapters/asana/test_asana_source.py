@@ -118,7 +118,7 @@ def test_points_that_are_no_estimate_are_warned_about_and_left_unestimated(
     assert items["4003"].points == 2.0
     assert [w for w in backlog.warnings if "points" in w] == [
         # one warning for all of them: a field of bad values must not flood the report
-        "2 items: points is not a number of points from 0 to 1,000,000 (1e+308, -5), "
+        "2 items: points is not a number of points from 0 to 1,000,000,000 (1e+308, -5), "
         "counted as unestimated (task 4001 (Onboarding checklist), task 4002 (Invite flow))"
     ]
 
@@ -127,7 +127,7 @@ def test_a_single_bad_points_value_is_named_with_its_task(fake: FakeAsana) -> No
     fake.data.tasks["4002"]["values"][POINTS] = -5
     backlog = source_for(fake.base_url).fetch()
     assert [w for w in backlog.warnings if "points" in w] == [
-        "task 4002 (Invite flow): points -5 is not a number of points from 0 to 1,000,000: "
+        "task 4002 (Invite flow): points -5 is not a number of points from 0 to 1,000,000,000: "
         "counted as unestimated"
     ]
 

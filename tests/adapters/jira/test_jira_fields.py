@@ -172,7 +172,8 @@ def test_points_that_are_no_estimate_are_warned_about_by_key_and_left_unestimate
     assert points == {"APP-10": None, "APP-11": 3.0, "APP-1": None}
     bad = [w for w in backlog.warnings if "points from 0" in w]
     assert bad == [
-        f"APP-10: {name} -3.0 is not a number of points from 0 to 1,000,000: counted as unestimated"
+        f"APP-10: {name} -3.0 is not a number of points from 0 to 1,000,000,000: "
+        "counted as unestimated"
     ]
 
 

@@ -62,23 +62,43 @@ def points_of(value: Any) -> tuple[float | None, list[str]]:
 
 @pytest.mark.parametrize(
     ("value", "points"),
-    [(5, 5.0), (2.5, 2.5), ("3", 3.0), (" 8 ", 8.0), (0, 0.0), (1_000_000, 1e6)]
+    [
+        (5, 5.0),
+        (2.5, 2.5),
+        ("3", 3.0),
+        (" 8 ", 8.0),
+        (0, 0.0),
+        (1_152_000, 1_152_000.0),
+        (10**9, 1e9),
+    ]
     + [(None, None), ("", None)],
 )
-def test_points_are_finite_numbers_from_0_to_a_million(value: Any, points: float | None) -> None:
+def test_points_are_finite_numbers_from_0_to_a_billion(value: Any, points: float | None) -> None:
     assert points_of(value) == (points, [])
 
 
 @pytest.mark.parametrize(
     "value",
-    [True, "nan", "inf", "-Infinity", "lots", {"value": 3}, -3, -0.5, 1e308, 1_000_001, 10**400],
+    [
+        True,
+        "nan",
+        "inf",
+        "-Infinity",
+        "lots",
+        {"value": 3},
+        -3,
+        -0.5,
+        1e308,
+        1_000_000_001,
+        10**400,
+    ],
 )
 def test_points_that_are_no_estimate_are_a_warning_and_unestimated(value: Any) -> None:
     # the same rule as the CSV source (which stops there: a file can be fixed and re-run)
     assert points_of(value) == (
         None,
         [
-            f"APP-1: Story Points {value!r} is not a number of points from 0 to 1,000,000: "
+            f"APP-1: Story Points {value!r} is not a number of points from 0 to 1,000,000,000: "
             "counted as unestimated"
         ],
     )

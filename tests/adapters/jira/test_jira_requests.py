@@ -156,7 +156,7 @@ def test_bad_points_of_many_issues_are_one_warning_and_a_repeat_counts_once(
     backlog = make_source(jql="project = BIG").fetch()
     bad = [w for w in backlog.warnings if "is not a number of points" in w]
     assert bad == [
-        "250 items: Story point estimate is not a number of points from 0 to 1,000,000 (-1.0), "
+        "250 items: Story point estimate is not a number of points from 0 to 1,000,000,000 (-1.0), "
         "counted as unestimated "
         "(BIG-1, BIG-2, BIG-3, BIG-4, BIG-5, BIG-6, BIG-7, BIG-8, BIG-9, BIG-10, ... first 10)"
     ]
