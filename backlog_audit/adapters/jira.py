@@ -114,7 +114,7 @@ class JiraSource(BacklogSource):
         board = board_config(self._http, cfg.board) if cfg.board is not None else None
         warnings: list[str] = []
         plan = self._plan(catalog, board, warnings)
-        scope = resolve_scope(self._http, board, cfg.sprint, cfg.jql)
+        scope = resolve_scope(self._http, board, cfg.sprint, cfg.jql, warnings)
         warnings.extend(w for w in scope.warnings if w)
         search = IssueSearch(self._http, self._is_cloud(), plan.request_fields())
         found = self._search(search, scope, progress)
@@ -329,9 +329,13 @@ class JiraSource(BacklogSource):
         # Both lists are paged (contexts 50, options 100 a page by default): read them all.
         base = f"/rest/api/3/field/{field.id}/context"
         options: list[Any] = []
-        for ctx in self._http.values(base):
+        warnings: list[str] = []
+        for ctx in self._http.values(base, warnings):
             if ctx.get("id") is not None:
-                options.extend(self._http.values(f"{base}/{ctx['id']}/option"))
+                options.extend(self._http.values(f"{base}/{ctx['id']}/option", warnings))
+        for warning in warnings:
+            # `backlog-audit fields` prints a listing, not a report: the log is its only channel
+            LOG.warning("%s", warning)
         return options
 
     def _dc_options(self, field: JiraField) -> list[Any]:

@@ -206,11 +206,19 @@ class JiraHttp:
         return self._request("GET", path, params=dict(params or {}))
 
     def values(
-        self, path: str, params: Mapping[str, Any] | None = None, size: int = 1000
+        self,
+        path: str,
+        warnings: list[str],
+        params: Mapping[str, Any] | None = None,
+        size: int = 1000,
     ) -> Iterator[dict[str, Any]]:
         """Every entry of a paged list (`{startAt, maxResults, total, isLast, values}`: agile
         sprints, field contexts and options), asking `size` a page and advancing by what came
-        back, as servers cap pages below what is asked."""
+        back, as servers cap pages below what is asked.
+
+        A list cut short (a server that ignores `startAt`) is added to `warnings`, which the
+        source reports with its others (stderr and every report).
+        """
         start, seen = 0, set[str]()
         while True:
             page = self.get(path, {**(params or {}), "startAt": start, "maxResults": size})
@@ -218,12 +226,9 @@ class JiraHttp:
             values = [v for v in page.get("values") or [] if isinstance(v, dict)]
             ids = {str(v.get("id")) for v in values}
             if ids and ids <= seen:  # a server that ignores startAt would loop forever
-                LOG.warning(
-                    "Jira sent the same entries again for startAt=%d of %s (startAt ignored?):"
-                    " the list stops at %d entries",
-                    start,
-                    path,
-                    len(seen),
+                warnings.append(
+                    f"Jira sent the same entries again for startAt={start} of {path} "
+                    f"(startAt ignored?): the list stops at {len(seen)} entries"
                 )
                 return
             seen |= ids

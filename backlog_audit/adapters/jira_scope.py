@@ -74,10 +74,13 @@ def board_config(http: JiraHttp, board: int) -> BoardConfig:
     )
 
 
-def _sprints(http: JiraHttp, board: int, state: str | None) -> list[dict[str, Any]]:
+def _sprints(
+    http: JiraHttp, board: int, state: str | None, warnings: list[str]
+) -> list[dict[str, Any]]:
     params = {"state": state} if state else {}
+    path = f"/rest/agile/1.0/board/{board}/sprint"
     try:
-        found = list(http.values(f"/rest/agile/1.0/board/{board}/sprint", params, SPRINT_PAGE))
+        found = list(http.values(path, warnings, params, SPRINT_PAGE))
     except JiraHttpError as exc:
         # A board without sprints that its configuration does not call Kanban (a team-managed
         # "simple" board with sprints off) answers 400: the user's choice of scope, exit 2.
@@ -94,16 +97,21 @@ def _sprint_jql(ids: list[int], user_jql: str | None) -> str:
     return combine_jql(clause, user_jql)
 
 
-def _next_sprint(http: JiraHttp, board: int) -> dict[str, Any] | None:
-    future = [s for s in _sprints(http, board, "future") if s.get("originBoardId") in (None, board)]
+def _next_sprint(http: JiraHttp, board: int, warnings: list[str]) -> dict[str, Any] | None:
+    future = [
+        s
+        for s in _sprints(http, board, "future", warnings)
+        if s.get("originBoardId") in (None, board)
+    ]
     # earliest start date first, unplanned sprints last, then the lowest id
     future.sort(key=lambda s: (s.get("startDate") is None, str(s.get("startDate") or ""), s["id"]))
     return future[0] if future else None
 
 
-def _sprint_by_name(http: JiraHttp, board: int, name: str) -> dict[str, Any]:
+def _sprint_by_name(http: JiraHttp, board: int, name: str, warnings: list[str]) -> dict[str, Any]:
     wanted = name.strip().casefold()
-    found = [s for s in _sprints(http, board, None) if str(s.get("name", "")).casefold() == wanted]
+    sprints = _sprints(http, board, None, warnings)
+    found = [s for s in sprints if str(s.get("name", "")).casefold() == wanted]
     if not found:
         raise UsageError(f"board {board} has no sprint named {name!r}")
     if len(found) > 1:
@@ -130,9 +138,13 @@ def check_scope_flags(board: int | None, sprint: str | None, user_jql: str | Non
 
 
 def resolve_scope(
-    http: JiraHttp, config: BoardConfig | None, sprint: str | None, user_jql: str | None
+    http: JiraHttp,
+    config: BoardConfig | None,
+    sprint: str | None,
+    user_jql: str | None,
+    warnings: list[str],
 ) -> Scope:
-    """Turn the scope flags into a search."""
+    """Turn the scope flags into a search; a sprint list cut short is added to `warnings`."""
     if config is None:
         check_scope_flags(None, sprint, user_jql)
         assert user_jql is not None  # checked: without a board, a JQL is the scope
@@ -146,14 +158,14 @@ def resolve_scope(
             f"board {board} is a Kanban board and has no sprints: use --sprint backlog or --jql"
         )
     if choice.casefold() == "active":
-        active = _sprints(http, board, "active")
+        active = _sprints(http, board, "active", warnings)
         return _sprint_scope(active, user_jql, f"board {board} has no active sprint")
     if choice.casefold() == "next":
-        upcoming = _next_sprint(http, board)
+        upcoming = _next_sprint(http, board, warnings)
         return _sprint_scope(
             [upcoming] if upcoming else [], user_jql, f"board {board} has no future sprint"
         )
     if choice.isdigit():
         found = http.get(f"/rest/agile/1.0/sprint/{int(choice)}")  # 404 when it does not exist
         return _sprint_scope([found], user_jql, "")
-    return _sprint_scope([_sprint_by_name(http, board, choice)], user_jql, "")
+    return _sprint_scope([_sprint_by_name(http, board, choice, warnings)], user_jql, "")

@@ -332,6 +332,7 @@ class FakeJira:
         self.cloud_ids_cap = 5000  # Cloud: issues a page for id/key only
         self.dc_cap = 1000  # DC: jira.search.views.default.max
         self.agile_cap = 50
+        self.sprints_ignore_start = False  # board sprints: every page is the first (a bug seen)
         self.options_cap = 100  # Cloud: field options a page
         self.total_skew = 0  # DC: announce this many more (or fewer) issues than are sent
         self.page_overlap = 0  # Cloud: each next page repeats this many issues of the last
@@ -866,7 +867,7 @@ class _Routes:
             _int(query, None, "startAt", 0),
             min(_int(query, None, "maxResults", 50), self.j.agile_cap),
         )
-        page = found[start : start + size]
+        page = found[0:size] if self.j.sprints_ignore_start else found[start : start + size]
         return {
             "maxResults": size,
             "startAt": start,

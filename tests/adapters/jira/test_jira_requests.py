@@ -216,6 +216,20 @@ def test_several_active_sprints_are_audited_together(
     assert searches(site)[0].body["jql"] == "sprint in (42, 46)"  # type: ignore[attr-defined]
 
 
+def test_a_sprint_list_cut_short_by_a_server_ignoring_start_at_is_a_source_warning(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    # one sprint a page, and every page is the first: the second active sprint is never seen
+    site.sprints.append(FakeSprint(46, "Sprint 42b", "active", 7, "2026-11-09T09:00:00.000Z"))
+    site.agile_cap, site.sprints_ignore_start = 1, True
+    backlog = make_source(board=7, sprint="active").fetch()
+    assert searches(site)[0].body["jql"] == "sprint = 42"  # type: ignore[attr-defined]
+    assert (
+        "Jira sent the same entries again for startAt=1 of /rest/agile/1.0/board/7/sprint "
+        "(startAt ignored?): the list stops at 1 entries"
+    ) in backlog.warnings
+
+
 def test_a_count_that_disagrees_with_the_items_received_is_warned_about(
     jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
 ) -> None:
