@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
-from backlog_audit.adapters.asana_client import (
-    RETRY_STATUSES,
-    AsanaClient,
-    AsanaHttpError,
-    client_from_env,
-)
+from backlog_audit.adapters.asana_batch import read_batched
+from backlog_audit.adapters.asana_client import AsanaClient, AsanaHttpError, client_from_env
 from backlog_audit.adapters.asana_fields import (
     OKR_FIELD_TYPES,
     ProjectFields,
@@ -38,6 +33,7 @@ from backlog_audit.adapters.asana_goal_graph import (
     is_goal_spec,
 )
 from backlog_audit.adapters.asana_goals import goal_links
+from backlog_audit.adapters.asana_subtasks import Subtasks, read_subtasks
 from backlog_audit.adapters.asana_tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.adapters.points import BadPoints
@@ -54,16 +50,6 @@ Json = dict[str, Any]
 DEFAULT_LOOKBACK = timedelta(days=90)  # SPEC 7: without a cycle start, 90 days of done work
 _MAX_PARENT_DEPTH = MAX_INHERIT_DEPTH
 SUBTASK_TYPE = "Subtask"  # `asana_tasks.task_kind`'s name for a task with a parent
-
-
-@dataclass
-class _Subtasks:
-    """What reading subtasks found besides the tasks it added to the scope."""
-
-    # subtask gid -> the listed task it sits under (its sprint and project come from there)
-    hosts: dict[str, Json] = field(default_factory=dict)
-    # subtasks completed before the audited window: link carriers only, never counted
-    skipped: dict[str, Json] = field(default_factory=dict)
 
 
 def _utc_today() -> date:
@@ -124,7 +110,9 @@ class AsanaSource(BacklogSource):
         since = self.completed_since(graph.cycle_start if graph else None)
         tasks = self._tasks(projects, since, progress)
         subtasks = (
-            self._subtasks(tasks, since, warnings, progress) if self._with_subtasks else _Subtasks()
+            read_subtasks(self._client, tasks, since, warnings, progress)
+            if self._with_subtasks
+            else Subtasks()
         )
         carriers = self._carriers(tasks, subtasks.skipped, reader, warnings)
         bad_points = BadPoints()
@@ -253,89 +241,6 @@ class AsanaSource(BacklogSource):
             f"'{name}' (--asana-section); its sections: {names}"
         )
 
-    def _subtasks(
-        self,
-        tasks: dict[str, tuple[Json, str]],
-        since: date,
-        warnings: list[str],
-        progress: Progress | None,
-    ) -> _Subtasks:
-        """Add the subtasks of the listed tasks to `tasks`, a level at a time, each once.
-
-        A subtask completed before `since` is left out, as the listing leaves out tasks, but
-        its own subtasks are still read: open work under it counts (and inherits through it).
-        """
-        found = _Subtasks()
-        # where each task read so far sits: its listed ancestor (or itself) and the project
-        where = {gid: (task, project) for gid, (task, project) in tasks.items()}
-        parents = [gid for gid, (task, _) in tasks.items() if _may_have_subtasks(task)]
-        while parents:
-            listings = self._subtask_lists(parents, warnings)
-            parents = []
-            for parent_gid, subtasks in listings.items():
-                host, project = where[parent_gid]
-                for subtask in subtasks:
-                    gid = str(subtask["gid"])
-                    if gid in where:  # also a member of the project, or met before
-                        continue
-                    where[gid] = (host, project)
-                    if _open_or_done_since(subtask, since):
-                        tasks[gid] = (subtask, project)
-                        found.hosts[gid] = host
-                    else:
-                        found.skipped[gid] = subtask
-                    if _may_have_subtasks(subtask):
-                        parents.append(gid)
-            if progress:
-                progress(len(tasks), None)
-        return found
-
-    def _subtask_lists(self, parents: list[str], warnings: list[str]) -> dict[str, list[Json]]:
-        """The subtasks of each of `parents`: first pages ten to a batch request, a listing
-        with more pages (or whose action met a rate limit or an outage) read alone."""
-        try:
-            results: list[tuple[list[Json], bool] | AsanaHttpError | None] = list(
-                self._client.first_pages(
-                    "subtask listings",
-                    lambda path: f"subtasks of task {path.split('/')[2]}",
-                    [f"/tasks/{gid}/subtasks" for gid in parents],
-                    SUBTASK_FIELDS,
-                )  # fmt: skip
-            )
-        except AsanaHttpError as exc:
-            if exc.status is None or exc.status == 401 or exc.status in RETRY_STATUSES:
-                raise
-            LOG.info("batch requests refused (HTTP %s): subtasks read task by task", exc.status)
-            results = [None] * len(parents)
-        found: dict[str, list[Json]] = {}
-        for gid, result in zip(parents, results, strict=True):
-            if isinstance(result, tuple) and not result[1]:
-                found[gid] = result[0]
-            elif isinstance(result, AsanaHttpError) and result.status not in RETRY_STATUSES:
-                self._unlisted(gid, result, warnings)
-            else:  # more pages, a retryable failure, or no batch at all
-                found[gid] = self._subtasks_of(gid, warnings)
-        return found
-
-    def _subtasks_of(self, gid: str, warnings: list[str]) -> list[Json]:
-        client = self._client
-        try:
-            return client.records(
-                f"subtasks of task {gid}",
-                lambda o: client.tasks.get_subtasks_for_task(gid, o, **client.request_options),
-                {"opt_fields": SUBTASK_FIELDS},
-            )
-        except AsanaHttpError as exc:
-            self._unlisted(gid, exc, warnings)
-            return []
-
-    @staticmethod
-    def _unlisted(gid: str, exc: AsanaHttpError, warnings: list[str]) -> None:
-        if exc.status not in (403, 404):
-            raise exc
-        # The task was listed a moment ago: deleted since, or its subtasks are private.
-        warnings.append(f"subtasks of task {gid} could not be read (HTTP {exc.status})")
-
     def _carriers(
         self,
         tasks: dict[str, tuple[Json, str]],
@@ -380,55 +285,34 @@ class AsanaSource(BacklogSource):
         A parent the token may not read (403/404) is a warning: its children inherit nothing.
         An action that hit a rate limit or an outage is read again alone, with retries.
         """
-        results = self._batch_of_parents(gids)
-        parents: list[Json] = []
-        for gid, result in zip(gids, results, strict=True):
-            if result is None or (
-                isinstance(result, AsanaHttpError) and result.status in RETRY_STATUSES
-            ):
-                parents.extend(p for p in [self._parent(gid, warnings)] if p is not None)
-            elif isinstance(result, AsanaHttpError):
-                self._unreadable(gid, result, warnings)
-            else:
-                parents.append(result)
-        return parents
-
-    def _batch_of_parents(self, gids: list[str]) -> list[Json | AsanaHttpError | None]:
-        """The batch answers for `gids`; all None (read them alone) when the batch endpoint
-        itself is refused, as a proxy that lets only GETs through would."""
-        try:
-            return list(
-                self._client.get_many(
-                    "parent tasks",
-                    lambda path: f"task {path.rsplit('/', 1)[-1]}",
-                    [f"/tasks/{gid}" for gid in gids],
-                    TASK_FIELDS,
-                )  # fmt: skip
-            )
-        except AsanaHttpError as exc:
-            if exc.status is None or exc.status == 401 or exc.status in RETRY_STATUSES:
-                raise
-            LOG.info("batch requests refused (HTTP %s): parents read one by one", exc.status)
-            return [None] * len(gids)
-
-    def _parent(self, gid: str, warnings: list[str]) -> Json | None:
         client = self._client
-        try:
+
+        def batch(wanted: list[str]) -> list[Json | AsanaHttpError]:
+            return client.get_many(
+                "parent tasks",
+                lambda path: f"task {path.rsplit('/', 1)[-1]}",
+                [f"/tasks/{gid}" for gid in wanted],
+                TASK_FIELDS,
+            )
+
+        def alone(gid: str) -> Json:
             return client.get(
                 f"task {gid}",
                 lambda o: client.tasks.get_task(gid, o, **client.request_options),
                 {"opt_fields": TASK_FIELDS},
             )
-        except AsanaHttpError as exc:
-            self._unreadable(gid, exc, warnings)
-            return None
 
-    @staticmethod
-    def _unreadable(gid: str, exc: AsanaHttpError, warnings: list[str]) -> None:
-        if exc.status not in (403, 404):
-            raise exc
         # A parent in a project the token cannot see: its children simply inherit nothing.
-        warnings.append(f"parent task {gid} could not be read (HTTP {exc.status}): not inherited")
+        found = read_batched(
+            gids,
+            batch,
+            alone,
+            lambda gid, status: (
+                f"parent task {gid} could not be read (HTTP {status}): not inherited"
+            ),
+            warnings,
+        )
+        return list(found.values())
 
     def _goal_graph(self) -> GoalGraph | None:
         if self._goal_spec is None:
@@ -437,29 +321,6 @@ class AsanaSource(BacklogSource):
         if isinstance(loaded, GoalGraph):  # read once with the OKR set: 1 + N requests saved
             return loaded
         return fetch_goal_graph(self._client, self._goal_spec)
-
-
-def _may_have_subtasks(task: Json) -> bool:
-    """Whether a task has subtasks to read (when Asana did not say, it may)."""
-    count = task.get("num_subtasks")
-    return not isinstance(count, int) or count > 0
-
-
-def _open_or_done_since(task: Json, since: date) -> bool:
-    """Whether a task is audited under the completed-since rule (SPEC 7)."""
-    if not task.get("completed"):
-        return True
-    raw = task.get("completed_at")
-    if not isinstance(raw, str):
-        return True  # completed, but Asana did not say when: counted rather than lost
-    try:
-        completed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    if completed.tzinfo is None:  # Asana writes UTC with a Z; a bare time is taken as UTC
-        completed = completed.replace(tzinfo=timezone.utc)
-    start = datetime.combine(since, datetime.min.time(), tzinfo=timezone.utc)
-    return completed >= start
 
 
 def _parent_gid(task: Json) -> str | None:
