@@ -303,10 +303,12 @@ class AsanaClient:
 
 
 def _records(what: str, payload: Json) -> list[Json]:
-    """A listing page's records; each must be an object with a gid, as every Asana record is."""
+    """A listing page's records; each must be an object with a gid, as every Asana record is.
+
+    A page without `data` is malformed, not empty (Asana sends `[]`): read as no records it
+    would lose a batch listing's subtasks without a word.
+    """
     data = payload.get("data")
-    if data is None:
-        return []
     if isinstance(data, list) and all(isinstance(r, dict) and r.get("gid") for r in data):
         return data
     raise AsanaHttpError(f"Asana listed {what} without records (objects with a gid)")

@@ -348,6 +348,7 @@ def test_a_source_config_does_not_show_the_token() -> None:
         (b"[1, 2]", "answered {what} with JSON that is not an object"),
         (b'{"data": {"gid": "1"}}', "Asana listed {what} without records"),
         (b'{"data": [{"name": "no gid"}]}', "Asana listed {what} without records"),
+        (b'{"next_page": null}', "Asana listed {what} without records"),
     ],
 )
 @pytest.mark.parametrize(

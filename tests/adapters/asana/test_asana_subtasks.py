@@ -31,6 +31,7 @@ from click.testing import CliRunner
 
 from backlog_audit.audit import audit
 from backlog_audit.cli import main
+from backlog_audit.errors import SourceError
 from backlog_audit.model import AuditOptions, AuditResult, Backlog, LinkState
 from tests.adapters.asana.asana_workspace import (
     GROWTH,
@@ -264,6 +265,14 @@ def test_a_subtask_listing_that_met_a_rate_limit_is_read_again_alone(sprint: Fak
 
     assert ("GET", "/tasks/5001/subtasks") in wire(sprint)
     assert {"5101", "5102", "5104"} <= {item.id for item in backlog.items}
+
+
+def test_a_batch_listing_answered_without_data_is_a_source_error(sprint: FakeAsana) -> None:
+    # a 200 whose body holds no `data`: malformed, not "no subtasks" (they would be lost)
+    sprint.inject(200, path="/tasks/5001/subtasks")
+
+    with pytest.raises(SourceError, match="Asana listed subtasks of task 5001 without records"):
+        fetch(sprint, SUBTASKS)
 
 
 def test_a_refused_batch_endpoint_reads_each_subtask_listing_alone(sprint: FakeAsana) -> None:
