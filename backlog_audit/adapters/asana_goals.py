@@ -26,8 +26,7 @@ that goal's id. A portfolio stands for every project in it, and in the portfolio
 (`GET /portfolios/GID/items`, each portfolio read once).
 
 Fetching the goals is `asana_goal_graph`'s job, walking portfolios `asana_portfolios`'s; this
-module builds the OKR set and the links from what they read (and re-exports the spec and
-graph names its callers use).
+module builds the OKR set and the links from what they read.
 """
 
 from __future__ import annotations
@@ -38,28 +37,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backlog_audit.adapters.asana_client import client_from_env
-from backlog_audit.adapters.asana_goal_graph import (
-    GOALS_PREFIX,
-    GoalGraph,
-    GoalSpec,
-    fetch_goal_graph,
-    is_goal_spec,
-    iso_date,
-)
+from backlog_audit.adapters.asana_goal_graph import GoalGraph, GoalSpec, fetch_goal_graph, iso_date
 from backlog_audit.linking import normalise
 from backlog_audit.model import KeyResult, Objective, OkrSet
 
-__all__ = [
-    "GOALS_PREFIX",
-    "GoalGraph",
-    "GoalLinks",
-    "GoalSpec",
-    "fetch_goal_graph",
-    "goal_links",
-    "is_goal_spec",
-    "load_goal_okrs",
-    "okrs_from_graph",
-]
+__all__ = ["GoalLinks", "goal_links", "load_goal_okrs", "okrs_from_graph"]
 
 Json = dict[str, Any]
 
