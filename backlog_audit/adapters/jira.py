@@ -282,7 +282,8 @@ class JiraSource(BacklogSource):
             stub = Item(
                 id=ref.id or key,
                 key=key,
-                url=f"{self._http.base_url}/browse/{key}",
+                # /browse/ takes a key: a parent named by id alone gets no link, not a dead one
+                url=f"{self._http.base_url}/browse/{key}" if ref.key else None,
                 carrier_only=True,
             )
             by_id.setdefault(stub.id, stub)

@@ -333,6 +333,7 @@ class FakeJira:
         self.dc_cap = 1000  # DC: jira.search.views.default.max
         self.agile_cap = 50
         self.sprints_ignore_start = False  # board sprints: every page is the first (a bug seen)
+        self.parent_ids_only = False  # `parent` names the parent by id alone, with no key
         self.options_cap = 100  # Cloud: field options a page
         self.total_skew = 0  # DC: announce this many more (or fewer) issues than are sent
         self.page_overlap = 0  # Cloud: each next page repeats this many issues of the last
@@ -432,9 +433,9 @@ class FakeJira:
         parent = self.issue_by_id(issue.parent) if issue.parent else None
         if parent is None or (self.mode == "dc" and issue.level >= 0):
             return None  # Data Center: `parent` is for sub-tasks; epics link via Epic Link
+        named = {"id": parent.id} if self.parent_ids_only else {"id": parent.id, "key": parent.key}
         return {
-            "id": parent.id,
-            "key": parent.key,
+            **named,
             "self": f"{self.base_url}/rest/api/2/issue/{parent.id}",
             "fields": {
                 "summary": parent.summary,

@@ -106,6 +106,20 @@ def test_an_out_of_scope_parent_is_named_not_read(
     assert app10.parent == epic.id
 
 
+def test_an_out_of_scope_parent_named_by_id_alone_gets_no_made_up_link(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    # /browse/ takes a key; with only an id, a link would lead to "issue does not exist".
+    # Cloud's `parent` names the epic (Data Center's Epic Link always holds its key).
+    site = jira_server.jira = scenario.site("cloud")
+    site.parent_ids_only = True
+    backlog = fetch(make_source, False, board=7, sprint="active")
+
+    epic_id = site.issue_by_id("APP-1").id  # type: ignore[union-attr]
+    epic = next(i for i in backlog.items if i.carrier_only and i.id == epic_id)
+    assert (epic.key, epic.url) == (epic_id, None)
+
+
 def test_include_sub_task_counts_sprint_sub_tasks_with_no_extra_request(
     site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:
