@@ -40,7 +40,7 @@ from datetime import date
 
 from backlog_audit.adapters.asana import AsanaSource
 from backlog_audit.adapters.interface import SourceConfig
-from backlog_audit.model import KeyResult, Objective, OkrSet
+from backlog_audit.model import AuditResult, KeyResult, Objective, OkrSet
 from tests.fakes.asana_server import AsanaData
 
 TOKEN = "asana-secret-token-5f1e2d3c"
@@ -156,6 +156,12 @@ def _goals(data: AsanaData) -> None:
     data.add_portfolio("8001", "Apps", [("portfolio", "8002")])
     data.add_portfolio("8002", "Mobile apps", [("project", MOBILE)])
     data.add_support("7003", "portfolio", "8001")
+
+
+def summary_figures(result: AuditResult) -> tuple[int, int, int, float, float]:
+    """The whole backlog's figures: (items, exempt, linked, points, linked points)."""
+    s = result.summary.all
+    return (s.items, s.exempt_items, s.linked_items, s.points, s.linked_points)
 
 
 def file_okrs() -> OkrSet:

@@ -20,7 +20,14 @@ from backlog_audit.adapters.csv_export import CsvSource
 from backlog_audit.adapters.interface import SourceConfig
 from backlog_audit.audit import audit
 from backlog_audit.model import AuditResult
-from tests.adapters.asana.asana_workspace import GROWTH, PLATFORM, SINCE, config_for, file_okrs
+from tests.adapters.asana.asana_workspace import (
+    GROWTH,
+    PLATFORM,
+    SINCE,
+    config_for,
+    file_okrs,
+    summary_figures,
+)
 from tests.fakes.asana_server import AsanaData, FakeAsana
 
 EXPORT_COLUMNS = [
@@ -134,6 +141,6 @@ def test_growth_figures_by_hand(fake: FakeAsana, tmp_path: Path) -> None:
     export = tmp_path / "export.csv"
     write_export(fake.data, GROWTH, export)
 
-    s = audit(CsvSource(SourceConfig(input=str(export))).fetch(), file_okrs()).summary.all
+    result = audit(CsvSource(SourceConfig(input=str(export))).fetch(), file_okrs())
 
-    assert (s.items, s.exempt_items, s.linked_items, s.points, s.linked_points) == (8, 1, 4, 22, 10)
+    assert summary_figures(result) == (8, 1, 4, 22, 10)
