@@ -110,10 +110,14 @@ def _next_sprint(http: JiraHttp, board: int, warnings: list[str]) -> dict[str, A
 
 def _sprint_by_name(http: JiraHttp, board: int, name: str, warnings: list[str]) -> dict[str, Any]:
     wanted = name.strip().casefold()
+    before = len(warnings)
     sprints = _sprints(http, board, None, warnings)
     found = [s for s in sprints if str(s.get("name", "")).casefold() == wanted]
     if not found:
-        raise UsageError(f"board {board} has no sprint named {name!r}")
+        # The error ends the run before warnings are shown: a list cut short must be named
+        # here, or a sprint that exists on a page never read looks like a typo.
+        cut_short = "".join(f"; the sprint list may be incomplete: {w}" for w in warnings[before:])
+        raise UsageError(f"board {board} has no sprint named {name!r}{cut_short}")
     if len(found) > 1:
         listed = ", ".join(f"{s['id']} ({s.get('state', '?')})" for s in found)
         raise UsageError(f"sprint name {name!r} matches {len(found)} sprints: {listed}; pass an id")

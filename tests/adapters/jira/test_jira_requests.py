@@ -11,7 +11,7 @@ import pytest
 from backlog_audit.adapters.jira import JiraSource
 from backlog_audit.adapters.jira_issues import BASE_FIELDS
 from backlog_audit.audit import audit
-from backlog_audit.errors import SourceError
+from backlog_audit.errors import SourceError, UsageError
 from backlog_audit.model import AuditOptions
 from tests.adapters.jira import jira_scenario as scenario
 from tests.fakes.jira_server import FakeIssue, FakeJira, FakeJiraServer, FakeSprint
@@ -228,6 +228,21 @@ def test_a_sprint_list_cut_short_by_a_server_ignoring_start_at_is_a_source_warni
         "Jira sent the same entries again for startAt=1 of /rest/agile/1.0/board/7/sprint "
         "(startAt ignored?): the list stops at 1 entries"
     ) in backlog.warnings
+
+
+def test_a_sprint_name_missing_from_a_list_cut_short_says_the_list_may_be_incomplete(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    # The error ends the run before any warning is shown, so it carries the warning itself.
+    site.sprints.append(FakeSprint(46, "Sprint 42b", "active", 7, "2026-11-09T09:00:00.000Z"))
+    site.agile_cap, site.sprints_ignore_start = 1, True
+    with pytest.raises(UsageError) as caught:
+        make_source(board=7, sprint="Sprint 42b").fetch()
+    assert str(caught.value) == (
+        "board 7 has no sprint named 'Sprint 42b'; the sprint list may be incomplete: "
+        "Jira sent the same entries again for startAt=1 of /rest/agile/1.0/board/7/sprint "
+        "(startAt ignored?): the list stops at 1 entries"
+    )
 
 
 def test_a_count_that_disagrees_with_the_items_received_is_warned_about(
