@@ -59,6 +59,11 @@ def _table(rows: Iterable[Mapping[str, Any]], header: Sequence[str]) -> bytes:
 def tables(result: AuditResult) -> dict[str, bytes]:
     """Every table of the report (`TABLES`), by file name, in the order of `TABLES`."""
     built = _build_tables(result)
+    if built.keys() != set(TABLES):
+        # output.py plans file paths from TABLES: a table built but not named there would
+        # never be written, and one named but not built would fail later. A programming error.
+        odd = sorted(built.keys() ^ set(TABLES))
+        raise AssertionError(f"CSV tables built and TABLES disagree on {odd}")
     return {name: built[name] for name in TABLES}
 
 

@@ -6,6 +6,8 @@ import csv
 import io
 from dataclasses import replace
 
+import pytest
+
 from backlog_audit.model import AuditResult
 from backlog_audit.reports import csv as csv_report
 from backlog_audit.reports import json as json_report
@@ -26,6 +28,14 @@ def test_every_table_is_written(result: AuditResult) -> None:
     ]  # fmt: skip
     assert list(tables) == list(csv_report.TABLES)
     assert all(data.startswith("\ufeff".encode()) for data in tables.values())
+
+
+def test_a_table_built_but_not_named_in_tables_is_an_error_not_a_silent_drop(
+    result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_report, "TABLES", csv_report.TABLES[:-1])
+    with pytest.raises(AssertionError, match="disagree"):
+        csv_report.tables(result)
 
 
 def test_summary_table(result: AuditResult) -> None:
