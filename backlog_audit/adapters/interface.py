@@ -23,6 +23,8 @@ class SourceConfig:
 
     okr_field: str = "OKR"
     points_field: str | None = None
+    # run.run_audit sets this (and inherit, include/exclude types) from the AuditOptions, so
+    # the sources read and climb exactly as the audit links
     label_prefixes: tuple[str, ...] = DEFAULT_LABEL_PREFIXES
     # the --okrs value, so a source that hosts OKRs itself (Asana Goals) can read links to them
     okrs: str | None = None
