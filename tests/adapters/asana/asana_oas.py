@@ -1,21 +1,28 @@
 """The part of Asana's OpenAPI spec that the adapter uses, cached as JSON under tests/.
 
-The full spec (`/work/shared/specs/asana_oas.yaml`, 3 MB of YAML) takes seconds to load and is
-not in the repository; `asana_oas_subset.json` holds the endpoints the adapter calls and every
-schema they reach, without descriptions and examples. `test_asana_fake_server.py` checks that
-the cached subset still equals a fresh cut of the full spec whenever the full spec is present.
+The full spec (`../shared/specs/asana_oas.yaml` beside the repository, 3 MB of YAML) takes
+seconds to load and is not in the repository; `asana_oas_subset.json` holds the endpoints the
+adapter calls and every schema they reach, without descriptions and examples.
+`test_asana_fake_server.py` checks that the cached subset still equals a fresh cut of the full
+spec whenever the full spec is present (`ASANA_SPEC` names another copy).
 Regenerate with: `python -m tests.adapters.asana.asana_oas`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-FULL_SPEC = Path("/work/shared/specs/asana_oas.yaml")
+# Beside the repository, as CI lays it out (the Jira spec tests look there too).
+FULL_SPEC = Path(
+    os.environ.get(
+        "ASANA_SPEC", Path(__file__).resolve().parents[4] / "shared" / "specs" / "asana_oas.yaml"
+    )
+)
 SUBSET = Path(__file__).with_name("asana_oas_subset.json")
 
 ENDPOINTS = (
