@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
 
 from backlog_audit.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+OKRS = str(EXAMPLES / "okrs.yaml")
+JIRA = str(EXAMPLES / "jira-export.csv")
 
 
 def invoke(args: Sequence[str], code: int = 0, **kwargs: Any) -> Result:
@@ -21,3 +26,11 @@ def invoke(args: Sequence[str], code: int = 0, **kwargs: Any) -> Result:
         raise result.exception
     assert result.exit_code == code, result.output
     return result
+
+
+def audit(*args: str, input: str | Path = JIRA, code: int = 0, **kwargs: Any) -> Result:
+    """`backlog-audit audit --okrs examples/okrs.yaml --input INPUT ARGS`, exit code asserted.
+
+    INPUT is the bundled Jira export unless a test writes its own.
+    """
+    return invoke(["audit", "--okrs", OKRS, "--input", str(input), *args], code, **kwargs)

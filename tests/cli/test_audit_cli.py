@@ -10,19 +10,12 @@ import pytest
 from click.testing import Result
 
 from tests import cli_runner
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-OKRS = str(EXAMPLES / "okrs.yaml")
-JIRA = str(EXAMPLES / "jira-export.csv")
+from tests.cli_runner import JIRA, OKRS, audit
 
 
 def invoke(*args: str, code: int) -> Result:
     """Run the CLI and assert its exit code; anything unexpected is re-raised."""
     return cli_runner.invoke(args, code)
-
-
-def audit(*args: str, code: int = 0) -> Result:
-    return invoke("audit", "--okrs", OKRS, "--input", JIRA, *args, code=code)
 
 
 def test_thresholds_that_hold_exit_0(tmp_path: Path) -> None:
@@ -52,18 +45,14 @@ def test_max_orphans_counts_orphaned_items_only() -> None:
 def test_fail_under_with_no_items_in_scope_exits_1(tmp_path: Path) -> None:
     export = tmp_path / "epics.csv"
     export.write_text("key,type,okr\nA-1,Epic,KR1.1\n")
-    result = invoke(
-        "audit",
-        "--okrs",
-        OKRS,
-        "--input",
-        str(export),
+    result = audit(
         "--format",
         "json",
         "-o",
         "-",
         "--fail-under",
         "10",
+        input=export,
         code=1,
     )
     assert "no countable items" in result.stderr
@@ -140,18 +129,7 @@ def test_a_failing_run_leaves_the_earlier_report_untouched(tmp_path: Path) -> No
     out = tmp_path / "report.json"
     audit("--format", "json", "-o", str(out), "-q")
     before = out.read_bytes()
-    invoke(
-        "audit",
-        "--okrs",
-        OKRS,
-        "--input",
-        str(tmp_path / "gone.csv"),
-        "--format",
-        "json",
-        "-o",
-        str(out),
-        code=2,
-    )
+    audit("--format", "json", "-o", str(out), input=tmp_path / "gone.csv", code=2)
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp files left
 
@@ -373,12 +351,7 @@ def test_fields_lists_csv_columns() -> None:
 def test_label_prefix_flag_decides_which_labels_are_links(tmp_path: Path) -> None:
     export = tmp_path / "labels.csv"
     export.write_text("key,okr,labels\nA-1,,goal:KR1.1\nA-2,,okr:KR1.1\n")
-    result = invoke(
-        "audit",
-        "--okrs",
-        OKRS,
-        "--input",
-        str(export),
+    result = audit(
         "--label-prefix",
         "goal:",
         "--format",
@@ -386,6 +359,7 @@ def test_label_prefix_flag_decides_which_labels_are_links(tmp_path: Path) -> Non
         "-o",
         "-",
         "-q",
+        input=export,
         code=0,
     )
     states = {i["key"]: i["link_state"] for i in json.loads(result.stdout)["items"]}

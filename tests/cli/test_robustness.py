@@ -32,12 +32,9 @@ from tests import cli_runner
 from tests.adapters.asana.asana_workspace import TOKEN, build_workspace
 from tests.adapters.jira import jira_scenario
 from tests.adapters.jira.conftest import env_for
+from tests.cli_runner import JIRA, OKRS, audit
 from tests.fakes.asana_server import FakeAsana
 from tests.fakes.jira_server import FakeJiraServer
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-OKRS = str(EXAMPLES / "okrs.yaml")
-JIRA = str(EXAMPLES / "jira-export.csv")
 
 
 @pytest.fixture(autouse=True)
@@ -63,10 +60,6 @@ def one_error_line(result: Result, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in lines[0]
     return lines[0]
-
-
-def audit(*args: str, code: int = 0) -> Result:
-    return invoke("audit", "--okrs", OKRS, "--input", JIRA, *args, code=code)
 
 
 # --- report files -------------------------------------------------------------------------
@@ -546,17 +539,13 @@ def test_a_jira_audit_without_a_scope_is_exit_2_before_any_request(
 def test_points_that_are_not_a_finite_number_are_refused(tmp_path: Path, points: str) -> None:
     export = tmp_path / "export.csv"
     export.write_text(f"key,okr,points\nA-1,KR1.1,{points}\n")
-    result = invoke(
-        "audit",
-        "--okrs",
-        OKRS,
-        "--input",
-        str(export),
+    result = audit(
         "--format",
         "json",
         "-o",
         "-",
         "--no-history",
+        input=export,
         code=2,
     )
     one_error_line(result, str(export), "row 2", points)
@@ -576,12 +565,7 @@ def test_points_that_are_not_a_finite_number_are_refused(tmp_path: Path, points:
 def test_a_jira_url_for_csv_browse_links_is_checked_like_the_jira_source(
     env: dict[str, str], args: list[str]
 ) -> None:
-    result = invoke(
-        "audit",
-        "--okrs",
-        OKRS,
-        "--input",
-        JIRA,
+    result = audit(
         *args,
         "--format",
         "json",
@@ -662,18 +646,14 @@ def test_an_asana_project_that_is_not_a_gid_is_exit_2_before_any_request(project
 def test_parents_that_point_at_themselves_or_in_a_circle_end_orphaned(tmp_path: Path) -> None:
     export = tmp_path / "export.csv"
     export.write_text("key,okr,parent\nA-1,,A-1\nA-2,,A-3\nA-3,,A-2\nA-4,KR1.1,A-4\n")
-    result = invoke(
-        "audit",
-        "--okrs",
-        OKRS,
-        "--input",
-        str(export),
+    result = audit(
         "--format",
         "json",
         "-o",
         "-",
         "--no-history",
         "-q",
+        input=export,
         code=0,
     )
     report = json.loads(result.stdout)
@@ -686,18 +666,14 @@ def test_the_same_key_twice_in_an_export_counts_once(tmp_path: Path) -> None:
     # SPEC 6: the same item reached twice counts once (overlapping exports pasted together).
     export = tmp_path / "export.csv"
     export.write_text("key,okr\nA-1,KR1.1\nA-2,\nA-1,KR1.1\n")
-    result = invoke(
-        "audit",
-        "--okrs",
-        OKRS,
-        "--input",
-        str(export),
+    result = audit(
         "--format",
         "json",
         "-o",
         "-",
         "--no-history",
         "-q",
+        input=export,
         code=0,
     )
     summary = json.loads(result.stdout)["summary"]
@@ -815,17 +791,13 @@ def test_an_unusable_export_is_one_line_naming_it(
 ) -> None:
     export = tmp_path / "export.csv"
     export.write_bytes(content)
-    result = invoke(
-        "audit",
-        "--okrs",
-        OKRS,
-        "--input",
-        str(export),
+    result = audit(
         "--format",
         "json",
         "-o",
         "-",
         "--no-history",
+        input=export,
         code=2,
     )
     one_error_line(result, str(export), fragment)
