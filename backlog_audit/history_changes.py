@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from backlog_audit.audit import natural_key
+from backlog_audit.core.audit import natural_key
 from backlog_audit.history_store import RunDetail, RunRecord
 from backlog_audit.model import AuditResult, Changes, LinkState, TrendPoint
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from backlog_audit.core.linking import normalise
 from backlog_audit.errors import UsageError
-from backlog_audit.linking import normalise
 from backlog_audit.model import KeyResult, LintFinding, Objective, OkrSet
 
 __all__ = [

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from backlog_audit.core.linking import normalise
 from backlog_audit.errors import OkrFileError
-from backlog_audit.linking import normalise
 from backlog_audit.model import KeyResult, Objective, OkrSet
 
 __all__ = ["ASANA_GOALS_PREFIX", "load_okrs"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from backlog_audit.adapters import Progress, SourceConfig, SourceKind, make_source
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
 from backlog_audit.history import coverage_drop, recording, with_history
 from backlog_audit.lint import LintSettings, lint

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from backlog_audit.adapters import SourceConfig
 from backlog_audit.adapters.csv_export import CsvSource
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions
 from backlog_audit.okrs import load_okrs
 from backlog_audit.reports import csv as csv_report

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import (
     AuditResult,
     Backlog,

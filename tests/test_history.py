@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.errors import EXIT_USAGE
 from backlog_audit.history import (
     HistoryError,

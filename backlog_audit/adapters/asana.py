@@ -37,8 +37,8 @@ from backlog_audit.adapters.asana_subtasks import Subtasks, read_subtasks
 from backlog_audit.adapters.asana_tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.adapters.points import BadPoints
+from backlog_audit.core.linking import own_references
 from backlog_audit.errors import UsageError
-from backlog_audit.linking import own_references
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog
 
 __all__ = ["DEFAULT_LOOKBACK", "AsanaSource"]

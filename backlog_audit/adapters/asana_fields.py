@@ -15,8 +15,8 @@ from typing import Any
 from backlog_audit.adapters.asana_client import AsanaClient
 from backlog_audit.adapters.interface import FieldInfo, FieldOption
 from backlog_audit.adapters.points import parse_points
+from backlog_audit.core.linking import split_free_text
 from backlog_audit.errors import UsageError
-from backlog_audit.linking import split_free_text
 
 __all__ = [
     "OKR_FIELD_TYPES",

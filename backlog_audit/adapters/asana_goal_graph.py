@@ -15,8 +15,8 @@ from typing import Any
 
 from backlog_audit.adapters.asana_client import AsanaClient
 from backlog_audit.adapters.asana_portfolios import PortfolioWalk
+from backlog_audit.core.linking import normalise
 from backlog_audit.errors import UsageError
-from backlog_audit.linking import normalise
 
 __all__ = ["GOALS_PREFIX", "GoalGraph", "GoalSpec", "fetch_goal_graph", "iso_date", "is_goal_spec"]
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from backlog_audit.adapters.asana_client import client_from_env
 from backlog_audit.adapters.asana_goal_graph import GoalGraph, GoalSpec, fetch_goal_graph, iso_date
-from backlog_audit.linking import normalise
+from backlog_audit.core.linking import normalise
 from backlog_audit.model import KeyResult, Objective, OkrSet
 
 __all__ = ["GoalLinks", "goal_links", "load_goal_okrs", "okrs_from_graph"]

@@ -13,8 +13,8 @@ from backlog_audit.adapters.csv_table import Row, Table, read_table
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
 from backlog_audit.adapters.points import POINTS_RULE, InvalidPoints, parse_points
 from backlog_audit.adapters.urls import check_base_url
+from backlog_audit.core.linking import labels_field_references, split_free_text
 from backlog_audit.errors import InputError, UsageError
-from backlog_audit.linking import labels_field_references, split_free_text
 from backlog_audit.model import Backlog, Item, StatusCategory
 from backlog_audit.statuses import categorise
 

@@ -42,8 +42,8 @@ from backlog_audit.adapters.jira_search import IssueSearch, SearchResult
 from backlog_audit.adapters.jira_values import ValueKind
 from backlog_audit.adapters.points import BadPoints
 from backlog_audit.adapters.retry import RetryPolicy
+from backlog_audit.core.linking import own_references
 from backlog_audit.errors import SourceError
-from backlog_audit.linking import own_references
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog, Item
 
 __all__ = ["MAX_PARENT_LEVELS", "JiraSource"]

@@ -16,7 +16,7 @@ from backlog_audit.adapters.jira_values import (
     status_category,
 )
 from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
-from backlog_audit.linking import labels_field_references
+from backlog_audit.core.linking import labels_field_references
 from backlog_audit.model import Item
 
 __all__ = ["BASE_FIELDS", "ParentRef", "ReadPlan", "parent_ref", "to_item"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from backlog_audit.linking import split_free_text
+from backlog_audit.core.linking import split_free_text
 from backlog_audit.model import StatusCategory
 
 __all__ = [

@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from backlog_audit.fixlist import fix_groups
+from backlog_audit.core.fixlist import fix_groups
 from backlog_audit.model import AuditResult
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.common import utf8

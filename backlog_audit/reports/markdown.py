@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from backlog_audit.audit import natural_key
-from backlog_audit.fixlist import FixGroup, GroupBy, groups_by
+from backlog_audit.core.audit import natural_key
+from backlog_audit.core.fixlist import FixGroup, GroupBy, groups_by
 from backlog_audit.model import (
     AuditResult,
     Changes,

@@ -6,8 +6,8 @@ charts can point at the Key Results sheet before that sheet is written.
 
 from __future__ import annotations
 
-from backlog_audit.audit import natural_key
-from backlog_audit.fixlist import GroupBy, fix_entries, fix_groups
+from backlog_audit.core.audit import natural_key
+from backlog_audit.core.fixlist import GroupBy, fix_entries, fix_groups
 from backlog_audit.model import (
     AuditResult,
     BadLink,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditResult, Backlog, Item, StatusCategory
 from backlog_audit.reports import ReportFormat, render
 

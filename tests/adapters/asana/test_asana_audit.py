@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from backlog_audit.adapters.asana_goals import load_goal_okrs
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, LinkState
 from tests.adapters.asana.asana_workspace import TOKEN, file_okrs, source_for
 from tests.fakes.asana_server import FakeAsana

@@ -18,7 +18,7 @@ import pytest
 from backlog_audit.adapters.asana import AsanaSource
 from backlog_audit.adapters.csv_export import CsvSource
 from backlog_audit.adapters.interface import SourceConfig
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditResult
 from tests.adapters.asana.asana_workspace import (
     GROWTH,

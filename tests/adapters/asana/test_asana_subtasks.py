@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.errors import SourceError
 from backlog_audit.model import AuditOptions, AuditResult, Backlog, LinkState
 from tests.adapters.asana.asana_workspace import (

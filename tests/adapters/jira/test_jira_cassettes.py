@@ -10,7 +10,7 @@ import pytest
 
 from backlog_audit.adapters.interface import SourceConfig
 from backlog_audit.adapters.jira import JiraSource
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions
 from tests.adapters.jira import jira_scenario as scenario
 from tests.adapters.jira.jira_vcr import CASSETTES, REPLAY_URL, recorder

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from backlog_audit.adapters.jira import JiraSource
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, Backlog
 from tests.adapters.jira import jira_scenario as scenario
 from tests.adapters.jira.test_jira_cli import audit as cli_audit

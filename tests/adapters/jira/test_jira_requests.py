@@ -10,7 +10,7 @@ import pytest
 
 from backlog_audit.adapters.jira import JiraSource
 from backlog_audit.adapters.jira_issues import BASE_FIELDS
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.errors import SourceError, UsageError
 from backlog_audit.model import AuditOptions
 from tests.adapters.jira import jira_scenario as scenario

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from backlog_audit.adapters.jira import JiraSource
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, LinkState
 from tests.adapters.jira import jira_scenario as scenario
 from tests.fakes.jira_server import FakeJira

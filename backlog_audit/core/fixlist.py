@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from backlog_audit.audit import UNASSIGNED, natural_key
+from backlog_audit.core.audit import UNASSIGNED, natural_key
 from backlog_audit.model import AuditResult, BadLink, ItemResult, LinkState
 
 NO_PARENT = "(no parent)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from backlog_audit.linking import Resolver, Target, own_references
+from backlog_audit.core.linking import Resolver, Target, own_references
 from backlog_audit.model import AuditOptions, Item, LinkState, OkrSet
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.linking import (
+from backlog_audit.core.linking import (
     Resolver,
     Target,
     label_references,

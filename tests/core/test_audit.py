@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backlog_audit.audit import audit, in_scope
+from backlog_audit.core.audit import audit, in_scope
 from backlog_audit.model import (
     AuditOptions,
     AuditResult,

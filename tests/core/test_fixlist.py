@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from backlog_audit.fixlist import (
+from backlog_audit.core.fixlist import (
     NO_PARENT,
     UNASSIGNED,
     FixGroup,

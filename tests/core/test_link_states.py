@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.audit import audit
+from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, LinkState
 from tests.builders import backlog, item_from_dict, load_yaml, okrs_from_dict
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from backlog_audit.core.link_states import Link, LinkEngine
 from backlog_audit.model import (
     AuditOptions,
     AuditResult,
@@ -29,7 +30,6 @@ from backlog_audit.model import (
     Tally,
     WorkRow,
 )
-from backlog_audit.states import Link, LinkEngine
 
 # Types counted when a source gives no hierarchy level (SPEC 2): everything but these.
 _NON_STANDARD_TYPES = frozenset({"epic", "sub-task", "subtask", "milestone"})
