@@ -268,7 +268,7 @@ class InheritanceConflict:
 
 @dataclass(frozen=True)
 class LintFinding:
-    """One OKR quality finding (lint.py)."""
+    """One OKR quality finding (okrs/lint)."""
 
     id: str  # the objective or KR id the finding is about
     rule: str

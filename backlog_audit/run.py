@@ -24,9 +24,9 @@ from backlog_audit.adapters import Progress, SourceConfig, SourceKind, make_sour
 from backlog_audit.core.audit import audit
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
 from backlog_audit.history import coverage_drop, recording, with_history
-from backlog_audit.lint import LintSettings, lint
 from backlog_audit.model import AuditOptions, AuditResult, OkrSet
 from backlog_audit.okrs import load_okrs
+from backlog_audit.okrs.lint import LintSettings, lint
 from backlog_audit.output import Planned, Target, plan_paths, render_targets, write
 from backlog_audit.reports import ReportFormat
 

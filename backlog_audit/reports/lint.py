@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
-from backlog_audit.lint import count_by_severity
 from backlog_audit.model import LintFinding, OkrSet
+from backlog_audit.okrs.lint import count_by_severity
 from backlog_audit.reports.json import lint_dict
 from backlog_audit.reports.markdown import escape
 
