@@ -30,6 +30,10 @@ class OkrFileError(UsageError):
         super().__init__(f"{place}: {problem}")
 
 
+class HistoryError(UsageError):
+    """A history file that cannot be used (not SQLite, newer schema, locked too long)."""
+
+
 class InputError(UsageError):
     """A backlog input (CSV export, ...) that cannot be read."""
 

@@ -278,7 +278,7 @@ class LintFinding:
 
 @dataclass(frozen=True)
 class Changes:
-    """What changed since the last audit of the same scope and cycle (history.py)."""
+    """What changed since the last audit of the same scope and cycle (history/changes.py)."""
 
     since: datetime
     coverage_delta: float | None

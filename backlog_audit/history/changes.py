@@ -1,8 +1,7 @@
-"""What changed since the last run, and the trend: pure functions over runs, no I/O.
+"""What changed since the last run: pure functions over two snapshots, no I/O.
 
 A `Snapshot` is what one run leaves behind for comparison, built either from the current
-`AuditResult` or from a stored run; `changes()` compares two of them and `trend()` lines up
-the stored runs of a scope with the current one.
+`AuditResult` or from a stored run; `changes()` compares two of them.
 """
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backlog_audit.core.audit import natural_key
-from backlog_audit.history_store import RunDetail, RunRecord
-from backlog_audit.model import AuditResult, Changes, LinkState, TrendPoint
+from backlog_audit.history.records import RunDetail
+from backlog_audit.model import AuditResult, Changes, LinkState
 
 # A coverage drop is compared with --fail-on-drop after rounding away float noise, so that
 # 75% -> 70% is a drop of exactly 5 points, not 5.000000000000004.
@@ -91,34 +90,6 @@ def coverage_drop(found: Changes | None) -> float | None:
     if found is None or found.coverage_delta is None:
         return None
     return round(-found.coverage_delta * 100, _DROP_DIGITS)
-
-
-def trend(runs: Iterable[RunRecord], current: AuditResult) -> tuple[TrendPoint, ...]:
-    """The recorded runs of a scope, oldest first, then the current run.
-
-    Empty when nothing is recorded yet: a trend needs an earlier run (and the workbook shows
-    a Trend sheet only when there is one).
-    """
-    past = tuple(
-        TrendPoint(
-            generated_at=run.recorded_at,
-            items=run.items,
-            coverage=run.coverage,
-            points_coverage=run.points_coverage,
-            orphaned_items=run.orphaned_items,
-        )
-        for run in runs
-    )
-    if not past:
-        return ()
-    now = TrendPoint(
-        generated_at=current.generated_at,
-        items=current.summary.all.items,
-        coverage=current.summary.all.coverage,
-        points_coverage=current.summary.all.points_coverage,
-        orphaned_items=current.summary.orphaned_items,
-    )
-    return (*past, now)
 
 
 def _delta(now: float | None, before: float | None) -> float | None:

@@ -2,10 +2,10 @@
 
 Each run keeps when it ran, its scope identity (source kind, the selector as typed, the OKR
 cycle), its summary figures, its per-KR figures, each item's key and link state, and its
-dangling and stale links. The schema is versioned with `PRAGMA user_version` and upgraded in
-place by the steps in `_MIGRATIONS`. Cron jobs may write at the same time: the file is in WAL
-mode, every connection waits on a lock (busy timeout) instead of failing, and each run is
-recorded in one `BEGIN IMMEDIATE` transaction, so a run is either wholly there or not at all.
+dangling and stale links (the tables are in `schema`). Cron jobs may write at the same time:
+the file is in WAL mode, every connection waits on a lock (busy timeout) instead of failing,
+and each run is recorded in one `BEGIN IMMEDIATE` transaction, so a run is either wholly there
+or not at all.
 """
 
 from __future__ import annotations
@@ -13,28 +13,28 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
-from backlog_audit.errors import UsageError
-from backlog_audit.model import AuditResult, LinkState, Tally
+from backlog_audit.errors import HistoryError
+from backlog_audit.history.records import (
+    RunDetail,
+    RunRecord,
+    ScopeId,
+    StoredItem,
+    format_time,
+    parse_time,
+)
+from backlog_audit.history.schema import enable_wal, migrate
+from backlog_audit.model import AuditResult, LinkState
 
-SCHEMA_VERSION = 2
 APP_DIR = "backlog-audit"
 FILE_NAME = "history.sqlite3"
 # How long a writer waits for another one to finish before giving up (seconds).
 BUSY_TIMEOUT = 30.0
-_WAL_RETRY_PAUSE = 0.02  # seconds between tries to switch a new file to WAL
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
-
-
-class HistoryError(UsageError):
-    """A history file that cannot be used (not SQLite, newer schema, locked too long)."""
 
 
 def default_path(env: Mapping[str, str] | None = None) -> Path:
@@ -45,206 +45,6 @@ def default_path(env: Mapping[str, str] | None = None) -> Path:
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
     return root / APP_DIR / FILE_NAME
 
-
-def format_time(moment: datetime) -> str:
-    """A moment as stored: UTC, microseconds, `Z`."""
-    return moment.astimezone(timezone.utc).strftime(_TIME_FORMAT)
-
-
-def parse_time(text: str) -> datetime:
-    """The inverse of `format_time`."""
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=timezone.utc)
-
-
-# --- What a stored run looks like -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScopeId:
-    """What makes two runs comparable: the same source, selector as typed, and OKR cycle."""
-
-    source_kind: str
-    scope: str
-    okr_cycle: str | None
-
-    @classmethod
-    def of(cls, result: AuditResult) -> ScopeId:
-        """The scope identity of an audit result."""
-        return cls(result.source_kind, result.scope, result.okr_cycle)
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """The summary row of one recorded run."""
-
-    id: int
-    recorded_at: datetime
-    scope: ScopeId
-    items: int
-    exempt_items: int
-    linked_items: int
-    points: float
-    exempt_points: float
-    linked_points: float
-    orphaned_items: int
-    dangling_items: int
-    stale_items: int
-    key_results: int
-    uncovered_key_results: int
-    exit_code: int
-
-    @property
-    def tally(self) -> Tally:
-        """The run's counts as the audit keeps them, so coverage is worked out in one place."""
-        return Tally(
-            self.items,
-            self.linked_items,
-            self.exempt_items,
-            self.points,
-            self.linked_points,
-            self.exempt_points,
-        )
-
-    @property
-    def coverage(self) -> float | None:
-        """linked / (items - exempt), as in the audit (SPEC 6)."""
-        return self.tally.coverage
-
-    @property
-    def points_coverage(self) -> float | None:
-        """linked points / (points - exempt points)."""
-        return self.tally.points_coverage
-
-
-@dataclass(frozen=True)
-class StoredItem:
-    """One item of a recorded run. `points` is None for runs recorded by schema v1."""
-
-    key: str
-    link_state: LinkState
-    key_results: tuple[str, ...]
-    points: float | None
-
-
-@dataclass(frozen=True)
-class RunDetail:
-    """A recorded run with everything needed to say what changed since."""
-
-    run: RunRecord
-    items: tuple[StoredItem, ...]
-    kr_items: Mapping[str, int]  # KR id -> items counted against it
-    dangling: frozenset[tuple[str, str]]  # (item key, reference)
-
-
-# --- Schema and migrations ------------------------------------------------------------------
-
-_V1 = (
-    """CREATE TABLE runs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        recorded_at TEXT NOT NULL,
-        source_kind TEXT NOT NULL,
-        scope TEXT NOT NULL,
-        okr_cycle TEXT,
-        items INTEGER NOT NULL,
-        exempt_items INTEGER NOT NULL,
-        linked_items INTEGER NOT NULL,
-        points REAL NOT NULL,
-        exempt_points REAL NOT NULL,
-        linked_points REAL NOT NULL,
-        orphaned_items INTEGER NOT NULL,
-        dangling_items INTEGER NOT NULL,
-        stale_items INTEGER NOT NULL,
-        key_results INTEGER NOT NULL,
-        uncovered_key_results INTEGER NOT NULL,
-        exit_code INTEGER NOT NULL)""",
-    "CREATE INDEX runs_by_scope ON runs (source_kind, scope, okr_cycle, recorded_at)",
-    """CREATE TABLE run_key_results (
-        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-        kr_id TEXT NOT NULL,
-        objective_id TEXT,
-        items INTEGER NOT NULL,
-        points REAL NOT NULL)""",
-    "CREATE INDEX run_key_results_by_run ON run_key_results (run_id)",
-    """CREATE TABLE run_items (
-        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-        key TEXT NOT NULL,
-        link_state TEXT NOT NULL,
-        key_results TEXT NOT NULL)""",  # key_results: a JSON array of KR ids
-    "CREATE INDEX run_items_by_run ON run_items (run_id)",
-    """CREATE TABLE run_links (
-        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,
-        key TEXT NOT NULL,
-        reference TEXT NOT NULL)""",
-    "CREATE INDEX run_links_by_run ON run_links (run_id)",
-)
-
-# v2: per-item story points (v1 kept only each item's key, link state and KRs). Rows of
-# runs recorded before the upgrade keep NULL: their points are unknown, not zero.
-_V2 = ("ALTER TABLE run_items ADD COLUMN points REAL",)
-
-# _MIGRATIONS[n] takes a file from user_version n to n + 1; a new file starts at 0.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
-assert len(_MIGRATIONS) == SCHEMA_VERSION
-
-
-def _version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def _enable_wal(conn: sqlite3.Connection, timeout: float) -> None:
-    """Switch the file to WAL mode, waiting out another process doing the same.
-
-    The mode is stored in the file, so this is a no-op after the first run. Two processes
-    opening a brand-new file race to switch it, and SQLite answers the loser "database is
-    locked" at once, without calling the busy handler: so it is retried here, up to the same
-    timeout a writer waits.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(_WAL_RETRY_PAUSE)
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema to `SCHEMA_VERSION`, in one transaction that holds the write lock."""
-    if _version(conn) == SCHEMA_VERSION:
-        return  # the usual case: no write lock needed just to read
-    with _transaction(conn):
-        # Read the version again once the lock is held: another process may have just
-        # created or upgraded the file.
-        version = _version(conn)
-        if version > SCHEMA_VERSION:
-            raise HistoryError(
-                f"history schema version {version} is newer than this backlog-audit "
-                f"understands ({SCHEMA_VERSION}); upgrade backlog-audit"
-            )
-        for step in _MIGRATIONS[version:]:
-            for statement in step:
-                conn.execute(statement)
-        if version != SCHEMA_VERSION:
-            # PRAGMA takes no bound parameters; the value is our own constant.
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-# --- The store ------------------------------------------------------------------------------
 
 _RUN_COLUMNS = (
     "id, recorded_at, source_kind, scope, okr_cycle, items, exempt_items, linked_items, "
@@ -264,9 +64,9 @@ class HistoryStore:
             # isolation_level=None: transactions are ours (BEGIN IMMEDIATE), never implicit.
             self._conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
-            _enable_wal(self._conn, timeout)
+            enable_wal(self._conn, timeout)
             self._conn.execute("PRAGMA foreign_keys = ON")
-            _migrate(self._conn)
+            migrate(self._conn)
         except HistoryError:
             self.close()
             raise

@@ -1,7 +1,8 @@
 """The audit history, as a run uses it: read changes and trend, then record the run.
 
-The store is in `history_store` (SQLite, schema, migrations), the comparisons in
-`history_changes` (pure). This module only joins the two for `run.py`:
+The store is in `store` (SQLite; its tables and upgrades in `schema`, what it reads back in
+`records`), the comparisons in `changes` and `trend` (pure). This module only joins them for
+`run.py`:
 
 1. `with_history(result, path)` before rendering: the result gains `changes` (since the last
    run of the same source, selector and OKR cycle; None when there is none) and `trend`
@@ -20,21 +21,16 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from backlog_audit.history_changes import (
+from backlog_audit.errors import HistoryError
+from backlog_audit.history.changes import (
     changes,
     coverage_drop,
     snapshot_of_result,
     snapshot_of_run,
-    trend,
 )
-from backlog_audit.history_store import (
-    HistoryError,
-    HistoryStore,
-    RunRecord,
-    ScopeId,
-    default_path,
-    open_store,
-)
+from backlog_audit.history.records import RunRecord, ScopeId
+from backlog_audit.history.store import HistoryStore, default_path, open_store
+from backlog_audit.history.trend import trend
 from backlog_audit.model import AuditResult
 
 __all__ = [
