@@ -11,9 +11,9 @@ import click
 from click.core import ParameterSource
 
 from backlog_audit import __version__
+from backlog_audit.cli.text.terminal import one_line
 from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import BacklogAuditError
-from backlog_audit.terminal import one_line
 
 # Ctrl-C: 128 + SIGINT, as a shell reports a job it interrupted.
 EXIT_INTERRUPTED = 130

@@ -20,6 +20,7 @@ from backlog_audit.cli.options import (
     split_names,
     value_error,
 )
+from backlog_audit.cli.text.terminal import one_line, progress_bar, summary_lines
 from backlog_audit.config import CONFIG_PATH, config_option, config_tables
 from backlog_audit.errors import UsageError
 from backlog_audit.history import default_path
@@ -27,7 +28,6 @@ from backlog_audit.model import AuditOptions
 from backlog_audit.okrs.lint import LintSettings
 from backlog_audit.reports import ReportFormat
 from backlog_audit.run import AuditRequest, Clock, Outcome, Thresholds, execute, utc_now
-from backlog_audit.terminal import one_line, progress_bar, summary_lines
 
 EXAMPLE = """
 \b

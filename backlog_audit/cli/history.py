@@ -6,10 +6,10 @@ import click
 
 from backlog_audit.cli.audit import audit
 from backlog_audit.cli.options import history_file
+from backlog_audit.cli.text.history import FORMATS
+from backlog_audit.cli.text.terminal import one_line
 from backlog_audit.config import DEFAULT_CONFIG, config_option
 from backlog_audit.history import default_path, list_runs
-from backlog_audit.reports.history import FORMATS
-from backlog_audit.terminal import one_line
 
 EXAMPLE = """
 \b

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from backlog_audit.cli.text.lint import RENDERERS, LintFormat
 from backlog_audit.config import DEFAULT_CONFIG, read_config
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
 from backlog_audit.model import LintFinding
 from backlog_audit.okrs import load_okrs
 from backlog_audit.okrs.lint import ERROR, WARNING, LintSettings, lint
-from backlog_audit.reports.lint import RENDERERS, LintFormat
 
 EXAMPLE = """
 \b

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from backlog_audit.terminal import progress_bar
+from backlog_audit.cli.text.terminal import progress_bar
 from tests import cli_runner
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -11,7 +11,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import DataPoint
 from openpyxl.utils import quote_sheetname
 
-from backlog_audit.reports import xlsx_styles as styles
+from backlog_audit.reports.xlsx import styles
 
 # Series colours: items navy, points teal; trend lines likewise.
 _SERIES_COLOURS = ("2F5597", "2E9C8F")

@@ -18,10 +18,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from backlog_audit.model import AuditResult, Changes, Summary
-from backlog_audit.reports import xlsx_cells as cells
-from backlog_audit.reports import xlsx_charts as charts
-from backlog_audit.reports import xlsx_styles as styles
 from backlog_audit.reports.common import change_lists, cycle_text, source_text, status_of
+from backlog_audit.reports.xlsx import cells, charts, styles
 
 SUMMARY = "Summary"
 _WIDTHS = {"A": 30, "B": 20, "C": 17, "D": 15, "E": 15, "F": 15, "G": 3}

@@ -15,11 +15,9 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart
 
 from backlog_audit.model import AuditResult
-from backlog_audit.reports import xlsx_body
-from backlog_audit.reports import xlsx_charts as charts
-from backlog_audit.reports import xlsx_sheets as sheets
-from backlog_audit.reports.xlsx_summary import write_summary
-from backlog_audit.reports.xlsx_tables import Table, write_table
+from backlog_audit.reports.xlsx import body, charts, sheets
+from backlog_audit.reports.xlsx.summary import write_summary
+from backlog_audit.reports.xlsx.tables import Table, write_table
 
 # The sheets after Summary, in order; Trend is added when there is history.
 TABLE_SHEETS: tuple[Callable[[AuditResult], Table], ...] = (
@@ -46,12 +44,12 @@ def render(result: AuditResult) -> bytes:
     for table in tables:
         ws = write_table(wb, table)
         if table.rows:
-            bodies[ws.title] = xlsx_body.prepare(ws, table)
+            bodies[ws.title] = body.prepare(ws, table)
         if table.title == sheets.TREND and len(table.rows) >= 2:
             ws.add_chart(_trend_chart(table), "G2")
     buffer = io.BytesIO()
     wb.save(buffer)
-    return xlsx_body.fill(buffer.getvalue(), bodies)
+    return body.fill(buffer.getvalue(), bodies)
 
 
 def _kr_chart(table: Table) -> BarChart | None:

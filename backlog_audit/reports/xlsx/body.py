@@ -26,10 +26,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from backlog_audit.reports import xlsx_cells as cells
-from backlog_audit.reports import xlsx_styles as styles
 from backlog_audit.reports.common import safe_url
-from backlog_audit.reports.xlsx_tables import Table
+from backlog_audit.reports.xlsx import cells, styles
+from backlog_audit.reports.xlsx.tables import Table
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

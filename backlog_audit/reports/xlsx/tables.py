@@ -2,7 +2,7 @@
 number formats, conditional formats and item links, in openpyxl's write-only mode.
 
 Everything sheet-wide (widths, filter, panes, conditional formats) is set before the first
-row, as write-only mode requires; the data rows follow in `xlsx_body`.
+row, as write-only mode requires; the data rows follow in `body`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from backlog_audit.reports import xlsx_cells as cells
-from backlog_audit.reports import xlsx_styles as styles
+from backlog_audit.reports.xlsx import cells, styles
 
 Kind = Literal["text", "wrap", "key", "int", "points", "percent", "delta", "time"]
 
@@ -72,7 +71,7 @@ def write_table(wb: Workbook, table: Table) -> WriteOnlyWorksheet:
     """Add `table` as a new sheet of a write-only workbook: everything but its data rows.
 
     The header row, widths, panes, filter and conditional formats are set here; an empty
-    table gets its "nothing to show" line. `xlsx_body` writes the data rows.
+    table gets its "nothing to show" line. `body` writes the data rows.
     """
     ws: WriteOnlyWorksheet = wb.create_sheet(cells.sheet_title(table.title))
     _set_widths(ws, table)
@@ -88,7 +87,7 @@ def write_table(wb: Workbook, table: Table) -> WriteOnlyWorksheet:
         empty.font = _EMPTY_FONT
         ws.append([empty])
         return ws
-    # The data rows are streamed in after saving (xlsx_body): openpyxl's cell objects are
+    # The data rows are streamed in after saving (body.py): openpyxl's cell objects are
     # too slow for a 100,000-row sheet.
     return ws
 

@@ -16,10 +16,9 @@ from backlog_audit.model import (
     TrendPoint,
     WorkRow,
 )
-from backlog_audit.reports import xlsx_cells as cells
-from backlog_audit.reports import xlsx_styles as styles
 from backlog_audit.reports.common import DEFINITIONS
-from backlog_audit.reports.xlsx_tables import Column, Table
+from backlog_audit.reports.xlsx import cells, styles
+from backlog_audit.reports.xlsx.tables import Column, Table
 
 KEY_RESULTS, OBJECTIVES, FIX_LIST = "Key Results", "Objectives", "Fix List"
 ORPHANED, DANGLING, UNCOVERED = "Orphaned Work", "Dangling Links", "Uncovered KRs"

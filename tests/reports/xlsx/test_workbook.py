@@ -20,8 +20,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from backlog_audit.model import AuditResult, ItemResult, TrendPoint
-from backlog_audit.reports import common, xlsx_cells
+from backlog_audit.reports import common
 from backlog_audit.reports import json as json_report
+from backlog_audit.reports.xlsx import cells as xlsx_cells
 from backlog_audit.reports.xlsx import render
 
 SHEETS = [

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import click
 
+from backlog_audit.cli.text.terminal import one_line, progress_bar, summary_lines
 from backlog_audit.model import AuditResult
-from backlog_audit.terminal import one_line, progress_bar, summary_lines
 from tests.reports.conftest import build_result
 
 

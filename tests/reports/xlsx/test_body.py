@@ -10,8 +10,8 @@ from datetime import datetime
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 
-from backlog_audit.reports import xlsx_body
-from backlog_audit.reports.xlsx_tables import Column, Table, write_table
+from backlog_audit.reports.xlsx import body as xlsx_body
+from backlog_audit.reports.xlsx.tables import Column, Table, write_table
 
 TABLE = Table(
     "Work",
