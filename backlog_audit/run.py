@@ -25,7 +25,7 @@ from backlog_audit.core.audit import audit
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
 from backlog_audit.history import coverage_drop, recording, with_history
 from backlog_audit.model import AuditOptions, AuditResult, OkrSet
-from backlog_audit.okrs import load_okrs
+from backlog_audit.okrs import load_audited_okrs
 from backlog_audit.okrs.lint import LintSettings, lint
 from backlog_audit.output import Planned, Target, plan_paths, render_targets, write
 from backlog_audit.reports import ReportFormat
@@ -105,7 +105,7 @@ class Outcome:
 
 def load_okr_set(request: AuditRequest) -> OkrSet:
     """The OKR set of a request (a file, or asana-goals:...)."""
-    return load_okrs(request.okrs, request.source_config.env)
+    return load_audited_okrs(request.okrs, request.source_config.env)
 
 
 def _source_config(request: AuditRequest, okrs: OkrSet) -> SourceConfig:

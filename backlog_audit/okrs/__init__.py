@@ -14,9 +14,10 @@ from pathlib import Path
 from backlog_audit.errors import OkrFileError
 from backlog_audit.model import OkrSet
 from backlog_audit.okrs.table_file import load_csv, load_xlsx
+from backlog_audit.okrs.validate import check_has_key_results
 from backlog_audit.okrs.yaml_file import load_yaml
 
-__all__ = ["ASANA_GOALS_PREFIX", "load_okrs"]
+__all__ = ["ASANA_GOALS_PREFIX", "load_audited_okrs", "load_okrs"]
 
 ASANA_GOALS_PREFIX = "asana-goals:"
 
@@ -41,3 +42,12 @@ def load_okrs(spec: str, env: Mapping[str, str] | None = None) -> OkrSet:
     raise OkrFileError(
         spec, None, f"unknown OKR file type '{suffix or spec}': expected .yaml, .yml, .csv or .xlsx"
     )
+
+
+def load_audited_okrs(spec: str, env: Mapping[str, str] | None = None) -> OkrSet:
+    """The OKR set an audit measures against: as `load_okrs`, and refused (exit 2) when it
+    holds no key result at all. A parent set (`okrs lint --parent`, a portfolio's company
+    set) may be objectives alone; the set items link to may not."""
+    okrs = load_okrs(spec, env)
+    check_has_key_results(spec, okrs)
+    return okrs

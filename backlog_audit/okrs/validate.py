@@ -1,4 +1,5 @@
-"""The check every loaded OKR set passes, whatever its format: no two names alike (SPEC 3).
+"""The checks every loaded OKR set passes, whatever its format: no two names alike, and at
+least one key result (SPEC 3).
 
 A reader records where it found each name (`wheres`, keyed by position: "o:0" for the first
 objective, "k:0:1" for its second KR, "a:0:1:0" for that KR's first alias, "r:0", "e:0") so
@@ -72,3 +73,17 @@ def okr_names(okrs: OkrSet, wheres: Mapping[str, str]) -> list[Name]:
     for i, value in enumerate(okrs.exempt):
         names.append(Name(value, "exempt value", wheres[f"e:{i}"]))
     return names
+
+
+def check_has_key_results(path: str, okrs: OkrSet) -> None:
+    """Refuse a set without a single key result (`objectives: []`, a header-only table).
+
+    Audited against it, every link would be dangling and coverage zero, with exit 0: that
+    is a wrong or truncated file, not a finding about the backlog.
+    """
+    if not okrs.key_results:
+        raise OkrFileError(
+            path,
+            None,
+            "no key results: an OKR set needs at least one (every link would be dangling)",
+        )
