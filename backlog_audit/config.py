@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 import click
 
+from backlog_audit.adapters.statuses import parse_status_map
 from backlog_audit.errors import UsageError
 from backlog_audit.okrs.lint import LintSettings
-from backlog_audit.statuses import parse_status_map
 
 if sys.version_info >= (3, 11):
     import tomllib

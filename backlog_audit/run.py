@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from backlog_audit.adapters import Progress, SourceConfig, SourceKind, make_source
+from backlog_audit.adapters import Progress, SourceSettings, make_source, plugin
 from backlog_audit.core.audit import audit
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
 from backlog_audit.history import coverage_drop, recording, with_history
@@ -76,8 +76,14 @@ class AuditRequest:
     """Everything one `backlog-audit audit` needs, already validated."""
 
     okrs: str
-    source: SourceKind
-    source_config: SourceConfig
+    # The --source kind, the settings every source honours, and the source's own option
+    # values by param name (its config class's fields).
+    source: str
+    source_settings: SourceSettings
+    source_params: Mapping[str, Any] = field(default_factory=dict)
+    # The environment variables the source (and an OKR set it hosts) may read, chosen by the
+    # caller from the plugins' `environment` lists: never the whole environment.
+    credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
     options: AuditOptions = AuditOptions()
     formats: tuple[ReportFormat, ...] = (ReportFormat.XLSX,)
     output: str | None = None
@@ -105,28 +111,25 @@ class Outcome:
 
 def load_okr_set(request: AuditRequest) -> OkrSet:
     """The OKR set of a request (a file, or asana-goals:...)."""
-    return load_audited_okrs(request.okrs, request.source_config.env)
+    return load_audited_okrs(request.okrs, request.credentials)
 
 
-def _source_config(request: AuditRequest, okrs: OkrSet) -> SourceConfig:
-    """The source settings, with work completed since the cycle start in scope by default.
+def _source_settings(request: AuditRequest, okrs: OkrSet) -> SourceSettings:
+    """The source settings, with the OKR set (its cycle start, what it holds) for the source.
 
     The audit's options decide what the source fetches (parents only when inheriting, and
     only up to where inheritance stops, which depends on the label prefixes; Asana subtasks
     only when counted), whoever built the request.
     """
     options = request.options
-    config = replace(
-        request.source_config,
+    return replace(
+        request.source_settings,
         okr_set=okrs,
         inherit=options.inherit,
         label_prefixes=options.label_prefixes,
         include_types=options.include_types,
         exclude_types=options.exclude_types,
     )
-    if config.completed_since is None and okrs.cycle_start is not None:
-        config = replace(config, completed_since=okrs.cycle_start)
-    return config
 
 
 def run_audit(
@@ -144,7 +147,13 @@ def run_audit(
     targets = plan_paths(request.formats, request.output)
     _refuse_overwriting_inputs(targets, request)
     okrs = load_okr_set(request)
-    backlog = make_source(request.source, _source_config(request, okrs)).fetch(progress)
+    source = make_source(
+        request.source,
+        _source_settings(request, okrs),
+        request.source_params,
+        request.credentials,
+    )
+    backlog = source.fetch(progress)
     LOG.info("fetched %d items from %s", len(backlog.items), backlog.scope)
     result = audit(backlog, okrs, request.options, now())
     findings = lint(okrs, settings=LintSettings.from_mapping(request.lint_settings))
@@ -166,8 +175,9 @@ def _refuse_overwriting_inputs(targets: list[Target], request: AuditRequest) -> 
 
     That is the export, the OKR file, the history and the config file.
     """
+    files = plugin(request.source).input_files
     inputs = {
-        "the --input export": request.source_config.input,
+        **{what: request.source_params.get(name) for name, what in files.items()},
         "the --okrs file": request.okrs,
         "the history file": str(request.history) if request.history else None,
         "the config file": request.config,

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from backlog_audit.adapters import SourceConfig
-from backlog_audit.adapters.csv_export import CsvSource
+from backlog_audit.adapters import SourceSettings
+from backlog_audit.adapters.csv import CsvConfig
+from backlog_audit.adapters.csv.source import CsvSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions
 from backlog_audit.okrs import load_okrs
@@ -74,7 +75,7 @@ def main(n: int) -> None:
                 return sum(1 for _ in csv.reader(handle))
 
         base, _ = timed(baseline)
-        source = CsvSource(SourceConfig(input=str(path), env={}))
+        source = CsvSource(SourceSettings(), CsvConfig(input_path=str(path)), {})
         read, backlog = timed(source.fetch)
         audited, result = timed(lambda: audit(backlog, okrs, AuditOptions()))
         as_json, _ = timed(lambda: json_report.render(result))

@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from backlog_audit.adapters import Progress, SourceConfig, SourceKind, make_source
+from backlog_audit.adapters import BacklogSource, Progress, SourceSettings, make_source
 from backlog_audit.errors import UsageError
 from backlog_audit.model import AuditOptions, Backlog
-from backlog_audit.okrs import load_okrs
 from backlog_audit.reports import ReportFormat
 from backlog_audit.reports import csv as csv_report
-from backlog_audit.run import AuditRequest, Thresholds, _source_config, run_audit
+from backlog_audit.run import AuditRequest, Thresholds, run_audit
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def request(**changes: object) -> AuditRequest:
-    config = SourceConfig(input=str(EXAMPLES / "jira-export.csv"), env={})
     base: dict[str, object] = {
         "okrs": str(EXAMPLES / "okrs.yaml"),
-        "source": SourceKind.CSV,
-        "source_config": config,
+        "source": "csv",
+        "source_settings": SourceSettings(),
+        "source_params": {"input_path": str(EXAMPLES / "jira-export.csv")},
         "formats": (ReportFormat.JSON,),
         "output": "-",
     }
     return AuditRequest(**{**base, **changes})  # type: ignore[arg-type]
-
-
-def test_completed_work_since_the_cycle_start_is_in_scope_by_default() -> None:
-    okrs = load_okrs(str(EXAMPLES / "okrs.yaml"))
-    assert _source_config(request(), okrs).completed_since == date(2026, 10, 1)
-    chosen = SourceConfig(completed_since=date(2026, 11, 1), env={})
-    assert _source_config(request(source_config=chosen), okrs).completed_since == date(2026, 11, 1)
 
 
 def test_thresholds_and_lint_reach_the_result() -> None:
@@ -48,8 +40,8 @@ def test_thresholds_and_lint_reach_the_result() -> None:
 class CountedSource:
     """A real source whose fetches are counted in `fetches`."""
 
-    def __init__(self, kind: SourceKind, config: SourceConfig, fetches: list[SourceKind]) -> None:
-        self.kind, self.source, self.fetches = kind, make_source(kind, config), fetches
+    def __init__(self, kind: str, source: BacklogSource, fetches: list[str]) -> None:
+        self.kind, self.source, self.fetches = kind, source, fetches
 
     def fetch(self, progress: Progress | None = None) -> Backlog:
         self.fetches.append(self.kind)
@@ -57,12 +49,12 @@ class CountedSource:
 
 
 @pytest.fixture
-def fetches(monkeypatch: pytest.MonkeyPatch) -> list[SourceKind]:
+def fetches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The kinds of the sources the run fetched from, one entry per fetch."""
-    fetched: list[SourceKind] = []
+    fetched: list[str] = []
 
-    def counted(kind: SourceKind, config: SourceConfig) -> CountedSource:
-        return CountedSource(kind, config, fetched)
+    def counted(kind: str, *args: Any) -> CountedSource:
+        return CountedSource(kind, make_source(kind, *args), fetched)
 
     monkeypatch.setattr("backlog_audit.run.make_source", counted)
     return fetched
@@ -85,14 +77,14 @@ def test_a_report_never_replaces_the_config_file(tmp_path: Path) -> None:
     ],
 )
 def test_where_reports_go_is_checked_before_the_fetch(
-    fetches: list[SourceKind], changes: dict[str, object], message: str
+    fetches: list[str], changes: dict[str, object], message: str
 ) -> None:
     # Against Jira or Asana the fetch is minutes of requests: a refusal must not cost them.
     with pytest.raises(UsageError, match=message):
         run_audit(request(**changes))
     assert fetches == []
     run_audit(request())  # the same run with a good -o fetches once
-    assert fetches == [SourceKind.CSV]
+    assert fetches == ["csv"]
 
 
 def test_the_csv_files_planned_before_the_fetch_are_the_tables_rendered(tmp_path: Path) -> None:
@@ -112,11 +104,11 @@ def test_the_source_fetches_as_the_audit_options_say(monkeypatch: pytest.MonkeyP
     # A library caller may leave the source's settings at their defaults and set only the
     # audit's options: the source must still stop climbing parents where inheritance stops,
     # which depends on the label prefixes (regression: they were left at okr:/kr:).
-    configs: list[SourceConfig] = []
+    configs: list[SourceSettings] = []
 
-    def recording(kind: SourceKind, config: SourceConfig) -> object:
-        configs.append(config)
-        return make_source(kind, config)
+    def recording(kind: str, settings: SourceSettings, *args: Any) -> object:
+        configs.append(settings)
+        return make_source(kind, settings, *args)
 
     monkeypatch.setattr("backlog_audit.run.make_source", recording)
     options = AuditOptions(

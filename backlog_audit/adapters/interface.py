@@ -1,67 +1,26 @@
-"""What every backlog source implements, and the settings it is given."""
+"""What every backlog source implements, and what a source package declares about itself."""
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from typing import Any
 
 from backlog_audit.errors import SourceError
-from backlog_audit.model import DEFAULT_LABEL_PREFIXES, Backlog, OkrSet, StatusCategory
+from backlog_audit.model import Backlog
 
-__all__ = ["BacklogSource", "FieldInfo", "FieldOption", "Progress", "SourceConfig", "SourceError"]
+__all__ = [
+    "BacklogSource",
+    "FieldInfo",
+    "FieldOption",
+    "Progress",
+    "SourceError",
+    "SourcePlugin",
+]
 
 # Called as items arrive: (received so far, total when the source tells it).
 Progress = Callable[[int, "int | None"], None]
-
-
-@dataclass(frozen=True)
-class SourceConfig:
-    """Everything a source may need, from flags, config file and environment."""
-
-    okr_field: str = "OKR"
-    points_field: str | None = None
-    # run.run_audit sets this (and inherit, include/exclude types) from the AuditOptions, so
-    # the sources read and climb exactly as the audit links
-    label_prefixes: tuple[str, ...] = DEFAULT_LABEL_PREFIXES
-    # the --okrs value, so a source that hosts OKRs itself (Asana Goals) can read links to them
-    okrs: str | None = None
-    # the OKR set once loaded (run.py fills it in), for sources that can reuse what it holds
-    okr_set: OkrSet | None = field(default=None, repr=False)
-    # status name (casefolded) -> category, for sources that give only a status name
-    status_map: Mapping[str, StatusCategory] = field(default_factory=dict)
-    # The audit's own scope knobs (`AuditOptions`), so a source fetches no more than the audit
-    # uses: without inheritance (--no-inherit) out-of-scope parents are not fetched; the type
-    # names of --include-types/--exclude-types say whether e.g. Asana subtasks are counted.
-    inherit: bool = True
-    include_types: frozenset[str] = frozenset()
-    exclude_types: frozenset[str] = frozenset()
-    # csv
-    input: str | None = None
-    # jira
-    jira_url: str | None = None
-    jql: str | None = None
-    board: int | None = None
-    sprint: str | None = None
-    # asana
-    asana_projects: tuple[str, ...] = ()
-    asana_section: str | None = None
-    completed_since: date | None = None
-    # the environment (credentials); tests pass their own mapping
-    # repr=False: the environment holds tokens, and a config may end up in a log or traceback
-    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
-    # request timeout in seconds, and a sleep to make retry waits testable
-    timeout: float = 30.0
-    sleep: Callable[[float], None] | None = None
-
-    def includes_type(self, name: str) -> bool:
-        """Whether --include-types names `name` and --exclude-types does not (case-insensitive)."""
-        kind = name.casefold()
-        include = {t.casefold() for t in self.include_types}
-        exclude = {t.casefold() for t in self.exclude_types}
-        return kind in include and kind not in exclude
 
 
 @dataclass(frozen=True)
@@ -95,3 +54,39 @@ class BacklogSource(ABC):
     def fields(self, search: str | None = None) -> list[FieldInfo]:
         """List the source's fields, optionally only those whose name contains `search`."""
         raise SourceError(f"{type(self).__name__} cannot list fields")
+
+
+# A click option decorator (`click.option(...)`): how a source declares its own flags.
+OptionDecorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+@dataclass(frozen=True)
+class SourcePlugin:
+    """What a source package tells the CLI about itself (its `PLUGIN`).
+
+    The package's `__init__` builds it without importing the source's HTTP client: the
+    source class is named by `factory` and imported only when that source is used.
+    """
+
+    kind: str  # the --source value
+    title: str  # the heading of its options in --help
+    # Frozen dataclass of this source's own settings (its selectors: file, board, project...);
+    # every field has a default, and each is filled from the option of the same param name.
+    config_class: type
+    # Its own click options; their param names are the fields of `config_class` and the keys
+    # of the config file (`--board` -> `board`).
+    options: tuple[OptionDecorator, ...] = ()
+    # The environment variables it may read (credentials, base URL): the CLI passes exactly
+    # these to the source, never a copy of the whole environment.
+    environment: tuple[str, ...] = ()
+    # "module:Class" of the `BacklogSource`, built as Class(settings, config, credentials).
+    factory: str = ""
+    # The param names of the options `backlog-audit fields` reads (where the source is, not
+    # which part of it to audit): `fields --help` shows only these.
+    fields_params: tuple[str, ...] = ()
+    # Config fields naming files the source reads, and how an error names each ("the --input
+    # export"): no report may replace one of them.
+    input_files: Mapping[str, str] = field(default_factory=dict)
+    # An --okrs value starting with this is an OKR set the source hosts (`asana-goals:`): the
+    # OKR loader is given this source's `environment` too.
+    okrs_prefix: str | None = None

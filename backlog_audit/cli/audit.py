@@ -9,14 +9,17 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from backlog_audit.adapters import SourceKind
 from backlog_audit.cli.options import (
+    SourceCommand,
     config_prefix,
     configure_logging,
+    credentials,
     history_file,
+    okrs_kinds,
     option_name,
-    source_config,
     source_options,
+    source_params,
+    source_settings,
     split_names,
     value_error,
 )
@@ -40,7 +43,7 @@ Examples:
 """
 
 
-@click.command(epilog=EXAMPLE)
+@click.command(cls=SourceCommand, epilog=EXAMPLE)
 @config_option()
 @click.option("--okrs", required=True, help="OKR set file (yaml/csv/xlsx) or asana-goals:GID.")
 @source_options
@@ -113,20 +116,24 @@ def _request(
             "needs a file or directory name (or - for stdout), got an empty one",
             key="output",
         )
-    config = source_config(params, tables, params["okrs"])
+    kind = params["source"]
+    settings = source_settings(params, tables, params["okrs"])
+    own_params = source_params(params)
     history = _history(params)
     _check_drop_has_history(params["fail_on_drop"], history)
     lint_settings = tables.get("lint", {})
     LintSettings.from_mapping(lint_settings)  # a bad [lint] table fails before any fetch
     return AuditRequest(
         okrs=params["okrs"],
-        source=SourceKind(params["source"]),
-        source_config=config,
+        source=kind,
+        source_settings=settings,
+        source_params=own_params,
+        credentials=credentials([kind, *okrs_kinds(params["okrs"])]),
         options=AuditOptions(
             inherit=not params["no_inherit"],
             include_types=split_names(params["include_types"]),
             exclude_types=split_names(params["exclude_types"]),
-            label_prefixes=config.label_prefixes,
+            label_prefixes=settings.label_prefixes,
         ),
         formats=tuple(ReportFormat(f) for f in params["formats"] or ("xlsx",)),
         output=params["output"],

@@ -6,8 +6,15 @@ from typing import Any
 
 import click
 
-from backlog_audit.adapters import FieldInfo, SourceKind, make_source
-from backlog_audit.cli.options import configure_logging, source_config, source_options
+from backlog_audit.adapters import FieldInfo, make_source
+from backlog_audit.cli.options import (
+    SourceCommand,
+    configure_logging,
+    credentials,
+    fields_options,
+    source_params,
+    source_settings,
+)
 
 EXAMPLE = """
 \b
@@ -18,13 +25,19 @@ Examples:
 """
 
 
-@click.command(epilog=EXAMPLE)
-@source_options
+@click.command(cls=SourceCommand, epilog=EXAMPLE)
+@fields_options
 @click.option("--search", help="Only fields whose name contains this text.")
 def fields(**params: Any) -> None:
     """List a source's fields: ids, names, types, options; likely OKR/points fields marked."""
     configure_logging(params["verbose"])
-    source = make_source(SourceKind(params["source"]), source_config(params, {}, None))
+    kind = params["source"]
+    source = make_source(
+        kind,
+        source_settings(params, {}, None),
+        source_params(params, for_fields=True),
+        credentials([kind]),
+    )
     for info in source.fields(params["search"]):
         click.echo(format_field(info))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from backlog_audit.cli.options import credentials, okrs_kinds
 from backlog_audit.cli.text.lint import RENDERERS, LintFormat
 from backlog_audit.config import DEFAULT_CONFIG, read_config
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
@@ -68,8 +69,8 @@ def lint_command(
     file cannot be used.
     """
     settings = _settings(config_path).disable(_split(disabled))
-    okr_set = load_okrs(file)
-    parent_set = load_okrs(parent) if parent else None
+    okr_set = load_okrs(file, credentials(okrs_kinds(file)))
+    parent_set = load_okrs(parent, credentials(okrs_kinds(parent))) if parent else None
     findings = lint(okr_set, parent_set, settings)
     click.echo(RENDERERS[LintFormat(fmt)](okr_set, findings), nl=False)
     ctx.exit(exit_code(findings, strict=strict))

@@ -5,42 +5,23 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
 from click.core import ParameterSource
 
-from backlog_audit.adapters import SourceConfig, SourceKind
+from backlog_audit.adapters import SourcePlugin, SourceSettings, kinds, plugin
+from backlog_audit.adapters.statuses import parse_status_map
 from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import UsageError
 from backlog_audit.model import DEFAULT_LABEL_PREFIXES
-from backlog_audit.statuses import parse_status_map
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_SOURCE_OPTIONS = (
-    click.option(
-        "--source",
-        type=click.Choice([k.value for k in SourceKind]),
-        default=SourceKind.CSV.value,
-        show_default=True,
-        help="Where the backlog comes from.",
-    ),
-    click.option("--input", "input_path", type=click.Path(dir_okay=False), help="CSV export."),
-    click.option("--jira-url", help="Jira base URL (default: $JIRA_URL)."),
-    click.option("--jql", help="Jira: audit the issues of this JQL query."),
-    click.option("--board", type=int, help="Jira: the board whose sprint or backlog to audit."),
-    click.option("--sprint", help="Jira: active | next | backlog | a sprint id or name."),
-    click.option("--asana-project", multiple=True, help="Asana: project gid (repeatable)."),
-    click.option("--asana-section", help="Asana: only this section (e.g. a sprint)."),
-    click.option(
-        "--completed-since",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        metavar="YYYY-MM-DD",
-        help="Asana: also audit tasks completed since this date (default: cycle start).",
-    ),
+# The settings every source honours (SourceSettings); `audit` only: `fields` lists fields.
+_SETTINGS_OPTIONS = (
     click.option("--okr-field", default="OKR", show_default=True, help="Field with the OKR link."),
     click.option("--points-field", help="Story point field (default: detected)."),
     click.option(
@@ -48,15 +29,90 @@ _SOURCE_OPTIONS = (
         multiple=True,
         help="Labels with this prefix are references (repeatable; default okr: and kr:).",
     ),
-    click.option("-v", "--verbose", count=True, help="Log to stderr (-vv for debug)."),
 )
+_VERBOSE = click.option("-v", "--verbose", count=True, help="Log to stderr (-vv for debug).")
+# Where the sources' options are listed on the command's function, for `SourceCommand`.
+_SECTIONS = "__source_sections__"
+
+
+def plugin_params(found: SourcePlugin) -> list[click.Parameter]:
+    """Fresh click parameters of a plugin's options, in the order it lists them."""
+
+    def holder() -> None:
+        """Only carries the parameters the decorators attach."""
+
+    for option in found.options:
+        option(holder)
+    params: list[click.Parameter] = getattr(holder, "__click_params__", [])
+    return params
+
+
+def _source_params(for_fields: bool) -> tuple[list[click.Parameter], dict[str, list[str]]]:
+    """Every source's parameters (one per name) and each source's section of the help.
+
+    With `for_fields` only those `backlog-audit fields` reads (the plugins' `fields_params`).
+    """
+    by_name: dict[str, click.Parameter] = {}
+    sections: dict[str, list[str]] = {}
+    for kind in kinds():
+        found = plugin(kind)
+        names = sections.setdefault(found.title, [])
+        for param in plugin_params(found):
+            name = str(param.name)
+            if for_fields and name not in found.fields_params:
+                continue
+            known = by_name.setdefault(name, param)
+            if known.opts != param.opts:  # two sources sharing a name must share the flag
+                raise TypeError(f"sources disagree on the flags of {name!r}: {known.opts}")
+            names.append(name)
+    return list(by_name.values()), {title: names for title, names in sections.items() if names}
+
+
+def _options(fn: F, for_fields: bool) -> F:
+    kind = click.option(
+        "--source",
+        type=click.Choice(kinds()),
+        default=kinds()[0],
+        show_default=True,
+        help="Where the backlog comes from.",
+    )
+    params, sections = _source_params(for_fields)
+    settings = () if for_fields else _SETTINGS_OPTIONS
+    for option in reversed((*settings, _VERBOSE)):
+        fn = option(fn)
+    # click.command takes the decorators' parameters in reverse: the last added shows first.
+    attached: list[click.Parameter] = getattr(fn, "__click_params__", [])
+    attached.extend(reversed(params))
+    fn.__click_params__ = attached  # type: ignore[attr-defined]
+    setattr(fn, _SECTIONS, sections)
+    return kind(fn)
 
 
 def source_options(fn: F) -> F:
-    """Decorate a command with the source options."""
-    for option in reversed(_SOURCE_OPTIONS):
-        fn = option(fn)
-    return fn
+    """Decorate `audit` with --source, every source's own options and the shared settings."""
+    return _options(fn, for_fields=False)
+
+
+def fields_options(fn: F) -> F:
+    """Decorate `fields` with --source and the source options that say where a source is."""
+    return _options(fn, for_fields=True)
+
+
+class SourceCommand(click.Command):
+    """A command whose --help lists each source's options under the source's own heading."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Shared options first, then one section per source (an option two read: in both)."""
+        sections: dict[str, list[str]] = getattr(self.callback, _SECTIONS, {})
+        grouped = {name for names in sections.values() for name in names}
+        params = self.get_params(ctx)
+        rows = [p.get_help_record(ctx) for p in params if p.name not in grouped]
+        with formatter.section("Options"):
+            formatter.write_dl([row for row in rows if row])
+        for title, names in sections.items():
+            own = [p.get_help_record(ctx) for p in params if p.name in names]
+            with formatter.section(f"{title} options"):
+                formatter.write_dl([row for row in own if row])
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -149,41 +205,45 @@ def history_file(value: str | None) -> Path | None:
     return Path(value)
 
 
-# Selector flags that one source alone reads. Typed for another source they would be ignored
-# without a word: `--input export.csv --board 7` audits the export, not the board.
-_SELECTORS = {
-    "input_path": ("--input", SourceKind.CSV),
-    "jql": ("--jql", SourceKind.JIRA),
-    "board": ("--board", SourceKind.JIRA),
-    "sprint": ("--sprint", SourceKind.JIRA),
-    "asana_project": ("--asana-project", SourceKind.ASANA),
-    "asana_section": ("--asana-section", SourceKind.ASANA),
-    "completed_since": ("--completed-since", SourceKind.ASANA),
-}
+def _own_names(kind: str, for_fields: bool) -> list[str]:
+    """The param names of the options source `kind` reads (in `fields`: its `fields_params`)."""
+    found = plugin(kind)
+    names = [str(param.name) for param in plugin_params(found)]
+    return [n for n in names if n in found.fields_params] if for_fields else names
 
 
-def check_selectors(params: dict[str, Any]) -> None:
-    """Refuse a selector typed on the command line for a source that does not read it.
+def check_selectors(params: dict[str, Any], for_fields: bool = False) -> None:
+    """Refuse a source's option typed on the command line for a source that does not read it.
 
-    Only typed flags: a shared config file may hold defaults for several sources.
+    Typed for another source it would be ignored without a word: `--input export.csv
+    --board 7` audits the export, not the board. Only typed flags: a shared config file may
+    hold defaults for several sources.
     """
     ctx = click.get_current_context(silent=True)
     if ctx is None:
         return
-    kind = SourceKind(params["source"])
-    for name, (flag, owner) in _SELECTORS.items():
-        if owner is not kind and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+    kind = params["source"]
+    readers: dict[str, list[str]] = {}
+    for other in kinds():
+        for name in _own_names(other, for_fields):
+            readers.setdefault(name, []).append(other)
+    by_name = {param.name: param for param in ctx.command.params}
+    for name, owners in readers.items():
+        if kind in owners or name not in by_name:
+            continue
+        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            flag = max(by_name[name].opts, key=len)
             raise UsageError(
-                f"{flag} is read by --source {owner.value} only, not --source {kind.value}"
+                f"{flag} is read by --source {', '.join(owners)} only, not --source {kind}"
             )
 
 
-def source_config(params: dict[str, Any], tables: dict[str, Any], okrs: str | None) -> SourceConfig:
-    """Build the `SourceConfig` from parsed options and config tables."""
-    check_selectors(params)
-    since = params.get("completed_since")
-    return SourceConfig(
-        okr_field=params["okr_field"],
+def source_settings(
+    params: dict[str, Any], tables: dict[str, Any], okrs: str | None
+) -> SourceSettings:
+    """The settings every source honours, from parsed options and config tables."""
+    return SourceSettings(
+        okr_field=params.get("okr_field") or "OKR",
         points_field=params.get("points_field"),
         label_prefixes=label_prefixes(params.get("label_prefix") or ()),
         okrs=okrs,
@@ -192,16 +252,31 @@ def source_config(params: dict[str, Any], tables: dict[str, Any], okrs: str | No
         inherit=not params.get("no_inherit", False),
         include_types=split_names(params.get("include_types") or ()),
         exclude_types=split_names(params.get("exclude_types") or ()),
-        input=params.get("input_path"),
-        jira_url=params.get("jira_url"),
-        jql=params.get("jql"),
-        board=params.get("board"),
-        sprint=params.get("sprint"),
-        asana_projects=tuple(params.get("asana_project") or ()),
-        asana_section=params.get("asana_section"),
-        completed_since=since.date() if since else None,
-        env=dict(os.environ),
     )
+
+
+def source_params(params: dict[str, Any], for_fields: bool = False) -> dict[str, Any]:
+    """The chosen source's own option values, by param name, after `check_selectors`."""
+    check_selectors(params, for_fields)
+    own = _own_names(params["source"], for_fields)
+    return {name: params[name] for name in own if name in params}
+
+
+def credentials(
+    kinds_used: Iterable[str], environ: Mapping[str, str] = os.environ
+) -> dict[str, str]:
+    """The environment variables the sources `kinds_used` list (and only those)."""
+    wanted = {name for kind in kinds_used for name in plugin(kind).environment}
+    return {name: value for name, value in environ.items() if name in wanted}
+
+
+def okrs_kinds(okrs: str | None) -> list[str]:
+    """The sources an `--okrs` value is read from (`asana-goals:...`: asana), if any."""
+    return [
+        kind
+        for kind in kinds()
+        if okrs and (prefix := plugin(kind).okrs_prefix) and okrs.startswith(prefix)
+    ]
 
 
 def label_prefixes(values: tuple[str, ...]) -> tuple[str, ...]:

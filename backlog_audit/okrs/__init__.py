@@ -22,16 +22,19 @@ __all__ = ["ASANA_GOALS_PREFIX", "load_audited_okrs", "load_okrs"]
 ASANA_GOALS_PREFIX = "asana-goals:"
 
 
-def load_okrs(spec: str, env: Mapping[str, str] | None = None) -> OkrSet:
+def load_okrs(spec: str, credentials: Mapping[str, str] | None = None) -> OkrSet:
     """Read and validate the OKR set named by `spec`: a file path or `asana-goals:...`.
+
+    `credentials` are the environment variables an `asana-goals:` set is read with (the CLI
+    passes those the Asana source lists); the environment itself is not read here.
 
     Raises `OkrFileError` (exit 2) for any file that cannot be read or is invalid.
     """
     if spec.startswith(ASANA_GOALS_PREFIX):
         # Imported here so that file-based runs never import the Asana client.
-        from backlog_audit.adapters.asana_goals import load_goal_okrs
+        from backlog_audit.adapters.asana.goals import load_goal_okrs
 
-        return load_goal_okrs(spec, env)
+        return load_goal_okrs(spec, credentials or {})
     suffix = Path(spec).suffix.lower()
     if suffix in (".yaml", ".yml"):
         return load_yaml(spec)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from backlog_audit.adapters import SourceConfig
-from backlog_audit.adapters.csv_export import CsvSource
+from backlog_audit.adapters.csv import CsvConfig
+from backlog_audit.adapters.csv.source import CsvSource
 from backlog_audit.errors import InputError, UsageError
 from backlog_audit.model import Item, StatusCategory
+from tests.adapters.parts import split
 
 
 def write(tmp_path: Path, text: str, name: str = "export.csv", bom: bool = True) -> str:
@@ -19,7 +20,7 @@ def write(tmp_path: Path, text: str, name: str = "export.csv", bom: bool = True)
 
 
 def fetch(path: str, **config: object) -> dict[str, Item]:
-    backlog = CsvSource(SourceConfig(input=path, env={}, **config)).fetch()  # type: ignore[arg-type]
+    backlog = CsvSource(*split(CsvConfig, input_path=path, **config)).fetch()
     return {item.key: item for item in backlog.items}
 
 
@@ -213,7 +214,7 @@ def test_missing_file_and_missing_flag(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         fetch(str(tmp_path / "nope.csv"))
     with pytest.raises(UsageError, match="--input"):
-        CsvSource(SourceConfig(env={}))
+        CsvSource(*split(CsvConfig))
 
 
 def test_unknown_points_field_lists_columns(tmp_path: Path) -> None:
@@ -222,7 +223,7 @@ def test_unknown_points_field_lists_columns(tmp_path: Path) -> None:
 
 
 def test_fields_lists_columns_once_and_marks_likely_ones(tmp_path: Path) -> None:
-    source = CsvSource(SourceConfig(input=write(tmp_path, JIRA), env={}))
+    source = CsvSource(*split(CsvConfig, input_path=write(tmp_path, JIRA)))
     fields = {f.name: f for f in source.fields()}
     assert list(fields).count("Sprint") == 1
     assert fields["Custom field (OKR)"].likely == "okr"
@@ -238,7 +239,7 @@ def test_a_huge_cell_in_any_column_does_not_fail_the_audit(tmp_path: Path) -> No
 
 def test_rows_that_repeat_a_key_are_warned_about(tmp_path: Path) -> None:
     path = write(tmp_path, "key,okr\nA-1,KR1.1\nA-2,\nA-1,KR2.1\n")
-    backlog = CsvSource(SourceConfig(input=path, env={})).fetch()
+    backlog = CsvSource(*split(CsvConfig, input_path=path)).fetch()
     assert backlog.warnings == (
         f"{path}: 1 rows repeat an item already read (first: A-1); each item is counted once",
     )

@@ -27,7 +27,7 @@ import pytest
 from click.testing import Result
 
 from backlog_audit import output
-from backlog_audit.adapters import asana_client
+from backlog_audit.adapters.asana import client as asana_client
 from tests import cli_runner
 from tests.adapters.asana.asana_workspace import TOKEN, build_workspace
 from tests.adapters.jira import jira_scenario

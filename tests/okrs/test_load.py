@@ -27,9 +27,9 @@ def test_asana_goals_spec_is_handed_to_the_asana_goals_adapter(
         calls.append((spec, env))
         return wanted
 
-    fake = types.ModuleType("backlog_audit.adapters.asana_goals")
+    fake = types.ModuleType("backlog_audit.adapters.asana.goals")
     fake.load_goal_okrs = load_goal_okrs  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "backlog_audit.adapters.asana_goals", fake)
+    monkeypatch.setitem(sys.modules, "backlog_audit.adapters.asana.goals", fake)
 
     assert load_okrs("asana-goals:123:456", {"ASANA_ACCESS_TOKEN": "x"}) is wanted
     assert calls == [("asana-goals:123:456", {"ASANA_ACCESS_TOKEN": "x"})]

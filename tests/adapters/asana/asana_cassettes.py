@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import vcr
 
-from backlog_audit.adapters.asana_goals import load_goal_okrs
+from backlog_audit.adapters.asana.goals import load_goal_okrs
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult
 from tests.adapters.asana.asana_workspace import (

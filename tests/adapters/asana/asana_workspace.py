@@ -37,10 +37,12 @@ supports 7005, and portfolio Apps (8001) supports 7003: it holds the portfolio M
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from backlog_audit.adapters.asana import AsanaSource
-from backlog_audit.adapters.interface import SourceConfig
+from backlog_audit.adapters.asana import AsanaConfig
+from backlog_audit.adapters.asana.source import AsanaSource
 from backlog_audit.model import AuditResult, KeyResult, Objective, OkrSet
+from tests.adapters.parts import Parts, split
 from tests.fakes.asana_server import AsanaData
 
 TOKEN = "asana-secret-token-5f1e2d3c"
@@ -203,19 +205,20 @@ class Sleeps(list[float]):
         self.append(seconds)
 
 
-def config_for(base_url: str, sleep: Sleeps | None = None, **overrides: object) -> SourceConfig:
-    """A source config against `base_url`, both projects, completed since 2026-10-01."""
-    settings: dict[str, object] = {
-        "asana_projects": (GROWTH, PLATFORM),
+def config_for(base_url: str, sleep: Sleeps | None = None, **overrides: Any) -> Parts:
+    """A source's settings, config and credentials against `base_url`, both projects,
+    completed since 2026-10-01 (build it with `AsanaSource(*parts)`)."""
+    settings: dict[str, Any] = {
+        "asana_project": (GROWTH, PLATFORM),
         "completed_since": SINCE,
         "env": {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": base_url},
         "sleep": sleep if sleep is not None else Sleeps(),
         "timeout": 5.0,
     }
     settings.update(overrides)
-    return SourceConfig(**settings)  # type: ignore[arg-type]
+    return split(AsanaConfig, **settings)
 
 
 def source_for(base_url: str, sleep: Sleeps | None = None, **overrides: object) -> AsanaSource:
     """An `AsanaSource` against `base_url` (see `config_for`)."""
-    return AsanaSource(config_for(base_url, sleep, **overrides))
+    return AsanaSource(*config_for(base_url, sleep, **overrides))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from backlog_audit.adapters.asana_goals import load_goal_okrs
+from backlog_audit.adapters.asana.goals import load_goal_okrs
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, LinkState
 from tests.adapters.asana.asana_workspace import TOKEN, file_okrs, source_for
@@ -147,7 +147,7 @@ def test_subtasks_inherit_from_a_parent_fetched_as_carrier(fake: FakeAsana) -> N
 
 
 def test_multi_enum_field_gives_one_reference_per_option(fake: FakeAsana) -> None:
-    backlog = source_for(fake.base_url, asana_projects=("2003",)).fetch()
+    backlog = source_for(fake.base_url, asana_project=("2003",)).fetch()
     result = audit(backlog, file_okrs())
 
     assert {item.id: item.references for item in backlog.items} == {
@@ -166,7 +166,7 @@ def test_a_portfolio_supporting_a_goal_links_the_tasks_of_its_projects(fake: Fak
     env = {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url}
     okrs = load_goal_okrs(GOALS, env)
     backlog = source_for(
-        fake.base_url, asana_projects=("2003",), okr_field="Goal", okrs=GOALS, okr_set=okrs
+        fake.base_url, asana_project=("2003",), okr_field="Goal", okrs=GOALS, okr_set=okrs
     ).fetch()
     result = audit(backlog, okrs)
 

@@ -94,4 +94,4 @@ def test_a_request_missing_from_the_cassette_fails() -> None:
         recorder("none").use_cassette("asana_project_audit.yaml"),
         pytest.raises(CannotOverwriteExistingCassetteException),
     ):
-        source_for(NOWHERE, asana_projects=("2003",)).fetch()
+        source_for(NOWHERE, asana_project=("2003",)).fetch()

@@ -190,7 +190,7 @@ def test_fields_marks_disabled_options_and_a_disabled_option_still_links() -> No
             fake, "fields", "--source", "asana", "--asana-project", "2", "--asana-project", "3",
             code=0,
         )  # fmt: skip
-        backlog = source_for(fake.base_url, asana_projects=("2",)).fetch()
+        backlog = source_for(fake.base_url, asana_project=("2",)).fetch()
     finally:
         fake.close()
 

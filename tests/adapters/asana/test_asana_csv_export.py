@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.asana import AsanaSource
-from backlog_audit.adapters.csv_export import CsvSource
-from backlog_audit.adapters.interface import SourceConfig
+from backlog_audit.adapters.asana.source import AsanaSource
+from backlog_audit.adapters.csv import CsvConfig
+from backlog_audit.adapters.csv.source import CsvSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditResult
 from tests.adapters.asana.asana_workspace import (
@@ -28,6 +28,7 @@ from tests.adapters.asana.asana_workspace import (
     file_okrs,
     summary_figures,
 )
+from tests.adapters.parts import split
 from tests.fakes.asana_server import AsanaData, FakeAsana
 
 EXPORT_COLUMNS = [
@@ -127,9 +128,9 @@ def test_export_and_api_give_the_same_figures(
     write_export(fake.data, project, export)
 
     api = audit(
-        AsanaSource(config_for(fake.base_url, asana_projects=(project,))).fetch(), file_okrs()
+        AsanaSource(*config_for(fake.base_url, asana_project=(project,))).fetch(), file_okrs()
     )
-    exported = audit(CsvSource(SourceConfig(input=str(export))).fetch(), file_okrs())
+    exported = audit(CsvSource(*split(CsvConfig, input_path=str(export))).fetch(), file_okrs())
 
     assert api.summary.all.items > 0
     assert _figures(exported) == _figures(api)
@@ -141,6 +142,6 @@ def test_growth_figures_by_hand(fake: FakeAsana, tmp_path: Path) -> None:
     export = tmp_path / "export.csv"
     write_export(fake.data, GROWTH, export)
 
-    result = audit(CsvSource(SourceConfig(input=str(export))).fetch(), file_okrs())
+    result = audit(CsvSource(*split(CsvConfig, input_path=str(export))).fetch(), file_okrs())
 
     assert summary_figures(result) == (8, 1, 4, 22, 10)

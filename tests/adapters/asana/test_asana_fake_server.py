@@ -20,7 +20,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30ReadValidator
 
-from backlog_audit.adapters.asana_goals import load_goal_okrs
+from backlog_audit.adapters.asana.goals import load_goal_okrs
 from tests.adapters.asana import asana_oas
 from tests.adapters.asana.asana_workspace import TOKEN, source_for
 from tests.fakes.asana_server import FakeAsana
@@ -134,10 +134,10 @@ def _run_every_audit(fake: FakeAsana) -> None:
     goals = "asana-goals:1000:6001"
     source_for(fake.base_url).fetch()
     source_for(fake.base_url, asana_section="Sprint 12").fetch()
-    source_for(fake.base_url, asana_projects=("2003",)).fetch()
+    source_for(fake.base_url, asana_project=("2003",)).fetch()
     load_goal_okrs(goals, {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url})
     source_for(fake.base_url, okrs=goals).fetch()
-    source_for(fake.base_url, asana_projects=("2003",), okrs=goals).fetch()
+    source_for(fake.base_url, asana_project=("2003",), okrs=goals).fetch()
     _audit_with_subtasks(fake)
 
 

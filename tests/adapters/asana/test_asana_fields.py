@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.asana_fields import points_value, reference_values
-from backlog_audit.adapters.asana_tasks import task_kind
+from backlog_audit.adapters.asana.fields import points_value, reference_values
+from backlog_audit.adapters.asana.tasks import task_kind
 from backlog_audit.adapters.points import InvalidPoints
 
 OKR = frozenset({"okr"})

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from backlog_audit.adapters.asana_client import client_from_env
-from backlog_audit.adapters.asana_goal_graph import GoalGraph, GoalSpec, fetch_goal_graph
-from backlog_audit.adapters.asana_goals import goal_links, load_goal_okrs, okrs_from_graph
+from backlog_audit.adapters.asana.client import client_from_env
+from backlog_audit.adapters.asana.goal_graph import GoalGraph, GoalSpec, fetch_goal_graph
+from backlog_audit.adapters.asana.goals import goal_links, load_goal_okrs, okrs_from_graph
 from backlog_audit.core.linking import Resolver, Target
 from backlog_audit.errors import SourceError, UsageError
 from backlog_audit.model import KeyResult, Objective

@@ -6,20 +6,23 @@ import logging
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, replace
 from datetime import date
 
 import pytest
 
-from backlog_audit.adapters import SourceKind, make_source
-from backlog_audit.adapters.asana import AsanaSource
-from backlog_audit.adapters.asana_tasks import TASK_FIELDS
+from backlog_audit.adapters import make_source
+from backlog_audit.adapters.asana.source import AsanaSource
+from backlog_audit.adapters.asana.tasks import TASK_FIELDS
 from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageError
+from backlog_audit.run import AuditRequest
 from tests.adapters.asana.asana_workspace import (
     OKR_ENUM,
     POINTS,
     TOKEN,
     Sleeps,
     config_for,
+    file_okrs,
     source_for,
 )
 from tests.fakes.asana_server import AsanaData, FakeAsana
@@ -30,7 +33,8 @@ def _task_listings(fake: FakeAsana) -> list[dict[str, str]]:
 
 
 def test_make_source_builds_the_asana_source(fake: FakeAsana) -> None:
-    source = make_source(SourceKind.ASANA, config_for(fake.base_url))
+    parts = config_for(fake.base_url)
+    source = make_source("asana", parts.settings, asdict(parts.config), parts.credentials)
 
     assert isinstance(source, AsanaSource)
 
@@ -66,10 +70,21 @@ def test_asks_only_for_the_fields_it_reads_100_a_page(fake: FakeAsana) -> None:
 
 def test_completed_since_defaults_to_the_cycle_start_else_90_days_back() -> None:
     config = config_for("http://127.0.0.1:9/api/1.0", completed_since=None)
-    source = AsanaSource(config, today=lambda: date(2026, 11, 22))
+    source = AsanaSource(*config, today=lambda: date(2026, 11, 22))
 
     assert source.completed_since() == date(2026, 8, 24)
     assert source.completed_since(date(2026, 10, 1)) == date(2026, 10, 1)
+
+
+def test_completed_work_since_the_okr_sets_cycle_start_is_in_scope_by_default() -> None:
+    # Moved from tests/test_run.py: run.py no longer fills in --completed-since for Asana;
+    # the source reads the cycle start from the OKR set it is given.
+    okrs = replace(file_okrs(), cycle_start=date(2026, 10, 1))
+    base = "http://127.0.0.1:9/api/1.0"
+    source = AsanaSource(*config_for(base, completed_since=None, okr_set=okrs))
+    assert source.completed_since() == date(2026, 10, 1)
+    chosen = AsanaSource(*config_for(base, completed_since=date(2026, 11, 1), okr_set=okrs))
+    assert chosen.completed_since() == date(2026, 11, 1)
 
 
 def test_goals_time_period_start_is_the_default_completed_since(fake: FakeAsana) -> None:
@@ -88,7 +103,7 @@ def test_pages_are_followed_until_next_page_is_null() -> None:
         data.add_task(str(10_000 + n), f"Task {n}", [("2", "3")], values={"1": "KR1.1"})
     seen: list[int] = []
     with _serving(data) as fake:
-        backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch(
+        backlog = AsanaSource(*config_for(fake.base_url, asana_project=("2",))).fetch(
             lambda received, total: seen.append(received)
         )
         listings = _task_listings(fake)
@@ -157,9 +172,9 @@ def test_unknown_section_exits_2_listing_the_sections(fake: FakeAsana) -> None:
 
 def test_missing_token_or_project_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="set ASANA_ACCESS_TOKEN"):
-        AsanaSource(config_for("http://127.0.0.1:9", env={"ASANA_BASE_URL": "http://127.0.0.1:9"}))
+        AsanaSource(*config_for("http://127.0.0.1:9", env={"ASANA_BASE_URL": "http://127.0.0.1:9"}))
     with pytest.raises(UsageError, match="--asana-project"):
-        AsanaSource(config_for("http://127.0.0.1:9", asana_projects=()))
+        AsanaSource(*config_for("http://127.0.0.1:9", asana_project=()))
 
 
 def test_fields_lists_custom_fields_with_types_and_options(fake: FakeAsana) -> None:
@@ -219,7 +234,7 @@ def test_429_that_never_ends_exits_3_after_bounded_waits(fake: FakeAsana, sleeps
 
 def test_401_exits_3_in_one_line_without_the_token(fake: FakeAsana) -> None:
     source = AsanaSource(
-        config_for(
+        *config_for(
             fake.base_url,
             env={"ASANA_ACCESS_TOKEN": "wrong-" + TOKEN, "ASANA_BASE_URL": fake.base_url},
         )
@@ -255,7 +270,7 @@ def test_403_and_404_exit_3(fake: FakeAsana, status: int, expected: str) -> None
 
 def test_unknown_project_exits_3_with_asanas_message(fake: FakeAsana) -> None:
     with pytest.raises(SourceError) as caught:
-        source_for(fake.base_url, asana_projects=("999",)).fetch()
+        source_for(fake.base_url, asana_project=("999",)).fetch()
 
     assert str(caught.value) == (
         "Asana found no project 999 (HTTP 404): check the gid: project: Not a recognized ID: 999"
@@ -324,7 +339,7 @@ def test_the_token_is_in_no_log_line(fake: FakeAsana, caplog: pytest.LogCaptureF
     source_for(fake.base_url).fetch()
     with pytest.raises(SourceError):
         AsanaSource(
-            config_for(
+            *config_for(
                 fake.base_url,
                 env={"ASANA_ACCESS_TOKEN": TOKEN + "x", "ASANA_BASE_URL": fake.base_url},
             )
@@ -335,8 +350,18 @@ def test_the_token_is_in_no_log_line(fake: FakeAsana, caplog: pytest.LogCaptureF
     assert "bearer" not in caplog.text.casefold()
 
 
-def test_a_source_config_does_not_show_the_token() -> None:
-    assert TOKEN not in repr(config_for("http://127.0.0.1:9/api/1.0"))
+def test_a_request_does_not_show_the_token() -> None:
+    # The credentials travel beside the settings and config, in a field a repr leaves out.
+    parts = config_for("http://127.0.0.1:9/api/1.0")
+    request = AuditRequest(
+        okrs="okrs.yaml",
+        source="asana",
+        source_settings=parts.settings,
+        source_params=asdict(parts.config),
+        credentials=parts.credentials,
+    )
+    assert TOKEN in parts.credentials.values()
+    assert TOKEN not in repr(request)
 
 
 @pytest.mark.parametrize(
@@ -391,7 +416,7 @@ def test_two_sections_of_one_name_are_both_audited() -> None:
         data.add_task(gid, f"Task {gid}", [("2", section)], values={"1": "KR1.1"})
     with _serving(data) as fake:
         backlog = AsanaSource(
-            config_for(fake.base_url, asana_projects=("2",), asana_section="Sprint 12")
+            *config_for(fake.base_url, asana_project=("2",), asana_section="Sprint 12")
         ).fetch()
         listed = [p for p in fake.paths() if p.startswith("/sections/")]
 
@@ -446,7 +471,7 @@ def test_parents_outside_the_listing_are_read_ten_to_a_request() -> None:
     # 25 parents: 3 batch requests (10 + 10 + 5), then 1 for their common grandparent, instead
     # of 26 requests of one task each.
     with _serving(_subtasks_of_old_parents(25)) as fake:
-        backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+        backlog = AsanaSource(*config_for(fake.base_url, asana_project=("2",))).fetch()
         batches = [r for r in fake.requests if r.path == "/batch"]
         alone = [r for r in fake.requests if r.path.startswith("/tasks/") and not r.batch]
         actions = [r.path for r in fake.requests if r.batch]
@@ -468,14 +493,14 @@ def test_a_parent_with_references_ends_the_climb() -> None:
     data.tasks["6000"]["values"]["1"] = "KR1.2"
     data.tasks["6001"]["values"]["1"] = " "  # blank: no reference, the climb goes on
     with _serving(data) as fake:
-        AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+        AsanaSource(*config_for(fake.base_url, asana_project=("2",))).fetch()
         actions = [r.path for r in fake.requests if r.batch]
     assert actions == ["/tasks/6000", "/tasks/6001", "/tasks/6002", "/tasks/7000"]
 
     data.tasks["6001"]["values"]["1"] = "KR1.2"
     data.tasks["6002"]["values"]["1"] = "KR1.2"
     with _serving(data) as fake:
-        backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+        backlog = AsanaSource(*config_for(fake.base_url, asana_project=("2",))).fetch()
         actions = [r.path for r in fake.requests if r.batch]
     assert actions == ["/tasks/6000", "/tasks/6001", "/tasks/6002"]  # 7000 is never read
     assert "7000" not in {item.id for item in backlog.items}
@@ -486,7 +511,7 @@ def test_a_parent_whose_batch_action_is_rate_limited_is_read_again_alone(
 ) -> None:
     with _serving(_subtasks_of_old_parents(3)) as fake:
         fake.inject(429, times=2, retry_after="5", path="/tasks/6001")
-        backlog = AsanaSource(config_for(fake.base_url, sleeps, asana_projects=("2",))).fetch()
+        backlog = AsanaSource(*config_for(fake.base_url, sleeps, asana_project=("2",))).fetch()
         alone = [r.path for r in fake.requests if r.path.startswith("/tasks/") and not r.batch]
 
     assert "6001" in {item.id for item in backlog.items if item.carrier_only}
@@ -498,7 +523,7 @@ def test_a_batch_action_that_fails_otherwise_exits_3_in_one_line() -> None:
     with _serving(_subtasks_of_old_parents(2)) as fake:
         fake.inject(401, path="/tasks/6001")
         with pytest.raises(SourceError) as caught:
-            AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+            AsanaSource(*config_for(fake.base_url, asana_project=("2",))).fetch()
 
     assert str(caught.value) == "Asana answered HTTP 401 while reading task 6001: Not Authorized"
 
@@ -507,7 +532,7 @@ def test_parents_are_read_one_by_one_when_the_batch_endpoint_is_refused() -> Non
     # A proxy in front of Asana (ASANA_BASE_URL) may let only GETs through.
     with _serving(_subtasks_of_old_parents(2)) as fake:
         fake.inject(405, times=100, path="/batch")
-        backlog = AsanaSource(config_for(fake.base_url, asana_projects=("2",))).fetch()
+        backlog = AsanaSource(*config_for(fake.base_url, asana_project=("2",))).fetch()
         alone = [r.path for r in fake.requests if r.path.startswith("/tasks/") and not r.batch]
 
     assert alone == ["/tasks/6000", "/tasks/6001", "/tasks/7000"]

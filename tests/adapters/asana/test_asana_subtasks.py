@@ -89,7 +89,7 @@ def fetch(fake: FakeAsana, options: AuditOptions = DEFAULT) -> Backlog:
     """The sprint project's backlog, the source told the audit's options as run.py does."""
     return source_for(
         fake.base_url,
-        asana_projects=(PROJECT,),
+        asana_project=(PROJECT,),
         inherit=options.inherit,
         include_types=options.include_types,
         exclude_types=options.exclude_types,

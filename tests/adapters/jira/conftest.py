@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.interface import SourceConfig
-from backlog_audit.adapters.jira import JiraSource
+from backlog_audit.adapters.jira import JiraConfig
+from backlog_audit.adapters.jira.source import JiraSource
 from tests.adapters.jira import jira_scenario as scenario
+from tests.adapters.parts import split
 from tests.fakes.jira_server import FakeJira, FakeJiraServer
 
 
@@ -55,13 +56,13 @@ def site(jira_server: FakeJiraServer, mode: str) -> FakeJira:
 
 @pytest.fixture
 def make_source(jira_server: FakeJiraServer, sleeps: Sleeps) -> Callable[..., JiraSource]:
-    """Build a `JiraSource` against the served site; keyword arguments go to `SourceConfig`."""
+    """Build a `JiraSource` against the served site; keyword arguments go to `split`."""
 
     def build(**overrides: Any) -> JiraSource:
         jira = jira_server.jira
         settings: dict[str, Any] = {"env": env_for(jira, jira_server.url), "sleep": sleeps}
         settings["timeout"] = 5.0
         settings.update(overrides)
-        return JiraSource(SourceConfig(**settings))
+        return JiraSource(*split(JiraConfig, **settings))
 
     return build

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from backlog_audit.adapters.interface import SourceConfig
-from backlog_audit.adapters.jira import JiraSource
+from backlog_audit.adapters.jira import JiraConfig
+from backlog_audit.adapters.jira.source import JiraSource
 from tests.adapters.jira import jira_scenario as scenario
 from tests.adapters.jira.conftest import env_for
 from tests.adapters.jira.jira_vcr import CASSETTES, recorder
+from tests.adapters.parts import split
 from tests.fakes.jira_server import FakeJiraServer
 
-# cassette name -> (mode, SourceConfig settings)
+# cassette name -> (mode, source settings and Jira config, as `split` takes them)
 RECORDINGS: dict[str, tuple[str, dict[str, Any]]] = {
     "cloud_board7_sprint_active": ("cloud", {"board": 7, "sprint": "active"}),
     "dc_jql_stories": ("dc", {"jql": "project = APP AND type = Story ORDER BY rank"}),
@@ -31,8 +32,8 @@ def record() -> None:
             path = CASSETTES / f"{name}.yaml"
             path.unlink(missing_ok=True)
             with recorder("all").use_cassette(path.name):
-                config = SourceConfig(env=env_for(server.jira, server.url), **settings)
-                JiraSource(config).fetch()
+                env = env_for(server.jira, server.url)
+                JiraSource(*split(JiraConfig, env=env, **settings)).fetch()
             print(f"recorded {path} ({server.jira.count()} requests)")
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from backlog_audit.adapters.interface import SourceConfig
-from backlog_audit.adapters.jira import JiraSource
+from backlog_audit.adapters.jira import JiraConfig
+from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions
 from tests.adapters.jira import jira_scenario as scenario
 from tests.adapters.jira.jira_vcr import CASSETTES, REPLAY_URL, recorder
 from tests.adapters.jira.record_jira_cassettes import RECORDINGS
+from tests.adapters.parts import split
 from tests.fakes.jira_server import FakeJira
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
@@ -30,7 +31,7 @@ REPLAY_ENV = {
 
 def replay(name: str) -> JiraSource:
     mode, settings = RECORDINGS[name]
-    return JiraSource(SourceConfig(env=REPLAY_ENV[mode], sleep=lambda s: None, **settings))
+    return JiraSource(*split(JiraConfig, env=REPLAY_ENV[mode], sleep=lambda s: None, **settings))
 
 
 def test_cloud_active_sprint_replays_with_the_hand_worked_figures() -> None:
@@ -62,7 +63,7 @@ def test_data_center_jql_replays_with_the_hand_worked_figures() -> None:
 def test_a_request_missing_from_the_cassette_is_not_sent_anywhere() -> None:
     from vcr.errors import CannotOverwriteExistingCassetteException
 
-    source = JiraSource(SourceConfig(env=REPLAY_ENV["dc"], jql="project = OTHER"))
+    source = JiraSource(*split(JiraConfig, env=REPLAY_ENV["dc"], jql="project = OTHER"))
     with (
         recorder().use_cassette("dc_jql_stories.yaml"),
         pytest.raises(CannotOverwriteExistingCassetteException),

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 import requests
 
-from backlog_audit.adapters.interface import SourceConfig
-from backlog_audit.adapters.jira import JiraSource
+from backlog_audit.adapters.jira import JiraConfig
+from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageError
 from tests.adapters.jira.conftest import Sleeps, env_for
+from tests.adapters.parts import split
 from tests.fakes.jira_server import FakeBoard, FakeJira, FakeJiraServer
 
 
@@ -132,7 +133,9 @@ def silent_port() -> Iterator[int]:
 
 def test_a_server_that_never_answers_times_out(silent_port: int) -> None:
     env = {"JIRA_URL": f"http://127.0.0.1:{silent_port}", "JIRA_PAT": "pat-SECRET"}
-    source = JiraSource(SourceConfig(env=env, jql="project = APP", timeout=0.2, sleep=Sleeps()))
+    source = JiraSource(
+        *split(JiraConfig, env=env, jql="project = APP", timeout=0.2, sleep=Sleeps())
+    )
     with pytest.raises(SourceError, match="did not answer GET /rest/api/2/serverInfo within 0.2s"):
         source.fetch()
 
@@ -143,7 +146,7 @@ def test_an_unreachable_server_is_exit_3() -> None:
         port = sock.getsockname()[1]
     env = {"JIRA_URL": f"http://127.0.0.1:{port}", "JIRA_PAT": "pat-SECRET"}
     with pytest.raises(SourceError, match="cannot reach Jira at http://127.0.0.1"):
-        JiraSource(SourceConfig(env=env, jql="x = 1", sleep=Sleeps())).fetch()
+        JiraSource(*split(JiraConfig, env=env, jql="x = 1", sleep=Sleeps())).fetch()
 
 
 @pytest.mark.parametrize(
@@ -157,14 +160,16 @@ def test_an_unreachable_server_is_exit_3() -> None:
 )
 def test_missing_credentials_are_a_usage_error(env: dict[str, str]) -> None:
     with pytest.raises(UsageError) as caught:
-        JiraSource(SourceConfig(env=env, jql="x = 1"))
+        JiraSource(*split(JiraConfig, env=env, jql="x = 1"))
     assert caught.value.exit_code == EXIT_USAGE
 
 
 def test_jira_url_flag_overrides_the_environment(jira_server: FakeJiraServer) -> None:
     jira_server.jira = FakeJira("dc")
     env = env_for(jira_server.jira, "https://elsewhere.invalid")
-    source = JiraSource(SourceConfig(env=env, jira_url=jira_server.url + "/", jql="project = X"))
+    source = JiraSource(
+        *split(JiraConfig, env=env, jira_url=jira_server.url + "/", jql="project = X")
+    )
     assert source.fetch().warnings[-1] == "the scope holds no issues"
 
 
@@ -338,7 +343,7 @@ def test_a_jira_url_with_a_query_or_fragment_is_exit_2_without_it(url: str) -> N
     # paths are appended to the URL (a query would swallow them), and a query is copied into
     # every browse link of the reports: refuse it, and never echo it
     with pytest.raises(UsageError) as caught:
-        JiraSource(SourceConfig(env={"JIRA_URL": url, "JIRA_PAT": "x"}, jql="x = 1"))
+        JiraSource(*split(JiraConfig, env={"JIRA_URL": url, "JIRA_PAT": "x"}, jql="x = 1"))
     message = str(caught.value)
     assert message.startswith("Jira URL must not contain a query (?...) or fragment (#...): ")
     assert "SECRET" not in message and "?" not in message.split(": ", 1)[1]

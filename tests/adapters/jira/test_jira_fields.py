@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from backlog_audit.adapters.interface import FieldOption
-from backlog_audit.adapters.jira import JiraSource
-from backlog_audit.adapters.jira_fields import FieldCatalog
-from backlog_audit.adapters.jira_values import ValueKind
+from backlog_audit.adapters.jira.fields import FieldCatalog
+from backlog_audit.adapters.jira.source import JiraSource
+from backlog_audit.adapters.jira.values import ValueKind
 from backlog_audit.errors import UsageError
 from tests.adapters.jira import jira_scenario as scenario
 from tests.adapters.jira.jira_scenario import public_fields

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.jira_http import JiraCredentials, JiraHttp
+from backlog_audit.adapters.jira.http import JiraCredentials, JiraHttp
 
 
 class ScriptedHttp(JiraHttp):

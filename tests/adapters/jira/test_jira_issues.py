@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.jira_fields import LogicalField
-from backlog_audit.adapters.jira_issues import ParentRef, ReadPlan, parent_ref, to_item
-from backlog_audit.adapters.jira_values import ValueKind
+from backlog_audit.adapters.jira.fields import LogicalField
+from backlog_audit.adapters.jira.issues import ParentRef, ReadPlan, parent_ref, to_item
+from backlog_audit.adapters.jira.values import ValueKind
 from backlog_audit.adapters.points import BadPoints
 
 EPIC_LINK = LogicalField("Epic Link", ("customfield_10014",), ValueKind.OTHER, "gh-epic-link")

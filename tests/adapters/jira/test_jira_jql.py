@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backlog_audit.adapters.jira_search import combine_jql
+from backlog_audit.adapters.jira.search import combine_jql
 
 CASES: list[tuple[str, str | None, str]] = [
     ("upper case", "project = APP ORDER BY rank", "S AND (project = APP) ORDER BY rank"),

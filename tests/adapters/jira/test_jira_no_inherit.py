@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from backlog_audit.adapters.jira import JiraSource
+from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, Backlog
 from tests.adapters.jira import jira_scenario as scenario

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from backlog_audit.adapters.jira import JiraSource
-from backlog_audit.adapters.jira_issues import BASE_FIELDS
+from backlog_audit.adapters.jira.issues import BASE_FIELDS
+from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.core.audit import audit
 from backlog_audit.errors import SourceError, UsageError
 from backlog_audit.model import AuditOptions

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from backlog_audit.adapters.jira import JiraSource
+from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, LinkState
 from tests.adapters.jira import jira_scenario as scenario

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.jira_values import (
+from backlog_audit.adapters.jira.values import (
     SprintRef,
     ValueKind,
     choose_sprint,

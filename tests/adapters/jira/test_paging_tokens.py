@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.jira_search import IssueSearch
+from backlog_audit.adapters.jira.search import IssueSearch
 from backlog_audit.errors import SourceError
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backlog_audit.adapters.asana_client import AsanaClient
+from backlog_audit.adapters.asana.client import AsanaClient
 from backlog_audit.adapters.interface import FieldInfo, FieldOption
 from backlog_audit.adapters.points import parse_points
 from backlog_audit.core.linking import split_free_text

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from backlog_audit.adapters.asana_batch import BatchResult, read_batched
-from backlog_audit.adapters.asana_client import AsanaClient, AsanaHttpError
-from backlog_audit.adapters.asana_tasks import SUBTASK_FIELDS
+from backlog_audit.adapters.asana.batch import BatchResult, read_batched
+from backlog_audit.adapters.asana.client import AsanaClient, AsanaHttpError
+from backlog_audit.adapters.asana.tasks import SUBTASK_FIELDS
 from backlog_audit.adapters.interface import Progress
 
 __all__ = ["Subtasks", "read_subtasks", "open_or_done_since"]

@@ -25,19 +25,18 @@ Supporting work: a task, a whole project, or a portfolio supporting a goal
 that goal's id. A portfolio stands for every project in it, and in the portfolios nested in it
 (`GET /portfolios/GID/items`, each portfolio read once).
 
-Fetching the goals is `asana_goal_graph`'s job, walking portfolios `asana_portfolios`'s; this
+Fetching the goals is `goal_graph`'s job, walking portfolios `portfolios`'s; this
 module builds the OKR set and the links from what they read.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from backlog_audit.adapters.asana_client import client_from_env
-from backlog_audit.adapters.asana_goal_graph import GoalGraph, GoalSpec, fetch_goal_graph, iso_date
+from backlog_audit.adapters.asana.client import client_from_env
+from backlog_audit.adapters.asana.goal_graph import GoalGraph, GoalSpec, fetch_goal_graph, iso_date
 from backlog_audit.core.linking import normalise
 from backlog_audit.model import KeyResult, Objective, OkrSet
 
@@ -190,14 +189,18 @@ def okrs_from_graph(graph: GoalGraph, source: str) -> OkrSet:
 
 def load_goal_okrs(
     spec: str,
-    env: Mapping[str, str] | None = None,
+    credentials: Mapping[str, str],
     *,
     timeout: float = 30.0,
     sleep: Callable[[float], None] | None = None,
 ) -> OkrSet:
-    """Read the OKR set from Asana Goals (`asana-goals:WORKSPACE_GID[:TIME_PERIOD_GID]`)."""
+    """Read the OKR set from Asana Goals (`asana-goals:WORKSPACE_GID[:TIME_PERIOD_GID]`).
+
+    `credentials` holds the Asana plugin's variables (ASANA_ACCESS_TOKEN, ASANA_BASE_URL),
+    passed in by the caller: the environment is not read here.
+    """
     parsed = GoalSpec.parse(spec)
-    client = client_from_env(os.environ if env is None else env, timeout=timeout, sleep=sleep)
+    client = client_from_env(credentials, timeout=timeout, sleep=sleep)
     return okrs_from_graph(fetch_goal_graph(client, parsed), spec)
 
 

@@ -12,31 +12,33 @@ With `--okrs asana-goals:...`, goals' supporting work is added to the tasks' ref
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
-from backlog_audit.adapters.asana_batch import read_batched
-from backlog_audit.adapters.asana_client import AsanaClient, AsanaHttpError, client_from_env
-from backlog_audit.adapters.asana_fields import (
+from backlog_audit.adapters.asana import AsanaConfig
+from backlog_audit.adapters.asana.batch import read_batched
+from backlog_audit.adapters.asana.client import AsanaClient, AsanaHttpError, client_from_env
+from backlog_audit.adapters.asana.fields import (
     OKR_FIELD_TYPES,
     ProjectFields,
     fetch_project_fields,
     field_infos,
     field_key,
 )
-from backlog_audit.adapters.asana_goal_graph import (
+from backlog_audit.adapters.asana.goal_graph import (
     GoalGraph,
     GoalSpec,
     fetch_goal_graph,
     is_goal_spec,
 )
-from backlog_audit.adapters.asana_goals import goal_links
-from backlog_audit.adapters.asana_subtasks import Subtasks, read_subtasks
-from backlog_audit.adapters.asana_tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
-from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
+from backlog_audit.adapters.asana.goals import goal_links
+from backlog_audit.adapters.asana.subtasks import Subtasks, read_subtasks
+from backlog_audit.adapters.asana.tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
+from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress
 from backlog_audit.adapters.points import BadPoints
+from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.core.linking import own_references
 from backlog_audit.errors import UsageError
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog
@@ -49,7 +51,7 @@ Json = dict[str, Any]
 
 DEFAULT_LOOKBACK = timedelta(days=90)  # SPEC 7: without a cycle start, 90 days of done work
 _MAX_PARENT_DEPTH = MAX_INHERIT_DEPTH
-SUBTASK_TYPE = "Subtask"  # `asana_tasks.task_kind`'s name for a task with a parent
+SUBTASK_TYPE = "Subtask"  # `tasks.task_kind`'s name for a task with a parent
 
 
 def _utc_today() -> date:
@@ -68,21 +70,28 @@ def _check_gids(projects: tuple[str, ...]) -> None:
 
 
 class AsanaSource(BacklogSource):
-    """Backlog items from Asana projects (`asana_projects`), optionally one section of them."""
+    """Backlog items from Asana projects (`asana_project`), optionally one section of them."""
 
-    def __init__(self, config: SourceConfig, *, today: Callable[[], date] = _utc_today) -> None:
-        if not config.asana_projects:
+    def __init__(
+        self,
+        settings: SourceSettings,
+        config: AsanaConfig,
+        credentials: Mapping[str, str],
+        *,
+        today: Callable[[], date] = _utc_today,
+    ) -> None:
+        if not config.asana_project:
             raise UsageError("--source asana needs --asana-project GID (repeatable)")
-        _check_gids(config.asana_projects)
+        _check_gids(config.asana_project)
+        self._settings = settings
         self._config = config
         self._today = today
         self._client: AsanaClient = client_from_env(
-            config.env, timeout=config.timeout, sleep=config.sleep
+            credentials, timeout=settings.timeout, sleep=settings.sleep
         )
-        self._project_gids = tuple(dict.fromkeys(p.strip() for p in config.asana_projects))
-        self._goal_spec = (
-            GoalSpec.parse(config.okrs) if config.okrs and is_goal_spec(config.okrs) else None
-        )
+        self._project_gids = tuple(dict.fromkeys(p.strip() for p in config.asana_project))
+        okrs = settings.okrs
+        self._goal_spec = GoalSpec.parse(okrs) if okrs and is_goal_spec(okrs) else None
 
     @property
     def scope(self) -> str:
@@ -94,8 +103,15 @@ class AsanaSource(BacklogSource):
 
     def completed_since(self, cycle_start: date | None = None) -> date:
         """The oldest completion date still audited: `--completed-since`, else the cycle start
-        (the goals' time period, when goals are the OKRs), else 90 days back (SPEC 7)."""
-        return self._config.completed_since or cycle_start or self._today() - DEFAULT_LOOKBACK
+        of the OKR set (or of the goals' time period, when goals are the OKRs), else 90 days
+        back (SPEC 7)."""
+        okrs = self._settings.okr_set
+        return (
+            self._config.completed_since
+            or (okrs.cycle_start if okrs is not None else None)
+            or cycle_start
+            or self._today() - DEFAULT_LOOKBACK
+        )
 
     def fields(self, search: str | None = None) -> list[FieldInfo]:
         """The custom fields of the audited projects, with types and enum options."""
@@ -129,7 +145,7 @@ class AsanaSource(BacklogSource):
     @property
     def _with_subtasks(self) -> bool:
         """Whether the audit counts subtasks (--include-types Subtask), so they are read."""
-        return self._config.includes_type(SUBTASK_TYPE)
+        return self._settings.includes_type(SUBTASK_TYPE)
 
     # --- steps of fetch ------------------------------------------------------------------
 
@@ -145,21 +161,21 @@ class AsanaSource(BacklogSource):
         for project in projects:
             self._check_okr_field(project, warnings)
             points = (
-                project.require(self._config.points_field, "--points-field", ("number",))
-                if self._config.points_field
+                project.require(self._settings.points_field, "--points-field", ("number",))
+                if self._settings.points_field
                 else project.detect_points()
             )
             if points is not None:
                 points_fields.add(field_key(points.get("name")))
         reader = TaskReader(
-            okr_fields=frozenset({field_key(self._config.okr_field)}),
+            okr_fields=frozenset({field_key(self._settings.okr_field)}),
             points_fields=frozenset(points_fields),
             goal_links=goal_links(graph) if graph else None,
         )
         return reader, warnings
 
     def _check_okr_field(self, project: ProjectFields, warnings: list[str]) -> None:
-        name = self._config.okr_field
+        name = self._settings.okr_field
         if self._goal_spec is not None and project.named(name) is None:
             # Teams that link natively in Asana need no OKR field: goal links are enough.
             warnings.append(
@@ -258,7 +274,7 @@ class AsanaSource(BacklogSource):
         would cost requests for nothing.
         """
         carriers = list(read.values())
-        if not self._config.inherit:
+        if not self._settings.inherit:
             return carriers
         known = set(tasks) | set(read)
         wanted = [task for task, _ in tasks.values()]
@@ -277,7 +293,7 @@ class AsanaSource(BacklogSource):
     def _has_references(self, task: Json, reader: TaskReader) -> bool:
         """Whether the audit will find references on `task` (its OKR field, or goal links)."""
         refs = reader.references(task)
-        return bool(own_references(refs, (), self._config.label_prefixes))
+        return bool(own_references(refs, (), self._settings.label_prefixes))
 
     def _parents(self, gids: list[str], warnings: list[str]) -> list[Json]:
         """The parent tasks `gids`, ten to a batch request rather than one request each.
@@ -317,7 +333,7 @@ class AsanaSource(BacklogSource):
     def _goal_graph(self) -> GoalGraph | None:
         if self._goal_spec is None:
             return None
-        loaded = self._config.okr_set.native if self._config.okr_set else None
+        loaded = self._settings.okr_set.native if self._settings.okr_set else None
         if isinstance(loaded, GoalGraph):  # read once with the OKR set: 1 + N requests saved
             return loaded
         return fetch_goal_graph(self._client, self._goal_spec)

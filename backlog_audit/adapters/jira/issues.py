@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backlog_audit.adapters.jira_fields import LogicalField
-from backlog_audit.adapters.jira_values import (
+from backlog_audit.adapters.jira.fields import LogicalField
+from backlog_audit.adapters.jira.values import (
     ValueKind,
     choose_sprint,
     issue_level,

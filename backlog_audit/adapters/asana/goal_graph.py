@@ -1,9 +1,9 @@
 """Fetching Asana Goals for `--okrs asana-goals:WORKSPACE_GID[:TIME_PERIOD_GID]` (SPEC 3).
 
-The goal graph is what the OKR set and the goal links are built from (`asana_goals`): the
+The goal graph is what the OKR set and the goal links are built from (`goals`): the
 workspace's goals split into those of the audited cycle and the others, the relationships
 (subgoals and supporting work) of the current ones, and the projects of the portfolios that
-support them (`asana_portfolios`).
+support them (`portfolios`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from backlog_audit.adapters.asana_client import AsanaClient
-from backlog_audit.adapters.asana_portfolios import PortfolioWalk
+from backlog_audit.adapters.asana.client import AsanaClient
+from backlog_audit.adapters.asana.portfolios import PortfolioWalk
 from backlog_audit.core.linking import normalise
 from backlog_audit.errors import UsageError
 

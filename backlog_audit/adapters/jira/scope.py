@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backlog_audit.adapters.jira_http import JiraHttp, JiraHttpError
-from backlog_audit.adapters.jira_search import combine_jql
+from backlog_audit.adapters.jira.http import JiraHttp, JiraHttpError
+from backlog_audit.adapters.jira.search import combine_jql
 from backlog_audit.errors import UsageError
 
 __all__ = [

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TypeAlias, TypeVar
 
-from backlog_audit.adapters.asana_client import RETRY_STATUSES, AsanaHttpError
+from backlog_audit.adapters.asana.client import RETRY_STATUSES, AsanaHttpError
 
 __all__ = ["BatchResult", "read_batched"]
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from backlog_audit.adapters.csv_table import Row, Table, read_table
-from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
+from backlog_audit.adapters.csv import CsvConfig
+from backlog_audit.adapters.csv.table import Row, Table, read_table
+from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress
 from backlog_audit.adapters.points import POINTS_RULE, InvalidPoints, parse_points
+from backlog_audit.adapters.settings import SourceSettings
+from backlog_audit.adapters.statuses import categorise
 from backlog_audit.adapters.urls import check_base_url
 from backlog_audit.core.linking import labels_field_references, split_free_text
 from backlog_audit.errors import InputError, UsageError
 from backlog_audit.model import Backlog, Item, StatusCategory
-from backlog_audit.statuses import categorise
 
 PLAIN_COLUMNS = "key,title,type,status,status_category,points,okr,parent,sprint,assignee,project"
 _LABEL_FIELDS = frozenset({"labels", "tags"})
@@ -124,17 +126,24 @@ def _separator_hint(table: Table) -> str:
 class CsvSource(BacklogSource):
     """Items from a CSV export file."""
 
-    def __init__(self, config: SourceConfig) -> None:
-        if not config.input:
+    def __init__(
+        self,
+        settings: SourceSettings,
+        config: CsvConfig,
+        credentials: Mapping[str, str],
+    ) -> None:
+        if not config.input_path:
             raise UsageError("--source csv needs --input FILE")
-        self._config = config
-        self._path = config.input
+        self._settings = settings
+        # A Jira export's keys link to --jira-url, else to $JIRA_URL.
+        self._jira_url = config.jira_url or credentials.get("JIRA_URL")
+        self._path = config.input_path
 
     def fetch(self, progress: Progress | None = None) -> Backlog:
         """Read the export into items; parents named by Asana task name are resolved."""
         table = read_table(self._path)
         dialect = detect(table)
-        reader = _RowReader(table, dialect, self._config)
+        reader = _RowReader(table, dialect, self._settings, self._jira_url)
         items = [reader.item(row) for row in table]
         items = _resolve_parent_names(items) if dialect is ASANA else _resolve_parent_keys(items)
         if progress:
@@ -190,13 +199,15 @@ def _likely(header: str) -> str | None:
 class _RowReader:
     """Turns rows of one table into items, with the columns resolved once."""
 
-    def __init__(self, table: Table, dialect: Dialect, config: SourceConfig) -> None:
+    def __init__(
+        self, table: Table, dialect: Dialect, settings: SourceSettings, jira_url: str | None
+    ) -> None:
         self.dialect = dialect
-        self.config = config
-        self.okr_column = _require(table, config.okr_field, "--okr-field")
+        self.settings = settings
+        self.okr_column = _require(table, settings.okr_field, "--okr-field")
         self.labels_are_links = self.okr_column.casefold() in _LABEL_FIELDS
-        self.points_column = _points_column(table, dialect, config.points_field)
-        self.url_of = _url_builder(dialect, config)
+        self.points_column = _points_column(table, dialect, settings.points_field)
+        self.url_of = _url_builder(dialect, jira_url)
 
     def item(self, row: Row) -> Item:
         d = self.dialect
@@ -238,7 +249,7 @@ class _RowReader:
     def _references(self, row: Row, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.labels_are_links:
             # Every label is a reference; a matching prefix is removed (as the Jira source does).
-            return labels_field_references(labels, self.config.label_prefixes)
+            return labels_field_references(labels, self.settings.label_prefixes)
         return tuple(ref for cell in row.values(self.okr_column) for ref in split_free_text(cell))
 
     def _category(self, row: Row) -> StatusCategory:
@@ -247,7 +258,7 @@ class _RowReader:
             done = row.value(d.status_category) is not None
             return StatusCategory.DONE if done else StatusCategory.TODO
         named = row.value(d.status_category) or row.value(d.status)
-        return categorise(named, self.config.status_map)
+        return categorise(named, self.settings.status_map)
 
 
 def _require(table: Table, column: str, flag: str) -> str:
@@ -283,8 +294,8 @@ def _labels(row: Row, dialect: Dialect) -> tuple[str, ...]:
     return tuple(label for cell in values for label in cell.split())
 
 
-def _url_builder(dialect: Dialect, config: SourceConfig) -> Callable[[Row, str], str | None]:
-    base = (config.jira_url or config.env.get("JIRA_URL") or "").rstrip("/")
+def _url_builder(dialect: Dialect, jira_url: str | None) -> Callable[[Row, str], str | None]:
+    base = (jira_url or "").rstrip("/")
     if dialect is JIRA and base:
         # Checked as the Jira source checks it: no password or javascript: in the reports.
         base = check_base_url(base, "Jira URL").rstrip("/")

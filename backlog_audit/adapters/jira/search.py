@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backlog_audit.adapters.interface import Progress
-from backlog_audit.adapters.jira_http import JiraHttp
+from backlog_audit.adapters.jira.http import JiraHttp
 from backlog_audit.errors import SourceError
 
 __all__ = ["BATCH", "IssueSearch", "SearchResult", "combine_jql"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backlog_audit.adapters.asana_client import AsanaClient, AsanaHttpError
+from backlog_audit.adapters.asana.client import AsanaClient, AsanaHttpError
 
 __all__ = ["PortfolioWalk"]
 

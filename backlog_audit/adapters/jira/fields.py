@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backlog_audit.adapters.interface import FieldInfo
-from backlog_audit.adapters.jira_values import ValueKind
+from backlog_audit.adapters.jira.values import ValueKind
 from backlog_audit.errors import UsageError
 
 __all__ = ["FieldCatalog", "JiraField", "LogicalField", "UnknownFieldError"]

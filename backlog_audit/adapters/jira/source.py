@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -17,9 +18,9 @@ from backlog_audit.adapters.interface import (
     FieldInfo,
     FieldOption,
     Progress,
-    SourceConfig,
 )
-from backlog_audit.adapters.jira_fields import (
+from backlog_audit.adapters.jira import JiraConfig
+from backlog_audit.adapters.jira.fields import (
     EPIC_LINK_TYPE,
     SPRINT_TYPE,
     TIME_FIELDS,
@@ -28,9 +29,9 @@ from backlog_audit.adapters.jira_fields import (
     LogicalField,
     UnknownFieldError,
 )
-from backlog_audit.adapters.jira_http import JiraHttp, JiraHttpError, credentials_from
-from backlog_audit.adapters.jira_issues import ParentRef, ReadPlan, parent_ref, to_item
-from backlog_audit.adapters.jira_scope import (
+from backlog_audit.adapters.jira.http import JiraHttp, JiraHttpError, credentials_from
+from backlog_audit.adapters.jira.issues import ParentRef, ReadPlan, parent_ref, to_item
+from backlog_audit.adapters.jira.scope import (
     BoardConfig,
     Scope,
     board_config,
@@ -38,10 +39,11 @@ from backlog_audit.adapters.jira_scope import (
     resolve_scope,
     scope_label,
 )
-from backlog_audit.adapters.jira_search import IssueSearch, SearchResult
-from backlog_audit.adapters.jira_values import ValueKind
+from backlog_audit.adapters.jira.search import IssueSearch, SearchResult
+from backlog_audit.adapters.jira.values import ValueKind
 from backlog_audit.adapters.points import BadPoints
 from backlog_audit.adapters.retry import RetryPolicy
+from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.core.linking import own_references
 from backlog_audit.errors import SourceError
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog, Item
@@ -72,11 +74,14 @@ def _missing_parents(missing: set[str], parents: dict[str, ParentRef]) -> str:
 class JiraSource(BacklogSource):
     """Backlog items from Jira Cloud or Data Center (see the module docstring)."""
 
-    def __init__(self, config: SourceConfig) -> None:
+    def __init__(
+        self, settings: SourceSettings, config: JiraConfig, credentials: Mapping[str, str]
+    ) -> None:
+        self._settings = settings
         self._config = config
-        creds = credentials_from(config.env, config.jira_url)
-        policy = RetryPolicy(sleep=time.sleep if config.sleep is None else config.sleep)
-        self._http = JiraHttp(creds, config.timeout, policy)
+        creds = credentials_from(credentials, config.jira_url)
+        policy = RetryPolicy(sleep=time.sleep if settings.sleep is None else settings.sleep)
+        self._http = JiraHttp(creds, settings.timeout, policy)
         self._cloud: bool | None = None
 
     @property
@@ -135,11 +140,11 @@ class JiraSource(BacklogSource):
             points=self._points_field(catalog, board, warnings),
             sprint=catalog.of_type(SPRINT_TYPE),
             epic_link=None if self._is_cloud() else catalog.of_type(EPIC_LINK_TYPE),
-            label_prefixes=self._config.label_prefixes,
+            label_prefixes=self._settings.label_prefixes,
         )
 
     def _okr_field(self, catalog: FieldCatalog, warnings: list[str]) -> LogicalField | None:
-        name = self._config.okr_field
+        name = self._settings.okr_field
         try:
             return catalog.resolve(name, "OKR field (--okr-field)")
         except UnknownFieldError:
@@ -152,7 +157,7 @@ class JiraSource(BacklogSource):
     def _points_field(
         self, catalog: FieldCatalog, board: BoardConfig | None, warnings: list[str]
     ) -> LogicalField | None:
-        named = self._config.points_field
+        named = self._settings.points_field
         if named:
             return catalog.resolve(named, "story-point field (--points-field)")
         estimation = board.estimation_field if board else None
@@ -205,7 +210,7 @@ class JiraSource(BacklogSource):
         warnings.extend(bad_points.warnings())
         if not by_id:
             warnings.append("the scope holds no issues")
-        if self._config.inherit:
+        if self._settings.inherit:
             self._add_parents(by_id, parents, search, plan, warnings)
         else:
             self._add_parent_stubs(by_id, parents)

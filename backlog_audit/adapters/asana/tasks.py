@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backlog_audit.adapters.asana_fields import points_value, reference_values
-from backlog_audit.adapters.asana_goals import GoalLinks
+from backlog_audit.adapters.asana.fields import points_value, reference_values
+from backlog_audit.adapters.asana.goals import GoalLinks
 from backlog_audit.adapters.points import BadPoints, InvalidPoints
 from backlog_audit.model import Item, StatusCategory
 
@@ -95,7 +95,7 @@ def _name(record: Any) -> str | None:
 
 @dataclass(frozen=True)
 class TaskReader:
-    """Turns task records into items; fields are named as `asana_fields.field_key` folds them."""
+    """Turns task records into items; fields are named as `fields.field_key` folds them."""
 
     okr_fields: frozenset[str]
     points_fields: frozenset[str]
