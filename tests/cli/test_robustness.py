@@ -29,12 +29,12 @@ from click.testing import Result
 from backlog_audit import output
 from backlog_audit.adapters.asana import client as asana_client
 from tests import cli_runner
-from tests.adapters.asana.asana_workspace import TOKEN, build_workspace
-from tests.adapters.jira import jira_scenario
+from tests.adapters.asana.fake_server import FakeAsana
+from tests.adapters.asana.workspace import TOKEN, build_workspace
+from tests.adapters.jira import scenario as jira_scenario
 from tests.adapters.jira.conftest import env_for
+from tests.adapters.jira.fake_server import FakeJiraServer
 from tests.cli_runner import JIRA, OKRS, audit
-from tests.fakes.asana_server import FakeAsana
-from tests.fakes.jira_server import FakeJiraServer
 
 
 @pytest.fixture(autouse=True)

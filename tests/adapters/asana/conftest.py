@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.adapters.asana.asana_workspace import TOKEN, Sleeps, build_workspace
-from tests.fakes.asana_server import FakeAsana
+from tests.adapters.asana.fake_server import FakeAsana
+from tests.adapters.asana.workspace import TOKEN, Sleeps, build_workspace
 
 
 @pytest.fixture()

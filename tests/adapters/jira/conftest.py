@@ -9,9 +9,9 @@ import pytest
 
 from backlog_audit.adapters.jira import JiraConfig
 from backlog_audit.adapters.jira.source import JiraSource
-from tests.adapters.jira import jira_scenario as scenario
+from tests.adapters.jira import scenario
+from tests.adapters.jira.fake_server import FakeJira, FakeJiraServer
 from tests.adapters.parts import split
-from tests.fakes.jira_server import FakeJira, FakeJiraServer
 
 
 @pytest.fixture(scope="session")

@@ -42,8 +42,8 @@ from typing import Any
 from backlog_audit.adapters.asana import AsanaConfig
 from backlog_audit.adapters.asana.source import AsanaSource
 from backlog_audit.model import AuditResult, KeyResult, Objective, OkrSet
+from tests.adapters.asana.fake_server import AsanaData
 from tests.adapters.parts import Parts, split
-from tests.fakes.asana_server import AsanaData
 
 TOKEN = "asana-secret-token-5f1e2d3c"
 SINCE = date(2026, 10, 1)

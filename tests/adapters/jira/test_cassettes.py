@@ -12,11 +12,11 @@ from backlog_audit.adapters.jira import JiraConfig
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions
-from tests.adapters.jira import jira_scenario as scenario
-from tests.adapters.jira.jira_vcr import CASSETTES, REPLAY_URL, recorder
-from tests.adapters.jira.record_jira_cassettes import RECORDINGS
+from tests.adapters.jira import scenario
+from tests.adapters.jira.fake_server import FakeJira
+from tests.adapters.jira.record_cassettes import RECORDINGS
+from tests.adapters.jira.recorder import CASSETTES, REPLAY_URL, recorder
 from tests.adapters.parts import split
-from tests.fakes.jira_server import FakeJira
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 REPLAY_ENV = {

@@ -1,11 +1,11 @@
 """The part of Asana's OpenAPI spec that the adapter uses, cached as JSON under tests/.
 
 The full spec (`../shared/specs/asana_oas.yaml` beside the repository, 3 MB of YAML) takes
-seconds to load and is not in the repository; `asana_oas_subset.json` holds the endpoints the
+seconds to load and is not in the repository; `oas_subset.json` holds the endpoints the
 adapter calls and every schema they reach, without descriptions and examples.
-`test_asana_fake_server.py` checks that the cached subset still equals a fresh cut of the full
+`test_fake_server.py` checks that the cached subset still equals a fresh cut of the full
 spec whenever the full spec is present (`ASANA_SPEC` names another copy).
-Regenerate with: `python -m tests.adapters.asana.asana_oas`.
+Regenerate with: `python -m tests.adapters.asana.oas`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ FULL_SPEC = Path(
         "ASANA_SPEC", Path(__file__).resolve().parents[4] / "shared" / "specs" / "asana_oas.yaml"
     )
 )
-SUBSET = Path(__file__).with_name("asana_oas_subset.json")
+SUBSET = Path(__file__).with_name("oas_subset.json")
 
 ENDPOINTS = (
     "/projects/{project_gid}",

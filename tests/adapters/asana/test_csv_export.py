@@ -20,7 +20,8 @@ from backlog_audit.adapters.csv import CsvConfig
 from backlog_audit.adapters.csv.source import CsvSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditResult
-from tests.adapters.asana.asana_workspace import (
+from tests.adapters.asana.fake_server import AsanaData, FakeAsana
+from tests.adapters.asana.workspace import (
     GROWTH,
     PLATFORM,
     SINCE,
@@ -29,7 +30,6 @@ from tests.adapters.asana.asana_workspace import (
     summary_figures,
 )
 from tests.adapters.parts import split
-from tests.fakes.asana_server import AsanaData, FakeAsana
 
 EXPORT_COLUMNS = [
     "Task ID",

@@ -7,8 +7,8 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from backlog_audit.errors import EXIT_SOURCE, SourceError
 from backlog_audit.model import AuditResult, LinkState
-from tests.adapters.asana.asana_cassettes import CASSETTES, SCENARIOS, recorder
-from tests.adapters.asana.asana_workspace import TOKEN, Sleeps, source_for, summary_figures
+from tests.adapters.asana.recordings import CASSETTES, SCENARIOS, recorder
+from tests.adapters.asana.workspace import TOKEN, Sleeps, source_for, summary_figures
 
 # Nothing listens here: a request the cassette does not hold cannot reach anything.
 NOWHERE = "http://127.0.0.1:9/api/1.0"

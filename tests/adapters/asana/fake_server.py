@@ -1,7 +1,7 @@
 """A fake Asana API on 127.0.0.1, real HTTP, for the Asana adapter's tests.
 
 It serves what the adapter reads, shaped like Asana's API (checked against the OpenAPI spec by
-`tests/adapters/asana/test_asana_fake_server.py`):
+`tests/adapters/asana/test_fake_server.py`):
 
 - `GET /projects/{gid}`, `/projects/{gid}/tasks`, `/projects/{gid}/sections`,
   `/projects/{gid}/custom_field_settings`, `/sections/{gid}/tasks`, `/tasks/{gid}`,

@@ -14,8 +14,8 @@ from backlog_audit.adapters.jira import JiraConfig
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageError
 from tests.adapters.jira.conftest import Sleeps, env_for
+from tests.adapters.jira.fake_server import FakeBoard, FakeJira, FakeJiraServer
 from tests.adapters.parts import split
-from tests.fakes.jira_server import FakeBoard, FakeJira, FakeJiraServer
 
 
 def secrets_of(site: FakeJira) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """Record the Jira cassettes from the fake server.
 
-Run `python -m tests.adapters.jira.record_jira_cassettes` from the repository root. Each
+Run `python -m tests.adapters.jira.record_cassettes` from the repository root. Each
 cassette is one `fetch()` of a scope of the scenario; the replay tests check the same
 hand-worked figures as the live ones, with no server at all.
 """
@@ -11,11 +11,11 @@ from typing import Any
 
 from backlog_audit.adapters.jira import JiraConfig
 from backlog_audit.adapters.jira.source import JiraSource
-from tests.adapters.jira import jira_scenario as scenario
+from tests.adapters.jira import scenario
 from tests.adapters.jira.conftest import env_for
-from tests.adapters.jira.jira_vcr import CASSETTES, recorder
+from tests.adapters.jira.fake_server import FakeJiraServer
+from tests.adapters.jira.recorder import CASSETTES, recorder
 from tests.adapters.parts import split
-from tests.fakes.jira_server import FakeJiraServer
 
 # cassette name -> (mode, source settings and Jira config, as `split` takes them)
 RECORDINGS: dict[str, tuple[str, dict[str, Any]]] = {

@@ -1,6 +1,6 @@
 """Recorded Asana traffic: what each cassette holds, and how it is recorded and replayed.
 
-Cassettes are recorded from the fake server (`python -m tests.adapters.asana.asana_cassettes`)
+Cassettes are recorded from the fake server (`python -m tests.adapters.asana.recordings`)
 and replayed with `record_mode="none"`: a request the cassette does not hold fails the test.
 They match on method, path, query and body (a batch names its tasks in the body), not host
 and port (the fake's port changes per run).
@@ -20,7 +20,8 @@ import vcr
 from backlog_audit.adapters.asana.goals import load_goal_okrs
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult
-from tests.adapters.asana.asana_workspace import (
+from tests.adapters.asana.fake_server import FakeAsana
+from tests.adapters.asana.workspace import (
     POINTS,
     TOKEN,
     Sleeps,
@@ -28,7 +29,6 @@ from tests.adapters.asana.asana_workspace import (
     file_okrs,
     source_for,
 )
-from tests.fakes.asana_server import FakeAsana
 
 CASSETTES = Path(__file__).with_name("cassettes")
 GOALS = "asana-goals:1000:6001"

@@ -31,7 +31,9 @@ import pytest
 from backlog_audit.core.audit import audit
 from backlog_audit.errors import SourceError
 from backlog_audit.model import AuditOptions, AuditResult, Backlog, LinkState
-from tests.adapters.asana.asana_workspace import (
+from tests.adapters.asana.fake_server import AsanaData, FakeAsana
+from tests.adapters.asana.test_cli import OKR_FILE
+from tests.adapters.asana.workspace import (
     GROWTH,
     OKR_ENUM,
     POINTS,
@@ -40,9 +42,7 @@ from tests.adapters.asana.asana_workspace import (
     source_for,
     summary_figures,
 )
-from tests.adapters.asana.test_asana_cli import OKR_FILE
 from tests.cli_runner import invoke
-from tests.fakes.asana_server import AsanaData, FakeAsana
 
 PROJECT, SECTION = "2101", "3101"
 SUBTASKS = AuditOptions(include_types=frozenset({"Subtask"}))
@@ -296,7 +296,7 @@ def test_a_refused_batch_endpoint_reads_each_subtask_listing_alone(sprint: FakeA
 
 
 def test_no_inherit_reads_no_parent_outside_the_listing(fake: FakeAsana) -> None:
-    # The shared workspace (asana_workspace.py): 4007's parent 4009 is not listed.
+    # The shared workspace (workspace.py): 4007's parent 4009 is not listed.
     inheriting = source_for(fake.base_url).fetch()
     with_parents = len(fake.requests)
     fake.requests.clear()
@@ -319,7 +319,7 @@ def test_no_inherit_changes_no_figure_of_items_that_inherit_nothing(fake: FakeAs
     with_parents = audit(source_for(fake.base_url).fetch(), file_okrs(), no_inherit)
     without = audit(source_for(fake.base_url, inherit=False).fetch(), file_okrs(), no_inherit)
 
-    # the hand-worked figures of test_asana_audit.py: no counted task inherits there
+    # the hand-worked figures of test_audit.py: no counted task inherits there
     assert summary_figures(without) == (11, 1, 6, 30, 15)
     assert without.summary == with_parents.summary
     assert without.items == with_parents.items

@@ -13,8 +13,8 @@ from backlog_audit.core.linking import Resolver, Target
 from backlog_audit.errors import SourceError, UsageError
 from backlog_audit.model import KeyResult, Objective
 from backlog_audit.okrs import load_okrs
-from tests.adapters.asana.asana_workspace import TOKEN
-from tests.fakes.asana_server import AsanaData, FakeAsana
+from tests.adapters.asana.fake_server import AsanaData, FakeAsana
+from tests.adapters.asana.workspace import TOKEN
 
 
 def _env(fake: FakeAsana) -> dict[str, str]:

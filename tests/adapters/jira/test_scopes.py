@@ -1,6 +1,6 @@
 """Audits of each scope against the fake site, Cloud and Data Center, with hand-worked figures.
 
-The figures come from the table in `jira_scenario.py`; each test spells out which items count.
+The figures come from the table in `scenario.py`; each test spells out which items count.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, LinkState
-from tests.adapters.jira import jira_scenario as scenario
-from tests.fakes.jira_server import FakeJira
+from tests.adapters.jira import scenario
+from tests.adapters.jira.fake_server import FakeJira
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 

@@ -11,9 +11,9 @@ from backlog_audit.adapters.jira.fields import FieldCatalog
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.adapters.jira.values import ValueKind
 from backlog_audit.errors import UsageError
-from tests.adapters.jira import jira_scenario as scenario
-from tests.adapters.jira.jira_scenario import public_fields
-from tests.fakes.jira_server import FakeJira, FakeJiraServer, custom_field
+from tests.adapters.jira import scenario
+from tests.adapters.jira.fake_server import FakeJira, FakeJiraServer, custom_field
+from tests.adapters.jira.scenario import public_fields
 
 
 def catalog(instance: str) -> FieldCatalog:

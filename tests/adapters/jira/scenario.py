@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from backlog_audit.model import KeyResult, Objective, OkrSet
-from tests.fakes.jira_server import FakeBoard, FakeIssue, FakeJira, FakeSprint, custom_field
+from tests.adapters.jira.fake_server import FakeBoard, FakeIssue, FakeJira, FakeSprint, custom_field
 
 PUBLIC_FIELDS = Path(__file__).parent / "data" / "public-instances-excerpt.json"
 

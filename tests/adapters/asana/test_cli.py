@@ -1,5 +1,5 @@
 """`backlog-audit` against the fake Asana server, end to end through the command line (issue 4,
-"Done when"). Figures are the hand-worked ones of `test_asana_audit.py`."""
+"Done when"). Figures are the hand-worked ones of `test_audit.py`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from click.testing import Result
 
 from tests import cli_runner
-from tests.adapters.asana.asana_workspace import TOKEN, source_for
-from tests.fakes.asana_server import AsanaData, FakeAsana
+from tests.adapters.asana.fake_server import AsanaData, FakeAsana
+from tests.adapters.asana.workspace import TOKEN, source_for
 
 OKR_FILE = """\
 cycle: 2026-Q4

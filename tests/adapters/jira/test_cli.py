@@ -12,8 +12,8 @@ from click.testing import Result
 
 from tests import cli_runner
 from tests.adapters.jira.conftest import env_for
-from tests.adapters.jira.jira_scenario import public_fields
-from tests.fakes.jira_server import FakeJira, FakeJiraServer, custom_field
+from tests.adapters.jira.fake_server import FakeJira, FakeJiraServer, custom_field
+from tests.adapters.jira.scenario import public_fields
 
 OKRS_YAML = """\
 cycle: 2026-Q4

@@ -1,8 +1,8 @@
 """The fake Asana server answers as Asana's OpenAPI spec says, so tests against it mean something.
 
-Every request the adapter makes in the audits of `test_asana_audit.py` is replayed and both
+Every request the adapter makes in the audits of `test_audit.py` is replayed and both
 request and response are validated with openapi-core against Asana's spec (the cached subset of
-`asana_oas.py`). The spec declares list endpoints as returning compact records, which says
+`oas.py`). The spec declares list endpoints as returning compact records, which says
 nothing about the fields asked for with `opt_fields`; those records are also validated against
 the full resource schemas (TaskResponse, GoalResponse, ...).
 """
@@ -21,9 +21,9 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30ReadValidator
 
 from backlog_audit.adapters.asana.goals import load_goal_okrs
-from tests.adapters.asana import asana_oas
-from tests.adapters.asana.asana_workspace import TOKEN, source_for
-from tests.fakes.asana_server import FakeAsana
+from tests.adapters.asana import oas as asana_oas
+from tests.adapters.asana.fake_server import FakeAsana
+from tests.adapters.asana.workspace import TOKEN, source_for
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Use of allowEmptyValue:DeprecationWarning"),

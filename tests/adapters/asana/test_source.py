@@ -16,7 +16,8 @@ from backlog_audit.adapters.asana.source import AsanaSource
 from backlog_audit.adapters.asana.tasks import TASK_FIELDS
 from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageError
 from backlog_audit.run import AuditRequest
-from tests.adapters.asana.asana_workspace import (
+from tests.adapters.asana.fake_server import AsanaData, FakeAsana
+from tests.adapters.asana.workspace import (
     OKR_ENUM,
     POINTS,
     TOKEN,
@@ -25,7 +26,6 @@ from tests.adapters.asana.asana_workspace import (
     file_okrs,
     source_for,
 )
-from tests.fakes.asana_server import AsanaData, FakeAsana
 
 
 def _task_listings(fake: FakeAsana) -> list[dict[str, str]]:

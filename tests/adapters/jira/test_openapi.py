@@ -20,8 +20,8 @@ import requests
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
-from tests.adapters.jira import jira_scenario as scenario
-from tests.fakes.jira_server import FakeJira, FakeJiraServer
+from tests.adapters.jira import scenario
+from tests.adapters.jira.fake_server import FakeJira, FakeJiraServer
 
 SPECS = Path(
     os.environ.get("JIRA_SPECS_DIR", Path(__file__).resolve().parents[4] / "shared" / "specs")

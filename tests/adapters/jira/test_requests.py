@@ -13,8 +13,8 @@ from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.core.audit import audit
 from backlog_audit.errors import SourceError, UsageError
 from backlog_audit.model import AuditOptions
-from tests.adapters.jira import jira_scenario as scenario
-from tests.fakes.jira_server import FakeIssue, FakeJira, FakeJiraServer, FakeSprint
+from tests.adapters.jira import scenario
+from tests.adapters.jira.fake_server import FakeIssue, FakeJira, FakeJiraServer, FakeSprint
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 SEARCH_PATHS = ("/rest/api/3/search/jql", "/rest/api/2/search")

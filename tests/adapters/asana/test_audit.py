@@ -1,6 +1,6 @@
 """Audits of the test workspace through `AsanaSource` and the real SDK against the fake server.
 
-Expected figures are worked out by hand from the table in `asana_workspace.py`.
+Expected figures are worked out by hand from the table in `workspace.py`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from backlog_audit.adapters.asana.goals import load_goal_okrs
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, LinkState
-from tests.adapters.asana.asana_workspace import TOKEN, file_okrs, source_for
-from tests.fakes.asana_server import FakeAsana
+from tests.adapters.asana.fake_server import FakeAsana
+from tests.adapters.asana.workspace import TOKEN, file_okrs, source_for
 
 GOALS = "asana-goals:1000:6001"
 

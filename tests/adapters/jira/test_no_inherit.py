@@ -14,9 +14,9 @@ from pathlib import Path
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, Backlog
-from tests.adapters.jira import jira_scenario as scenario
-from tests.adapters.jira.test_jira_cli import audit as cli_audit
-from tests.fakes.jira_server import FakeJira, FakeJiraServer
+from tests.adapters.jira import scenario
+from tests.adapters.jira.fake_server import FakeJira, FakeJiraServer
+from tests.adapters.jira.test_cli import audit as cli_audit
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 NO_INHERIT = AuditOptions(inherit=False)
