@@ -1,19 +1,33 @@
 """Writing reports: every file atomically, stdout for `-`, nothing written on failure.
 
-All reports are rendered to bytes before the first file is touched. Then every file is
-written in full to a temporary file beside its target, and only when all are ready are they
-renamed over the old ones, so a failed or interrupted run (a read-only directory, a full disk,
-Ctrl-C) never leaves a half-written report, nor some new reports beside some old ones. A
-report that cannot be written is a `UsageError` (exit 2) naming it. Devices and FIFOs
-(`/dev/null`, `/dev/stdout`) are written in place, never replaced; links are followed.
+All reports are rendered to bytes before the first file is touched. Then the commit protocol
+of "reports + history" (`publish`):
+
+1. prepare: every report is written in full to a temporary file beside its target;
+2. the history takes the run (inserted, not yet committed): a history that cannot take it
+   stops here, and no report was replaced;
+3. write: each report is renamed over its target, the earlier report kept aside (a hard
+   link beside it, so that nothing needs disk space);
+4. commit the history. If the commit fails (a full disk, a quota, a file-size limit) or
+   anything before it does (Ctrl-C), every report is put back: the earlier ones
+   byte-identical, new ones removed, and the run is not recorded;
+5. the kept earlier reports are removed.
+
+So a failed or interrupted run (a read-only directory, a full disk, Ctrl-C) never leaves a
+half-written report, nor some new reports beside some old ones, nor new reports of a run the
+history does not hold. A report that cannot be written is a `UsageError` (exit 2) naming it.
+Devices and FIFOs (`/dev/null`, `/dev/stdout`) are written in place, never replaced (nor put
+back); links are followed.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import sys
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +52,11 @@ class Planned:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` via a temporary file in the same directory and a rename."""
-    _stage(path, data).commit()
+    staged = _stage(path, data)
+    try:
+        staged.swap()
+    finally:
+        staged.discard()
 
 
 @dataclass
@@ -46,7 +64,7 @@ class _Staged:
     """A report ready to replace its target: the temporary file holds all of its bytes.
 
     A target that exists and is not a regular file (`/dev/null`, a FIFO) is written in place
-    at commit: renaming over it would replace the device with a plain file. A symbolic link
+    at swap: renaming over it would replace the device with a plain file. A symbolic link
     is followed, so the file it points at gets the report and the link stays.
     """
 
@@ -54,25 +72,51 @@ class _Staged:
     target: Path
     data: bytes
     tmp: Path | None = None
+    kept: Path | None = None  # the earlier report, kept aside until the run is committed
+    placed: bool = False  # the new report is at `target`
 
-    def commit(self) -> None:
-        """Put the report in place; a failure leaves no temporary file behind."""
+    def swap(self) -> None:
+        """Put the report in place, keeping the earlier one aside for `restore`."""
         try:
             if self.tmp is None:
                 with self.target.open("wb") as handle:
                     handle.write(self.data)
-            else:
-                os.replace(self.tmp, self.target)
+                return
+            if self.target.is_file():
+                self.kept = _keep_aside(self.target)
+            os.replace(self.tmp, self.target)
+            self.tmp, self.placed = None, True
         except OSError as exc:
             raise _write_error(self.path, exc) from None
-        finally:
-            self.discard()
+
+    def restore(self) -> None:
+        """Undo `swap`: the earlier report back in place (or none, as before)."""
+        if self.kept is not None:
+            os.replace(self.kept, self.target)
+            self.kept = None
+        elif self.placed:
+            self.target.unlink(missing_ok=True)
+        self.placed = False
 
     def discard(self) -> None:
-        """Remove the temporary file, if it is still there."""
-        if self.tmp is not None:
-            self.tmp.unlink(missing_ok=True)
-            self.tmp = None
+        """Remove the temporary file and the kept earlier report, if they are still there."""
+        for leftover in (self.tmp, self.kept):
+            if leftover is not None:
+                leftover.unlink(missing_ok=True)
+        self.tmp = self.kept = None
+
+
+def _keep_aside(target: Path) -> Path:
+    """A second name for the file at `target`, beside it, so that a rename over `target`
+    leaves the earlier report reachable. A hard link needs no disk space; where links are
+    not allowed (some network or FAT file systems) the file itself is moved aside."""
+    name = f".{target.name[:_TMP_NAME_KEEP]}.{secrets.token_hex(6)}.kept"
+    kept = target.with_name(name)
+    try:
+        os.link(target, kept)
+    except OSError:
+        os.rename(target, kept)
+    return kept
 
 
 def _stage(path: Path, data: bytes) -> _Staged:
@@ -225,11 +269,17 @@ def plan(
 
 
 def write(planned: list[Planned]) -> list[str]:
-    """Write planned reports; returns the paths written (stdout excluded).
+    """Write planned reports; returns the paths written (stdout excluded). See `publish`."""
+    return publish(planned, nullcontext())
 
-    Every file is staged in full before the first one replaces its target, so a report that
-    cannot be written (a read-only directory, a full disk, Ctrl-C) leaves every earlier report
-    as it was and no temporary file behind.
+
+def publish(planned: list[Planned], commit: AbstractContextManager[object]) -> list[str]:
+    """Write planned reports under `commit` (the history recording the run; see the module
+    docstring); returns the paths written (stdout excluded).
+
+    `commit` is entered once every report is staged and exited once all are in place: a
+    failure on entering replaces nothing, a failure on exiting (the history's commit) puts
+    every earlier report back. Stdout gets its report once all of that succeeded.
     """
     staged: list[_Staged] = []
     try:
@@ -237,8 +287,14 @@ def write(planned: list[Planned]) -> list[str]:
         for report in planned:
             if report.path != STDOUT:
                 staged.append(_stage(Path(report.path), report.data))  # noqa: PERF401
-        for each in staged:
-            each.commit()
+        try:
+            with commit:
+                for each in staged:
+                    each.swap()
+        except BaseException:
+            for each in reversed(staged):
+                each.restore()
+            raise
     finally:
         for each in staged:
             each.discard()

@@ -4,9 +4,10 @@ This is the glue between the pure parts: load the OKR set, fetch the backlog, au
 render, check thresholds, write. The CLI only builds an `AuditRequest` and prints.
 
 With a history file the order is: audit -> read history (changes, trend) -> render with them
--> add the run to the history -> write reports -> commit the run. A history that cannot take
-the run fails before any report is written; a report that cannot be written rolls the run
-back: a run that fails (exit 2 or 3) writes no report and records nothing.
+-> stage the reports -> add the run to the history -> put the reports in place -> commit the
+run (`output.publish`). A history that cannot take the run fails before any report is
+replaced; a report that cannot be written rolls the run back; a commit that fails puts the
+earlier reports back: a run that fails (exit 2 or 3) writes no report and records nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from backlog_audit.history import coverage_drop, recording, with_history
 from backlog_audit.model import AuditOptions, AuditResult, OkrSet
 from backlog_audit.okrs import load_audited_okrs
 from backlog_audit.okrs.lint import LintSettings, lint
-from backlog_audit.output import Planned, Target, plan_paths, render_targets, write
+from backlog_audit.output import Planned, Target, plan_paths, publish, render_targets
 from backlog_audit.reports import ReportFormat
 
 LOG = logging.getLogger(__name__)
@@ -202,11 +203,11 @@ def _same_file(a: str, b: str) -> bool:
 def execute(
     request: AuditRequest, progress: Progress | None = None, now: Clock = utc_now
 ) -> Outcome:
-    """Run an audit, write its reports, then record it in the history (if any)."""
+    """Run an audit, then write its reports and record it in the history (if any) as one
+    commit: both, or neither (`output.publish`)."""
     result, planned, breaches = run_audit(request, progress, now)
     exit_code = Outcome(result, (), breaches).exit_code
-    with _recording(request, result, exit_code):
-        written = write(planned)
+    written = publish(planned, _recording(request, result, exit_code))
     return Outcome(result, tuple(written), breaches)
 
 

@@ -166,10 +166,15 @@ class HistoryStore:
             self._rollback()
             raise
         try:
-            self._conn.execute("COMMIT")
+            self._commit()
         except sqlite3.Error as exc:
             self._rollback()
             self._fail(exc)
+
+    def _commit(self) -> None:
+        # The moment the run becomes durable, and the one a full disk, a quota or a file-size
+        # limit fails (the write-ahead log grows): `output.publish` then puts reports back.
+        self._conn.execute("COMMIT")
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
