@@ -13,6 +13,7 @@ earlier reports back: a run that fails (exit 2 or 3) writes no report and record
 from __future__ import annotations
 
 import logging
+import operator
 import os
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
@@ -30,6 +31,7 @@ from backlog_audit.okrs import load_audited_okrs
 from backlog_audit.okrs.lint import LintSettings, lint
 from backlog_audit.output import Planned, Target, plan_paths, publish, render_targets
 from backlog_audit.reports import ReportFormat
+from backlog_audit.reports.figures import percent_against, shown_against, under
 
 LOG = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -55,18 +57,18 @@ class Thresholds:
         if self.fail_under is not None:
             if coverage is None:
                 found.append(f"--fail-under {self.fail_under:g}: no countable items in scope")
-            elif coverage * 100 < self.fail_under:
-                found.append(
-                    f"coverage {coverage * 100:.1f}% is under --fail-under {self.fail_under:g}%"
-                )
+            elif under(coverage, self.fail_under):
+                share = percent_against(coverage, self.fail_under, operator.lt)
+                found.append(f"coverage {share} is under --fail-under {self.fail_under:g}%")
         orphans = result.summary.orphaned_items
         if self.max_orphans is not None and orphans > self.max_orphans:
             found.append(f"{orphans} orphaned items exceed --max-orphans {self.max_orphans}")
         drop = coverage_drop(result.changes)
         if self.fail_on_drop is not None and drop is not None and drop > self.fail_on_drop:
             assert result.changes is not None  # a drop exists only with changes
+            fell = shown_against(drop, self.fail_on_drop, operator.gt)
             found.append(
-                f"coverage fell {drop:.1f} points since {result.changes.since:%Y-%m-%d %H:%M} UTC,"
+                f"coverage fell {fell} points since {result.changes.since:%Y-%m-%d %H:%M} UTC,"
                 f" more than --fail-on-drop {self.fail_on_drop:g}"
             )
         return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,11 @@ import pytest
 
 from backlog_audit.adapters import BacklogSource, Progress, SourceSettings, make_source
 from backlog_audit.errors import UsageError
-from backlog_audit.model import AuditOptions, Backlog
+from backlog_audit.model import AuditOptions, Backlog, Tally
 from backlog_audit.reports import ReportFormat
 from backlog_audit.reports import csv as csv_report
 from backlog_audit.run import AuditRequest, Thresholds, run_audit
+from tests.reports.conftest import build_result
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -122,3 +124,30 @@ def test_the_source_fetches_as_the_audit_options_say(monkeypatch: pytest.MonkeyP
     assert config.label_prefixes == ("goal:",)
     assert config.inherit is False
     assert (config.include_types, config.exclude_types) == ({"story"}, {"bug"})
+
+
+# --- threshold messages read as true --------------------------------------------------------
+
+
+def test_a_breach_shows_the_decimals_that_make_it_visibly_true() -> None:
+    # 1999 of 2500 is 79.96%: "80.0% is under --fail-under 80%" would read as false.
+    result = build_result()
+    result = replace(result, summary=replace(result.summary, all=Tally(2500, 1999)))
+
+    assert Thresholds(fail_under=80).breaches(result) == [
+        "coverage 79.96% is under --fail-under 80%"
+    ]
+    assert Thresholds(fail_under=90).breaches(result) == [
+        "coverage 80.0% is under --fail-under 90%"
+    ]
+
+
+def test_a_drop_shows_the_decimals_that_make_it_visibly_more_than_allowed() -> None:
+    result = build_result()  # coverage rose 4.5 points since the last run; make it fall 5.04
+    assert result.changes is not None
+    result = replace(result, changes=replace(result.changes, coverage_delta=-0.0504))
+
+    (breach,) = Thresholds(fail_on_drop=5).breaches(result)
+
+    assert breach.startswith("coverage fell 5.04 points since 2026-11-15 10:00 UTC")
+    assert breach.endswith("more than --fail-on-drop 5")

@@ -1,18 +1,17 @@
-"""Words and verdicts shared by the workbook and the Markdown report.
+"""Words shared by the workbook and the Markdown report.
 
-The traffic light, the headline figures and the plain-words definitions live here so that
-both reports say the same thing in the same words.
+The scope and cycle lines, the plain-words definitions, safe links and UTF-8 text live here so
+that both reports say the same thing in the same words; figures and the traffic light are in
+`figures`.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from enum import Enum
 
 from backlog_audit.model import AuditResult, Changes
+from backlog_audit.reports.figures import AMBER_FROM, GREEN_FROM, MARGIN_POINTS
 
 # Excel's limit on a hyperlink's length; longer links are not offered anywhere.
 MAX_URL_CHARS = 2_079
@@ -23,102 +22,10 @@ _UNSAFE_URL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff\s]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
-# Without thresholds on the run, coverage bands a leadership reader would expect.
-DEFAULT_GREEN, DEFAULT_AMBER = 0.80, 0.60
-# With --fail-under, coverage within this many percentage points above it is amber.
-MARGIN_POINTS = 5.0
-
-
-class Light(str, Enum):
-    """A traffic-light level."""
-
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
-    GREY = "grey"  # nothing countable: no verdict
-
-
-@dataclass(frozen=True)
-class Status:
-    """The verdict of an audit: a light, a short label and the reason in plain words."""
-
-    light: Light
-    label: str
-    reason: str
-
-
-def status_of(result: AuditResult) -> Status:
-    """The traffic light against the run's thresholds, or default bands when none are set."""
-    coverage = result.summary.all.coverage
-    if result.fail_under is None and result.max_orphans is None:
-        return _default_status(coverage)
-    breaches = _breaches(result)
-    if breaches:
-        return Status(Light.RED, "Off track", "; ".join(breaches))
-    near = _near_threshold(result)
-    if near:
-        return Status(Light.AMBER, "At risk", near)
-    return Status(Light.GREEN, "On track", "every threshold holds")
-
-
-def _default_status(coverage: float | None) -> Status:
-    if coverage is None:
-        return Status(Light.GREY, "No verdict", "no countable items in scope")
-    share = percent(coverage)
-    if coverage >= DEFAULT_GREEN:
-        return Status(Light.GREEN, "On track", f"coverage {share} is at least 80%")
-    if coverage >= DEFAULT_AMBER:
-        return Status(Light.AMBER, "At risk", f"coverage {share} is under 80%")
-    return Status(Light.RED, "Off track", f"coverage {share} is under 60%")
-
-
-def _breaches(result: AuditResult) -> list[str]:
-    found = []
-    coverage = result.summary.all.coverage
-    if result.fail_under is not None:
-        if coverage is None:
-            found.append("no countable items in scope")
-        elif coverage * 100 < result.fail_under:
-            found.append(f"coverage {percent(coverage)} is under {result.fail_under:g}%")
-    orphans = result.summary.orphaned_items
-    if result.max_orphans is not None and orphans > result.max_orphans:
-        found.append(f"{orphans} orphaned items, more than {result.max_orphans}")
-    return found
-
-
-def _near_threshold(result: AuditResult) -> str | None:
-    coverage = result.summary.all.coverage
-    if result.fail_under is None or coverage is None:
-        return None
-    if coverage * 100 < result.fail_under + MARGIN_POINTS:
-        return f"coverage {percent(coverage)} is within 5 points of {result.fail_under:g}%"
-    return None
-
-
-def percent(value: float | None, digits: int = 1) -> str:
-    """`54.5%`, or `n/a` when there is no value (or none that is a number: NaN)."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{value * 100:.{digits}f}%"
-
-
-def points_delta(value: float | None) -> str:
-    """A change of a share in percentage points: `+4.5 pp`, `n/a` when unknown."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{value * 100:+.1f} pp"
-
 
 def utc_text(moment: datetime) -> str:
     """`2026-11-22 10:00 UTC`: readers see the time zone."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def number(value: float | None) -> str:
-    """A figure without useless decimals: 3, 2.5, empty when None."""
-    if value is None:
-        return ""
-    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def source_text(result: AuditResult) -> str:
@@ -165,8 +72,8 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("Open items", "Items whose status category is not done: the planning view of what is "
      "still to be done."),
     ("Status", "Green, amber or red against the run's thresholds (--fail-under, --max-orphans; "
-     "amber within 5 points of --fail-under). Without thresholds: green from 80% item "
-     "coverage, amber from 60%, red below."),
+     f"amber within {MARGIN_POINTS:g} points of --fail-under). Without thresholds: green from "
+     f"{GREEN_FROM:.0%} item coverage, amber from {AMBER_FROM:.0%}, red below."),
     ("Fix List", "Orphaned and dangling items grouped by parent/epic and by assignee. Linking "
      "an epic fixes all its children at once. The JQL selects a group in Jira's bulk editor."),
     ("Times", "All times are UTC."),

@@ -24,15 +24,12 @@ from backlog_audit.model import (
 from backlog_audit.reports.common import (
     change_lists,
     cycle_text,
-    number,
-    percent,
-    points_delta,
     safe_url,
     source_text,
-    status_of,
     utc_text,
     utf8,
 )
+from backlog_audit.reports.figures import number, percent, points_delta, status_of
 
 # A chat post stays short: longer lists end with "... and N more".
 TOP_ORPHANS = 20

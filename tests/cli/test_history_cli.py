@@ -348,7 +348,8 @@ def test_fail_on_drop_compares_with_the_last_run_of_the_scope(
         export, db, 3, "--format", "json", "-o", "-", "--fail-on-drop", points, code=code
     )
     if code:
-        assert "threshold: coverage fell 3.7 points since 2026-11-09 07:00 UTC" in result.stderr
+        # "fell 3.7 points, more than 3.7" would read as false: the decimals that show it.
+        assert "threshold: coverage fell 3.7003 points since 2026-11-09 07:00 UTC" in result.stderr
     # A breached threshold still writes the report and records the run, with its exit code.
     assert json.loads(result.stdout)["summary"]["items"] == 53
     codes = sqlite3.connect(db).execute("SELECT exit_code FROM runs ORDER BY id").fetchall()

@@ -10,6 +10,7 @@ from itertools import groupby
 from typing import Any
 
 from backlog_audit.history import RunRecord, ScopeId
+from backlog_audit.reports.figures import percent, points_delta
 from backlog_audit.reports.json import iso
 
 CSV_COLUMNS = (
@@ -42,14 +43,10 @@ def _groups(runs: list[RunRecord]) -> list[tuple[ScopeId, list[RunRecord]]]:
     return [(group[0].scope, group) for _, g in groupby(ordered, key) if (group := list(g))]
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
-
-
 def _change(now: float | None, before: float | None) -> str:
     if now is None or before is None:
         return ""
-    return f"{(now - before) * 100:+.1f}"
+    return points_delta(now - before, unit="")
 
 
 def as_text(runs: list[RunRecord]) -> str:
@@ -68,8 +65,8 @@ def _text_block(scope: ScopeId, runs: list[RunRecord]) -> str:
     for run in runs:
         change = _change(run.coverage, previous.coverage if previous else None)
         lines.append(
-            f"  {run.recorded_at:%Y-%m-%d %H:%M}  {run.items:>5}  {_pct(run.coverage):>8}  "
-            f"{change:>6}  {_pct(run.points_coverage):>11}  {run.orphaned_items:>7}  "
+            f"  {run.recorded_at:%Y-%m-%d %H:%M}  {run.items:>5}  {percent(run.coverage):>8}  "
+            f"{change:>6}  {percent(run.points_coverage):>11}  {run.orphaned_items:>7}  "
             f"{run.exit_code:>4}"
         )
         previous = run

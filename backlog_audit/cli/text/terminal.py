@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from backlog_audit.adapters import Progress
 from backlog_audit.model import AuditResult
+from backlog_audit.reports.figures import Light, percent, points_delta, status_of
 
 
 @contextmanager
@@ -52,23 +53,18 @@ def one_line(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
-
-
-def _colour(value: float | None) -> str:
-    if value is None:
-        return "white"
-    return "green" if value >= 0.8 else "yellow" if value >= 0.5 else "red"
+# The traffic light of the reports, in the colours a terminal has.
+_COLOURS = {Light.GREEN: "green", Light.AMBER: "yellow", Light.RED: "red", Light.GREY: "white"}
 
 
 def summary_lines(result: AuditResult) -> list[str]:
     """The closing summary, with click styles (stripped when not a terminal)."""
     s = result.summary
-    coverage = click.style(_pct(s.all.coverage), fg=_colour(s.all.coverage), bold=True)
+    colour = _COLOURS[status_of(result).light]
+    coverage = click.style(percent(s.all.coverage), fg=colour, bold=True)
     lines = [
         f"{one_line(result.scope)}: {s.all.items} items, coverage {coverage} "
-        f"(points {_pct(s.all.points_coverage)}; open items {_pct(s.open.coverage)})",
+        f"(points {percent(s.all.points_coverage)}; open items {percent(s.open.coverage)})",
         f"  {s.orphaned_items} orphaned, {s.dangling_items} dangling, {s.stale_items} stale, "
         f"{s.all.exempt_items} exempt, {s.inherited_items} inherited",
     ]
@@ -86,8 +82,7 @@ def summary_lines(result: AuditResult) -> list[str]:
 def _changes_line(result: AuditResult) -> str:
     changes = result.changes
     assert changes is not None
-    delta = changes.coverage_delta
-    moved = "n/a" if delta is None else f"{delta * 100:+.1f} pts"
+    moved = points_delta(changes.coverage_delta, unit=" pts")
     return (
         f"  since {changes.since:%Y-%m-%d %H:%M} UTC: coverage {moved}, "
         f"{len(changes.new_orphans)} new orphans, {len(changes.fixed_orphans)} fixed, "

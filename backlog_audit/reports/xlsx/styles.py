@@ -6,7 +6,7 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from backlog_audit.model import LinkState
-from backlog_audit.reports.common import Light
+from backlog_audit.reports.figures import AMBER_FROM, Light
 
 # A restrained palette: dark blue headers, pale fills for states, the traffic light.
 NAVY = "1F3864"
@@ -75,10 +75,10 @@ def share_scale() -> ColorScaleRule:
 
 
 def coverage_scale() -> ColorScaleRule:
-    """Red to amber to green over 0-100%: coverage is better when higher."""
+    """Red to amber to green over 0-100%, amber where the traffic light turns amber."""
     return ColorScaleRule(
         start_type="num", start_value=0, start_color=RED,
-        mid_type="num", mid_value=0.6, mid_color=AMBER,
+        mid_type="num", mid_value=AMBER_FROM, mid_color=AMBER,
         end_type="num", end_value=1, end_color=GREEN,
     )  # fmt: skip
 

@@ -18,7 +18,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from backlog_audit.model import AuditResult, Changes, Summary
-from backlog_audit.reports.common import change_lists, cycle_text, source_text, status_of
+from backlog_audit.reports.common import change_lists, cycle_text, source_text
+from backlog_audit.reports.figures import status_of
 from backlog_audit.reports.xlsx import cells, charts, styles
 
 SUMMARY = "Summary"

@@ -1,0 +1,148 @@
+"""How a figure reads wherever it is shown: shares, changes, counts and the traffic light.
+
+The terminal, the workbook, the Markdown report and `history` format their figures here and
+judge coverage against one set of bands, so that a share reads the same everywhere and 55%
+coverage gets one colour, not one on screen and another in the workbook.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from backlog_audit.model import AuditResult
+
+# Without thresholds on the run, coverage bands a leadership reader would expect.
+GREEN_FROM, AMBER_FROM = 0.80, 0.60
+# With --fail-under, coverage within this many percentage points above it is amber.
+MARGIN_POINTS = 5.0
+# The most decimals a figure compared with a bound is shown with (see `shown_against`).
+_MAX_DIGITS = 6
+
+# How a shown figure compares with a bound: operator.lt ("under"), operator.ge ("at least")...
+Relation = Callable[[float, float], bool]
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """`54.5%`, or `n/a` when there is no value (or none that is a number: NaN)."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value * 100:.{digits}f}%"
+
+
+def points_delta(value: float | None, unit: str = " pp") -> str:
+    """A change of a share in percentage points: `+4.5 pp`, `n/a` when unknown."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value * 100:+.1f}{unit}"
+
+
+def number(value: float | None) -> str:
+    """A figure without useless decimals: 3, 2.5, empty when None."""
+    if value is None:
+        return ""
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def count(value: int) -> str:
+    """A count with thousands separators: `12,345`."""
+    return f"{value:,}"
+
+
+def shown_against(value: float, bound: float, holds: Relation, digits: int = 1) -> str:
+    """`value` with as many decimals (at least `digits`) as make `holds(shown, bound)` true.
+
+    A message that compares a figure with a bound must read as true: 79.96 is "under 80" but
+    79.96 shown with one decimal, "80.0", is not. The caller knows that `holds(value, bound)`.
+    """
+    for places in range(digits, _MAX_DIGITS + 1):
+        shown = f"{value:.{places}f}"
+        if holds(float(shown), bound):
+            return shown
+    return f"{value:.{_MAX_DIGITS}f}"
+
+
+def percent_against(
+    share: float, bound_percent: float, holds: Callable[[float, float], bool]
+) -> str:
+    """A share as a percentage that visibly `holds` against a bound in percent: `79.96%`."""
+    return shown_against(share * 100, bound_percent, holds) + "%"
+
+
+def under(share: float, bound_percent: float) -> bool:
+    """Whether a share is under a bound given in percent (`--fail-under 80`)."""
+    return share * 100 < bound_percent
+
+
+class Light(str, Enum):
+    """A traffic-light level."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    GREY = "grey"  # nothing countable: no verdict
+
+
+@dataclass(frozen=True)
+class Status:
+    """The verdict of an audit: a light, a short label and the reason in plain words."""
+
+    light: Light
+    label: str
+    reason: str
+
+
+def status_of(result: AuditResult) -> Status:
+    """The traffic light against the run's thresholds, or default bands when none are set."""
+    coverage = result.summary.all.coverage
+    if result.fail_under is None and result.max_orphans is None:
+        return _default_status(coverage)
+    breaches = _breaches(result)
+    if breaches:
+        return Status(Light.RED, "Off track", "; ".join(breaches))
+    near = _near_threshold(result)
+    if near:
+        return Status(Light.AMBER, "At risk", near)
+    return Status(Light.GREEN, "On track", "every threshold holds")
+
+
+def _default_status(coverage: float | None) -> Status:
+    if coverage is None:
+        return Status(Light.GREY, "No verdict", "no countable items in scope")
+    green, amber = GREEN_FROM * 100, AMBER_FROM * 100
+    if coverage >= GREEN_FROM:
+        share = percent_against(coverage, green, operator.ge)
+        return Status(Light.GREEN, "On track", f"coverage {share} is at least {green:g}%")
+    if coverage >= AMBER_FROM:
+        share = percent_against(coverage, green, operator.lt)
+        return Status(Light.AMBER, "At risk", f"coverage {share} is under {green:g}%")
+    share = percent_against(coverage, amber, operator.lt)
+    return Status(Light.RED, "Off track", f"coverage {share} is under {amber:g}%")
+
+
+def _breaches(result: AuditResult) -> list[str]:
+    found = []
+    coverage = result.summary.all.coverage
+    if result.fail_under is not None:
+        if coverage is None:
+            found.append("no countable items in scope")
+        elif under(coverage, result.fail_under):
+            share = percent_against(coverage, result.fail_under, operator.lt)
+            found.append(f"coverage {share} is under {result.fail_under:g}%")
+    orphans = result.summary.orphaned_items
+    if result.max_orphans is not None and orphans > result.max_orphans:
+        found.append(f"{orphans} orphaned items, more than {result.max_orphans}")
+    return found
+
+
+def _near_threshold(result: AuditResult) -> str | None:
+    coverage = result.summary.all.coverage
+    if result.fail_under is None or coverage is None:
+        return None
+    if under(coverage, result.fail_under + MARGIN_POINTS):
+        share = percent_against(coverage, result.fail_under + MARGIN_POINTS, operator.lt)
+        return f"coverage {share} is within {MARGIN_POINTS:g} points of {result.fail_under:g}%"
+    return None
