@@ -58,8 +58,10 @@ def config_tables(ctx: click.Context) -> dict[str, Any]:
     return tables
 
 
-def _defaults(path: str, data: dict[str, Any], command: click.Command) -> dict[str, Any]:
-    params = _config_names(command)
+def _defaults(
+    ctx: click.Context, path: str, data: dict[str, Any], command: click.Command
+) -> dict[str, Any]:
+    params = _config_names(ctx, command)
     defaults: dict[str, Any] = {}
     for key, value in data.items():
         name = key.replace("-", "_")
@@ -109,11 +111,14 @@ def _text_if_date(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, time)) else value
 
 
-def _config_names(command: click.Command) -> dict[str, click.Parameter]:
-    """Config keys: each option's long flag (`--input` -> `input`) and its parameter name."""
+def _config_names(ctx: click.Context, command: click.Command) -> dict[str, click.Parameter]:
+    """Config keys: each option's long flag (`--input` -> `input`) and its parameter name.
+
+    The command's parameters as `get_params` gives them: those of every registered source.
+    """
     names: dict[str, click.Parameter] = {}
-    for param in command.params:
-        if not param.name or param.name == "config":
+    for param in command.get_params(ctx):
+        if not param.name or param.name in ("config", "help"):
             continue
         names[param.name] = param
         for opt in param.opts:
@@ -141,10 +146,10 @@ def _load(ctx: click.Context, value: str | None, keys_of: click.Command) -> str 
         if not isinstance(table, dict):
             raise UsageError(f"{path}: [{name}] must be a table")
     _check_tables(path, tables)
-    defaults = _defaults(path, data, keys_of)
+    defaults = _defaults(ctx, path, data, keys_of)
     # Another command's file (`history` reads the audits' config): only the options this
     # command shares with it (`history_path`) are its defaults; the rest was checked above.
-    own = {str(param.name) for param in ctx.command.params}
+    own = {str(param.name) for param in ctx.command.get_params(ctx)}
     defaults = {name: value for name, value in defaults.items() if name in own}
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     ctx.meta["config_tables"] = tables

@@ -8,7 +8,7 @@ import click
 
 from backlog_audit.adapters import FieldInfo, make_source
 from backlog_audit.cli.options import (
-    SourceCommand,
+    FieldsCommand,
     configure_logging,
     credentials,
     fields_options,
@@ -25,7 +25,7 @@ Examples:
 """
 
 
-@click.command(cls=SourceCommand, epilog=EXAMPLE)
+@click.command(cls=FieldsCommand, epilog=EXAMPLE)
 @fields_options
 @click.option("--search", help="Only fields whose name contains this text.")
 def fields(**params: Any) -> None:

@@ -31,8 +31,6 @@ _SETTINGS_OPTIONS = (
     ),
 )
 _VERBOSE = click.option("-v", "--verbose", count=True, help="Log to stderr (-vv for debug).")
-# Where the sources' options are listed on the command's function, for `SourceCommand`.
-_SECTIONS = "__source_sections__"
 
 
 def plugin_params(found: SourcePlugin) -> list[click.Parameter]:
@@ -68,42 +66,61 @@ def _source_params(for_fields: bool) -> tuple[list[click.Parameter], dict[str, l
     return list(by_name.values()), {title: names for title, names in sections.items() if names}
 
 
-def _options(fn: F, for_fields: bool) -> F:
-    kind = click.option(
-        "--source",
-        type=click.Choice(kinds()),
-        default=kinds()[0],
-        show_default=True,
-        help="Where the backlog comes from.",
-    )
-    params, sections = _source_params(for_fields)
-    settings = () if for_fields else _SETTINGS_OPTIONS
-    for option in reversed((*settings, _VERBOSE)):
-        fn = option(fn)
-    # click.command takes the decorators' parameters in reverse: the last added shows first.
-    attached: list[click.Parameter] = getattr(fn, "__click_params__", [])
-    attached.extend(reversed(params))
-    fn.__click_params__ = attached  # type: ignore[attr-defined]
-    setattr(fn, _SECTIONS, sections)
-    return kind(fn)
+class _Kinds(click.Choice):
+    """The --source choices, read from the registry whenever they are needed."""
+
+    def __init__(self) -> None:
+        super().__init__(kinds())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The registered kinds, at the time of asking."""
+        return kinds()
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        """Ignored: the registry says."""
 
 
 def source_options(fn: F) -> F:
-    """Decorate `audit` with --source, every source's own options and the shared settings."""
-    return _options(fn, for_fields=False)
+    """Decorate `audit` with --source and the settings every source honours.
+
+    Each source's own options are added by `SourceCommand` from the registry.
+    """
+    for option in reversed((*_SETTINGS_OPTIONS, _VERBOSE)):
+        fn = option(fn)
+    return _SOURCE(fn)
 
 
 def fields_options(fn: F) -> F:
-    """Decorate `fields` with --source and the source options that say where a source is."""
-    return _options(fn, for_fields=True)
+    """Decorate `fields` with --source (the sources' options come with `FieldsCommand`)."""
+    return _SOURCE(_VERBOSE(fn))
+
+
+_SOURCE = click.option(
+    "--source",
+    type=_Kinds(),
+    default=kinds()[0],
+    show_default=True,
+    help="Where the backlog comes from.",
+)
 
 
 class SourceCommand(click.Command):
-    """A command whose --help lists each source's options under the source's own heading."""
+    """A command that takes every registered source's own options, read from the registry
+    each time it runs, and lists them in --help under each source's heading."""
+
+    for_fields = False  # `fields` takes only the options that say where a source is
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """The command's own parameters, then the sources' (then --help)."""
+        params = [*self.params, *_source_params(self.for_fields)[0]]
+        help_option = self.get_help_option(ctx)
+        return [*params, help_option] if help_option is not None else params
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Shared options first, then one section per source (an option two read: in both)."""
-        sections: dict[str, list[str]] = getattr(self.callback, _SECTIONS, {})
+        sections = _source_params(self.for_fields)[1]
         grouped = {name for names in sections.values() for name in names}
         params = self.get_params(ctx)
         rows = [p.get_help_record(ctx) for p in params if p.name not in grouped]
@@ -113,6 +130,12 @@ class SourceCommand(click.Command):
             own = [p.get_help_record(ctx) for p in params if p.name in names]
             with formatter.section(f"{title} options"):
                 formatter.write_dl([row for row in own if row])
+
+
+class FieldsCommand(SourceCommand):
+    """`SourceCommand` for `fields`: only the options the plugins list in `fields_params`."""
+
+    for_fields = True
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -227,7 +250,7 @@ def check_selectors(params: dict[str, Any], for_fields: bool = False) -> None:
     for other in kinds():
         for name in _own_names(other, for_fields):
             readers.setdefault(name, []).append(other)
-    by_name = {param.name: param for param in ctx.command.params}
+    by_name = {param.name: param for param in ctx.command.get_params(ctx)}
     for name, owners in readers.items():
         if kind in owners or name not in by_name:
             continue
