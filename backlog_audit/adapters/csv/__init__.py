@@ -1,4 +1,4 @@
-"""The CSV source: a Jira or Asana CSV export, or a plain CSV (docs/sources-csv.md).
+"""The CSV source: a Jira or Asana CSV export, or a plain CSV (README, "Sources").
 
 Only the plugin is declared here; `source.py` holds the reader, imported when used.
 """

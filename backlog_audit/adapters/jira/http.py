@@ -100,19 +100,20 @@ def _one_line(text: str, secrets: tuple[str, ...]) -> str:
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
 
 
+# What an error status means, in the words of an error line (`HTTP 404 (not found)`).
+_STATUS_HINTS = {
+    400: "bad request",
+    401: "credentials refused",
+    403: "access denied",
+    404: "not found",
+    410: "gone: this API was removed",
+    429: "rate limited, retries exhausted",
+}
+
+
 def _status_hint(status: int) -> str:
-    if status == 400:
-        return "bad request"
-    if status == 401:
-        return "credentials refused"
-    if status == 403:
-        return "access denied"
-    if status == 404:
-        return "not found"
-    if status == 410:
-        return "gone: this API was removed"
-    if status == 429:
-        return "rate limited, retries exhausted"
+    if status in _STATUS_HINTS:
+        return _STATUS_HINTS[status]
     if status >= 500:
         # Only 503 (like 429) is retried; a 500 is answered on the first try.
         return "server error, retries exhausted" if status in RETRYABLE_STATUSES else "server error"
