@@ -34,7 +34,7 @@ __all__ = [
     "RETRY_STATUSES",
     "AsanaClient",
     "AsanaHttpError",
-    "client_from_env",
+    "client_from",
 ]
 
 LOG = logging.getLogger(__name__)
@@ -314,16 +314,17 @@ def _records(what: str, payload: Json) -> list[Json]:
     raise AsanaHttpError(f"Asana listed {what} without records (objects with a gid)")
 
 
-def client_from_env(
-    env: Mapping[str, str],
+def client_from(
+    credentials: Mapping[str, str],
     timeout: float = 30.0,
     sleep: Callable[[float], None] | None = None,
 ) -> AsanaClient:
-    """An `AsanaClient` from `ASANA_ACCESS_TOKEN` and `ASANA_BASE_URL` (SPEC 7)."""
-    token = (env.get("ASANA_ACCESS_TOKEN") or "").strip()
+    """An `AsanaClient` from the `ASANA_ACCESS_TOKEN` and `ASANA_BASE_URL` the caller passes
+    (SPEC 7; the CLI reads them from the environment)."""
+    token = (credentials.get("ASANA_ACCESS_TOKEN") or "").strip()
     if not token:
         raise UsageError("Asana needs a personal access token: set ASANA_ACCESS_TOKEN")
-    base_url = (env.get("ASANA_BASE_URL") or "").strip() or DEFAULT_BASE_URL
+    base_url = (credentials.get("ASANA_BASE_URL") or "").strip() or DEFAULT_BASE_URL
     # A proxy in front of Asana may take a user:password: allowed, and never shown.
     check_base_url(base_url, "ASANA_BASE_URL", allow_userinfo=True)
     return AsanaClient(token, base_url, timeout=timeout, sleep=sleep)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from backlog_audit.adapters.asana.client import client_from_env
+from backlog_audit.adapters.asana.client import client_from
 from backlog_audit.adapters.asana.goal_graph import GoalGraph, GoalSpec, fetch_goal_graph, iso_date
 from backlog_audit.core.linking import normalise
 from backlog_audit.model import KeyResult, Objective, OkrSet
@@ -200,7 +200,7 @@ def load_goal_okrs(
     passed in by the caller: the environment is not read here.
     """
     parsed = GoalSpec.parse(spec)
-    client = client_from_env(credentials, timeout=timeout, sleep=sleep)
+    client = client_from(credentials, timeout=timeout, sleep=sleep)
     return okrs_from_graph(fetch_goal_graph(client, parsed), spec)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from backlog_audit.adapters.asana import AsanaConfig
 from backlog_audit.adapters.asana.batch import read_batched
-from backlog_audit.adapters.asana.client import AsanaClient, AsanaHttpError, client_from_env
+from backlog_audit.adapters.asana.client import AsanaClient, AsanaHttpError, client_from
 from backlog_audit.adapters.asana.fields import (
     OKR_FIELD_TYPES,
     ProjectFields,
@@ -86,7 +86,7 @@ class AsanaSource(BacklogSource):
         self._settings = settings
         self._config = config
         self._today = today
-        self._client: AsanaClient = client_from_env(
+        self._client: AsanaClient = client_from(
             credentials, timeout=settings.timeout, sleep=settings.sleep
         )
         self._project_gids = tuple(dict.fromkeys(p.strip() for p in config.asana_project))

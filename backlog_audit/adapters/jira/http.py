@@ -66,14 +66,15 @@ class JiraCredentials:
         return "JIRA_EMAIL and JIRA_API_TOKEN" if self.api_token else "JIRA_PAT"
 
 
-def credentials_from(env: Mapping[str, str], url_override: str | None) -> JiraCredentials:
-    """Read SPEC 7 credentials (`JIRA_URL`, `JIRA_EMAIL` + `JIRA_API_TOKEN` or `JIRA_PAT`)."""
-    url = (url_override or env.get("JIRA_URL") or "").strip().rstrip("/")
+def credentials_from(variables: Mapping[str, str], url_override: str | None) -> JiraCredentials:
+    """Read SPEC 7 credentials (`JIRA_URL`, `JIRA_EMAIL` + `JIRA_API_TOKEN` or `JIRA_PAT`)
+    from the variables the caller passes (the CLI reads them from the environment)."""
+    url = (url_override or variables.get("JIRA_URL") or "").strip().rstrip("/")
     if not url:
         raise UsageError("Jira needs a site URL: set JIRA_URL or pass --jira-url")
     check_base_url(url, "Jira URL")
     email, token, pat = (
-        env.get(k, "").strip() for k in ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT")
+        variables.get(k, "").strip() for k in ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT")
     )
     if email and token:
         return JiraCredentials(url=url, email=email, api_token=token)

@@ -273,3 +273,29 @@ def test_a_proxy_page_instead_of_json_exits_3_with_one_line(fake: FakeAsana, okr
     assert result.stderr.count("\n") == 1
     assert "did not answer tasks of project 2001 with JSON: check ASANA_BASE_URL" in result.stderr
     assert "Traceback" not in result.output and TOKEN not in result.output
+
+
+def test_okrs_lint_reads_goals_with_the_asana_variables(fake: FakeAsana) -> None:
+    # The CLI hands the OKR loader the variables the Asana plugin lists (token, base URL).
+    result = invoke(fake, "okrs", "lint", "asana-goals:1000:6001", "--format", "json", code=1)
+    assert json.loads(result.stdout)["summary"]["error"] == 1  # an objective without KRs
+
+
+def test_goals_as_okrs_for_another_source_get_the_asana_variables(fake: FakeAsana) -> None:
+    # --source csv reads no Asana variable itself; the goals are an Asana OKR set all the same.
+    result = invoke(
+        fake,
+        "audit",
+        "--okrs",
+        "asana-goals:1000:6001",
+        "--input",
+        cli_runner.JIRA,
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "-q",
+        "--no-history",
+        code=0,
+    )
+    assert json.loads(result.stdout)["okr_cycle"] == "Q4 FY26"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from backlog_audit.adapters.asana.client import client_from_env
+from backlog_audit.adapters.asana.client import client_from
 from backlog_audit.adapters.asana.goal_graph import GoalGraph, GoalSpec, fetch_goal_graph
 from backlog_audit.adapters.asana.goals import goal_links, load_goal_okrs, okrs_from_graph
 from backlog_audit.core.linking import Resolver, Target
@@ -189,7 +189,7 @@ def test_supporting_portfolios_stand_for_their_projects_nested_ones_included() -
     fake = FakeAsana(_portfolio_workspace(), token=TOKEN)
     try:
         fake.inject(403, path="/portfolios/23/")
-        client = client_from_env(_env(fake))
+        client = client_from(_env(fake))
         graph = fetch_goal_graph(client, GoalSpec("1"))
         paths = fake.paths()
     finally:
