@@ -214,7 +214,7 @@ def plan_paths(formats: tuple[ReportFormat, ...], output: str | None) -> list[Ta
     formats = tuple(dict.fromkeys(formats))
     if output == STDOUT:
         if len(formats) != 1 or not formats[0].streamable:
-            raise UsageError("-o - writes one json, md or csv report to stdout")
+            raise UsageError("-o - writes one json, md, csv or html report to stdout")
         return [Target(STDOUT, formats[0])]
     # A trailing slash says "directory" even for one format (Path() would drop it).
     names_directory = output is not None and output.endswith(("/", os.sep))

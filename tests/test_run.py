@@ -74,8 +74,8 @@ def test_a_report_never_replaces_the_config_file(tmp_path: Path) -> None:
     ("changes", "message"),
     [
         ({"output": str(EXAMPLES / "okrs.yaml")}, "would overwrite the --okrs file"),
-        ({"formats": (ReportFormat.JSON, ReportFormat.MD)}, "-o - writes one json, md or csv"),
-        ({"formats": (ReportFormat.XLSX,)}, "-o - writes one json, md or csv"),
+        ({"formats": (ReportFormat.JSON, ReportFormat.MD)}, "-o - writes one json, md, csv"),
+        ({"formats": (ReportFormat.XLSX,)}, "-o - writes one json, md, csv"),
     ],
 )
 def test_where_reports_go_is_checked_before_the_fetch(

@@ -14,6 +14,7 @@ _MODULES = {
     ReportFormat.CSV: "backlog_audit.reports.csv",
     ReportFormat.JSON: "backlog_audit.reports.json",
     ReportFormat.MD: "backlog_audit.reports.markdown",
+    ReportFormat.HTML: "backlog_audit.reports.html",
 }
 
 

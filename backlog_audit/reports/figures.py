@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from backlog_audit.model import AuditResult
+from backlog_audit.model import AuditResult, LinkState
 
 # Without thresholds on the run, coverage bands a leadership reader would expect.
 GREEN_FROM, AMBER_FROM = 0.80, 0.60
@@ -50,6 +50,32 @@ def number(value: float | None) -> str:
 def count(value: int) -> str:
     """A count with thousands separators: `12,345`."""
     return f"{value:,}"
+
+
+def points(value: float | None) -> str:
+    """Story points with thousands separators and no useless decimals: `1,234.5`.
+
+    Empty when None; `n/a` when not a finite number (a sum that overflowed).
+    """
+    if value is None:
+        return ""
+    if not math.isfinite(value):
+        return "n/a"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# How a link state reads to a person (`objective_only` is "Objective only").
+LINK_STATE_LABELS = {
+    LinkState.LINKED: "Linked",
+    LinkState.OBJECTIVE_ONLY: "Objective only",
+    LinkState.EXEMPT: "Exempt",
+    LinkState.STALE: "Stale",
+    LinkState.DANGLING: "Dangling",
+    LinkState.INHERITED: "Inherited",
+    LinkState.ORPHANED: "Orphaned",
+}
 
 
 def shown_against(value: float, bound: float, holds: Relation, digits: int = 1) -> str:

@@ -15,6 +15,7 @@ class ReportFormat(str, Enum):
     CSV = "csv"
     JSON = "json"
     MD = "md"
+    HTML = "html"
 
     @property
     def streamable(self) -> bool:

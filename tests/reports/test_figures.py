@@ -19,6 +19,7 @@ from backlog_audit.reports.figures import (
     number,
     percent,
     percent_against,
+    points,
     points_delta,
     shown_against,
     status_of,
@@ -97,6 +98,13 @@ def test_a_figure_that_is_not_a_number_reads_as_n_a() -> None:
 
 def test_counts_have_thousands_separators() -> None:
     assert (count(7), count(12_345), count(1_000_000)) == ("7", "12,345", "1,000,000")
+
+
+def test_points_have_thousands_separators_and_no_useless_decimals() -> None:
+    assert (points(546_243.0), points(1_234.5), points(2.25), points(3)) == (
+        "546,243", "1,234.5", "2.25", "3",
+    )  # fmt: skip
+    assert (points(None), points(float("inf"))) == ("", "n/a")
 
 
 # --- a figure compared with a bound reads as what the message says --------------------------

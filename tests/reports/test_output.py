@@ -44,7 +44,7 @@ def test_the_same_format_twice_to_stdout_is_one_report(result: AuditResult) -> N
 def test_dash_refuses_a_workbook_or_several_reports(
     result: AuditResult, formats: tuple[ReportFormat, ...]
 ) -> None:
-    with pytest.raises(UsageError, match="-o - writes one json, md or csv report to stdout"):
+    with pytest.raises(UsageError, match="-o - writes one json, md, csv or html report to stdout"):
         plan(result, formats, STDOUT)
 
 
