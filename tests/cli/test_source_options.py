@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +58,20 @@ def test_a_flag_two_sources_read_is_refused_for_a_third() -> None:
     )  # fmt: skip
     assert "--jira-url is read by --source csv, jira only, not --source asana" in result.stderr
     audit("--jira-url", "https://jira.example.com", "--format", "json", "-o", "-", "-q")
+
+
+def test_every_source_config_key_of_before_the_plugins_still_works(tmp_path: Path) -> None:
+    # Config files written before the sources became plug-ins keep their keys: each option's
+    # long flag and its param name. The CSV audit reads its own; the others are defaults.
+    config = tmp_path / "team.toml"
+    config.write_text(
+        f'input = "{JIRA}"\njira_url = "https://jira.example.com"\njql = "project = APP"\n'
+        'board = 7\nsprint = "next"\nasana_project = ["1204567890"]\n'
+        'asana_section = "Sprint 12"\ncompleted_since = 2026-10-01\n'
+    )
+    result = invoke(
+        ["audit", "--okrs", OKRS, "--config", str(config), "--format", "json", "-o", "-", "-q"]
+    )
+    report = json.loads(result.stdout)
+    assert report["summary"]["items"] == 52
+    assert report["items"][0]["url"].startswith("https://jira.example.com/browse/")
