@@ -3,8 +3,8 @@
 `config_option()` adds an eager `--config FILE` option. Its callback reads the file (or
 `./backlog-audit.toml` when present) before any other option is parsed and hands its keys
 to click as the command's `default_map`, so click converts and validates config values
-exactly as it does flags. Tables that are not options (`[status_map]`, `[lint]`) are kept
-in `ctx.meta["config_tables"]`.
+exactly as it does flags. Tables that are not options (`[status_map]`, `[points_map]`,
+`[lint]`) are kept in `ctx.meta["config_tables"]`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+from backlog_audit.adapters.points import parse_points_map
 from backlog_audit.adapters.statuses import parse_status_map
 from backlog_audit.errors import UsageError
 from backlog_audit.okrs.lint import LintSettings
@@ -28,7 +29,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_CONFIG = "backlog-audit.toml"
-TABLES = ("status_map", "lint")
+TABLES = ("status_map", "points_map", "lint")
 # ctx.meta key of the config file in use, for messages about values read from it.
 CONFIG_PATH = "config_path"
 # TOML values a flag can take (dates are turned into their ISO text).
@@ -158,9 +159,10 @@ def _load(ctx: click.Context, value: str | None, keys_of: click.Command) -> str 
 
 
 def _check_tables(path: str, tables: dict[str, Any]) -> None:
-    """Validate `[status_map]` and `[lint]` now, so that their errors name the file."""
+    """Validate `[status_map]`, `[points_map]` and `[lint]` now, so that errors name the file."""
     try:
         parse_status_map(tables.get("status_map", {}))
+        parse_points_map(tables.get("points_map", {}))
         LintSettings.from_mapping(tables.get("lint", {}))
     except UsageError as exc:
         raise UsageError(f"{path}: {exc}") from None

@@ -100,8 +100,10 @@ class Item:
     `parent` refers to; `key` is what people read (APP-7). `level` follows Jira's issue type
     hierarchy: 0 standard work, -1 sub-task, 1 and above epics and other containers; None when
     the source does not say (the audit then judges by type name). `references` are the raw
-    values of the OKR link field, already split; `labels` are all labels, of which those that
-    match the label pattern also count as references. `carrier_only` marks parents fetched
+    values of a select-like OKR link field (never split); `free_text` those of a free-text
+    link field, which the core tries whole, then splits; `labels` are all labels, of which
+    those with the label prefix, or naming the OKR set exactly, also count as references
+    (`core.references` holds the rule, SPEC 4). `carrier_only` marks parents fetched
     only so that their links can be inherited: they are never counted.
     """
 
@@ -115,6 +117,7 @@ class Item:
     references: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     parent: str | None = None
+    free_text: tuple[str, ...] = ()
     sprints: tuple[str, ...] = ()
     sprint: str | None = None
     assignee: str | None = None
@@ -134,6 +137,10 @@ class Backlog:
     warnings: tuple[str, ...] = ()
     # Jira sources set this so the fix list can offer `key in (...)` queries.
     supports_jql: bool = False
+    # What makes two audits "the same scope" in the history, when the label is not it: the CSV
+    # source names the export as typed (`examples/x.csv`) but is identified by its resolved
+    # path, so that `./examples/x.csv` and `/abs/examples/x.csv` share one trend.
+    scope_id: str | None = None
 
 
 # --- Audit options and results --------------------------------------------------------------
@@ -172,6 +179,8 @@ class ItemResult:
     references: tuple[str, ...]
     inherited_from: str | None = None
     parent_key: str | None = None
+    # The link values that said "no link" (`N/A`, `TBD`...): why an orphan has no reference.
+    placeholders: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -346,6 +355,14 @@ class AuditResult:
     # status against them; None when not set.
     fail_under: float | None = None
     max_orphans: int | None = None
+    # The scope's identity in the history when it is not `scope` (see `Backlog.scope_id`);
+    # `--scope-name` sets it.
+    scope_id: str | None = None
+
+    @property
+    def history_scope(self) -> str:
+        """What the history files this run under: its scope identity, else its label."""
+        return self.scope_id or self.scope
 
     @property
     def okr_cycle(self) -> str | None:

@@ -96,6 +96,8 @@ class AuditRequest:
     history: Path | None = None
     # The config file the options were read from: a report must not replace it either.
     config: str | None = None
+    # --scope-name: the scope's name in the history instead of the source's own identity.
+    scope_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ def run_audit(
         lint=findings,
         fail_under=thresholds.fail_under,
         max_orphans=thresholds.max_orphans,
+        scope_id=request.scope_name or result.scope_id,
     )
     if request.history is not None:
         result = with_history(result, request.history)

@@ -107,12 +107,14 @@ def item(key: str, *refs: str, **fields: Any) -> Item:
 
 
 def item_from_dict(raw: Mapping[str, Any]) -> Item:
-    """An item from a case table row: key, refs, labels, parent, type, level, carrier_only."""
+    """An item from a case table row: key, refs, free_text, labels, parent, type, level,
+    carrier_only."""
     fields = dict(raw)
     key = fields.pop("key")
     refs = fields.pop("refs", ())
-    if "labels" in fields:
-        fields["labels"] = tuple(fields["labels"])
+    for name in ("labels", "free_text"):
+        if name in fields:
+            fields[name] = tuple(fields[name])
     return item(key, *refs, **fields)
 
 

@@ -26,6 +26,8 @@ class SourceSettings:
     okr_set: OkrSet | None = field(default=None, repr=False)
     # status name (casefolded) -> category, for sources that give only a status name
     status_map: Mapping[str, StatusCategory] = field(default_factory=dict)
+    # `[points_map]`: estimate labels (T-shirt sizes, casefolded) -> points, in every source
+    points_map: Mapping[str, float] = field(default_factory=dict)
     # The audit's own scope knobs (`AuditOptions`), so a source fetches no more than the audit
     # uses: without inheritance (--no-inherit) out-of-scope parents are not fetched; the type
     # names of --include-types/--exclude-types say whether e.g. Asana subtasks are counted.

@@ -86,6 +86,12 @@ Examples:
     "(default: $XDG_DATA_HOME/backlog-audit/history.sqlite3).",
 )
 @click.option("--no-history", is_flag=True, help="Neither compare with nor record the history.")
+@click.option(
+    "--scope-name",
+    metavar="NAME",
+    help="Name this audit's scope in the history (default: source and selector; for a CSV "
+    "export its full path), so that a cron job's trend survives a changed command line.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.pass_context
 def audit(ctx: click.Context, **params: Any) -> None:
@@ -141,7 +147,15 @@ def _request(
         lint_settings=lint_settings,
         history=history,
         config=config_file,
+        scope_name=_scope_name(params["scope_name"]),
     )
+
+
+def _scope_name(value: str | None) -> str | None:
+    """The `--scope-name` (typed or from the config); an empty one is refused, not ignored."""
+    if value is not None and not value.strip():
+        raise value_error("scope_name", "--scope-name", "needs a name, got an empty one")
+    return " ".join(value.split()) if value else None
 
 
 def _history(params: dict[str, Any]) -> Path | None:

@@ -13,6 +13,7 @@ import click
 from click.core import ParameterSource
 
 from backlog_audit.adapters import SourcePlugin, SourceSettings, kinds, plugin
+from backlog_audit.adapters.points import parse_points_map
 from backlog_audit.adapters.statuses import parse_status_map
 from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import UsageError
@@ -271,6 +272,7 @@ def source_settings(
         label_prefixes=label_prefixes(params.get("label_prefix") or ()),
         okrs=okrs,
         status_map=parse_status_map(tables.get("status_map", {})),
+        points_map=parse_points_map(tables.get("points_map", {})),
         # `audit` has these flags (or their config values), `fields` does not: defaults there.
         inherit=not params.get("no_inherit", False),
         include_types=split_names(params.get("include_types") or ()),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from backlog_audit.core.link_states import Link, LinkEngine
+from backlog_audit.core.references import ReferenceReader
 from backlog_audit.model import (
     AuditOptions,
     AuditResult,
@@ -33,6 +34,10 @@ from backlog_audit.model import (
 
 # Types counted when a source gives no hierarchy level (SPEC 2): everything but these.
 _NON_STANDARD_TYPES = frozenset({"epic", "sub-task", "subtask", "milestone"})
+# Test-management types (Xray's five, Zephyr's Test) are test cases and their runs, not backlog
+# work, whatever level Jira gives them (SPEC 2): one real export held 59 Xray tests in 75 items,
+# every one "inherited" from one epic. --include-types brings them back.
+TEST_TYPES = frozenset({"test", "test set", "test plan", "test execution", "precondition"})
 _DIGITS = re.compile(r"(\d+)")
 
 NO_SPRINT, UNASSIGNED, NO_PROJECT = "(no sprint)", "(unassigned)", "(no project)"
@@ -45,7 +50,10 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def in_scope(item: Item, options: AuditOptions) -> bool:
-    """Whether an item is counted work (SPEC 2), before type overrides."""
+    """Whether an item is counted work (SPEC 2): the one place of the default type scope.
+
+    --exclude-types and --include-types first, then test-management types (out), then the
+    hierarchy level when the source gives one, else the type name."""
     if item.carrier_only:
         return False
     kind = item.type.casefold()
@@ -54,6 +62,8 @@ def in_scope(item: Item, options: AuditOptions) -> bool:
         return False
     if kind in options.include_types:
         return True
+    if kind in TEST_TYPES:
+        return False
     if item.level is not None:
         return item.level == 0
     return kind not in _NON_STANDARD_TYPES
@@ -83,7 +93,7 @@ def audit(
     links = {item.id: engine.link(item) for item in scoped}
     results = tuple(
         sorted(
-            (_item_result(item, links[item.id], by_id) for item in scoped),
+            (_item_result(item, links[item.id], by_id, engine.reader) for item in scoped),
             key=lambda r: natural_key(r.key),
         )
     )
@@ -94,6 +104,7 @@ def audit(
         generated_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
         source_kind=backlog.kind,
         scope=backlog.scope,
+        scope_id=backlog.scope_id,
         okrs=okrs,
         summary=_summary(results, total, len(kr_rows), len(uncovered)),
         key_results=kr_rows,
@@ -107,7 +118,9 @@ def audit(
         stale_links=_bad_links(links.values(), stale=True),
         uncovered_key_results=uncovered,
         inheritance_conflicts=_conflicts(scoped, links),
-        warnings=backlog.warnings + _scope_warnings(by_id, scoped),
+        warnings=backlog.warnings
+        + _scope_warnings(by_id, scoped)
+        + _tests_left_out(by_id, options),
         supports_jql=backlog.supports_jql,
     )
 
@@ -123,7 +136,28 @@ def _scope_warnings(by_id: dict[str, Item], scoped: list[Item]) -> tuple[str, ..
     )
 
 
-def _item_result(item: Item, link: Link, by_id: dict[str, Item]) -> ItemResult:
+def _tests_left_out(by_id: dict[str, Item], options: AuditOptions) -> tuple[str, ...]:
+    """Say so when test-management items were left out by default: a newcomer who sees
+    fewer items than the export holds must learn why, and how to count them."""
+    left = [
+        item.type
+        for item in by_id.values()
+        if not item.carrier_only
+        and item.type.casefold() in TEST_TYPES
+        and item.type.casefold() not in options.include_types
+    ]
+    if not left:
+        return ()
+    kinds = ", ".join(sorted(set(left), key=str.casefold))
+    return (
+        f"{len(left)} test-management items ({kinds}) are not backlog work and not counted "
+        "(--include-types to count them)",
+    )
+
+
+def _item_result(
+    item: Item, link: Link, by_id: dict[str, Item], reader: ReferenceReader
+) -> ItemResult:
     inherits = link.state in (LinkState.INHERITED, LinkState.EXEMPT) and link.carrier
     parent = by_id.get(item.parent) if item.parent else None
     return ItemResult(
@@ -134,6 +168,8 @@ def _item_result(item: Item, link: Link, by_id: dict[str, Item]) -> ItemResult:
         references=link.own.references,
         inherited_from=link.carrier.key if inherits and link.carrier else None,
         parent_key=parent.key if parent else item.parent,
+        # An orphan whose link field says "N/A" is told apart from one left blank.
+        placeholders=reader.placeholders(item) if link.state is LinkState.ORPHANED else (),
     )
 
 

@@ -156,6 +156,9 @@ def _problem(
         bad = [_describe(link, "names no known KR") for link in dangling.get(parent, ())]
         bad += [_describe(link, "is a retired KR") for link in stale.get(parent, ())]
         return f"no OKR link; parent {parent}: " + "; ".join(bad)
+    if result.placeholders:
+        said = ", ".join(f"'{value}'" for value in result.placeholders)
+        return f"no OKR link: its link field says {said}"
     return "no OKR link"
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from backlog_audit.core.linking import Resolver, Target, own_references
+from backlog_audit.core.linking import Resolver, Target
+from backlog_audit.core.references import ReferenceReader
 from backlog_audit.model import AuditOptions, Item, LinkState, OkrSet
 
 
@@ -55,22 +56,22 @@ class LinkEngine:
 
     def __init__(self, okrs: OkrSet, items_by_id: Mapping[str, Item], options: AuditOptions):
         self._resolver = Resolver(okrs)
+        self.reader = ReferenceReader(options.label_prefixes, self._resolver)
         self._items = items_by_id
         self._options = options
         self._objective_of = {kr.id: kr.objective_id for kr in okrs.key_results}
         # A backlog repeats a few link values thousands of times: cache by value, not by item.
-        self._references: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
+        self._references: dict[tuple[tuple[str, ...], ...], tuple[str, ...]] = {}
         self._resolved: dict[tuple[str, ...], Resolved] = {}
         # A parent is consulted once for each of its children: cache ancestors by item id.
         self._ancestor: dict[str, Item | None] = {}
 
     def references(self, item: Item) -> tuple[str, ...]:
-        """The item's own references: the link field's values plus matching labels."""
-        raw = (item.references, item.labels)
+        """The item's own references (SPEC 4, `core.references`): link values and labels."""
+        raw = (item.references, item.free_text, item.labels)
         refs = self._references.get(raw)
         if refs is None:
-            prefixes = self._options.label_prefixes
-            refs = self._references[raw] = own_references(item.references, item.labels, prefixes)
+            refs = self._references[raw] = self.reader.own(item)
         return refs
 
     def resolved(self, item: Item) -> Resolved:

@@ -57,41 +57,6 @@ def label_value(label: str, prefixes: tuple[str, ...]) -> str | None:
     return None
 
 
-def label_references(labels: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
-    """The labels that match a prefix, with the prefix removed; a bare prefix is no reference."""
-    values = (label_value(label, prefixes) for label in labels)
-    return tuple(value for value in values if value)
-
-
-def labels_field_references(labels: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
-    """The references of a labels field that is itself the OKR field: every label.
-
-    A prefixed label names what follows its prefix (`okr:KR1.2` -> `KR1.2`), not itself as a
-    whole; a bare prefix (`okr:`) names nothing and, like any blank value, is no reference
-    (SPEC 4).
-    """
-    found = []
-    for label in labels:
-        value = label_value(label, prefixes)
-        found.append(label.strip() if value is None else value)
-    return tuple(ref for ref in found if ref)
-
-
-def own_references(
-    references: tuple[str, ...], labels: tuple[str, ...], prefixes: tuple[str, ...]
-) -> tuple[str, ...]:
-    """An item's own references (SPEC 4): the link field's non-blank values, then the labels
-    that match a prefix (prefix removed), each once.
-
-    The one definition both the audit (inheritance stops at the first ancestor that has any)
-    and the sources (which stop fetching parents there) use.
-    """
-    own = [ref for ref in references if ref.strip()]
-    if labels:
-        own += label_references(labels, prefixes)
-    return tuple(dict.fromkeys(own))
-
-
 def starts_with_id(reference: str, norm_id: str) -> bool:
     """Whether `reference` starts with the normalised id, followed by a boundary.
 
@@ -204,10 +169,19 @@ class Resolver:
         )
         self._retired = _Table(_index([(r, r) for r in okrs.retired]))
         self._exempt = _Table(_index([(e, e) for e in okrs.exempt]))
+        tables = (self._krs, self._objectives, self._retired, self._exempt)
+        self._exact = [exact for table in tables for exact in table.exact]
         names = [kr.id for kr in krs] + [o.id for o in okrs.objectives]
         names += [alias for kr in krs for alias in kr.aliases]
         self._candidates = {normalise(name): name for name in names}
         self._cache: dict[str, Resolution] = {}
+
+    def names(self, text: str) -> bool:
+        """Whether `text` is exactly (normalised) an id, alias or title of a KR or objective,
+        a retired id or an exempt value: the test for a whole free-text value and for a label
+        without the prefix (SPEC 4). The prefix rule does not apply here."""
+        norm = normalise(text)
+        return bool(norm) and any(norm in exact for exact in self._exact)
 
     def resolve(self, reference: str) -> Resolution:
         """Resolve one raw reference (cached)."""

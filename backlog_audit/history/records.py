@@ -26,7 +26,11 @@ def parse_time(text: str) -> datetime:
 
 @dataclass(frozen=True)
 class ScopeId:
-    """What makes two runs comparable: the same source, selector as typed, and OKR cycle."""
+    """What makes two runs comparable: the same source, scope and OKR cycle.
+
+    The scope is the selector as typed (a JQL, a board and sprint), a CSV export's resolved
+    path, or the name `--scope-name` gives (`AuditResult.history_scope`).
+    """
 
     source_kind: str
     scope: str
@@ -35,7 +39,7 @@ class ScopeId:
     @classmethod
     def of(cls, result: AuditResult) -> ScopeId:
         """The scope identity of an audit result."""
-        return cls(result.source_kind, result.scope, result.okr_cycle)
+        return cls(result.source_kind, result.history_scope, result.okr_cycle)
 
 
 @dataclass(frozen=True)

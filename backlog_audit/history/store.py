@@ -187,7 +187,7 @@ class HistoryStore:
             (
                 format_time(result.generated_at),
                 result.source_kind,
-                result.scope,
+                result.history_scope,
                 result.okr_cycle,
                 total.items,
                 total.exempt_items,

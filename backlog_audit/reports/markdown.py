@@ -232,6 +232,8 @@ def _orphan_line(r: ItemResult) -> str:
     details = [d for d in (r.item.status, r.item.assignee or "unassigned") if d]
     if r.parent_key:
         details.append(f"parent {r.parent_key}")
+    if r.placeholders:  # "N/A" in the link field: orphaned on purpose, or a gap to fill?
+        details.append("link says " + ", ".join(f"'{value}'" for value in r.placeholders))
     return f"- {link(r.key, r.item.url)} {escape(r.item.title)} ({escape(', '.join(details))})"
 
 

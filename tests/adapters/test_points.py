@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
+from backlog_audit.adapters.points import (
+    BadPoints,
+    InvalidPoints,
+    parse_points,
+    parse_points_map,
+)
+from backlog_audit.errors import UsageError
 
 
 @pytest.mark.parametrize(
@@ -35,8 +41,8 @@ def test_an_estimate_is_read_as_a_number(value: Any, expected: float | None) -> 
 
 @pytest.mark.parametrize(
     "value",
-    [True, False, {"value": 3}, [3], "three", "nan", "inf", "-Infinity", float("nan")]
-    + [float("inf"), -1, -0.5, "-3", 1_000_000_000.5, 1e308, "1e308", 10**400],
+    [True, False, [3], "three", "nan", "inf", "-Infinity", float("nan"), "XS", "2-3", "3x"]
+    + [float("inf"), -1, -0.5, "-3", 1_000_000_000.5, 1e308, "1e308", 10**400, "-1 (no)"],
 )
 def test_anything_else_is_refused_with_the_value_and_the_rule(value: Any) -> None:
     with pytest.raises(InvalidPoints) as caught:
@@ -45,6 +51,45 @@ def test_anything_else_is_refused_with_the_value_and_the_rule(value: Any) -> Non
 
 
 RULE = "is not a number of points from 0 to 1,000,000,000"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Issue 11, point 6: select estimates say what a point is; the number leads
+        (".5 (30 min)", 0.5),
+        ("1 (1 hour)", 1.0),
+        ("3 (half a day)", 3.0),
+        ("5 pts", 5.0),
+        ("0,5 (½ h)", 0.5),
+        ({"value": ".5 (30 min)"}, 0.5),  # a Jira select option
+        ({"name": "2 (2 hours)"}, 2.0),  # an Asana enum option
+    ],
+)
+def test_a_leading_number_is_the_estimate(value: Any, expected: float) -> None:
+    assert parse_points(value) == expected
+
+
+def test_labels_are_read_through_the_points_map() -> None:
+    sizes = parse_points_map({"XS": 1, "S": 2, "M": 3, "L": 5, "XL": 8, "1 (1 hour)": 0.25})
+    assert [parse_points(v, sizes) for v in ("XS", " m ", "xl", "1 (1 hour)")] == [1, 3, 8, 0.25]
+    assert parse_points({"value": "L"}, sizes) == 5
+    with pytest.raises(InvalidPoints):
+        parse_points("XXL", sizes)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"XS": "one"}, "points_map: 'XS' = 'one' must be a number of points"),
+        ({"XS": True}, "points_map: 'XS' = True must be a number of points"),
+        ({"XL": -1}, "points_map: 'XL' = -1 is not a number of points from 0"),
+        ({"XL": float("inf")}, "points_map: 'XL' = inf is not a number of points from 0"),
+    ],
+)
+def test_a_points_map_value_must_be_an_estimate(table: dict[str, Any], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        parse_points_map(table)
 
 
 def test_one_bad_value_is_one_warning_naming_the_item_and_the_value() -> None:

@@ -99,7 +99,7 @@ def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
         ),
         (
             ["--okrs", OKRS, "--input", JIRA, "--okr-field", "O\r\nKR"],
-            "backlog-audit: error: " + JIRA + ": no column 'O\\r\\nKR' (--okr-field); columns: ",
+            "backlog-audit: error: " + JIRA + ": no column 'O\\r\\nKR' (--okr-field); likely: ",
         ),
     ],
     ids=["newline-in-file-name", "terminal-escape", "crlf-in-value"],

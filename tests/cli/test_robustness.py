@@ -536,19 +536,18 @@ def test_a_jira_audit_without_a_scope_is_exit_2_before_any_request(
 
 
 @pytest.mark.parametrize("points", ["nan", "inf", "-inf", "-3"])
-def test_points_that_are_not_a_finite_number_are_refused(tmp_path: Path, points: str) -> None:
+def test_points_that_are_not_a_finite_number_are_unestimated_with_a_warning(
+    tmp_path: Path, points: str
+) -> None:
+    # Issue 11, point 6: the same rule in every source (a warning, not exit 2)
     export = tmp_path / "export.csv"
     export.write_text(f"key,okr,points\nA-1,KR1.1,{points}\n")
-    result = audit(
-        "--format",
-        "json",
-        "-o",
-        "-",
-        "--no-history",
-        input=export,
-        code=2,
+    result = audit("--format", "json", "-o", "-", "--no-history", input=export)
+    assert json.loads(result.stdout)["items"][0]["points"] is None
+    assert result.stderr.splitlines()[0] == (
+        f"backlog-audit: warning: {export}: A-1: 'points' {points!r} is not a number of points "
+        "from 0 to 1,000,000,000: counted as unestimated"
     )
-    one_error_line(result, str(export), "row 2", points)
 
 
 # --- browse links in CSV exports ------------------------------------------------------------
@@ -780,11 +779,12 @@ def test_an_unusable_okr_file_is_one_line_naming_it(
     ("content", "fragment"),
     [
         (b"", "empty"),
-        (b"key,okr\nA-1,K\xe9R1.1\n", "not UTF-8 text"),
-        (b"Summary,Assignee\nx,y\n", "not a Jira export"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "a workbook (.xlsx/.ods), not a CSV"),
+        (bytes(range(256)) * 4, "not text in an encoding spreadsheets write"),
+        (b"Summary,Assignee\nx,y\n", "not a Jira, Asana or plain CSV export"),
         (b"key,okr\n,KR1.1\n", "row 2: no value in 'key'"),
     ],
-    ids=["empty", "latin-1", "unknown-dialect", "no-key"],
+    ids=["empty", "xlsx", "binary", "unknown-dialect", "no-key"],
 )
 def test_an_unusable_export_is_one_line_naming_it(
     tmp_path: Path, content: bytes, fragment: str

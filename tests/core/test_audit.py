@@ -396,8 +396,10 @@ def test_orphans_and_conflicts_sort_naturally() -> None:
 # --- properties over random backlogs ------------------------------------------------------
 
 REFERENCES = ["KR1.1", "kr 1.2", "KR1.3 - teams", "KR2.1", "O1", "O2 - billing", "KR0.3"]
-REFERENCES += ["BAU", "KR9.9", "KR13", "KR1.20", " "]
-LABELS = ["okr:KR1.1", "OKR:KR2.1", "kr:BAU", "okr:KR0.4", "okr:KR7", "frontend"]
+REFERENCES += ["BAU", "KR9.9", "KR13", "KR1.20", " ", "N/A", "-"]
+PLACEHOLDERS = {"", "N/A", "-"}  # blank, or a placeholder meaning "no link" (SPEC 4)
+LABELS = ["okr:KR1.1", "OKR:KR2.1", "kr:BAU", "okr:KR0.4", "okr:KR7", "frontend", "KR2.1", "x"]
+EXACT_LABELS = {"KR2.1"}  # labels without the prefix that name a KR exactly (SPEC 4)
 
 
 KEYS = [f"APP-{n}" for n in range(8)]  # ids repeat across a backlog of up to 12 items
@@ -475,13 +477,15 @@ NO_OWN_STATES = {LinkState.INHERITED, LinkState.EXEMPT, LinkState.ORPHANED}
 
 
 def _has_own_references(it: Item) -> bool:
-    """SPEC 4: non-blank link field values, or labels with an okr:/kr: prefix and a value."""
+    """SPEC 4: link field values other than blanks and placeholders, labels with an okr:/kr:
+    prefix and a value, or labels naming a KR exactly."""
     labelled = (
         label.split(":", 1)[1].strip()
         for label in it.labels
         if label.casefold().startswith(("okr:", "kr:"))
     )
-    return any(ref.strip() for ref in it.references) or any(labelled)
+    exact = any(label in EXACT_LABELS for label in it.labels)
+    return any(ref.strip() not in PLACEHOLDERS for ref in it.references) or any(labelled) or exact
 
 
 @settings(deadline=None)  # the default 100 examples; no deadline, as above

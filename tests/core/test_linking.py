@@ -9,13 +9,11 @@ import pytest
 from backlog_audit.core.linking import (
     Resolver,
     Target,
-    label_references,
-    labels_field_references,
     normalise,
-    own_references,
     split_free_text,
     starts_with_id,
 )
+from backlog_audit.core.references import ReferenceReader, own_references
 from backlog_audit.model import DEFAULT_LABEL_PREFIXES, KeyResult, Objective, OkrSet
 from tests.builders import load_yaml, okrs_from_dict
 
@@ -47,24 +45,32 @@ def test_normalise(case: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("case", TABLE["labels"], ids=lambda c: repr(c["labels"]))
-def test_labels_count_only_with_a_pattern_prefix(case: dict[str, Any]) -> None:
+def test_labels_count_with_a_pattern_prefix(case: dict[str, Any]) -> None:
+    # Without an OKR set nothing is named exactly: only the prefix makes a label a reference.
     prefixes = tuple(case.get("prefixes", DEFAULT_LABEL_PREFIXES))
-    assert label_references(tuple(case["labels"]), prefixes) == tuple(case["expect"])
+    assert own_references((), tuple(case["labels"]), prefixes) == tuple(case["expect"])
 
 
 @pytest.mark.parametrize(
     ("labels", "expected"),
     [
-        (("okr:KR1.2", "KR: KR2.1 "), ("KR1.2", "KR2.1")),  # a matching prefix is removed
-        (("growth", "okrs:KR1.1"), ("growth", "okrs:KR1.1")),  # others are references whole
-        # a bare prefix names nothing: a blank value is no reference (SPEC 4)
-        (("okr:", "okr: ", "kr:", "KR1.1"), ("KR1.1",)),
+        # SPEC 4: without the prefix a label counts when it names the OKR set exactly ...
+        (("important", "KR1.1", "sms"), ("KR1.1",)),
+        (
+            ("BAU", "KR0.3", "O2", "activation tech leads"),
+            ("BAU", "KR0.3", "O2", "activation tech leads"),
+        ),
+        # ... and is ignored otherwise, never dangling: not even a prefix match names it
+        (("ticketing", "KR1.1-frontend", "KR9.9", "frontend"), ()),
+        # a prefixed label is a reference whatever it names (KR9.9 will be dangling)
+        (("okr:KR9.9", "okr:", "kr: KR2.1"), ("KR9.9", "KR2.1")),
     ],
 )
-def test_a_labels_okr_field_makes_every_label_a_reference(
+def test_a_label_without_the_prefix_counts_when_it_names_the_okr_set_exactly(
     labels: tuple[str, ...], expected: tuple[str, ...]
 ) -> None:
-    assert labels_field_references(labels, DEFAULT_LABEL_PREFIXES) == expected
+    reader = ReferenceReader(DEFAULT_LABEL_PREFIXES, RESOLVERS["main"])
+    assert own_references((), labels, DEFAULT_LABEL_PREFIXES, (), reader) == expected
 
 
 @pytest.mark.parametrize(
@@ -80,6 +86,55 @@ def test_own_references_are_the_field_values_then_the_prefixed_labels(
     references: tuple[str, ...], labels: tuple[str, ...], expected: tuple[str, ...]
 ) -> None:
     assert own_references(references, labels, DEFAULT_LABEL_PREFIXES) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["N/A", "n/a", "n.a.", "NA", "none", "None", "-", "—", "TBD", "tbd", "No KR", "?"]
+)
+def test_a_placeholder_is_no_reference(value: str) -> None:
+    reader = ReferenceReader(DEFAULT_LABEL_PREFIXES, RESOLVERS["main"])
+    assert own_references((value,), ("okr:" + value,), (), (value,), reader) == ()
+
+
+def test_a_placeholder_the_okr_set_names_is_a_reference() -> None:
+    okrs = okrs_from_dict({"objectives": [], "exempt": ["N/A"]})
+    reader = ReferenceReader(DEFAULT_LABEL_PREFIXES, Resolver(okrs))
+    assert own_references(("N/A",), (), (), (), reader) == ("N/A",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # SPEC 4: a free-text value that names an alias or title whole is one reference,
+        # commas and all; the prefix rule does not apply to the whole value
+        (
+            "Time to first value from 30 to 10 minutes",
+            ("Time to first value from 30 to 10 minutes",),
+        ),
+        ("Make billing self-serve", ("Make billing self-serve",)),
+        # otherwise it is split on , ; and newlines
+        ("KR1.1, KR2.1", ("KR1.1", "KR2.1")),
+        ("KR1.1 - Activation, and more", ("KR1.1 - Activation", "and more")),
+    ],
+)
+def test_free_text_is_tried_whole_before_it_is_split(text: str, expected: tuple[str, ...]) -> None:
+    reader = ReferenceReader(DEFAULT_LABEL_PREFIXES, RESOLVERS["main"])
+    assert own_references((), (), (), (text,), reader) == expected
+
+
+def test_a_whole_value_with_a_comma_resolves_to_its_kr() -> None:
+    okrs = okrs_from_dict(
+        {"objectives": [{"id": "O1", "key_results": [
+            {"id": "KR1.2", "aliases": ["Testing, Iteration & Documentation (D2)"]}]}]}
+    )  # fmt: skip
+    reader = ReferenceReader(DEFAULT_LABEL_PREFIXES, Resolver(okrs))
+    refs = own_references((), (), (), ("Testing, Iteration & Documentation (D2)",), reader)
+    assert [Resolver(okrs).resolve(ref).id for ref in refs] == ["KR1.2"]
+
+
+def test_select_values_are_never_split() -> None:
+    reader = ReferenceReader(DEFAULT_LABEL_PREFIXES, RESOLVERS["main"])
+    assert own_references(("KR1.1, KR2.1",), (), (), (), reader) == ("KR1.1, KR2.1",)
 
 
 def test_default_label_prefixes_are_okr_and_kr() -> None:

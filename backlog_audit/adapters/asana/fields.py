@@ -195,13 +195,20 @@ def reference_values(task: Json, names: frozenset[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def points_value(task: Json, names: frozenset[str]) -> float | None:
-    """A task's estimate from a number field, None when the field is empty or absent.
+def points_value(
+    task: Json, names: frozenset[str], points_map: Mapping[str, float] | None = None
+) -> float | None:
+    """A task's estimate from a number field, or an enum field's option read through the
+    one points rule (`.5 (30 min)`, or a `[points_map]` label such as `M`); None when the
+    field is empty or absent.
 
     Raises `points.InvalidPoints` for a number that is no estimate (negative, absurdly large).
     """
     for value in _task_fields(task, names):
         number = value.get("number_value")
         if number is not None:
-            return parse_points(number)
+            return parse_points(number, points_map)
+        option = value.get("enum_value")
+        if value.get("resource_subtype") == "enum" and isinstance(option, dict):
+            return parse_points(option, points_map)
     return None

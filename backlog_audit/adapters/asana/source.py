@@ -39,7 +39,7 @@ from backlog_audit.adapters.asana.tasks import SUBTASK_FIELDS, TASK_FIELDS, Task
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress
 from backlog_audit.adapters.points import BadPoints
 from backlog_audit.adapters.settings import SourceSettings
-from backlog_audit.core.linking import own_references
+from backlog_audit.core.references import own_references
 from backlog_audit.errors import UsageError
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog
 
@@ -161,7 +161,7 @@ class AsanaSource(BacklogSource):
         for project in projects:
             self._check_okr_field(project, warnings)
             points = (
-                project.require(self._settings.points_field, "--points-field", ("number",))
+                project.require(self._settings.points_field, "--points-field", ("number", "enum"))
                 if self._settings.points_field
                 else project.detect_points()
             )
@@ -170,6 +170,7 @@ class AsanaSource(BacklogSource):
         reader = TaskReader(
             okr_fields=frozenset({field_key(self._settings.okr_field)}),
             points_fields=frozenset(points_fields),
+            points_map=self._settings.points_map,
             goal_links=goal_links(graph) if graph else None,
         )
         return reader, warnings
@@ -270,7 +271,7 @@ class AsanaSource(BacklogSource):
 
         Every audited task's parent is read (its links may conflict with the task's own); a
         parent's parent only when that parent has no references: inheritance stops at the
-        first ancestor that has any (SPEC 5, `linking.own_references`), so reading further up
+        first ancestor that has any (SPEC 5, `core.references`), so reading further up
         would cost requests for nothing.
         """
         carriers = list(read.values())

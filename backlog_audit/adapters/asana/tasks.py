@@ -8,7 +8,8 @@ teams that run sprints in Asana keep a sprint as a section (or as a project of i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from backlog_audit.adapters.asana.fields import points_value, reference_values
@@ -101,6 +102,8 @@ class TaskReader:
     points_fields: frozenset[str]
     # With Asana Goals as the OKR set: the goals each task supports, directly or by project.
     goal_links: GoalLinks | None = None
+    # `[points_map]`: estimate labels -> points (`points.parse_points`)
+    points_map: Mapping[str, float] = field(default_factory=dict)
 
     def references(self, task: Json) -> tuple[str, ...]:
         """The OKR field's references, then those of the goals the task supports, each once."""
@@ -114,7 +117,7 @@ class TaskReader:
     def points(self, task: Json, bad_points: BadPoints | None) -> float | None:
         """The task's estimate; one that is none is noted in `bad_points` (when given)."""
         try:
-            return points_value(task, self.points_fields)
+            return points_value(task, self.points_fields, self.points_map)
         except InvalidPoints as exc:
             if bad_points is not None:
                 name = str(task.get("name") or "")

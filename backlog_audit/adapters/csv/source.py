@@ -7,120 +7,33 @@ The dialect is recognised from the header: `Issue key` is Jira, `Task ID` + `Nam
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from pathlib import Path
 
 from backlog_audit.adapters.csv import CsvConfig
+from backlog_audit.adapters.csv.checks import (
+    check_ids,
+    repeats,
+    resolve_parent_keys,
+    resolve_parent_names,
+)
+from backlog_audit.adapters.csv.columns import likely, likely_columns, missing_column, samples
+from backlog_audit.adapters.csv.dialects import ASANA, JIRA, Dialect, detect
 from backlog_audit.adapters.csv.table import Row, Table, read_table
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress
-from backlog_audit.adapters.points import POINTS_RULE, InvalidPoints, parse_points
+from backlog_audit.adapters.points import (
+    BadPoints,
+    InvalidPoints,
+    choose_points_fields,
+    parse_points,
+)
 from backlog_audit.adapters.settings import SourceSettings
-from backlog_audit.adapters.statuses import categorise
+from backlog_audit.adapters.statuses import categorise, guessed_statuses_warning, is_known
 from backlog_audit.adapters.urls import check_base_url
-from backlog_audit.core.linking import labels_field_references, split_free_text
 from backlog_audit.errors import InputError, UsageError
 from backlog_audit.model import Backlog, Item, StatusCategory
 
-PLAIN_COLUMNS = "key,title,type,status,status_category,points,okr,parent,sprint,assignee,project"
 _LABEL_FIELDS = frozenset({"labels", "tags"})
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """Where one kind of export keeps each property of an item."""
-
-    name: str
-    key: str
-    id: str
-    title: str
-    type: str
-    status: str
-    status_category: str
-    parent: str
-    sprint: str
-    assignee: str
-    project: str
-    labels: str
-    points: tuple[str, ...]  # tried in order when --points-field is not given
-    required: tuple[str, ...]  # the columns that identify the dialect
-    url: str = "url"
-    epic_link: str | None = None  # Data Center exports: the epic's key, when Parent is empty
-
-    def matches(self, table: Table) -> bool:
-        """Whether the export carries this dialect's identifying columns."""
-        return all(table.has(column) for column in self.required)
-
-
-JIRA = Dialect(
-    name="Jira",
-    key="Issue key",
-    id="Issue id",
-    title="Summary",
-    type="Issue Type",
-    status="Status",
-    status_category="Status Category",
-    parent="Parent",
-    sprint="Sprint",
-    assignee="Assignee",
-    project="Project key",
-    labels="Labels",
-    points=("Story point estimate", "Story Points", "Story points"),
-    required=("Issue key", "Summary"),
-    epic_link="Epic Link",
-)
-ASANA = Dialect(
-    name="Asana",
-    key="Task ID",
-    id="Task ID",
-    title="Name",
-    type="Type",
-    status="Status",
-    status_category="Completed At",
-    parent="Parent task",
-    sprint="Section/Column",
-    assignee="Assignee",
-    project="Projects",
-    labels="Tags",
-    points=("Story Points", "Points", "Estimate"),
-    required=("Task ID", "Name"),
-)
-PLAIN = Dialect(
-    name="plain",
-    key="key",
-    id="key",
-    title="title",
-    type="type",
-    status="status",
-    status_category="status_category",
-    parent="parent",
-    sprint="sprint",
-    assignee="assignee",
-    project="project",
-    labels="labels",
-    points=("points", "story points"),
-    required=("key",),
-)
-
-
-def detect(table: Table) -> Dialect:
-    """The dialect of an export, or exit 2 naming the columns that were expected."""
-    for dialect in (JIRA, ASANA, PLAIN):
-        if dialect.matches(table):
-            return dialect
-    raise InputError(
-        f"{table.path}: not a Jira export (needs 'Issue key', 'Summary'), an Asana export "
-        f"(needs 'Task ID', 'Name') or a plain CSV (header {PLAIN_COLUMNS}); "
-        f"found: {', '.join(table.headers[:12])}{_separator_hint(table)}"
-    )
-
-
-def _separator_hint(table: Table) -> str:
-    """A hint when the header is one cell holding `;` or tabs: not comma-separated."""
-    if len(table.headers) != 1:
-        return ""
-    for char, name in ((";", "semicolons"), ("\t", "tabs")):
-        if char in table.headers[0]:
-            return f" (the columns are separated by {name}: export with commas)"
-    return ""
+DEFAULT_OKR_FIELD = "OKR"
 
 
 class CsvSource(BacklogSource):
@@ -145,55 +58,36 @@ class CsvSource(BacklogSource):
         dialect = detect(table)
         reader = _RowReader(table, dialect, self._settings, self._jira_url)
         items = [reader.item(row) for row in table]
-        items = _resolve_parent_names(items) if dialect is ASANA else _resolve_parent_keys(items)
+        check_ids(self._path, dialect.name, items)
+        warnings = [*reader.warnings(), *repeats(self._path, items)]
+        if not items:
+            warnings.append(f"{self._path}: no items in the export")
         if progress:
             progress(len(items), len(items))
-        warnings = (
-            _repeats(self._path, items) if items else (f"{self._path}: no items in the export",)
-        )
+        if dialect is ASANA:
+            items = resolve_parent_names(items)
+        else:
+            items = resolve_parent_keys(items, reader.parent_keys)
         return Backlog(
             kind="csv",
             scope=f"{dialect.name} export {self._path}",
+            # One file is one scope in the history, however its path was typed.
+            scope_id=f"{dialect.name} export {Path(self._path).resolve()}",
             items=tuple(items),
-            warnings=warnings,
+            warnings=tuple(warnings),
             supports_jql=dialect is JIRA,
         )
 
     def fields(self, search: str | None = None) -> list[FieldInfo]:
-        """The export's columns (a repeated column once), as fields."""
+        """The export's columns (a repeated column once), as fields; the likely link and
+        points columns marked, judged by name and by values (`columns.likely`)."""
         table = read_table(self._path)
-        seen = dict.fromkeys(table.headers)
         wanted = (search or "").casefold()
         return [
-            FieldInfo(id=h, name=h, type="column", likely=_likely(h))
-            for h in seen
+            FieldInfo(id=h, name=h, type="column", likely=likely(h, values))
+            for h, values in samples(table).items()
             if wanted in h.casefold()
         ]
-
-
-def _repeats(path: str, items: list[Item]) -> tuple[str, ...]:
-    """A warning when rows share an id: the audit counts each item once (SPEC 6)."""
-    seen: set[str] = set()
-    repeated = []
-    for item in items:
-        if item.id in seen:
-            repeated.append(item.key)
-        seen.add(item.id)
-    if not repeated:
-        return ()
-    return (
-        f"{path}: {len(repeated)} rows repeat an item already read (first: {repeated[0]}); "
-        "each item is counted once",
-    )
-
-
-def _likely(header: str) -> str | None:
-    low = header.casefold()
-    if "okr" in low or "key result" in low:
-        return "okr"
-    if "point" in low or "estimate" in low:
-        return "points"
-    return None
 
 
 class _RowReader:
@@ -202,55 +96,81 @@ class _RowReader:
     def __init__(
         self, table: Table, dialect: Dialect, settings: SourceSettings, jira_url: str | None
     ) -> None:
+        self.table = table
         self.dialect = dialect
         self.settings = settings
-        self.okr_column = _require(table, settings.okr_field, "--okr-field")
-        self.labels_are_links = self.okr_column.casefold() in _LABEL_FIELDS
-        self.points_column = _points_column(table, dialect, settings.points_field)
+        self.okr_column = _link_column(table, dialect, settings.okr_field)
+        self.labels_are_links = (self.okr_column or "").casefold() in _LABEL_FIELDS
+        self.points_columns, self._points_warning = _points_columns(table, dialect, settings)
         self.url_of = _url_builder(dialect, jira_url)
+        self.bad_points = BadPoints()
+        # Status names read as to do for want of a category (no Status Category column).
+        self.guessed: list[str] = []
+        self.has_category = table.has(dialect.status_category)
+        # item id -> the key of its parent, from `Parent key` (Server/Data Center)
+        self.parent_keys: dict[str, str] = {}
+
+    def warnings(self) -> list[str]:
+        """What the rows read so far gave reason to say, once each."""
+        path = self.table.path
+        found = []
+        if self.okr_column is None:
+            found.append(
+                f"{path}: no column '{self.settings.okr_field}': reading labels only; "
+                f"--okr-field names the link column ({likely_columns(self.table, 'okr')})"
+            )
+        if self._points_warning:
+            found.append(f"{path}: {self._points_warning}")
+        found += [f"{path}: {warning}" for warning in self.bad_points.warnings()]
+        guessed = guessed_statuses_warning(path, self.guessed)
+        return [*found, guessed] if guessed else found
 
     def item(self, row: Row) -> Item:
         d = self.dialect
         key = row.value(d.key)
         if key is None:
             raise InputError(f"{row.table.path}: row {row.number}: no value in '{d.key}'")
-        labels = _labels(row, d)
+        item_id = row.value(d.id) or key
+        parent = _first(row, d.parent) or (row.value(d.epic_link) if d.epic_link else None)
+        if d.parent_key and (parent_key := row.value(d.parent_key)):
+            self.parent_keys[item_id] = parent_key
         sprints = row.values(d.sprint)
         return Item(
-            id=row.value(d.id) or key,
+            id=item_id,
             key=key,
             title=row.value(d.title) or "",
             type=row.value(d.type) or self._asana_type(row),
             status=row.value(d.status) or self._asana_status(row),
             status_category=self._category(row),
-            points=_points(row, self.points_column),
-            references=self._references(row, labels),
-            labels=labels,
-            parent=row.value(d.parent) or (row.value(d.epic_link) if d.epic_link else None),
+            points=self._points(row, key),
+            # CSV cells are free text: the core tries each whole, then splits it (SPEC 4)
+            free_text=self._link_cells(row),
+            labels=_labels(row, d),
+            parent=parent,
             sprints=sprints,
             # Exports list sprints oldest first; the last is the one the item is in now.
             sprint=sprints[-1] if sprints else None,
             assignee=row.value(d.assignee),
             project=row.value(d.project),
             url=row.value(d.url) or self.url_of(row, key),
-            level=(-1 if row.value(d.parent) else 0) if d is ASANA else None,
+            level=(-1 if parent else 0) if d is ASANA else None,
         )
 
     def _asana_type(self, row: Row) -> str:
         if self.dialect is not ASANA:
             return ""
-        return "Subtask" if row.value(ASANA.parent) else "Task"
+        return "Subtask" if _first(row, ASANA.parent) else "Task"
 
     def _asana_status(self, row: Row) -> str:
         if self.dialect is not ASANA:
             return ""
         return "Completed" if row.value(ASANA.status_category) else "Incomplete"
 
-    def _references(self, row: Row, labels: tuple[str, ...]) -> tuple[str, ...]:
-        if self.labels_are_links:
-            # Every label is a reference; a matching prefix is removed (as the Jira source does).
-            return labels_field_references(labels, self.settings.label_prefixes)
-        return tuple(ref for cell in row.values(self.okr_column) for ref in split_free_text(cell))
+    def _link_cells(self, row: Row) -> tuple[str, ...]:
+        if self.labels_are_links or self.okr_column is None:
+            # The labels are the link field: the core's label rule reads them (SPEC 4).
+            return ()
+        return row.values(self.okr_column)
 
     def _category(self, row: Row) -> StatusCategory:
         d = self.dialect
@@ -258,33 +178,61 @@ class _RowReader:
             done = row.value(d.status_category) is not None
             return StatusCategory.DONE if done else StatusCategory.TODO
         named = row.value(d.status_category) or row.value(d.status)
+        if not self.has_category and not is_known(named, self.settings.status_map):
+            self.guessed.append(named or "")
         return categorise(named, self.settings.status_map)
 
-
-def _require(table: Table, column: str, flag: str) -> str:
-    if not table.has(column):
-        raise InputError(
-            f"{table.path}: no column '{column}' ({flag}); columns: "
-            f"{', '.join(dict.fromkeys(table.headers))}"
-        )
-    return column
-
-
-def _points_column(table: Table, dialect: Dialect, asked: str | None) -> str | None:
-    if asked:
-        return _require(table, asked, "--points-field")
-    return next((name for name in dialect.points if table.has(name)), None)
+    def _points(self, row: Row, key: str) -> float | None:
+        """The first estimate of the points columns; one that is none warns (aggregated)."""
+        for column in self.points_columns:
+            text = row.value(column)
+            if text is None:
+                continue
+            try:
+                return parse_points(text, self.settings.points_map)
+            except InvalidPoints:
+                self.bad_points.add(f"'{column}'", key, text)
+                return None
+        return None
 
 
-def _points(row: Row, column: str | None) -> float | None:
-    text = row.value(column) if column else None
-    try:
-        return parse_points(text)
-    except InvalidPoints:
-        raise InputError(
-            f"{row.table.path}: row {row.number}: points {text!r} in '{column}' "
-            f"is not {POINTS_RULE}"
-        ) from None
+def _first(row: Row, columns: tuple[str, ...]) -> str | None:
+    """The first non-empty value among `columns`."""
+    return next((value for column in columns if (value := row.value(column))), None)
+
+
+def _link_column(table: Table, dialect: Dialect, asked: str) -> str | None:
+    """The link column; None when the default `OKR` is absent but labels are there (SPEC 4:
+    a source with no link field reads its labels, and says so)."""
+    if table.has(asked):
+        return asked
+    if asked.strip().casefold() == DEFAULT_OKR_FIELD.casefold() and table.has(dialect.labels):
+        return None
+    raise missing_column(table, asked, "--okr-field", "okr")
+
+
+def _points_columns(
+    table: Table, dialect: Dialect, settings: SourceSettings
+) -> tuple[tuple[str, ...], str | None]:
+    """The points columns, in the order an item's estimate is looked for, and a warning.
+
+    `--points-field` names one. Without it, the dialect's usual names that the export has are
+    ordered by the one points rule (`points.choose_points_fields`): most estimates first.
+    """
+    if settings.points_field:
+        if not table.has(settings.points_field):
+            raise missing_column(table, settings.points_field, "--points-field", "points")
+        return (settings.points_field,), None
+    present: dict[tuple[int, ...], str] = {}
+    for name in dialect.points:  # `Story Points` and `Story points` are one column
+        if table.has(name):
+            present.setdefault(table.positions(name), name)
+    candidates = {
+        name: [(row.value(dialect.key) or "", row.value(name)) for row in table]
+        for name in present.values()
+    }
+    choice = choose_points_fields(candidates, settings.points_map)
+    return choice.order, choice.warning
 
 
 def _labels(row: Row, dialect: Dialect) -> tuple[str, ...]:
@@ -304,30 +252,3 @@ def _url_builder(dialect: Dialect, jira_url: str | None) -> Callable[[Row, str],
         # app.asana.com/0/0/<gid> opens a task whatever project it is in.
         return lambda _row, key: f"https://app.asana.com/0/0/{key}"
     return lambda _row, _key: None
-
-
-def _resolve_parent_names(items: list[Item]) -> list[Item]:
-    """Asana exports name the parent task; point `parent` at its id when the name is unique."""
-    by_name: dict[str, list[str]] = {}
-    for item in items:
-        by_name.setdefault(item.title, []).append(item.id)
-    unique: Mapping[str, str] = {name: ids[0] for name, ids in by_name.items() if len(ids) == 1}
-    return [_with_parent(item, unique) for item in items]
-
-
-def _with_parent(item: Item, ids_by_name: Mapping[str, str]) -> Item:
-    if item.parent is None or item.parent not in ids_by_name:
-        return item
-    return replace(item, parent=ids_by_name[item.parent])
-
-
-def _resolve_parent_keys(items: list[Item]) -> list[Item]:
-    """Jira's Parent column holds the parent's id, Epic Link and plain CSVs a key: use ids."""
-    ids = {item.id for item in items}
-    by_key = {item.key: item.id for item in items}
-    return [
-        replace(item, parent=by_key[item.parent])
-        if item.parent and item.parent not in ids and item.parent in by_key
-        else item
-        for item in items
-    ]

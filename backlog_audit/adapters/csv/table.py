@@ -7,12 +7,17 @@ and headers are matched case-insensitively, with `Custom field (NAME)` also answ
 from __future__ import annotations
 
 import csv
+import io
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backlog_audit.adapters.csv.sniff import sniff
 from backlog_audit.errors import InputError
+
+LOG = logging.getLogger(__name__)
 
 _MAX_CELL = 2**31 - 1
 _CUSTOM = re.compile(r"^custom field \((.+)\)$", re.IGNORECASE)
@@ -22,7 +27,7 @@ def _fold(header: str) -> str:
     return " ".join(header.split()).casefold()
 
 
-def _field_name(header: str) -> str:
+def field_name(header: str) -> str:
     """`Custom field (OKR)` -> `okr`; `Labels` -> `labels`."""
     folded = _fold(header)
     match = _CUSTOM.match(folded)
@@ -72,8 +77,8 @@ class Table:
         exact = tuple(i for i, h in enumerate(self.headers) if _fold(h) == _fold(column))
         if exact:
             return exact
-        name = _field_name(column)
-        return tuple(i for i, h in enumerate(self.headers) if _field_name(h) == name)
+        name = field_name(column)
+        return tuple(i for i, h in enumerate(self.headers) if field_name(h) == name)
 
     def has(self, column: str) -> bool:
         """Whether the column is present."""
@@ -86,22 +91,23 @@ class Table:
 
 
 def read_table(path: str) -> Table:
-    """Read a CSV file (UTF-8, with or without BOM; multi-line cells allowed)."""
+    """Read a CSV export: any encoding and separator a spreadsheet writes (`csv_sniff`),
+    multi-line cells allowed; a JSON file is refused with what it is."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read CSV: {exc.strerror or exc}") from None
+    sniffed = sniff(path, raw)
+    LOG.info("%s: %s", path, sniffed.describe())
     # csv refuses cells over 128 KiB by default; a long description in a column the audit
     # does not even read must not fail it. The limit is process-wide, so it is put back.
     previous = csv.field_size_limit(_MAX_CELL)
     try:
-        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        # The codec's byte position counts from the start of a read chunk, not of the file:
-        # it would mislead, so only the reason and the fix are given.
-        raise InputError(
-            f"{path}: not UTF-8 text ({exc.reason}); export or save it as CSV UTF-8"
-        ) from None
-    except (OSError, csv.Error) as exc:
+        handle = io.StringIO(sniffed.text, newline="")
+        records = list(csv.reader(handle, delimiter=sniffed.delimiter))
+    except csv.Error as exc:
         raise InputError(f"{path}: cannot read CSV: {exc}") from None
     finally:
         csv.field_size_limit(previous)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from backlog_audit.adapters.jira.fields import LogicalField
@@ -16,7 +16,6 @@ from backlog_audit.adapters.jira.values import (
     status_category,
 )
 from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
-from backlog_audit.core.linking import labels_field_references
 from backlog_audit.model import Item
 
 __all__ = ["BASE_FIELDS", "ParentRef", "ReadPlan", "parent_ref", "to_item"]
@@ -34,6 +33,8 @@ class ReadPlan:
     sprint: LogicalField | None
     epic_link: LogicalField | None
     label_prefixes: tuple[str, ...]
+    # `[points_map]`: estimate labels -> points (`points.parse_points`)
+    points_map: Mapping[str, float] = field(default_factory=dict)
 
     def request_fields(self) -> list[str]:
         """The `fields` to ask Jira for: only what the audit reads."""
@@ -75,8 +76,10 @@ def _references(
     if plan.okr is None:
         return ()
     if plan.okr.kind is ValueKind.LABELS and plan.okr.ids == ("labels",):
-        # the OKR field is the labels field itself: every label is a reference
-        return labels_field_references(labels, plan.label_prefixes)
+        # The OKR field is the labels field itself: the labels are read by the one label rule
+        # of the core (`core.references`: a prefix, or a label naming the OKR set exactly),
+        # so that "important" or "sms" is ignored, not a dangling link (SPEC 4).
+        return ()
     return references_from(plan.okr.first_value(fields), plan.okr.kind)
 
 
@@ -88,7 +91,7 @@ def _points(
         return None
     value = plan.points.first_value(fields)
     try:
-        return parse_points(value)
+        return parse_points(value, plan.points_map)
     except InvalidPoints:
         if bad_points is not None:
             bad_points.add(plan.points.name, key, value)

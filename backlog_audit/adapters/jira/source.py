@@ -44,7 +44,7 @@ from backlog_audit.adapters.jira.values import ValueKind
 from backlog_audit.adapters.points import BadPoints
 from backlog_audit.adapters.retry import RetryPolicy
 from backlog_audit.adapters.settings import SourceSettings
-from backlog_audit.core.linking import own_references
+from backlog_audit.core.references import own_references
 from backlog_audit.errors import SourceError
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog, Item
 
@@ -58,7 +58,7 @@ _OPTION_KINDS = (ValueKind.OPTION, ValueKind.OPTIONS, ValueKind.CASCADING)
 
 def _has_references(item: Item, plan: ReadPlan) -> bool:
     """Whether the audit will find references on `item` (its field, or matching labels)."""
-    return bool(own_references(item.references, item.labels, plan.label_prefixes))
+    return bool(own_references(item.references, item.labels, plan.label_prefixes, item.free_text))
 
 
 def _missing_parents(missing: set[str], parents: dict[str, ParentRef]) -> str:
@@ -141,6 +141,7 @@ class JiraSource(BacklogSource):
             sprint=catalog.of_type(SPRINT_TYPE),
             epic_link=None if self._is_cloud() else catalog.of_type(EPIC_LINK_TYPE),
             label_prefixes=self._settings.label_prefixes,
+            points_map=self._settings.points_map,
         )
 
     def _okr_field(self, catalog: FieldCatalog, warnings: list[str]) -> LogicalField | None:

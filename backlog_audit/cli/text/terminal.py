@@ -64,7 +64,7 @@ def summary_lines(result: AuditResult) -> list[str]:
     coverage = click.style(percent(s.all.coverage), fg=colour, bold=True)
     lines = [
         f"{one_line(result.scope)}: {s.all.items} items, coverage {coverage} "
-        f"(points {percent(s.all.points_coverage)}; open items {percent(s.open.coverage)})",
+        f"({_points(result)}; open items {percent(s.open.coverage)})",
         f"  {s.orphaned_items} orphaned, {s.dangling_items} dangling, {s.stale_items} stale, "
         f"{s.all.exempt_items} exempt, {s.inherited_items} inherited",
     ]
@@ -77,6 +77,15 @@ def summary_lines(result: AuditResult) -> list[str]:
     if result.lint:
         lines.append(f"  OKR lint: {len(result.lint)} findings ({errors} errors)")
     return lines
+
+
+def _points(result: AuditResult) -> str:
+    """The points coverage, unless most items carry no estimate: then "points 0.0%" would
+    read as "no linked work" where it means "no estimates", so it says that instead."""
+    s = result.summary
+    if s.all.items and s.unestimated_items * 2 > s.all.items:
+        return f"points n/a: {s.unestimated_items} of {s.all.items} items unestimated"
+    return f"points {percent(s.all.points_coverage)}"
 
 
 def _changes_line(result: AuditResult) -> str:

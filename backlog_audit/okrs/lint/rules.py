@@ -28,8 +28,13 @@ _TARGET_IN_TITLE = re.compile(
     r"\b(to|at least|at most|above|below|under|over|reach(es|ing)?)\s+[<>~≈≥≤]?\s*-?\d|[≥≤]\s*\d",
     re.IGNORECASE,
 )
-# A number that states a quantity; years (2026) and digits glued to letters (Q4, B2B) are not.
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)?(?![\w])|%|\bpercent\b", re.IGNORECASE)
+# A number that states a quantity: with a currency sign, thousands separators, a unit or a
+# magnitude suffix (`$1.5M`, `10,000`, `330k`, `20%`, `3x`). Not one: a year (2026), digits
+# glued to letters (Q4, B2B, 330kg) or glued to a word by a hyphen (`360-degree`: a name).
+_NUMBER = re.compile(
+    r"(?<![\w.])[-+]?[$€£¥]?\d+(?:[.,]\d+)*(?:[kmb]n?|x|\s?%)?(?!\w|-\w)|%|\bpercent\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"(19|20)\d\d")
 
 
@@ -191,8 +196,9 @@ def target_equals_baseline(
     "objective-has-number",
     WARNING,
     about="objective",
-    summary="the title holds a figure (`10,000`, `5`, `%`, `percent`); years such as 2026 and "
-    "digits inside names (`Q4`, `B2B`) do not count",
+    summary="the title holds a figure (`10,000`, `5`, `20%`, `330k`, `$1.5M`, `3x`); years such "
+    "as 2026, digits inside names (`Q4`, `B2B`) and numbers glued to a word by a hyphen "
+    "(`360-degree`) do not count",
     rationale="objectives are qualitative and say where to go; figures belong in their KRs, "
     "where they can be tracked.",
 )

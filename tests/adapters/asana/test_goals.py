@@ -13,6 +13,7 @@ from backlog_audit.core.linking import Resolver, Target
 from backlog_audit.errors import SourceError, UsageError
 from backlog_audit.model import KeyResult, Objective
 from backlog_audit.okrs import load_okrs
+from backlog_audit.okrs.lint import lint
 from tests.adapters.asana.fake_server import AsanaData, FakeAsana
 from tests.adapters.asana.workspace import TOKEN
 
@@ -36,6 +37,7 @@ def test_metric_goals_are_krs_under_their_parent_goal(fake: FakeAsana) -> None:
                     baseline=50,
                     target=70,
                     current=55,
+                    metric="number from 50 to 70 (Asana goal metric)",
                     aliases=("7002",),
                 ),
                 # Asana keeps percentages as fractions: 0.2 -> 0.35, now 0.25
@@ -47,6 +49,7 @@ def test_metric_goals_are_krs_under_their_parent_goal(fake: FakeAsana) -> None:
                     target=35,
                     unit="%",
                     current=25,
+                    metric="percentage from 20 to 35 (Asana goal metric)",
                     aliases=("7003",),
                 ),
             ),
@@ -65,12 +68,20 @@ def test_metric_goals_are_krs_under_their_parent_goal(fake: FakeAsana) -> None:
                     target=80000,
                     unit="EUR",
                     current=95000,
+                    metric="EUR from 100,000 to 80,000 (Asana goal metric)",
                     aliases=("7004",),
                 ),
             ),
         ),
         Objective("Platform reliability", "Platform reliability"),
     )
+
+
+def test_a_goal_metric_is_the_kr_metric_so_lint_finds_no_missing_metric(fake: FakeAsana) -> None:
+    # Issue 11, point 16: lint flagged `no-metric` on goals measured 50 -> 70 and EUR amounts.
+    okrs = load_goal_okrs("asana-goals:1000:6001", _env(fake))
+    findings = lint(okrs)
+    assert [f.id for f in findings if f.rule == "no-metric"] == []
 
 
 def test_other_time_periods_are_retired_and_the_period_is_the_cycle(fake: FakeAsana) -> None:

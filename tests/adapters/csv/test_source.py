@@ -8,9 +8,12 @@ import pytest
 
 from backlog_audit.adapters.csv import CsvConfig
 from backlog_audit.adapters.csv.source import CsvSource
+from backlog_audit.core.linking import Resolver
+from backlog_audit.core.references import ReferenceReader
 from backlog_audit.errors import InputError, UsageError
-from backlog_audit.model import Item, StatusCategory
+from backlog_audit.model import Item, OkrSet, StatusCategory
 from tests.adapters.parts import split
+from tests.builders import okrs_from_dict
 
 
 def write(tmp_path: Path, text: str, name: str = "export.csv", bom: bool = True) -> str:
@@ -22,6 +25,20 @@ def write(tmp_path: Path, text: str, name: str = "export.csv", bom: bool = True)
 def fetch(path: str, **config: object) -> dict[str, Item]:
     backlog = CsvSource(*split(CsvConfig, input_path=path, **config)).fetch()
     return {item.key: item for item in backlog.items}
+
+
+OKRS = okrs_from_dict(
+    {"objectives": [{"id": "O1", "key_results": [{"id": "KR1.1"}, {"id": "KR2.1"}]}]}
+)
+
+
+def refs(
+    item: Item, okrs: OkrSet | None = None, prefixes: tuple[str, ...] = ("okr:", "kr:")
+) -> tuple[str, ...]:
+    """The item's own references as the audit reads them (`core.references`): the CSV source
+    hands over whole cells, the core tries them whole, then splits them."""
+    reader = ReferenceReader(prefixes, Resolver(okrs) if okrs else None)
+    return reader.own(item)
 
 
 JIRA = (
@@ -40,7 +57,7 @@ def test_jira_export_reads_repeated_headers_as_one_field(tmp_path: Path) -> None
     items = fetch(write(tmp_path, JIRA), jira_url="https://acme.atlassian.net/")
     story = items["APP-2"]
     assert story.id == "102"
-    assert story.references == ("KR1.2", "KR3.1")
+    assert refs(story) == ("KR1.2", "KR3.1", "KR2.1")  # the link cells, then a prefixed label
     assert story.labels == ("ux", "okr:KR2.1")
     assert story.sprints == ("Sprint 1", "Sprint 2")
     assert story.sprint == "Sprint 2"  # exports list sprints oldest first
@@ -69,7 +86,7 @@ def test_jira_export_unestimated_and_done(tmp_path: Path) -> None:
     bug = fetch(write(tmp_path, JIRA))["APP-3"]
     assert bug.points is None
     assert bug.status_category is StatusCategory.DONE
-    assert bug.references == ()
+    assert refs(bug) == ()
     assert bug.url is None  # no JIRA_URL: no link rather than a wrong one
 
 
@@ -95,7 +112,8 @@ def test_asana_export(tmp_path: Path) -> None:
     items = fetch(write(tmp_path, ASANA))
     task, sub = items["11"], items["12"]
     assert task.title == "Invite flow"
-    assert task.references == ("KR1.1", "KR2.1")
+    assert task.free_text == ("KR1.1, KR2.1",)  # a cell, whole: the core splits it
+    assert refs(task) == ("KR1.1", "KR2.1", "KR2.2")  # the cell split, then a prefixed tag
     assert task.labels == ("ux", "okr:KR2.2")
     assert task.sprint == "Sprint 12"
     assert task.points == 3.0
@@ -109,8 +127,8 @@ def test_asana_export(tmp_path: Path) -> None:
 
 def test_plain_csv_needs_only_key_and_link_column(tmp_path: Path) -> None:
     items = fetch(write(tmp_path, "key,okr\nA-1,KR1.1; KR2.1\nA-2,\n", bom=False))
-    assert items["A-1"].references == ("KR1.1", "KR2.1")
-    assert items["A-2"].references == ()
+    assert refs(items["A-1"]) == ("KR1.1", "KR2.1")
+    assert refs(items["A-2"]) == ()
 
 
 def test_plain_csv_all_columns(tmp_path: Path) -> None:
@@ -137,48 +155,40 @@ def test_status_names_map_through_the_configured_table(tmp_path: Path) -> None:
 def test_okr_and_points_fields_by_name(tmp_path: Path) -> None:
     text = "key,Key Result,Estimate\nA-1,KR1.1,3\n"
     items = fetch(write(tmp_path, text), okr_field="key result", points_field="ESTIMATE")
-    assert items["A-1"].references == ("KR1.1",)
+    assert refs(items["A-1"]) == ("KR1.1",)
     assert items["A-1"].points == 3.0
 
 
-def test_labels_as_the_okr_field_makes_every_label_a_reference(tmp_path: Path) -> None:
+def test_labels_as_the_okr_field_are_read_by_the_one_label_rule(tmp_path: Path) -> None:
+    # Issue 11, point 4: a label is a reference with the prefix, or when it names the OKR set
+    # exactly; "growth" is ignored, not a dangling link.
     text = "Issue key,Summary,Labels,Labels\nA-1,x,KR1.1,growth\n"
     items = fetch(write(tmp_path, text), okr_field="Labels")
-    assert items["A-1"].references == ("KR1.1", "growth")
+    assert items["A-1"].free_text == () and items["A-1"].labels == ("KR1.1", "growth")
+    assert refs(items["A-1"], OKRS) == ("KR1.1",)
 
 
 def test_labels_as_the_okr_field_drop_a_matching_label_prefix(tmp_path: Path) -> None:
     # Regression: `okr:KR1.1` was kept whole and listed as a dangling link beside KR1.1.
     text = "Issue key,Summary,Labels,Labels,Labels\nA-1,x,okr:KR1.1,KR:KR2.1,okr\n"
     items = fetch(write(tmp_path, text), okr_field="labels")
-    assert items["A-1"].references == ("KR1.1", "KR2.1", "okr")
-
-    goal = fetch(write(tmp_path, text), okr_field="labels", label_prefixes=("goal:",))
-    assert goal["A-1"].references == ("okr:KR1.1", "KR:KR2.1", "okr")
+    assert refs(items["A-1"], OKRS) == ("KR1.1", "KR2.1")
+    assert refs(items["A-1"], OKRS, ("goal:",)) == ()
 
 
 def test_labels_as_the_okr_field_read_a_bare_prefix_as_no_reference(tmp_path: Path) -> None:
     # Regression: `okr:` stayed a reference here ("okr:" dangling) where Jira dropped it.
     text = "Issue key,Summary,Labels,Labels\nA-1,x,okr:,KR:\nA-2,x,okr:,KR1.1\n"
     items = fetch(write(tmp_path, text), okr_field="labels")
-    assert items["A-1"].references == ()
-    assert items["A-2"].references == ("KR1.1",)
+    assert refs(items["A-1"], OKRS) == ()
+    assert refs(items["A-2"], OKRS) == ("KR1.1",)
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("id,name\n1,x\n", "not a Jira export"),
-        ("key;okr\nA-1;KR1.1\n", r"found: key;okr \(the columns are separated by semicolons"),
-        ("key\tokr\nA-1\tKR1.1\n", r"found: key\tokr \(the columns are separated by tabs"),
+        ("id,name\n1,x\n", "not a Jira, Asana or plain CSV export"),
         ("key,title\nA-1,x\n", "no column 'OKR'"),
-        ("key,okr,points\nA-1,KR1,three\n", "row 2: points 'three'"),
-        ("key,okr,points\nA-1,KR1,nan\n", "row 2: points 'nan'"),
-        ("key,okr,points\nA-1,KR1,inf\n", "row 2: points 'inf'"),
-        ("key,okr,points\nA-1,KR1,-3\n", "row 2: points '-3'"),
-        # two of these would sum to infinity: beyond a billion no estimate is plausible
-        ("key,okr,points\nA-1,KR1,1e308\n", r"row 2: points '1e308' in 'points' is not a nu"),
-        ("key,okr,points\nA-1,KR1,1000000000.5\n", "row 2: points '1000000000.5'"),
         ("key,okr\n,KR1\n", "row 2: no value in 'key'"),
         ("", "the file is empty"),
     ],
@@ -190,6 +200,21 @@ def test_bad_exports_give_one_clear_line(tmp_path: Path, text: str, message: str
     assert str(tmp_path) in str(caught.value)
 
 
+@pytest.mark.parametrize("value", ["three", "nan", "inf", "-3", "1e308", "1000000000.5", "XL"])
+def test_points_that_are_no_estimate_are_unestimated_with_one_warning(
+    tmp_path: Path, value: str
+) -> None:
+    # Issue 11, point 6: the same rule in every source: a warning, not exit 2. Two values
+    # beyond a billion would sum to infinity: no estimate is plausible there.
+    path = write(tmp_path, f"key,okr,points\nA-1,KR1,{value}\nA-2,KR1,3\n", bom=False)
+    backlog = CsvSource(*split(CsvConfig, input_path=path)).fetch()
+    assert [item.points for item in backlog.items] == [None, 3.0]
+    assert backlog.warnings == (
+        f"{path}: A-1: 'points' {value!r} is not a number of points from 0 to 1,000,000,000: "
+        "counted as unestimated",
+    )
+
+
 def test_points_up_to_a_billion_are_read(tmp_path: Path) -> None:
     # A-2: a time estimate of 8 weeks in seconds, as a Jira export writes Original Estimate
     text = 'key,okr,points\nA-1,KR1,0\nA-2,KR1,1152000\nA-3,KR1,"2,5"\nA-4,KR1,-0\n'
@@ -199,15 +224,11 @@ def test_points_up_to_a_billion_are_read(tmp_path: Path) -> None:
     assert points == [0.0, 1_152_000.0, 2.5, 0.0, 1e9]
 
 
-def test_an_export_that_is_not_utf8_says_so_and_how_to_fix_it(tmp_path: Path) -> None:
-    # Excel's plain "CSV" is Windows-1252: é is the single byte 0xE9.
+def test_an_export_saved_by_excel_in_cp1252_is_read_as_such(tmp_path: Path) -> None:
+    # Excel's plain "CSV" is Windows-1252: é is the single byte 0xE9 (issue 11, point 10).
     path = tmp_path / "export.csv"
-    path.write_bytes("key,okr,title\nA-1,KR1.1,Caf\u00e9 menu\n".encode("cp1252"))
-    with pytest.raises(InputError) as caught:
-        fetch(str(path))
-    assert str(caught.value) == (
-        f"{path}: not UTF-8 text (invalid continuation byte); export or save it as CSV UTF-8"
-    )
+    path.write_bytes("key;okr;title\nA-1;KR1.1;Caf\u00e9 menu \u2014 5 \u20ac\n".encode("cp1252"))
+    assert fetch(str(path))["A-1"].title == "Caf\u00e9 menu \u2014 5 \u20ac"
 
 
 def test_missing_file_and_missing_flag(tmp_path: Path) -> None:
@@ -218,7 +239,7 @@ def test_missing_file_and_missing_flag(tmp_path: Path) -> None:
 
 
 def test_unknown_points_field_lists_columns(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no column 'SP'.*columns: key, okr"):
+    with pytest.raises(InputError, match="no column 'SP' .*none of its 2 columns looks like one"):
         fetch(write(tmp_path, "key,okr\nA-1,KR1\n"), points_field="SP")
 
 
@@ -234,7 +255,7 @@ def test_fields_lists_columns_once_and_marks_likely_ones(tmp_path: Path) -> None
 def test_a_huge_cell_in_any_column_does_not_fail_the_audit(tmp_path: Path) -> None:
     notes = "x" * 200_000  # over csv's default 128 KiB cell limit
     items = fetch(write(tmp_path, f'key,okr,notes\nA-1,KR1.1,"{notes}"\n'))
-    assert items["A-1"].references == ("KR1.1",)
+    assert refs(items["A-1"]) == ("KR1.1",)
 
 
 def test_rows_that_repeat_a_key_are_warned_about(tmp_path: Path) -> None:

@@ -132,12 +132,15 @@ def test_an_unknown_okr_field_is_exit_2_but_a_missing_default_leaves_labels(
     assert backlog.items[0].labels == ("okr:KR2.1",) and backlog.items[0].references == ()
 
 
-def test_labels_as_the_okr_field_make_every_label_a_reference(
+def test_labels_as_the_okr_field_are_read_by_the_one_label_rule(
     site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:
+    # Issue 11, point 4: the core reads labels (a prefix, or a label naming the OKR set
+    # exactly), so that "important" is ignored instead of being a dangling link.
     site.issue_by_id("APP-33").labels = ["okr:KR2.1", "KR1.2"]  # type: ignore[union-attr]
     backlog = make_source(jql="key = APP-33", okr_field="labels").fetch()
-    assert backlog.items[0].references == ("KR2.1", "KR1.2")
+    assert backlog.items[0].references == ()
+    assert backlog.items[0].labels == ("okr:KR2.1", "KR1.2")
 
 
 def test_a_text_area_okr_field_is_split_after_adf_and_wiki_links(

@@ -51,9 +51,18 @@ def test_a_parent_named_by_key_only_is_fetched_by_key() -> None:
 POINTS = LogicalField("Story Points", ("customfield_10002",), ValueKind.OTHER, "float")
 
 
-def points_of(value: Any) -> tuple[float | None, list[str]]:
+def points_of(
+    value: Any, points_map: dict[str, float] | None = None
+) -> tuple[float | None, list[str]]:
     """The points `to_item` reads from a Story Points value, and the warnings that makes."""
-    plan = ReadPlan(okr=None, points=POINTS, sprint=None, epic_link=None, label_prefixes=())
+    plan = ReadPlan(
+        okr=None,
+        points=POINTS,
+        sprint=None,
+        epic_link=None,
+        label_prefixes=(),
+        points_map=points_map or {},
+    )
     issue = {"id": "1", "key": "APP-1", "fields": {"customfield_10002": value}}
     bad = BadPoints()
     item = to_item(issue, plan, "https://jira.example.com", frozenset(), bad_points=bad)
@@ -85,7 +94,7 @@ def test_points_are_finite_numbers_from_0_to_a_billion(value: Any, points: float
         "inf",
         "-Infinity",
         "lots",
-        {"value": 3},
+        {"value": "M"},
         -3,
         -0.5,
         1e308,
@@ -104,13 +113,21 @@ def test_points_that_are_no_estimate_are_a_warning_and_unestimated(value: Any) -
     )
 
 
+def test_a_select_estimate_is_read_by_the_one_points_rule() -> None:
+    # Issue 11, point 6: a select field's option says what a point is; the number leads, and
+    # T-shirt sizes go through the config's [points_map]
+    assert points_of({"value": ".5 (30 min)", "id": "10100"}) == (0.5, [])
+    assert points_of({"value": "M", "id": "10101"}, {"m": 3.0}) == (3.0, [])
+
+
 LABELS = LogicalField("Labels", ("labels",), ValueKind.LABELS, "labels")
 
 
-def test_a_labels_okr_field_reads_a_bare_prefix_as_no_reference() -> None:
-    # the same rule as the CSV source and the audit (`linking.labels_field_references`)
+def test_a_labels_okr_field_leaves_the_labels_to_the_core() -> None:
+    # the same rule as the CSV source and the audit (`core.references`)
     plan = ReadPlan(okr=LABELS, points=None, sprint=None, epic_link=None, label_prefixes=("okr:",))
     labels = ["okr:", "okr: ", "OKR:KR1.1", "growth"]
     issue = {"id": "1", "key": "APP-1", "fields": {"labels": labels}}
     item = to_item(issue, plan, "https://jira.example.com", frozenset())
-    assert item.references == ("KR1.1", "growth")
+    assert item.references == ()
+    assert item.labels == ("okr:", "okr: ", "OKR:KR1.1", "growth")

@@ -87,6 +87,31 @@ def test_objective_has_number() -> None:
     assert found(lint(fine), "objective-has-number") == []
 
 
+@pytest.mark.parametrize(
+    ("title", "figure"),
+    [
+        ("Improve our MRR to 330k", "330k"),
+        ("Reach $1.5M in annual revenue", "$1.5M"),
+        ("Make checkout 20% faster", "20%"),
+        ("Grow usage 3x", "3x"),
+        ("Land 2bn page views", "2bn"),
+    ],
+)
+def test_a_figure_with_a_unit_or_magnitude_is_a_number_in_an_objective(
+    title: str, figure: str
+) -> None:
+    bad = lint(one_objective(good_kr(), title=title))
+    assert found(bad, "objective-has-number") == [("O1", "warning")]
+    assert f"('{figure}')" in bad[0].message
+
+
+@pytest.mark.parametrize(
+    "title", ["Roll out 360-degree feedback", "Ship the 5-star review flow", "Cut 330kg of CO2"]
+)
+def test_a_number_glued_to_a_word_is_a_name_not_a_figure(title: str) -> None:
+    assert found(lint(one_objective(good_kr(), title=title)), "objective-has-number") == []
+
+
 def test_too_many_krs() -> None:
     krs = (
         good_kr("KR1.1"),
