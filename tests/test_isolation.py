@@ -18,13 +18,15 @@ from tests.conftest import XDG_DIRS
 ROOT = Path(__file__).resolve().parent.parent
 
 # An audit in a module-scoped fixture; CLI audits and history; the history store; LibreOffice
-# reading a workbook (a child process that writes its settings under the home when installed).
+# reading a workbook and Chromium opening the HTML report (child processes that write their
+# settings under the home unless told otherwise, when installed).
 REPRESENTATIVE = (
     "tests/test_examples.py",
     "tests/cli/test_history_cli.py",
     "tests/history/test_store.py",
     "tests/reports/xlsx/test_workbook.py::"
     "test_libreoffice_keeps_links_filters_formats_and_charts_on_a_round_trip",
+    "tests/reports/html/test_browser.py::test_the_page_loads_with_no_request_to_any_other_host",
 )
 
 
