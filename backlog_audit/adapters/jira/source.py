@@ -246,6 +246,9 @@ class JiraSource(BacklogSource):
             missing |= set(wanted) - fetched
         if missing:
             warnings.append(_missing_parents(missing, parents))
+            # An epic nobody may read still names its children's parent in the reports and
+            # the fix list: a stub with the id and key the child's parent field gave.
+            self._add_parent_stubs(by_id, parents)
 
     def _parent_level(
         self,
@@ -274,7 +277,8 @@ class JiraSource(BacklogSource):
         return follow, fetched
 
     def _add_parent_stubs(self, by_id: dict[str, Item], parents: dict[str, ParentRef]) -> None:
-        """Without inheritance (--no-inherit), name out-of-scope parents without fetching them.
+        """Name out-of-scope parents that were not fetched: without inheritance (--no-inherit),
+        or because Jira would not send them (no permission, deleted).
 
         Their links would be read for nothing, but the reports still name each item's parent
         by key (the fix list groups by it): a carrier that holds only what the child's own

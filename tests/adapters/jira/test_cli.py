@@ -45,6 +45,19 @@ def audit(server: FakeJiraServer, tmp_path: Path, *args: str, code: int = 0, **e
     return invoke(server, tmp_path, *base, *args, code=code, **env)
 
 
+def test_an_epic_nobody_may_read_stays_named_as_the_parent(
+    site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path
+) -> None:
+    # Issue 11, point 9: with inheritance on, APP-10 lost its parent when epic APP-1 was hidden
+    site.hidden.add("10001")
+    args = ("--board", "7", "--sprint", "active", "--format", "json", "-o", "-", "-q")
+    result = audit(jira_server, tmp_path, *args)
+    report = json.loads(result.stdout)
+    item = next(i for i in report["items"] if i["key"] == "APP-10")
+    assert (item["parent"], item["link_state"]) == ("APP-1", "orphaned")
+    assert "parent issue(s) could not be read (no permission, or deleted): APP-1" in result.stderr
+
+
 def test_sprint_audit_json_has_the_hand_worked_figures(
     site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path
 ) -> None:
