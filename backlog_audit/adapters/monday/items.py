@@ -15,9 +15,9 @@ from typing import Any
 
 from backlog_audit.adapters.monday.boards import Board, Column, title_key
 from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
+from backlog_audit.adapters.statuses import categorise
 from backlog_audit.core.linking import split_free_text
 from backlog_audit.model import Item, StatusCategory
-from backlog_audit.statuses import categorise
 
 __all__ = ["ITEM_TYPE", "MONDAY_STATUS_MAP", "SUBITEM_TYPE", "BoardColumns", "ItemReader"]
 

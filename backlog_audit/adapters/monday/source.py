@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress, SourceConfig
+from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress
 from backlog_audit.adapters.monday import MondayConfig
 from backlog_audit.adapters.monday.boards import LINK_TYPES, Board, fetch_boards, field_infos
 from backlog_audit.adapters.monday.client import MondayClient, MondayError, client_from
@@ -23,6 +23,7 @@ from backlog_audit.adapters.monday.queries import (
     items_queries,
 )
 from backlog_audit.adapters.points import BadPoints
+from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.errors import UsageError
 from backlog_audit.model import Backlog, Item
 
@@ -46,7 +47,7 @@ class MondaySource(BacklogSource):
     """Backlog items from monday.com boards (`monday_board`), optionally one group of them."""
 
     def __init__(
-        self, settings: SourceConfig, config: MondayConfig, credentials: Mapping[str, str]
+        self, settings: SourceSettings, config: MondayConfig, credentials: Mapping[str, str]
     ) -> None:
         if not config.monday_board:
             raise UsageError("--source monday needs --monday-board ID (repeatable)")

@@ -37,9 +37,9 @@ Board Big (5005): Status, OKR (dropdown), Story Points: 1,203 items "Task 0".."T
 
 from __future__ import annotations
 
-from backlog_audit.adapters.interface import SourceConfig
 from backlog_audit.adapters.monday import MondayConfig
 from backlog_audit.adapters.monday.source import MondaySource
+from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.model import AuditResult, KeyResult, Objective, OkrSet
 from tests.adapters.monday.monday_server import MondayData
 
@@ -231,7 +231,7 @@ def source_for(
     **settings: object,
 ) -> MondaySource:
     """A `MondaySource` against the fake at `url` (by default the three audited boards)."""
-    config = SourceConfig(sleep=sleep if sleep is not None else Sleeps(), timeout=5.0, **settings)  # type: ignore[arg-type]
+    config = SourceSettings(sleep=sleep if sleep is not None else Sleeps(), timeout=5.0, **settings)  # type: ignore[arg-type]
     return MondaySource(config, MondayConfig(boards, group), credentials(url))
 
 

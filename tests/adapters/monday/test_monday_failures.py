@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from backlog_audit.adapters.interface import SourceConfig
 from backlog_audit.adapters.monday import MondayConfig
 from backlog_audit.adapters.monday.source import MondaySource
+from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, BacklogAuditError, SourceError
 from tests.adapters.monday.monday_account import (
     GROWTH,
@@ -90,7 +90,7 @@ def test_a_rate_limit_that_persists_exits_3_after_the_retries(
 
 def test_a_refused_token_exits_3_naming_the_variable(fake: FakeMonday) -> None:
     source = MondaySource(
-        SourceConfig(sleep=Sleeps()),
+        SourceSettings(sleep=Sleeps()),
         MondayConfig((GROWTH,)),
         {"MONDAY_API_TOKEN": "wrong-token", "MONDAY_API_URL": fake.url},
     )
@@ -103,7 +103,7 @@ def test_a_refused_token_exits_3_naming_the_variable(fake: FakeMonday) -> None:
 
 def test_an_unreachable_server_exits_3() -> None:
     source = MondaySource(
-        SourceConfig(sleep=Sleeps(), timeout=2.0),
+        SourceSettings(sleep=Sleeps(), timeout=2.0),
         MondayConfig((GROWTH,)),
         credentials("http://127.0.0.1:9/v2"),
     )
@@ -126,7 +126,7 @@ def test_an_unreachable_server_exits_3() -> None:
 def test_bad_settings_exit_2_before_any_request(
     boards: tuple[str, ...], env: dict[str, str], expected: str
 ) -> None:
-    error = _failure(lambda: MondaySource(SourceConfig(), MondayConfig(boards), env))
+    error = _failure(lambda: MondaySource(SourceSettings(), MondayConfig(boards), env))
 
     assert error.exit_code == EXIT_USAGE
     assert expected in str(error)
