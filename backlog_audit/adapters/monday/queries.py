@@ -1,7 +1,7 @@
 """The GraphQL documents the monday.com source sends, and nothing else.
 
 Every document is a constant built here, never assembled from user input: board, group and
-column ids travel as variables. `tests/adapters/monday/test_monday_queries.py` validates each
+column ids travel as variables. `tests/adapters/monday/test_queries.py` validates each
 one in `ALL` against monday.com's published schema for `API_VERSION`, and the fake server
 validates every query the client actually sends, so that a query that fails validation is a
 bug caught by the tests, never sent to monday.com.

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.adapters.monday.monday_account import TOKEN, Sleeps, build_account
-from tests.adapters.monday.monday_server import SCHEMA_PATH, FakeMonday
+from tests.adapters.monday.account import TOKEN, Sleeps, build_account
+from tests.adapters.monday.fake_server import SCHEMA_PATH, FakeMonday
 
 
 @pytest.fixture()

@@ -41,7 +41,7 @@ from backlog_audit.adapters.monday import MondayConfig
 from backlog_audit.adapters.monday.source import MondaySource
 from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.model import AuditResult, KeyResult, Objective, OkrSet
-from tests.adapters.monday.monday_server import MondayData
+from tests.adapters.monday.fake_server import MondayData
 
 TOKEN = "monday-secret-token-9a8b7c6d"
 GROWTH, PLATFORM, ROADMAP, OPS, BIG, KEY_RESULTS, SUBITEMS = (

@@ -4,8 +4,8 @@ likely OKR and points columns marked."""
 from __future__ import annotations
 
 from backlog_audit.adapters.interface import FieldOption
-from tests.adapters.monday.monday_account import GROWTH, ROADMAP, source_for
-from tests.adapters.monday.monday_server import FakeMonday
+from tests.adapters.monday.account import GROWTH, ROADMAP, source_for
+from tests.adapters.monday.fake_server import FakeMonday
 
 
 def test_fields_lists_each_board_s_columns_with_types(fake: FakeMonday) -> None:

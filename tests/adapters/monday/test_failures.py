@@ -3,13 +3,16 @@ tokens and bad selectors, each as one line with the right exit code and no secre
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from backlog_audit.adapters.monday import MondayConfig
 from backlog_audit.adapters.monday.source import MondaySource
 from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, BacklogAuditError, SourceError
-from tests.adapters.monday.monday_account import (
+from tests.adapters.monday.account import (
+    BIG,
     GROWTH,
     PLATFORM,
     ROADMAP,
@@ -18,7 +21,7 @@ from tests.adapters.monday.monday_account import (
     credentials,
     source_for,
 )
-from tests.adapters.monday.monday_server import FakeMonday
+from tests.adapters.monday.fake_server import FakeMonday
 
 
 def _failure(run: object) -> BacklogAuditError:
@@ -172,3 +175,75 @@ def test_boards_given_twice_are_read_once(fake: FakeMonday) -> None:
 
     assert source.scope == "board=5002"
     assert fake.counts() == {"Boards": 1, "Items": 1}
+
+
+def test_a_forbidden_answer_exits_3(fake: FakeMonday) -> None:
+    fake.inject(403, "UserUnauthorizedException")
+
+    error = _failure(source_for(fake.url).fetch)
+
+    assert error.exit_code == EXIT_SOURCE
+    assert "HTTP 403" in str(error) and "boards:read" in str(error)
+
+
+def test_server_errors_are_retried_then_exit_3(fake: FakeMonday, sleeps: Sleeps) -> None:
+    fake.inject(502, "BadGateway", times=5, body="<html>Bad gateway</html>")
+
+    error = _failure(source_for(fake.url, sleep=sleeps).fetch)
+
+    assert str(error) == "monday.com answered HTTP 502 while reading boards after 4 retries"
+    assert sleeps == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_a_server_error_once_is_retried(fake: FakeMonday, sleeps: Sleeps) -> None:
+    fake.inject(500, "InternalServerError", operation="Items")
+
+    assert len(source_for(fake.url, sleep=sleeps).fetch().items) == 17
+    assert sleeps == [1.0]
+
+
+def test_an_answer_that_is_not_graphql_exits_3(fake: FakeMonday) -> None:
+    fake.inject(200, "", body="<html>Sign in to the proxy</html>")
+
+    error = _failure(source_for(fake.url).fetch)
+
+    assert error.exit_code == EXIT_SOURCE
+    assert "did not answer boards with GraphQL data: check MONDAY_API_URL" in str(error)
+
+
+def test_a_page_without_items_exits_3(fake: FakeMonday) -> None:
+    page = '{"data": {"boards": [{"items_page": {"cursor": null}}]}}'
+    fake.inject(200, "", operation="Items", body=page)
+
+    error = _failure(source_for(fake.url).fetch)
+
+    assert (
+        str(error) == "monday.com answered items of board 5001 without items (objects with an id)"
+    )
+
+
+def test_a_repeated_cursor_stops_instead_of_looping(fake: FakeMonday) -> None:
+    # The first page of Big hands out cursor MSw1cursor; a next page that hands it out again.
+    again = '{"data": {"next_items_page": {"cursor": "MSw1cursor", "items": []}}}'
+    fake.inject(200, "", operation="NextItems", body=again)
+
+    error = _failure(source_for(fake.url, boards=(BIG,)).fetch)
+
+    assert str(error) == "monday.com repeated a cursor while reading items of board 5005"
+
+
+def test_a_server_that_never_answers_times_out_then_exits_3(sleeps: Sleeps) -> None:
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/v2"
+        source = MondaySource(
+            SourceSettings(sleep=sleeps, timeout=0.2), MondayConfig((GROWTH,)), credentials(url)
+        )
+
+        error = _failure(source.fetch)
+
+    assert str(error) == (
+        f"monday.com at {url} did not answer within 0.2 s (boards) after 4 retries"
+    )
+    assert len(sleeps) == 4

@@ -8,8 +8,8 @@ import requests
 from graphql import parse, validate
 
 from backlog_audit.adapters.monday.queries import ALL, API_VERSION, items_queries
-from tests.adapters.monday.monday_account import TOKEN
-from tests.adapters.monday.monday_server import SCHEMA_PATH, FakeMonday, schema
+from tests.adapters.monday.account import TOKEN
+from tests.adapters.monday.fake_server import SCHEMA_PATH, FakeMonday, schema
 
 pytestmark = pytest.mark.skipif(
     not SCHEMA_PATH.is_file(), reason=f"monday.com's schema is not at {SCHEMA_PATH}"

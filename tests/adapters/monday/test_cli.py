@@ -1,5 +1,5 @@
 """`backlog-audit` against the fake monday.com server, end to end through the command line.
-Figures are the hand-declared ones of `monday_account`."""
+Figures are the hand-declared ones of `account`."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from click.testing import Result
 
 from tests import cli_runner
-from tests.adapters.monday.monday_account import TOKEN
-from tests.adapters.monday.monday_server import FakeMonday
+from tests.adapters.monday.account import TOKEN
+from tests.adapters.monday.fake_server import FakeMonday
 
 OKR_FILE = """\
 cycle: 2026-Q4

@@ -8,8 +8,8 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from backlog_audit.errors import EXIT_SOURCE, SourceError
 from backlog_audit.model import AuditResult
-from tests.adapters.monday.monday_account import TOKEN, Sleeps, source_for, summary_figures
-from tests.adapters.monday.monday_cassettes import CASSETTES, SCENARIOS, recorder
+from tests.adapters.monday.account import TOKEN, Sleeps, source_for, summary_figures
+from tests.adapters.monday.recordings import CASSETTES, SCENARIOS, recorder
 
 # Nothing listens here: a request the cassette does not hold cannot reach anything.
 NOWHERE = "http://127.0.0.1:9/v2"

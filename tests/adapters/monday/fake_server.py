@@ -168,6 +168,7 @@ class Fault:
     operation: str | None = None
     retry_after: str | None = None
     retry_in_seconds: int | None = None
+    body: str | None = None  # a raw body instead of `errors[]` (a proxy's page, a bad answer)
 
 
 @dataclass(frozen=True)
@@ -222,9 +223,10 @@ class FakeMonday:
         operation: str | None = None,
         retry_after: str | None = None,
         retry_in_seconds: int | None = None,
+        body: str | None = None,
     ) -> None:
         """Answer the next `times` requests (of `operation`) with an error: HTTP `status`
-        with `errors[]` naming `code`, and the waits given."""
+        with `errors[]` naming `code` and the waits given, or with the raw `body`."""
         self.faults.append(
             Fault(
                 status,
@@ -234,6 +236,7 @@ class FakeMonday:
                 operation,
                 retry_after,
                 retry_in_seconds,
+                body,
             )
         )
 
@@ -246,8 +249,10 @@ class FakeMonday:
 
     # --- one request -------------------------------------------------------------------------
 
-    def handle(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Json, Json]:
-        """(status, extra headers, JSON body) for one POST."""
+    def handle(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Json, Json | str]:
+        """(status, extra headers, JSON body or raw text) for one POST."""
         if path != API_PATH:
             return 404, {}, {"errors": [{"message": f"no route {path}"}]}
         if headers.get("authorization") != self.token:
@@ -433,7 +438,9 @@ def _operation_name(document: Any) -> str:
     return "anonymous"
 
 
-def _fault_answer(fault: Fault) -> tuple[int, Json, Json]:
+def _fault_answer(fault: Fault) -> tuple[int, Json, Json | str]:
+    if fault.body is not None:
+        return fault.status, {}, fault.body
     extensions: Json = {"code": fault.code, "status_code": fault.status}
     if fault.retry_in_seconds is not None:
         extensions["retry_in_seconds"] = fault.retry_in_seconds
@@ -448,7 +455,7 @@ def _handler_for(fake: FakeMonday) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length)
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, extra, payload = fake.handle(self.path, headers, body)
-            data = json.dumps(payload).encode()
+            data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

@@ -1,11 +1,11 @@
 """Audits of the fake monday.com account: every link state, every link column type, groups,
-subitems, paging; figures hand-declared in `monday_account`'s table."""
+subitems, paging; figures hand-declared in `account`'s table."""
 
 from __future__ import annotations
 
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, LinkState, StatusCategory
-from tests.adapters.monday.monday_account import (
+from tests.adapters.monday.account import (
     BIG,
     GROWTH,
     OPS,
@@ -14,7 +14,7 @@ from tests.adapters.monday.monday_account import (
     source_for,
     summary_figures,
 )
-from tests.adapters.monday.monday_server import FakeMonday
+from tests.adapters.monday.fake_server import FakeMonday
 
 SUBITEMS = AuditOptions(include_types=frozenset({"subitem"}))
 
@@ -204,3 +204,35 @@ def test_every_request_names_the_pinned_api_version(fake: FakeMonday) -> None:
     source_for(fake.url, include_types=SUBITEMS.include_types).fetch()
 
     assert {r.api_version for r in fake.requests} == {"2026-10"}
+
+
+def test_a_number_that_is_no_estimate_is_unestimated_with_one_warning(fake: FakeMonday) -> None:
+    fake.data.items["101"]["values"]["story_points"] = -3
+
+    backlog = source_for(fake.url, boards=(GROWTH,)).fetch()
+
+    assert {i.key: i.points for i in backlog.items}["101"] is None
+    assert backlog.warnings == (
+        "item 101 (Onboarding checklist): points -3.0 is not a number of points from 0 to "
+        "1,000,000,000: counted as unestimated",
+    )
+
+
+def test_points_field_names_the_numbers_column(fake: FakeMonday) -> None:
+    backlog = source_for(fake.url, boards=(PLATFORM,), points_field="points").fetch()
+
+    assert {i.key: i.points for i in backlog.items} == {
+        "201": 5.0,
+        "202": 3.0,
+        "203": None,
+        "204": 1.0,
+        "205": 2.0,
+    }
+
+
+def test_an_empty_board_is_warned_about(fake: FakeMonday) -> None:
+    fake.data.items = {k: v for k, v in fake.data.items.items() if v["board"] != PLATFORM}
+
+    backlog = source_for(fake.url, boards=(PLATFORM,)).fetch()
+
+    assert backlog.warnings == ("monday.com board=5002: no items in scope",)

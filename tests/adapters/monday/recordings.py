@@ -1,6 +1,6 @@
 """Recorded monday.com traffic: what each cassette holds, and how it is recorded and replayed.
 
-Cassettes are recorded from the fake server (`python -m tests.adapters.monday.monday_cassettes`)
+Cassettes are recorded from the fake server (`python -m tests.adapters.monday.recordings`)
 and replayed with `record_mode="none"`: a request the cassette does not hold fails the test.
 Every request goes to the same URL, so they match on method, path and body (the query and its
 variables), not host and port (the fake's port changes per run). The `Authorization` header
@@ -19,7 +19,7 @@ import vcr
 
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult
-from tests.adapters.monday.monday_account import (
+from tests.adapters.monday.account import (
     GROWTH,
     PLATFORM,
     TOKEN,
@@ -28,7 +28,7 @@ from tests.adapters.monday.monday_account import (
     okrs,
     source_for,
 )
-from tests.adapters.monday.monday_server import FakeMonday
+from tests.adapters.monday.fake_server import FakeMonday
 
 CASSETTES = Path(__file__).with_name("cassettes")
 _SECRET_HEADERS = ["authorization", "cookie", "set-cookie", "user-agent"]
