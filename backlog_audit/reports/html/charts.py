@@ -54,7 +54,7 @@ def doughnut(result: AuditResult) -> Html:
         sweep = part.value / total
         parts.append(_arc(cx, cy, radius, width, start, sweep, part))
         start += sweep
-    parts.append(svg.text(cx, cy + 2, count(total), anchor="middle", cls="big"))
+    parts.append(svg.text(cx, cy + 2, count(total), anchor="middle", cls=_big(count(total))))
     parts.append(svg.text(cx, cy + 20, "items", anchor="middle", cls="muted"))
     for row, part in enumerate(slices):
         y = 34 + row * 26
@@ -62,10 +62,19 @@ def doughnut(result: AuditResult) -> Html:
         parts += [
             el("rect", x=200, y=y - 11, width=12, height=12, rx=2, class_=part.cls),
             svg.text(220, y, part.label),
-            svg.text(330, y, count(part.value), anchor="end", cls="num"),
-            svg.text(390, y, share, anchor="end", cls="num muted"),
+            # Room for a label and a count of millions (`1,234,567`) side by side.
+            svg.text(360, y, count(part.value), anchor="end", cls="num"),
+            svg.text(420, y, share, anchor="end", cls="num muted"),
         ]
-    return svg.frame(400, 180, "Work by link state", parts)
+    return svg.frame(430, 180, "Work by link state", parts)
+
+
+def _big(total: str) -> str:
+    """The size class of the doughnut's total: smaller for longer numbers, so that `100,000`
+    still fits inside the ring (its hole is about 100 units wide)."""
+    if len(total) <= 5:
+        return "big"
+    return "big big-m" if len(total) <= 7 else "big big-s"
 
 
 def _arc(cx: float, cy: float, r: float, width: float, start: float, sweep: float,

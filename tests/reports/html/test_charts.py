@@ -78,3 +78,13 @@ def test_two_runs_on_one_day_are_told_apart_by_their_time() -> None:
 
     assert charts.run_labels([run(1, 9), run(2, 9)]) == ["2026-11-01", "2026-11-02"]
     assert charts.run_labels([run(1, 9), run(1, 17)]) == ["11-01 09:00", "11-01 17:00"]
+
+
+@pytest.mark.parametrize(("items", "size"), [(52, "big"), (100_000, "big-m"), (2_000_000, "big-s")])
+def test_the_doughnut_total_fits_inside_the_ring(
+    result: AuditResult, items: int, size: str
+) -> None:
+    # `100,000` at the size of `52` was wider than the ring's hole.
+    summary = replace(result.summary, all=replace(result.summary.all, linked_items=items))
+    total = svg_tree(charts.doughnut(replace(result, summary=summary))).find("text", class_="big")
+    assert size in (total.attrs["class"] or "").split()
