@@ -15,7 +15,6 @@ from typing import Any
 from backlog_audit.adapters.asana.client import AsanaClient
 from backlog_audit.adapters.interface import FieldInfo, FieldOption
 from backlog_audit.adapters.points import parse_points
-from backlog_audit.core.linking import split_free_text
 from backlog_audit.errors import UsageError
 
 __all__ = [
@@ -27,6 +26,7 @@ __all__ = [
     "fetch_project_fields",
     "points_value",
     "reference_values",
+    "text_values",
 ]
 
 Json = dict[str, Any]
@@ -181,13 +181,22 @@ def _references(value: Json) -> tuple[str, ...]:
     if subtype == "multi_enum":
         names = (str(o.get("name") or "").strip() for o in value.get("multi_enum_values") or ())
         return tuple(name for name in names if name)
-    if subtype == "text":
-        return split_free_text(str(value.get("text_value") or ""))
-    return ()  # a same-named field of another type carries no reference
+    return ()  # text is free text (`text_values`); another type carries no reference
+
+
+def text_values(task: Json, names: frozenset[str]) -> tuple[str, ...]:
+    """The task's text OKR field(s), whole: the core tries each whole, then splits it (SPEC 4:
+    a goal name with a comma is one reference)."""
+    found = (
+        str(value.get("text_value") or "").strip()
+        for value in _task_fields(task, names)
+        if value.get("resource_subtype") == "text"
+    )
+    return tuple(dict.fromkeys(text for text in found if text))
 
 
 def reference_values(task: Json, names: frozenset[str]) -> tuple[str, ...]:
-    """The raw OKR references in a task's enum, multi_enum or text field(s), each once.
+    """The raw OKR references in a task's enum or multi_enum field(s), each once.
 
     A task in two projects may carry both projects' OKR fields: all are read.
     """

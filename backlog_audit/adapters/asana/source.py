@@ -26,6 +26,7 @@ from backlog_audit.adapters.asana.fields import (
     fetch_project_fields,
     field_infos,
     field_key,
+    text_values,
 )
 from backlog_audit.adapters.asana.goal_graph import (
     GoalGraph,
@@ -294,7 +295,8 @@ class AsanaSource(BacklogSource):
     def _has_references(self, task: Json, reader: TaskReader) -> bool:
         """Whether the audit will find references on `task` (its OKR field, or goal links)."""
         refs = reader.references(task)
-        return bool(own_references(refs, (), self._settings.label_prefixes))
+        text = text_values(task, reader.okr_fields)
+        return bool(own_references(refs, (), self._settings.label_prefixes, text))
 
     def _parents(self, gids: list[str], warnings: list[str]) -> list[Json]:
         """The parent tasks `gids`, ten to a batch request rather than one request each.

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from backlog_audit.adapters.asana.fields import points_value, reference_values
+from backlog_audit.adapters.asana.fields import points_value, reference_values, text_values
 from backlog_audit.adapters.asana.goals import GoalLinks
 from backlog_audit.adapters.points import BadPoints, InvalidPoints
 from backlog_audit.model import Item, StatusCategory
@@ -155,6 +155,7 @@ class TaskReader:
             status_category=StatusCategory.DONE if done else StatusCategory.TODO,
             points=self.points(task, bad_points),
             references=self.references(task),
+            free_text=text_values(task, self.okr_fields),
             parent=str(parent["gid"]) if isinstance(parent, dict) and parent.get("gid") else None,
             sprints=(section,) if section else (),
             sprint=section,

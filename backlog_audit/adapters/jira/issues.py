@@ -10,6 +10,7 @@ from backlog_audit.adapters.jira.fields import LogicalField
 from backlog_audit.adapters.jira.values import (
     ValueKind,
     choose_sprint,
+    free_text,
     issue_level,
     parse_sprints,
     references_from,
@@ -70,10 +71,18 @@ def parent_ref(issue: Mapping[str, Any], plan: ReadPlan) -> ParentRef | None:
     return None
 
 
+def _free_text(fields: Mapping[str, Any], plan: ReadPlan) -> tuple[str, ...]:
+    """A text link field's value, whole: the core tries it whole, then splits it (SPEC 4)."""
+    if plan.okr is None or plan.okr.kind is not ValueKind.TEXT:
+        return ()
+    text = free_text(plan.okr.first_value(fields)).strip()
+    return (text,) if text else ()
+
+
 def _references(
     fields: Mapping[str, Any], plan: ReadPlan, labels: tuple[str, ...]
 ) -> tuple[str, ...]:
-    if plan.okr is None:
+    if plan.okr is None or plan.okr.kind is ValueKind.TEXT:
         return ()
     if plan.okr.kind is ValueKind.LABELS and plan.okr.ids == ("labels",):
         # The OKR field is the labels field itself: the labels are read by the one label rule
@@ -132,6 +141,7 @@ def to_item(
         status_category=status_category(fields.get("status")),
         points=_points(fields, plan, key, bad_points),
         references=_references(fields, plan, labels),
+        free_text=_free_text(fields, plan),
         labels=labels,
         sprints=tuple(s.name for s in sprints),
         sprint=choose_sprint(sprints, in_scope_sprints),

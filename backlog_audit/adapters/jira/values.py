@@ -70,9 +70,18 @@ def flatten_adf(node: Any) -> str:
     return inner + "\n" if kind in _ADF_BLOCKS else inner
 
 
-def _text_references(value: Any) -> tuple[str, ...]:
+def free_text(value: Any) -> str:
+    """A text field's value as plain text: ADF flattened, wiki links read as their text.
+
+    The core tries it whole, then splits it (SPEC 4, `core.references`)."""
+    if value is None:
+        return ""
     text = flatten_adf(value) if isinstance(value, Mapping) else str(value)
-    return split_free_text(unwiki(text))
+    return unwiki(text)
+
+
+def _text_references(value: Any) -> tuple[str, ...]:
+    return split_free_text(free_text(value))
 
 
 def _option_value(value: Any) -> str | None:

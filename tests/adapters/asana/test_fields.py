@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from backlog_audit.adapters.asana.fields import points_value, reference_values
+from backlog_audit.adapters.asana.fields import points_value, reference_values, text_values
 from backlog_audit.adapters.asana.tasks import task_kind
 from backlog_audit.adapters.points import InvalidPoints
+from backlog_audit.core.references import own_references
 
 OKR = frozenset({"okr"})
 
@@ -34,11 +35,8 @@ def _task(*values: dict[str, Any]) -> dict[str, Any]:
             ("KR1.1", "O2"),
         ),
         ({"name": "OKR", "resource_subtype": "multi_enum", "multi_enum_values": []}, ()),
-        (
-            {"name": "OKR", "resource_subtype": "text", "text_value": "KR1.1; KR2.1\nKR3.1 ,"},
-            ("KR1.1", "KR2.1", "KR3.1"),
-        ),
-        ({"name": "OKR", "resource_subtype": "text", "text_value": None}, ()),
+        # free text is handed to the core whole (`text_values`), not split here
+        ({"name": "OKR", "resource_subtype": "text", "text_value": "KR1.1; KR2.1"}, ()),
         ({"name": "Notes", "resource_subtype": "text", "text_value": "KR1.1"}, ()),  # another field
         (
             {"name": " okr ", "resource_subtype": "people", "text_value": "KR1.1"},
@@ -51,13 +49,30 @@ def test_references_by_field_type(value: dict[str, Any], expected: tuple[str, ..
     assert reference_values(_task(value), OKR) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KR1.1; KR2.1\nKR3.1 ,", ("KR1.1; KR2.1\nKR3.1 ,",)),
+        (None, ()),
+        ("  ", ()),
+    ],
+)
+def test_a_text_field_is_free_text_whole(text: str | None, expected: tuple[str, ...]) -> None:
+    # Issue 11, point 5: the core tries it whole (an alias with a comma), then splits it
+    task = _task({"name": "OKR", "resource_subtype": "text", "text_value": text})
+    assert text_values(task, OKR) == expected
+    assert reference_values(task, OKR) == ()
+
+
 def test_same_named_fields_of_two_projects_are_both_read() -> None:
     task = _task(
         {"name": "OKR", "resource_subtype": "enum", "enum_value": {"name": "KR1.1"}},
         {"name": "okr", "resource_subtype": "text", "text_value": "KR2.1, KR1.1"},
     )
 
-    assert reference_values(task, OKR) == ("KR1.1", "KR2.1")
+    assert reference_values(task, OKR) == ("KR1.1",)
+    assert text_values(task, OKR) == ("KR2.1, KR1.1",)
+    assert own_references(("KR1.1",), (), (), text_values(task, OKR)) == ("KR1.1", "KR2.1")
 
 
 def test_points_from_a_number_field() -> None:

@@ -483,7 +483,7 @@ def test_parents_outside_the_listing_are_read_ten_to_a_request() -> None:
     assert alone == []
     assert actions == [f"/tasks/{6000 + n}" for n in range(25)] + ["/tasks/7000"]
     assert len(carriers) == 26
-    assert (carriers["6003"].parent, carriers["7000"].references) == ("7000", ("KR1.1",))
+    assert (carriers["6003"].parent, carriers["7000"].free_text) == ("7000", ("KR1.1",))
     assert {r.query["opt_fields"] for r in fake.requests if r.batch} == {TASK_FIELDS}
 
 
