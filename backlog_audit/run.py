@@ -31,7 +31,7 @@ from backlog_audit.okrs import load_audited_okrs
 from backlog_audit.okrs.lint import LintSettings, lint
 from backlog_audit.output import Planned, Target, plan_paths, publish, render_targets
 from backlog_audit.reports import ReportFormat
-from backlog_audit.reports.figures import percent_against, shown_against, under
+from backlog_audit.reports.figures import breaches, shown_against
 
 LOG = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -52,17 +52,7 @@ class Thresholds:
 
     def breaches(self, result: AuditResult) -> list[str]:
         """Human sentences for each threshold the result breaks."""
-        found = []
-        coverage = result.summary.all.coverage
-        if self.fail_under is not None:
-            if coverage is None:
-                found.append(f"--fail-under {self.fail_under:g}: no countable items in scope")
-            elif under(coverage, self.fail_under):
-                share = percent_against(coverage, self.fail_under, operator.lt)
-                found.append(f"coverage {share} is under --fail-under {self.fail_under:g}%")
-        orphans = result.summary.orphaned_items
-        if self.max_orphans is not None and orphans > self.max_orphans:
-            found.append(f"{orphans} orphaned items exceed --max-orphans {self.max_orphans}")
+        found = [b.message for b in breaches(result, self.fail_under, self.max_orphans)]
         drop = coverage_drop(result.changes)
         if self.fail_on_drop is not None and drop is not None and drop > self.fail_on_drop:
             assert result.changes is not None  # a drop exists only with changes

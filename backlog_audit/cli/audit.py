@@ -15,6 +15,7 @@ from backlog_audit.cli.options import (
     configure_logging,
     credentials,
     history_file,
+    history_option,
     okrs_kinds,
     option_name,
     source_options,
@@ -78,12 +79,9 @@ Examples:
     metavar="POINTS",
     help="Exit 1 when coverage fell by more than POINTS percentage points since the last run.",
 )
-@click.option(
-    "--history",
-    "history_path",
-    type=click.Path(dir_okay=False),
-    help="History database to compare with and record into "
-    "(default: $XDG_DATA_HOME/backlog-audit/history.sqlite3).",
+@history_option(
+    "History database to compare with and record into "
+    "(default: $XDG_DATA_HOME/backlog-audit/history.sqlite3)."
 )
 @click.option("--no-history", is_flag=True, help="Neither compare with nor record the history.")
 @click.option(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from backlog_audit.cli.audit import audit
-from backlog_audit.cli.options import history_file
+from backlog_audit.cli.options import history_file, history_option
 from backlog_audit.cli.text.history import FORMATS
 from backlog_audit.cli.text.terminal import one_line
 from backlog_audit.config import DEFAULT_CONFIG, config_option
@@ -29,12 +29,9 @@ Examples:
     f"(default: ./{DEFAULT_CONFIG} when present).",
 )
 @click.option("--scope", help="Only scopes whose selector contains this text (any case).")
-@click.option(
-    "--history",
-    "history_path",
-    type=click.Path(dir_okay=False),
-    help="History database (default: the config's `history`, else "
-    "$XDG_DATA_HOME/backlog-audit/history.sqlite3).",
+@history_option(
+    "History database (default: the config's `history`, else "
+    "$XDG_DATA_HOME/backlog-audit/history.sqlite3)."
 )
 @click.option(
     "--format",

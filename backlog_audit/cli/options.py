@@ -229,6 +229,13 @@ def history_file(value: str | None) -> Path | None:
     return Path(value)
 
 
+def history_option(help_text: str) -> Callable[[Any], Any]:
+    """The `--history FILE` option (`history_path`) of `audit` and `history`."""
+    return click.option(
+        "--history", "history_path", type=click.Path(dir_okay=False), help=help_text
+    )
+
+
 def _own_names(kind: str, for_fields: bool) -> list[str]:
     """The param names of the options source `kind` reads (in `fields`: its `fields_params`)."""
     found = plugin(kind)

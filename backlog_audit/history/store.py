@@ -46,11 +46,13 @@ def default_path(env: Mapping[str, str] | None = None) -> Path:
     return root / APP_DIR / FILE_NAME
 
 
-_RUN_COLUMNS = (
-    "id, recorded_at, source_kind, scope, okr_cycle, items, exempt_items, linked_items, "
-    "points, exempt_points, linked_points, orphaned_items, dangling_items, stale_items, "
-    "key_results, uncovered_key_results, exit_code"
-)
+# The columns of `runs` read back as the `RunRecord` fields of the same name.
+_FIGURES = (
+    "items", "exempt_items", "linked_items", "points", "exempt_points", "linked_points",
+    "orphaned_items", "dangling_items", "stale_items", "key_results", "uncovered_key_results",
+    "exit_code",
+)  # fmt: skip
+_RUN_COLUMNS = ", ".join(("id", "recorded_at", "source_kind", "scope", "okr_cycle", *_FIGURES))
 _SAME_SCOPE = "source_kind = ? AND scope = ? AND okr_cycle IS ?"
 
 
@@ -183,7 +185,7 @@ class HistoryStore:
     def _insert_run(self, result: AuditResult, exit_code: int) -> int:
         s, total = result.summary, result.summary.all
         cursor = self._conn.execute(
-            f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (NULL{', ?' * 16})",
+            f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (NULL{', ?' * (4 + len(_FIGURES))})",
             (
                 format_time(result.generated_at),
                 result.source_kind,
@@ -233,18 +235,7 @@ def _run(row: sqlite3.Row) -> RunRecord:
         id=row["id"],
         recorded_at=parse_time(row["recorded_at"]),
         scope=ScopeId(row["source_kind"], row["scope"], row["okr_cycle"]),
-        items=row["items"],
-        exempt_items=row["exempt_items"],
-        linked_items=row["linked_items"],
-        points=row["points"],
-        exempt_points=row["exempt_points"],
-        linked_points=row["linked_points"],
-        orphaned_items=row["orphaned_items"],
-        dangling_items=row["dangling_items"],
-        stale_items=row["stale_items"],
-        key_results=row["key_results"],
-        uncovered_key_results=row["uncovered_key_results"],
-        exit_code=row["exit_code"],
+        **{name: row[name] for name in _FIGURES},
     )
 
 

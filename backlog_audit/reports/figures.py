@@ -126,9 +126,9 @@ def status_of(result: AuditResult) -> Status:
     coverage = result.summary.all.coverage
     if result.fail_under is None and result.max_orphans is None:
         return _default_status(coverage)
-    breaches = _breaches(result)
-    if breaches:
-        return Status(Light.RED, "Off track", "; ".join(breaches))
+    broken = breaches(result, result.fail_under, result.max_orphans)
+    if broken:
+        return Status(Light.RED, "Off track", "; ".join(b.reason for b in broken))
     near = _near_threshold(result)
     if near:
         return Status(Light.AMBER, "At risk", near)
@@ -149,18 +149,40 @@ def _default_status(coverage: float | None) -> Status:
     return Status(Light.RED, "Off track", f"coverage {share} is under {amber:g}%")
 
 
-def _breaches(result: AuditResult) -> list[str]:
+@dataclass(frozen=True)
+class Breach:
+    """A threshold an audit breaks, said for a report's reader and for the CLI's user."""
+
+    reason: str  # "coverage 54.5% is under 60%": a report's status line
+    message: str  # "coverage 54.5% is under --fail-under 60%": the CLI's threshold line
+
+
+def breaches(
+    result: AuditResult, fail_under: float | None, max_orphans: int | None
+) -> list[Breach]:
+    """The thresholds (--fail-under percent, --max-orphans) that `result` breaks."""
     found = []
     coverage = result.summary.all.coverage
-    if result.fail_under is not None:
+    if fail_under is not None:
         if coverage is None:
-            found.append("no countable items in scope")
-        elif under(coverage, result.fail_under):
-            share = percent_against(coverage, result.fail_under, operator.lt)
-            found.append(f"coverage {share} is under {result.fail_under:g}%")
+            no_items = "no countable items in scope"
+            found.append(Breach(no_items, f"--fail-under {fail_under:g}: {no_items}"))
+        elif under(coverage, fail_under):
+            share = percent_against(coverage, fail_under, operator.lt)
+            found.append(
+                Breach(
+                    f"coverage {share} is under {fail_under:g}%",
+                    f"coverage {share} is under --fail-under {fail_under:g}%",
+                )
+            )
     orphans = result.summary.orphaned_items
-    if result.max_orphans is not None and orphans > result.max_orphans:
-        found.append(f"{orphans} orphaned items, more than {result.max_orphans}")
+    if max_orphans is not None and orphans > max_orphans:
+        found.append(
+            Breach(
+                f"{orphans} orphaned items, more than {max_orphans}",
+                f"{orphans} orphaned items exceed --max-orphans {max_orphans}",
+            )
+        )
     return found
 
 

@@ -105,6 +105,9 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[
 
 
 def _more(shown: int, total: int, what: str) -> str:
+    """The line saying how many of `total` a section cut at `shown` left out; "" for none."""
+    if total <= shown:
+        return ""
     return f"\n\n... and {total - shown} more {what} (see the workbook or the CSV files)."
 
 
@@ -223,8 +226,7 @@ def _orphans(result: AuditResult) -> str:
         return "## Orphaned work\n\nNone: every item has an OKR link."
     lines = [_orphan_line(r) for r in orphans[:TOP_ORPHANS]]
     text = f"## Orphaned work ({len(orphans)})\n\n" + "\n".join(lines)
-    if len(orphans) > TOP_ORPHANS:
-        text += _more(TOP_ORPHANS, len(orphans), "orphaned items")
+    text += _more(TOP_ORPHANS, len(orphans), "orphaned items")
     return text
 
 
@@ -251,8 +253,7 @@ def _bad_links(result: AuditResult) -> str:
     ]  # fmt: skip
     header = ["Key", "Reference", "Problem", "Did you mean", "Items affected"]
     text = f"## Dangling and stale links ({len(bad)})\n\n" + table(header, rows, right=(4,))
-    if len(bad) > TOP_LINKS:
-        text += _more(TOP_LINKS, len(bad), "links")
+    text += _more(TOP_LINKS, len(bad), "links")
     return text
 
 
@@ -286,8 +287,7 @@ def _groups(groups: tuple[FixGroup, ...]) -> str:
             line += f"\n  `{group.jql.replace('`', '')}`"
         lines.append(line)
     text = "\n".join(lines)
-    if len(groups) > TOP_GROUPS:
-        text += _more(TOP_GROUPS, len(groups), "groups")
+    text += _more(TOP_GROUPS, len(groups), "groups")
     return text
 
 
@@ -301,8 +301,7 @@ def _conflicts(result: AuditResult) -> str:
         for c in conflicts[:TOP_LINKS]
     ]
     text = f"## Inheritance conflicts ({len(conflicts)})\n\n" + "\n".join(lines)
-    if len(conflicts) > TOP_LINKS:
-        text += _more(TOP_LINKS, len(conflicts), "conflicts")
+    text += _more(TOP_LINKS, len(conflicts), "conflicts")
     return text
 
 
