@@ -40,6 +40,7 @@ SOURCES: dict[str, str] = {
     "csv": "backlog_audit.adapters.csv",
     "jira": "backlog_audit.adapters.jira",
     "asana": "backlog_audit.adapters.asana",
+    "trello": "backlog_audit.adapters.trello",
     "monday": "backlog_audit.adapters.monday",
 }
 

@@ -481,7 +481,10 @@ def test_a_nan_threshold_is_refused(flag: str) -> None:
     [
         (["--input", JIRA, "--board", "7"], ["--board is read by --source jira only"]),
         (["--input", JIRA, "--jql", "project = APP"], ["--jql", "not --source csv"]),
-        (["--source", "jira", "--input", JIRA, "--jql", "x"], ["--input", "--source csv only"]),
+        (
+            ["--source", "jira", "--input", JIRA, "--jql", "x"],
+            ["--input", "--source csv, trello only"],
+        ),
         (["--input", JIRA, "--asana-section", "Sprint 1"], ["--asana-section"]),
         (
             ["--source", "jira", "--jql", "x", "--completed-since", "2026-10-01"],
