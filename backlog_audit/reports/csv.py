@@ -8,8 +8,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from backlog_audit.core.fixlist import fix_groups
-from backlog_audit.model import AuditResult
+from backlog_audit.core.fixlist import FixGroup, fix_groups
+from backlog_audit.model import AuditResult, LinkState
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.common import utf8
 from backlog_audit.reports.interface import looks_like_formula
@@ -33,6 +33,7 @@ TABLES = (
     "by_assignee.csv",
     "by_project.csv",
     "fix_list.csv",
+    "fix_list_groups.csv",
 )
 
 
@@ -101,12 +102,16 @@ def _build_tables(result: AuditResult) -> dict[str, bytes]:
     }
     for name, rows in report["breakdowns"].items():
         out[f"{name}.csv"] = _table(rows, breakdown_header)
-    out["fix_list.csv"] = _fix_list(result)
+    groups = fix_groups(result)
+    out["fix_list.csv"] = _fix_list(groups)
+    out["fix_list_groups.csv"] = _fix_list_groups(groups)
     return out
 
 
-def _fix_list(result: AuditResult) -> bytes:
-    """The fix list (SPEC 10): one row per item per group, with the group's JQL."""
+def _fix_list(groups: Sequence[FixGroup]) -> bytes:
+    """The fix list (SPEC 10): one row per item per group; the group's JQL is in
+    `fix_list_groups.csv`, found by `group_by` and `group` (a query of thousands of keys on
+    every row of its group made the file 86 MB for 200,000 items)."""
     rows = [
         {
             "group_by": group.by.value,
@@ -115,12 +120,28 @@ def _fix_list(result: AuditResult) -> bytes:
             "title": entry.title,
             "link_state": entry.link_state.value,
             "problem": entry.problem,
-            "jql": group.jql,
         }
-        for group in fix_groups(result)
+        for group in groups
         for entry in group.entries
     ]
-    header = ["group_by", "group", "key", "title", "link_state", "problem", "jql"]
+    return _table(rows, ["group_by", "group", "key", "title", "link_state", "problem"])
+
+
+def _fix_list_groups(groups: Sequence[FixGroup]) -> bytes:
+    """One row per fix-list group: its counts and its JQL (empty unless the source is Jira)."""
+    rows = [
+        {
+            "group_by": group.by.value,
+            "group": group.value,
+            "items": len(group.entries),
+            "orphaned": group.count(LinkState.ORPHANED),
+            "dangling": group.count(LinkState.DANGLING),
+            "points": group.points,
+            "jql": group.jql,
+        }
+        for group in groups
+    ]
+    header = ["group_by", "group", "items", "orphaned", "dangling", "points", "jql"]
     return _table(rows, header)
 
 

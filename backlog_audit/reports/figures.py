@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from backlog_audit.model import AuditResult, LinkState
+from backlog_audit.core.fixlist import GroupBy
+from backlog_audit.model import AuditResult, LinkState, StatusCategory
 
 # Without thresholds on the run, coverage bands a leadership reader would expect.
 GREEN_FROM, AMBER_FROM = 0.80, 0.60
@@ -194,3 +195,14 @@ def _near_threshold(result: AuditResult) -> str | None:
         share = percent_against(coverage, result.fail_under + MARGIN_POINTS, operator.lt)
         return f"coverage {share} is within {MARGIN_POINTS:g} points of {result.fail_under:g}%"
     return None
+
+
+# How the other values a report shows read to a person: a status category, how a fix-list
+# group was formed, a lint finding's severity. Reports show these words, never the raw values.
+STATUS_CATEGORY_LABELS = {
+    StatusCategory.TODO: "To do",
+    StatusCategory.IN_PROGRESS: "In progress",
+    StatusCategory.DONE: "Done",
+}
+GROUP_BY_LABELS = {GroupBy.PARENT: "Parent", GroupBy.ASSIGNEE: "Assignee"}
+SEVERITY_LABELS = {"error": "Error", "warning": "Warning", "info": "Info"}

@@ -153,3 +153,19 @@ def test_55_percent_is_the_same_status_on_screen_in_the_workbook_and_in_markdown
     assert status_row[1].fill.fgColor.rgb.endswith(styles.RED)
 
     assert "**Status:** Off track (red)" in markdown.render(result).decode()
+
+
+# --- labels: every value a report shows, in words --------------------------------------------
+
+
+def test_every_enum_value_has_a_label() -> None:
+    from backlog_audit.core.fixlist import GroupBy
+    from backlog_audit.model import LinkState, StatusCategory
+    from backlog_audit.reports import figures
+
+    assert set(figures.LINK_STATE_LABELS) == set(LinkState)
+    assert set(figures.STATUS_CATEGORY_LABELS) == set(StatusCategory)
+    assert set(figures.GROUP_BY_LABELS) == set(GroupBy)
+    assert figures.LINK_STATE_LABELS[LinkState.OBJECTIVE_ONLY] == "Objective only"
+    assert figures.STATUS_CATEGORY_LABELS[StatusCategory.IN_PROGRESS] == "In progress"
+    assert figures.SEVERITY_LABELS == {"error": "Error", "warning": "Warning", "info": "Info"}

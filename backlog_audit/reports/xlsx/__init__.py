@@ -39,7 +39,7 @@ def render(result: AuditResult) -> bytes:
     if result.trend:
         tables.append(sheets.trend(result))
     wb = Workbook(write_only=True)
-    write_summary(wb, result, _kr_chart(tables[0]))
+    write_summary(wb, result, _kr_charts(tables[0]))
     bodies = {}
     for table in tables:
         ws = write_table(wb, table)
@@ -52,14 +52,20 @@ def render(result: AuditResult) -> bytes:
     return body.fill(buffer.getvalue(), bodies)
 
 
-def _kr_chart(table: Table) -> BarChart | None:
-    """Items and points per KR, read from the Key Results sheet; none without KRs."""
+def _kr_charts(table: Table) -> tuple[BarChart, ...]:
+    """Items per KR and points per KR, read from the Key Results sheet; none without KRs."""
     if not table.rows:
-        return None
-    values = (table.letter("Items"), table.letter("Points"))
-    return charts.kr_bar_chart(table.title, table.letter("KR"), values, len(table.rows))
+        return ()
+    label, rows = table.letter(sheets.CHART_LABEL), len(table.rows)
+    return (
+        charts.kr_bar_chart(table.title, label, table.letter("Items"), rows,
+                            "Items per key result", charts.ITEMS_COLOUR),
+        charts.kr_bar_chart(table.title, label, table.letter("Points"), rows,
+                            "Points per key result", charts.POINTS_COLOUR),
+    )  # fmt: skip
 
 
 def _trend_chart(table: Table) -> charts.LineChart:
     values = (table.letter("Coverage"), table.letter("Points coverage"))
-    return charts.trend_chart(table.title, table.letter("Run (UTC)"), values, len(table.rows))
+    runs = [row[0] for row in table.rows]
+    return charts.trend_chart(table.title, table.letter("Run (UTC)"), values, runs)

@@ -22,13 +22,14 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from backlog_audit.reports.common import safe_url
 from backlog_audit.reports.xlsx import cells, styles
-from backlog_audit.reports.xlsx.tables import Table
+from backlog_audit.reports.xlsx.tables import Table, cell_alignment
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -36,6 +37,7 @@ _PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HYPERLINK_TYPE = _REL_NS + "/hyperlink"
 _NUMBER_FORMATS = {
     "int": styles.INTEGER,
+    "points": styles.INTEGER,  # whole points; a fraction gets styles.POINTS (see `_Styles`)
     "percent": styles.PERCENT,
     "delta": styles.DELTA,
     "time": styles.UTC_TIME,
@@ -51,11 +53,17 @@ _ROWS_PER_WRITE = 2_000
 
 @dataclass(frozen=True)
 class _Styles:
-    """Style ids (the `s` attribute) a table's cells need, registered with openpyxl."""
+    """Style ids (the `s` attribute) a table's cells need, registered with openpyxl.
 
-    column: tuple[int, ...]  # per column: its number format or wrap, 0 for none
+    Per column: its plain style (number format, alignment; 0 for none), the style of a
+    fractional number (points: 2.5 shows its decimals, 3 shows no decimal point), and of
+    formula-looking text (a quote prefix).
+    """
+
+    column: tuple[int, ...]
+    fraction: tuple[int, ...]
+    quoted: tuple[int, ...]
     link: int
-    quoted: int
     quoted_link: int
 
 
@@ -71,25 +79,35 @@ class Body:
 
 def prepare(ws: WriteOnlyWorksheet, table: Table) -> Body:
     """Register the styles the table's cells will use; call before the workbook is saved."""
-    column = tuple(_style_id(ws, kind) for kind in (c.kind for c in table.columns))
-    link = _registered(ws, font=styles.LINK_FONT)
-    quoted = _registered(ws, quote=True)
-    quoted_link = _registered(ws, font=styles.LINK_FONT, quote=True)
+    layout = table.layout
+    aligns = [cell_alignment(column, layout.wraps) for column in layout.columns]
     kinds = [c.kind for c in table.columns]
+    formats = [_NUMBER_FORMATS.get(kind) for kind in kinds]
+    fractions = [
+        styles.POINTS if kind == "points" else fmt for kind, fmt in zip(kinds, formats, strict=True)
+    ]
     key_index = kinds.index("key") if "key" in kinds else None
-    return Body(table, _Styles(column, link, quoted, quoted_link), key_index)
+    key_align = aligns[key_index] if key_index is not None else None
+    ids = _Styles(
+        column=tuple(_registered(ws, number_format=f, align=a)
+                     for f, a in zip(formats, aligns, strict=True)),
+        fraction=tuple(_registered(ws, number_format=f, align=a)
+                       for f, a in zip(fractions, aligns, strict=True)),
+        quoted=tuple(_registered(ws, quote=True, align=a) for a in aligns),
+        link=_registered(ws, font=styles.LINK_FONT, align=key_align),
+        quoted_link=_registered(ws, font=styles.LINK_FONT, quote=True, align=key_align),
+    )  # fmt: skip
+    return Body(table, ids, key_index)
 
 
-def _style_id(ws: WriteOnlyWorksheet, kind: str) -> int:
-    if kind in _NUMBER_FORMATS:
-        return _registered(ws, number_format=_NUMBER_FORMATS[kind])
-    if kind == "wrap":
-        return _registered(ws, wrap=True)
-    return 0
-
-
-def _registered(ws: WriteOnlyWorksheet, *, font: Any = None, quote: bool = False,
-                number_format: str | None = None, wrap: bool = False) -> int:  # fmt: skip
+def _registered(
+    ws: WriteOnlyWorksheet,
+    *,
+    font: Any = None,
+    quote: bool = False,
+    number_format: str | None = None,
+    align: Alignment | None = None,
+) -> int:
     """The id of a cell style; asking for it adds it to the workbook's style table."""
     cell = WriteOnlyCell(ws)
     if font is not None:
@@ -98,8 +116,8 @@ def _registered(ws: WriteOnlyWorksheet, *, font: Any = None, quote: bool = False
         cell.quotePrefix = True
     if number_format is not None:
         cell.number_format = number_format
-    if wrap:
-        cell.alignment = styles.WRAP
+    if align is not None:
+        cell.alignment = align
     style_id: int = cell.style_id
     return style_id
 
@@ -131,7 +149,9 @@ def row_xml(body: Body, row: Sequence[Any], row_index: int, url: str | None,
             links_left: int) -> tuple[str, int]:  # fmt: skip
     """One `<row>`; returns it with the number of hyperlinks still allowed on the sheet."""
     ids = body.styles
-    parts = [f'<row r="{row_index}">']
+    height = body.table.layout.row_height(row)
+    tall = f' ht="{height:g}" customHeight="1"' if height is not None else ""
+    parts = [f'<row r="{row_index}"{tall}>']
     key_index = body.key_index
     for index, raw in enumerate(row):
         value = cells.cell_value(raw)
@@ -154,10 +174,12 @@ def _cell(ref: str, value: cells.Value, ids: _Styles, index: int, linked: bool) 
         if linked:
             style = ids.quoted_link if quoted else ids.link
         else:
-            style = ids.quoted if quoted else ids.column[index]
+            style = ids.quoted[index] if quoted else ids.column[index]
         return _string_cell(ref, value, style)
     if isinstance(value, (datetime, date)):
         return _number_cell(ref, to_excel(value), ids.column[index])
+    if isinstance(value, float) and not value.is_integer():
+        return _number_cell(ref, value, ids.fraction[index])
     return _number_cell(ref, value, ids.column[index])  # type: ignore[arg-type]
 
 

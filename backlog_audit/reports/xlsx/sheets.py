@@ -7,7 +7,7 @@ charts can point at the Key Results sheet before that sheet is written.
 from __future__ import annotations
 
 from backlog_audit.core.audit import natural_key
-from backlog_audit.core.fixlist import GroupBy, fix_entries, fix_groups
+from backlog_audit.core.fixlist import FixGroup, GroupBy, fix_entries, fix_groups
 from backlog_audit.model import (
     AuditResult,
     BadLink,
@@ -17,6 +17,12 @@ from backlog_audit.model import (
     WorkRow,
 )
 from backlog_audit.reports.common import DEFINITIONS
+from backlog_audit.reports.figures import (
+    GROUP_BY_LABELS,
+    LINK_STATE_LABELS,
+    SEVERITY_LABELS,
+    STATUS_CATEGORY_LABELS,
+)
 from backlog_audit.reports.xlsx import cells, styles
 from backlog_audit.reports.xlsx.tables import Column, Table
 
@@ -24,7 +30,11 @@ KEY_RESULTS, OBJECTIVES, FIX_LIST = "Key Results", "Objectives", "Fix List"
 ORPHANED, DANGLING, UNCOVERED = "Orphaned Work", "Dangling Links", "Uncovered KRs"
 ITEMS, LINT, DEFINITIONS_SHEET, TREND = "Items", "OKR Lint", "Definitions", "Trend"
 
-UNKNOWN_KR, RETIRED_KR = "unknown KR", "retired KR"
+UNKNOWN_KR, RETIRED_KR = "Unknown KR", "Retired KR"
+# The hidden column of short "KR1.1 Net activation rate of…" labels the Summary's charts read.
+CHART_LABEL = "Chart label"
+# How long a KR's title may be on a chart label, after its id.
+_CHART_TITLE_CHARS = 28
 
 _COUNTS = (Column("To do", "int"), Column("In progress", "int"), Column("Done", "int"))
 _KR_TARGETS = (
@@ -53,6 +63,7 @@ def key_results(result: AuditResult) -> Table:
         Column("Points", "points"),
         Column("Points share", "percent"),
         *_COUNTS,
+        Column(CHART_LABEL, max_width=40, hidden=True),
     )
     rows = [_kr_row(row, titles.get(row.objective_id or "", "")) for row in result.key_results]
     return Table(
@@ -70,8 +81,16 @@ def _kr_row(row: WorkRow, objective_title: str) -> list[object]:
         row.id, row.title, row.objective_id, objective_title,
         row.baseline, row.target, row.current, row.unit,
         row.items, row.share, row.points, row.points_share,
-        row.todo, row.in_progress, row.done,
+        row.todo, row.in_progress, row.done, chart_label(row.id, row.title),
     ]  # fmt: skip
+
+
+def chart_label(kr_id: str, title: str) -> str:
+    """`KR1.1 Net activation rate of tech…`: the id and the start of the title, cut at a word."""
+    if len(title) <= _CHART_TITLE_CHARS:
+        return f"{kr_id} {title}".strip()
+    cut = title[: _CHART_TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{kr_id} {cut}…"
 
 
 def objectives(result: AuditResult) -> Table:
@@ -116,14 +135,15 @@ def fix_list(result: AuditResult) -> Table:
         Column("Orphaned", "int"),
         Column("Dangling", "int"),
         Column("Points", "points"),
-        Column("Keys", max_width=60),
+        Column("Keys", "wrap", max_width=50),
     ]
     if result.supports_jql:
-        columns.append(Column("JQL", max_width=70))
+        columns.append(Column("JQL", "wrap", max_width=50))
     rows = []
-    for group in fix_groups(result):
+    groups = fix_groups(result)
+    for group in groups:
         row: list[object] = [
-            group.by.value,
+            GROUP_BY_LABELS[group.by],
             group.value,
             len(group.entries),
             group.count(LinkState.ORPHANED),
@@ -140,9 +160,18 @@ def fix_list(result: AuditResult) -> Table:
         rows,
         freeze="C2",
         share_columns=("Items",),
-        value_colours={"Grouped by": {GroupBy.PARENT.value: styles.PALE["blue"]}},
+        value_colours={"Grouped by": {GROUP_BY_LABELS[GroupBy.PARENT]: styles.PALE["blue"]}},
         empty_text="Nothing to fix: no orphaned or dangling items.",
+        page_breaks=_first_by_assignee(groups),
     )
+
+
+def _first_by_assignee(groups: tuple[FixGroup, ...]) -> tuple[int, ...]:
+    """Printed, the groups by assignee start a page of their own after those by parent."""
+    for index, group in enumerate(groups):
+        if group.by is GroupBy.ASSIGNEE:
+            return (index,) if index else ()
+    return ()
 
 
 TOO_LONG_JQL = "Too many keys for one cell: filter the Orphaned Work sheet instead."
@@ -194,7 +223,7 @@ def orphaned_work(result: AuditResult) -> Table:
 def _basics(r: ItemResult) -> list[object]:
     item = r.item
     return [
-        item.key, item.title, item.type, item.status, item.status_category.value,
+        item.key, item.title, item.type, item.status, STATUS_CATEGORY_LABELS[item.status_category],
         item.points, item.sprint,
     ]  # fmt: skip
 
@@ -291,9 +320,9 @@ def items(result: AuditResult) -> Table:
         rows.append(
             [*_basics(r), _joined(r.item.sprints), r.item.assignee, r.item.project,
              r.parent_key, _joined(r.references), _joined(r.key_results),
-             _joined(r.objectives), r.link_state.value, r.inherited_from, note]
+             _joined(r.objectives), LINK_STATE_LABELS[r.link_state], r.inherited_from, note]
         )  # fmt: skip
-    colours = {state.value: colour for state, colour in styles.STATE_COLOURS.items()}
+    colours = {LINK_STATE_LABELS[state]: colour for state, colour in styles.STATE_COLOURS.items()}
     return Table(
         ITEMS,
         columns,
@@ -313,12 +342,14 @@ def okr_lint(result: AuditResult) -> Table:
         Column("Rule", max_width=28),
         Column("Message", "wrap", max_width=90),
     )
-    rows = [[f.id, f.severity, f.rule, f.message] for f in result.lint]
+    rows = [[f.id, SEVERITY_LABELS.get(f.severity, f.severity), f.rule, f.message]
+            for f in result.lint]  # fmt: skip
+    colours = {SEVERITY_LABELS[s]: colour for s, colour in styles.SEVERITY_COLOURS.items()}
     return Table(
         LINT,
         columns,
         rows,
-        value_colours={"Severity": styles.SEVERITY_COLOURS},
+        value_colours={"Severity": colours},
         empty_text="No findings: the OKR set passed every check.",
     )
 

@@ -23,7 +23,8 @@ PALE = {
 
 PERCENT = "0.0%"
 INTEGER = "#,##0"
-POINTS = "#,##0.##"
+# Fractional story points; whole ones use INTEGER ("#,##0.##" would show 3 as "3." in Excel).
+POINTS = "#,##0.0#"
 # Deltas are stored in percentage points (4.5, not 0.045): Excel formats cannot scale by 100
 # except with a "%" sign, and "+4.5%" would misread a change of a share as a relative change.
 DELTA = '+0.0" pp";-0.0" pp";0.0" pp"'
@@ -42,7 +43,6 @@ LABEL_FONT = Font(name=FONT_NAME, bold=True, color=GREY_TEXT)
 BIG_FONT = Font(name=FONT_NAME, bold=True, size=22, color=NAVY)
 SMALL_FONT = Font(name=FONT_NAME, size=9, color=GREY_TEXT)
 STATUS_FONT = Font(name=FONT_NAME, bold=True, size=12)
-WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 LIGHT_FILLS = {
@@ -64,6 +64,13 @@ STATE_COLOURS = {
 }
 
 SEVERITY_COLOURS = {"error": PALE["red"], "warning": PALE["amber"], "info": PALE["blue"]}
+
+
+def points_format(value: float | None) -> str:
+    """The number format of a story-point figure: no decimal point unless it has a fraction."""
+    if value is None or float(value).is_integer():
+        return INTEGER
+    return POINTS
 
 
 def share_scale() -> ColorScaleRule:

@@ -13,18 +13,22 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from backlog_audit.model import AuditResult, Changes, Summary
 from backlog_audit.reports.common import change_lists, cycle_text, source_text
-from backlog_audit.reports.figures import status_of
+from backlog_audit.reports.figures import count, points, status_of
 from backlog_audit.reports.xlsx import cells, charts, styles
 
 SUMMARY = "Summary"
-_WIDTHS = {"A": 30, "B": 20, "C": 17, "D": 15, "E": 15, "F": 15, "G": 3}
-_FIRST_CHART_COL = "H"
+_WIDTHS = {"A": 30, "B": 24, "C": 17, "D": 15, "E": 15, "F": 15, "G": 3}
+_CHART_COL = 7  # column H, counted from 0
+_CHART_GAP_CM = 0.4
 
 
 class _Sheet:
@@ -69,28 +73,28 @@ class _Sheet:
         )
 
 
-def write_summary(wb: Workbook, result: AuditResult, kr_chart: charts.BarChart | None) -> None:
-    """Add the Summary sheet; `kr_chart` (built by the caller) reads the Key Results sheet."""
+def write_summary(wb: Workbook, result: AuditResult, kr_charts: Sequence[charts.BarChart]) -> None:
+    """Add the Summary sheet; `kr_charts` (built by the caller) read the Key Results sheet."""
     sheet = _Sheet(wb.create_sheet(SUMMARY))
     _set_up(sheet.ws)
     _heading(sheet, result)
     _headline(sheet, result.summary)
     _figures(sheet, result)
-    first, last = _states(sheet, result.summary)
+    first, last, shares = _states(sheet, result.summary)
     _changes(sheet, result.changes)
     _warnings(sheet, result.warnings)
     sheet.append([sheet.cell("All times are UTC. The Definitions sheet explains every figure.",
                              font=styles.SMALL_FONT)])  # fmt: skip
-    if kr_chart is not None:
-        sheet.ws.add_chart(kr_chart, f"{_FIRST_CHART_COL}2")
-    doughnut = charts.state_doughnut(SUMMARY, "A", "B", first, last, charts.LIGHT_SLICE_COLOURS)
-    sheet.ws.add_chart(doughnut, f"{_FIRST_CHART_COL}{_doughnut_row(kr_chart)}")
-
-
-def _doughnut_row(kr_chart: charts.BarChart | None) -> int:
-    # Rows are 20 px (0.53 cm) by default; leave the bar chart's height plus a gap.
-    bar_height = kr_chart.height if kr_chart is not None else 0
-    return 2 + int(bar_height / 0.53)
+    doughnut = charts.state_doughnut(SUMMARY, "A", "B", first, last, shares)
+    top = 0.0
+    for chart in (*kr_charts, doughnut):
+        # Stacked by distance, not by rows: the Summary's rows differ in height.
+        chart.anchor = OneCellAnchor(
+            _from=AnchorMarker(col=_CHART_COL, row=1, rowOff=cm_to_EMU(top)),
+            ext=XDRPositiveSize2D(cm_to_EMU(chart.width), cm_to_EMU(chart.height)),
+        )
+        sheet.ws.add_chart(chart)
+        top += chart.height + _CHART_GAP_CM
 
 
 def _set_up(ws: WriteOnlyWorksheet) -> None:
@@ -131,18 +135,18 @@ def _headline(sheet: _Sheet, summary: Summary) -> None:
     values: tuple[tuple[object, str | None], ...] = (
         (total.coverage, styles.PERCENT),
         (total.points_coverage, styles.PERCENT),
-        (summary.orphaned_items, None),
-        (summary.dangling_items, None),
-        (summary.stale_items, None),
-        (summary.uncovered_key_results, None),
+        (summary.orphaned_items, styles.INTEGER),
+        (summary.dangling_items, styles.INTEGER),
+        (summary.stale_items, styles.INTEGER),
+        (summary.uncovered_key_results, styles.INTEGER),
     )
     notes = (
-        f"{total.linked_items} of {total.items - total.exempt_items} items",
-        f"{total.linked_points:g} of {total.points - total.exempt_points:g} points",
+        f"{count(total.linked_items)} of {count(total.items - total.exempt_items)} items",
+        f"{points(total.linked_points)} of {points(total.points - total.exempt_points)} points",
         "items with no OKR link",
         "items linking an unknown KR",
         "items linking a retired KR",
-        f"of {summary.key_results} key results",
+        f"of {count(summary.key_results)} key results",
     )
     sheet.append([sheet.cell(t, font=styles.LABEL_FONT, align=styles.CENTER) for t in labels],
                  height=30)  # fmt: skip
@@ -164,9 +168,9 @@ def _figures(sheet: _Sheet, result: AuditResult) -> None:
         ("Exempt share", total.exempt_share, open_.exempt_share, styles.PERCENT),
         ("Linked items", total.linked_items, open_.linked_items, styles.INTEGER),
         ("Coverage (items)", total.coverage, open_.coverage, styles.PERCENT),
-        ("Points", total.points, open_.points, styles.POINTS),
-        ("Exempt points", total.exempt_points, open_.exempt_points, styles.POINTS),
-        ("Linked points", total.linked_points, open_.linked_points, styles.POINTS),
+        ("Points", total.points, open_.points, None),
+        ("Exempt points", total.exempt_points, open_.exempt_points, None),
+        ("Linked points", total.linked_points, open_.linked_points, None),
         ("Coverage (points)", total.points_coverage, open_.points_coverage, styles.PERCENT),
         ("Objective-only items", summary.objective_only_items, None, styles.INTEGER),
         ("Inherited items", summary.inherited_items, None, styles.INTEGER),
@@ -181,19 +185,27 @@ def _figures(sheet: _Sheet, result: AuditResult) -> None:
         ("Inheritance conflicts", len(result.inheritance_conflicts), None, styles.INTEGER),
     )  # fmt: skip
     for label, all_value, open_value, fmt in rows:
-        sheet.append([sheet.label(label), sheet.cell(all_value, fmt=fmt),
-                      sheet.cell(open_value, fmt=fmt)])  # fmt: skip
+        sheet.append([sheet.label(label), sheet.cell(all_value, fmt=_format(fmt, all_value)),
+                      sheet.cell(open_value, fmt=_format(fmt, open_value))])  # fmt: skip
     sheet.append([])
+
+
+def _format(fmt: str | None, value: object) -> str:
+    """`fmt`, or for story points (None) the format their value needs (3, 2.5)."""
+    if fmt is not None:
+        return fmt
+    return styles.points_format(value if isinstance(value, (int, float)) else None)
 
 
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _states(sheet: _Sheet, summary: Summary) -> tuple[int, int]:
-    """The link-state table the doughnut reads; returns its first and last data rows."""
+def _states(sheet: _Sheet, summary: Summary) -> tuple[int, int, list[float]]:
+    """The link-state table the doughnut reads; returns its first and last data rows and
+    each state's share of the items (the doughnut labels only the larger slices)."""
     total = summary.all
-    sheet.header("Work by link state", "Items")
+    sheet.header("Work by link state", "Items", "Share")
     rows = (
         ("Linked", total.linked_items),
         ("Exempt", total.exempt_items),
@@ -201,12 +213,15 @@ def _states(sheet: _Sheet, summary: Summary) -> tuple[int, int]:
         ("Dangling", summary.dangling_items),
         ("Stale", summary.stale_items),
     )
+    whole = sum(value for _label, value in rows)
+    shares = [value / whole if whole else 0.0 for _label, value in rows]
     first = sheet.row + 1
-    for label, value in rows:
-        sheet.append([sheet.label(label), sheet.cell(value, fmt=styles.INTEGER)])
+    for (label, value), share in zip(rows, shares, strict=True):
+        sheet.append([sheet.label(label), sheet.cell(value, fmt=styles.INTEGER),
+                      sheet.cell(share if whole else None, fmt=styles.PERCENT)])  # fmt: skip
     last = sheet.row
     sheet.append([])
-    return first, last
+    return first, last, shares
 
 
 def _changes(sheet: _Sheet, changes: Changes | None) -> None:
