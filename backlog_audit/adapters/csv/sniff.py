@@ -159,4 +159,4 @@ def _json_kind(data: Any) -> str:
         return (
             "an Asana API response (JSON), not a CSV: export CSV from Asana, or use --source asana"
         )
-    return "JSON, not CSV: give a CSV export (Jira, Asana or plain CSV; see docs/sources-csv.md)"
+    return "JSON, not CSV: give a CSV export (Jira, Asana or plain; see docs/sources-csv.md)"
