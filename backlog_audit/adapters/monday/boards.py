@@ -18,8 +18,10 @@ from backlog_audit.adapters.monday.queries import BOARDS
 from backlog_audit.errors import SourceError, UsageError
 
 __all__ = [
+    "LABEL_POINTS_TYPES",
     "LINK_TYPES",
     "POINTS_TITLES",
+    "POINTS_TYPES",
     "Board",
     "Column",
     "fetch_boards",
@@ -31,8 +33,14 @@ Json = dict[str, Any]
 
 # Column types an OKR link is read from (SPEC 7): labels, free text, linked items' names.
 LINK_TYPES = frozenset({"status", "dropdown", "text", "long_text", "board_relation"})
-# Without --points-field, a numbers column with one of these titles holds the estimate.
+# Columns an estimate is read from: a number, or a label or text read through the one points
+# rule (a `[points_map]` label such as "M", or a leading number: "3 pts").
+LABEL_POINTS_TYPES = frozenset({"status", "dropdown", "text"})
+POINTS_TYPES = LABEL_POINTS_TYPES | {"numbers"}
+# Without --points-field, a numbers column with one of these titles holds the estimate; with
+# a `[points_map]`, else a status or dropdown column of one of these titles (T-shirt sizes).
 POINTS_TITLES = ("story points", "points", "estimate", "effort")
+SIZE_TITLES = (*POINTS_TITLES, "size", "t-shirt size")
 _OKR_WORDS = ("okr", "key result", "objective", "goal")
 
 
@@ -101,11 +109,19 @@ class Board:
             )
         return found
 
-    def detect_points(self) -> Column | None:
-        """A numbers column with a usual estimate title, when `--points-field` is not given."""
+    def detect_points(self, labels: bool = False) -> Column | None:
+        """A numbers column with a usual estimate title, when `--points-field` is not given;
+        with `labels` (a `[points_map]` is set), else a status or dropdown column titled like
+        an estimate or a size."""
         for title in POINTS_TITLES:
             found = self.named(title)
             if found is not None and found.type == "numbers":
+                return found
+        if not labels:
+            return None
+        for title in SIZE_TITLES:
+            found = self.named(title)
+            if found is not None and found.type in ("status", "dropdown"):
                 return found
         return None
 
@@ -178,8 +194,11 @@ def _likely(column: Column) -> str | None:
     title = title_key(column.title)
     if column.type in LINK_TYPES and any(word in title for word in _OKR_WORDS):
         return "okr"
-    if column.type == "numbers" and ("point" in title or "estimate" in title or "effort" in title):
+    estimate = any(word in title for word in ("point", "estimate", "effort"))
+    if column.type == "numbers" and estimate:
         return "points"
+    if column.type in ("status", "dropdown") and (estimate or "size" in title):
+        return "points"  # T-shirt sizes, read through [points_map]
     return None
 
 

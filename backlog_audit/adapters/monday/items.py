@@ -97,6 +97,7 @@ class ItemReader:
     """Turns `items_page` records (and their nested subitems) into items."""
 
     status_map: Mapping[str, StatusCategory]
+    points_map: Mapping[str, float]
     okr_title: str
     points_title: str | None
     bad_points: BadPoints
@@ -112,10 +113,11 @@ class ItemReader:
         return label, categorise(label, {**MONDAY_STATUS_MAP, **self.status_map})
 
     def points(self, value: Json | None, record: Json) -> float | None:
-        """A numbers value's estimate; one that is none is noted in `bad_points`."""
-        number = (value or {}).get("number")
+        """The estimate in a points column's value, read through the one points rule (a
+        number; a status or dropdown label or a text, e.g. a `[points_map]` size); one that
+        is none is noted in `bad_points`."""
         try:
-            return parse_points(number)
+            return parse_points(_estimate(value), self.points_map)
         except InvalidPoints as exc:
             name = str(record.get("name") or "")
             self.bad_points.add("points", f"item {record.get('id')} ({name})", exc.value)
@@ -162,7 +164,7 @@ class ItemReader:
             type=SUBITEM_TYPE,
             status=status,
             status_category=category,
-            points=self.points(points if _typed(points, "numbers") else None, record),
+            points=self.points(points, record),
             references=references(okr),
             parent=parent.id,
             sprints=parent.sprints,
@@ -188,8 +190,19 @@ def _column_title(value: Json) -> str:
     return str(column.get("title") or "") if isinstance(column, dict) else ""
 
 
-def _typed(value: Json | None, kind: str) -> bool:
-    return value is not None and value.get("type") == kind
+def _estimate(value: Json | None) -> object:
+    """What a points column holds: a number, a label (the first, for a dropdown), or text."""
+    if not value:
+        return None
+    kind = value.get("type")
+    if kind == "numbers":
+        return value.get("number")
+    if kind == "status":
+        return value.get("label")
+    if kind == "dropdown":
+        labels = [v.get("label") for v in value.get("values") or () if v.get("label")]
+        return labels[0] if labels else None
+    return value.get("text")
 
 
 def _first(values: list[Json], kind: str, besides: Iterable[Json | None] = ()) -> Json | None:

@@ -13,7 +13,13 @@ from typing import Any
 
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress
 from backlog_audit.adapters.monday import MondayConfig
-from backlog_audit.adapters.monday.boards import LINK_TYPES, Board, fetch_boards, field_infos
+from backlog_audit.adapters.monday.boards import (
+    LINK_TYPES,
+    POINTS_TYPES,
+    Board,
+    fetch_boards,
+    field_infos,
+)
 from backlog_audit.adapters.monday.client import MondayClient, MondayError, client_from
 from backlog_audit.adapters.monday.items import SUBITEM_TYPE, BoardColumns, ItemReader
 from backlog_audit.adapters.monday.queries import (
@@ -78,6 +84,7 @@ class MondaySource(BacklogSource):
         points = next((p.points for _, p, _ in plans if p.points is not None), None)
         reader = ItemReader(
             status_map=self._settings.status_map,
+            points_map=self._settings.points_map,
             okr_title=self._settings.okr_field,
             points_title=points.title if points is not None else self._settings.points_field,
             bad_points=bad_points,
@@ -105,9 +112,9 @@ class MondaySource(BacklogSource):
         settings = self._settings
         okr = board.require(settings.okr_field, "--okr-field", LINK_TYPES)
         points = (
-            board.require(settings.points_field, "--points-field", ("numbers",))
+            board.require(settings.points_field, "--points-field", POINTS_TYPES)
             if settings.points_field
-            else board.detect_points()
+            else board.detect_points(labels=bool(settings.points_map))
         )
         return BoardColumns(
             okr=okr,

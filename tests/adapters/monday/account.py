@@ -31,6 +31,11 @@ Board Key results (5009, linked to, never audited): 901 KR1.1 Activation, 902 KR
 Board Ops (5004): OKR (status, first), Stage (status), no points column.
   Ops:       401 Certificates          KR2.1  Stage Done           linked
              402 On-call               BAU    Stage Working on it  exempt
+Board Design (5006): OKR (text), Size (dropdown: S, M, L, XL), estimated in T-shirt sizes.
+  Design:    601 Logo          KR1.1  S    602 Icons   -      M    603 Palette  KR2.1  L
+             604 Mascot        -      XL   605 Fonts   -      (no size)
+  With [points_map] S = 1, M = 3, L = 5 (no XL): 1 + 3 + 5 = 9 points, 604 and 605
+  unestimated (XL with one warning), 601 and 603 linked (6 points).
 Board Big (5005): Status, OKR (dropdown), Story Points: 1,203 items "Task 0".."Task 1202",
   1 point each, those numbered 0, 3, 6, ... 1200 (401 items) linked to KR1.1.
 """
@@ -44,12 +49,13 @@ from backlog_audit.model import AuditResult, KeyResult, Objective, OkrSet
 from tests.adapters.monday.fake_server import MondayData
 
 TOKEN = "monday-secret-token-9a8b7c6d"
-GROWTH, PLATFORM, ROADMAP, OPS, BIG, KEY_RESULTS, SUBITEMS = (
+GROWTH, PLATFORM, ROADMAP, OPS, BIG, DESIGN, KEY_RESULTS, SUBITEMS = (
     "5001",
     "5002",
     "5003",
     "5004",
     "5005",
+    "5006",
     "5009",
     "5011",
 )
@@ -74,7 +80,26 @@ def build_account() -> MondayData:
     data.add_item(OPS, "401", "Certificates", "ops", {"okr": "KR2.1", "stage": "Done"})
     data.add_item(OPS, "402", "On-call", "ops", {"okr": "BAU", "stage": "Working on it"})
     _big(data)
+    _design(data)
     return data
+
+
+def _design(data: MondayData) -> None:
+    data.add_board(
+        DESIGN,
+        "Design",
+        [("okr", "OKR", "text"), ("size", "Size", "dropdown")],
+        [("design", "Design")],
+        labels={"size": ("S", "M", "L", "XL")},
+    )
+    for item, name, okr, size in [
+        ("601", "Logo", "KR1.1", ["S"]),
+        ("602", "Icons", None, ["M"]),
+        ("603", "Palette", "KR2.1", ["L"]),
+        ("604", "Mascot", None, ["XL"]),
+        ("605", "Fonts", None, []),
+    ]:
+        data.add_item(DESIGN, item, name, "design", {"okr": okr, "size": size})
 
 
 def _growth(data: MondayData) -> None:

@@ -7,6 +7,7 @@ from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, LinkState, StatusCategory
 from tests.adapters.monday.account import (
     BIG,
+    DESIGN,
     GROWTH,
     OPS,
     PLATFORM,
@@ -236,3 +237,47 @@ def test_an_empty_board_is_warned_about(fake: FakeMonday) -> None:
     backlog = source_for(fake.url, boards=(PLATFORM,)).fetch()
 
     assert backlog.warnings == ("monday.com board=5002: no items in scope",)
+
+
+SIZES = {"s": 1.0, "m": 3.0, "l": 5.0}  # as parse_points_map folds `S = 1`, `M = 3`, `L = 5`
+
+
+def test_t_shirt_sizes_count_through_the_points_map(fake: FakeMonday) -> None:
+    backlog = source_for(fake.url, boards=(DESIGN,), points_map=SIZES).fetch()
+    result = audit(backlog, okrs())
+
+    assert {i.key: i.points for i in backlog.items} == {
+        "601": 1.0,
+        "602": 3.0,
+        "603": 5.0,
+        "604": None,  # XL: not in the map
+        "605": None,
+    }
+    assert summary_figures(result) == (5, 0, 2, 9.0, 6.0)
+    assert result.summary.unestimated_items == 2
+    assert backlog.warnings == (
+        "item 604 (Mascot): points 'XL' is not a number of points from 0 to 1,000,000,000: "
+        "counted as unestimated",
+    )
+
+
+def test_a_size_column_is_not_taken_for_points_without_a_points_map(fake: FakeMonday) -> None:
+    backlog = source_for(fake.url, boards=(DESIGN,)).fetch()
+
+    assert {i.points for i in backlog.items} == {None}
+    assert backlog.warnings == ()
+    assert fake.requests[-1].variables["columns"] == ["okr"]
+
+
+def test_points_field_may_name_a_dropdown_of_sizes(fake: FakeMonday) -> None:
+    source = source_for(fake.url, boards=(DESIGN,), points_field="size", points_map=SIZES)
+
+    assert [i.points for i in source.fetch().items] == [1.0, 3.0, 5.0, None, None]
+
+
+def test_placeholders_in_a_text_column_leave_the_item_orphaned(fake: FakeMonday) -> None:
+    fake.data.items["202"]["values"]["okr_text"] = "TBD"
+
+    result = audit(source_for(fake.url, boards=(PLATFORM,)).fetch(), okrs())
+
+    assert {r.key: r.link_state.value for r in result.items}["202"] == "orphaned"

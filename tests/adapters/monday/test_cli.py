@@ -179,3 +179,19 @@ def test_a_monday_flag_with_another_source_is_refused(okr_file: str) -> None:
     )
 
     assert "--monday-board is read by --source monday only, not --source csv" in result.stderr
+
+
+def test_points_map_in_the_config_file_reads_t_shirt_sizes(
+    fake: FakeMonday, okr_file: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "backlog-audit.toml"
+    config.write_text("[points_map]\nS = 1\nM = 3\nL = 5\n", encoding="utf-8")
+
+    report = audit_json(fake, okr_file, "--monday-board", "5006", "--config", str(config))
+
+    summary = report["summary"]
+    assert (summary["points"], summary["linked_points"], summary["unestimated_items"]) == (
+        9.0,
+        6.0,
+        2,
+    )

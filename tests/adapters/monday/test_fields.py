@@ -4,7 +4,7 @@ likely OKR and points columns marked."""
 from __future__ import annotations
 
 from backlog_audit.adapters.interface import FieldOption
-from tests.adapters.monday.account import GROWTH, ROADMAP, source_for
+from tests.adapters.monday.account import DESIGN, GROWTH, ROADMAP, source_for
 from tests.adapters.monday.fake_server import FakeMonday
 
 
@@ -42,3 +42,12 @@ def test_fields_search_matches_part_of_the_title(fake: FakeMonday) -> None:
     infos = source_for(fake.url, boards=(GROWTH,)).fields("POINT")
 
     assert [f.name for f in infos] == ["Story Points"]
+
+
+def test_a_size_dropdown_is_marked_as_a_likely_points_column(fake: FakeMonday) -> None:
+    infos = source_for(fake.url, boards=(DESIGN,)).fields()
+
+    assert [(f.name, f.type, f.likely) for f in infos] == [
+        ("OKR", "text", "okr"),
+        ("Size", "dropdown", "points"),
+    ]
