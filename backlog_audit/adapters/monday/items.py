@@ -16,7 +16,6 @@ from typing import Any
 from backlog_audit.adapters.monday.boards import Board, Column, title_key
 from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
 from backlog_audit.adapters.statuses import categorise
-from backlog_audit.core.linking import split_free_text
 from backlog_audit.model import Item, StatusCategory
 
 __all__ = ["ITEM_TYPE", "MONDAY_STATUS_MAP", "SUBITEM_TYPE", "BoardColumns", "ItemReader"]
@@ -49,11 +48,9 @@ class BoardColumns:
 
 
 def references(value: Json | None) -> tuple[str, ...]:
-    """The raw references in one column value, by its type (SPEC 4 and 7).
-
-    Status and dropdown labels are never split; text is free text; a connect-boards column
-    names its linked items in `display_value` (its `value` and `text` are null).
-    """
+    """The select-like references in one column value (never split, SPEC 4 and 7): a status
+    label, dropdown labels, the names of linked items (connect boards: `display_value`, since
+    its `value` and `text` are null). Text is free text (`free_text`)."""
     if not value:
         return ()
     kind = value.get("type")
@@ -64,26 +61,40 @@ def references(value: Json | None) -> tuple[str, ...]:
         labels = (str(v.get("label") or "").strip() for v in value.get("values") or ())
         return tuple(label for label in labels if label)
     if kind == "board_relation":
-        return _linked_names(value)
-    if kind in ("text", "long_text"):
-        return split_free_text(str(value.get("text") or ""))
+        names = _linked_names(value)
+        return names if names is not None else ()
     return ()
 
 
-def _linked_names(value: Json) -> tuple[str, ...]:
-    """The linked items' names: `display_value` joins them with ", ".
+def free_text(value: Json | None) -> tuple[str, ...]:
+    """A value the core reads as free text, whole first, then split on `,` `;` and new lines
+    (SPEC 4): a text column's text, or linked items' names that cannot be told apart."""
+    if not value:
+        return ()
+    kind = value.get("type")
+    if kind in ("text", "long_text"):
+        text = str(value.get("text") or "").strip()
+    elif kind == "board_relation" and _linked_names(value) is None:
+        text = str(value.get("display_value") or "").strip()
+    else:
+        return ()
+    return (text,) if text else ()
 
-    When splitting gives one name per linked id, those are the names; otherwise a name holds
-    ", " itself, and the value is read as free text (split on `,` `;` and newlines).
+
+def _linked_names(value: Json) -> tuple[str, ...] | None:
+    """The linked items' names; `display_value` joins them with ", ".
+
+    None when splitting does not give one name per linked id (a name holds ", " itself): the
+    value is then free text.
     """
     shown = str(value.get("display_value") or "").strip()
     if not shown:
         return ()
     ids = value.get("linked_item_ids") or ()
-    parts = tuple(part.strip() for part in shown.split(", ") if part.strip())
     if len(ids) <= 1:
         return (shown,)
-    return parts if len(parts) == len(ids) else split_free_text(shown)
+    parts = tuple(part.strip() for part in shown.split(", ") if part.strip())
+    return parts if len(parts) == len(ids) else None
 
 
 def _first_person(value: Json | None) -> str | None:
@@ -143,6 +154,7 @@ class ItemReader:
             status_category=category,
             points=self.points(of(columns.points), record),
             references=references(of(columns.okr)),
+            free_text=free_text(of(columns.okr)),
             sprints=(sprint,) if sprint else (),
             sprint=sprint,
             assignee=_first_person(of(columns.people)),
@@ -166,6 +178,7 @@ class ItemReader:
             status_category=category,
             points=self.points(points, record),
             references=references(okr),
+            free_text=free_text(okr),
             parent=parent.id,
             sprints=parent.sprints,
             sprint=parent.sprint,

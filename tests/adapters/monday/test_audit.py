@@ -3,6 +3,8 @@ subitems, paging; figures hand-declared in `account`'s table."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, LinkState, StatusCategory
 from tests.adapters.monday.account import (
@@ -281,3 +283,20 @@ def test_placeholders_in_a_text_column_leave_the_item_orphaned(fake: FakeMonday)
     result = audit(source_for(fake.url, boards=(PLATFORM,)).fetch(), okrs())
 
     assert {r.key: r.link_state.value for r in result.items}["202"] == "orphaned"
+
+
+def test_a_text_column_is_tried_whole_before_it_is_split(fake: FakeMonday) -> None:
+    # SPEC 4: "Churn, retention" is KR2.1's alias as a whole, not two dangling references.
+    base = okrs()
+    o1, o2 = base.objectives
+    churn = replace(o2.key_results[0], aliases=("Churn, retention",))
+    with_alias = replace(base, objectives=(o1, replace(o2, key_results=(churn,))))
+    fake.data.items["202"]["values"]["okr_text"] = "Churn, retention"
+
+    backlog = source_for(fake.url, boards=(PLATFORM,)).fetch()
+    result = audit(backlog, with_alias)
+
+    item = next(i for i in backlog.items if i.key == "202")
+    assert (item.references, item.free_text) == ((), ("Churn, retention",))
+    row = next(r for r in result.items if r.key == "202")
+    assert (row.link_state, row.key_results) == (LinkState.LINKED, ("KR2.1",))
