@@ -179,6 +179,19 @@ class FieldCatalog:
             return None
         return self._one_logical("Story Points", floats, "story-point field (--points-field)")
 
+    def other_points_fields(self, chosen: LogicalField) -> tuple[LogicalField, ...]:
+        """The usual story-point fields besides the detected one: a Cloud site has both
+        `Story point estimate` (jsw-story-points) and a number field "Story Points", and
+        teams fill either (issue 11). Several global "Story Points" fields are left out."""
+        floats = [
+            f
+            for f in self.fields
+            if f.type == "float" and f.name.casefold() == "story points" and f.id not in chosen.ids
+        ]
+        if not floats or len({f.id for f in floats if f.scope == "global"}) > 1:
+            return ()
+        return (_logical(floats),)
+
     def likely(self, field: JiraField) -> str | None:
         """ "okr" or "points" when a field looks like one, for `backlog-audit fields`."""
         if field.type == STORY_POINTS_TYPE or (

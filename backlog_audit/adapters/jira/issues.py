@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from backlog_audit.adapters.jira.fields import LogicalField
@@ -16,7 +16,12 @@ from backlog_audit.adapters.jira.values import (
     references_from,
     status_category,
 )
-from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
+from backlog_audit.adapters.points import (
+    BadPoints,
+    InvalidPoints,
+    choose_points_fields,
+    parse_points,
+)
 from backlog_audit.model import Item
 
 __all__ = ["BASE_FIELDS", "ParentRef", "ReadPlan", "parent_ref", "to_item"]
@@ -36,12 +41,13 @@ class ReadPlan:
     label_prefixes: tuple[str, ...]
     # `[points_map]`: estimate labels -> points (`points.parse_points`)
     points_map: Mapping[str, float] = field(default_factory=dict)
+    # Other usual points fields, read when no field was named: `choose_points` orders them.
+    points_alternates: tuple[LogicalField, ...] = ()
 
     def request_fields(self) -> list[str]:
         """The `fields` to ask Jira for: only what the audit reads."""
-        extra = (
-            f for lf in (self.okr, self.points, self.sprint, self.epic_link) if lf for f in lf.ids
-        )
+        read = (self.okr, self.points, self.sprint, self.epic_link, *self.points_alternates)
+        extra = (f for lf in read if lf for f in lf.ids)
         return list(dict.fromkeys((*BASE_FIELDS, *extra)))
 
 
@@ -105,6 +111,45 @@ def _points(
         if bad_points is not None:
             bad_points.add(plan.points.name, key, value)
         return None
+
+
+def choose_points(
+    issues: list[Any], plan: ReadPlan, items: dict[str, Item], bad_points: BadPoints
+) -> str | None:
+    """Each item's points from the usual points fields in the order of the one rule
+    (`points.choose_points_fields`: most estimates first); the warning when they disagree.
+
+    Only with `plan.points_alternates`: the items were built without points (`to_item`
+    with `bad_points=None` reads the first field only; its estimates are replaced here).
+    """
+    fields = [lf for lf in (plan.points, *plan.points_alternates) if lf is not None]
+    keyed = [(str(i.get("key") or i["id"]), str(i["id"]), i.get("fields") or {}) for i in issues]
+    candidates = {lf.name: [(key, lf.first_value(f)) for key, _, f in keyed] for lf in fields}
+    choice = choose_points_fields(candidates, plan.points_map)
+    by_name = {lf.name: lf for lf in fields}
+    for key, issue_id, found in keyed:
+        value = next(
+            (
+                v
+                for name in choice.order
+                if (v := by_name[name].first_value(found)) not in (None, "")
+            ),
+            None,
+        )
+        points = None
+        try:
+            points = parse_points(value, plan.points_map)
+        except InvalidPoints:
+            bad_points.add(_field_of(value, found, choice.order, by_name), key, value)
+        if issue_id in items:
+            items[issue_id] = replace(items[issue_id], points=points)
+    return choice.warning
+
+
+def _field_of(
+    value: Any, found: Mapping[str, Any], order: tuple[str, ...], by_name: Mapping[str, Any]
+) -> str:
+    return next((n for n in order if by_name[n].first_value(found) is value), order[0])
 
 
 def _name(value: Any, *keys: str) -> str | None:

@@ -30,7 +30,13 @@ from backlog_audit.adapters.jira.fields import (
     UnknownFieldError,
 )
 from backlog_audit.adapters.jira.http import JiraHttp, JiraHttpError, credentials_from
-from backlog_audit.adapters.jira.issues import ParentRef, ReadPlan, parent_ref, to_item
+from backlog_audit.adapters.jira.issues import (
+    ParentRef,
+    ReadPlan,
+    choose_points,
+    parent_ref,
+    to_item,
+)
 from backlog_audit.adapters.jira.scope import (
     BoardConfig,
     Scope,
@@ -135,9 +141,13 @@ class JiraSource(BacklogSource):
     def _plan(
         self, catalog: FieldCatalog, board: BoardConfig | None, warnings: list[str]
     ) -> ReadPlan:
+        points = self._points_field(catalog, board, warnings)
+        detected = points is not None and points == catalog.detect_points()
         return ReadPlan(
             okr=self._okr_field(catalog, warnings),
-            points=self._points_field(catalog, board, warnings),
+            points=points,
+            # Detected, not named: the other usual points fields are read too (issue 11)
+            points_alternates=catalog.other_points_fields(points) if detected and points else (),
             sprint=catalog.of_type(SPRINT_TYPE),
             epic_link=None if self._is_cloud() else catalog.of_type(EPIC_LINK_TYPE),
             label_prefixes=self._settings.label_prefixes,
@@ -203,11 +213,18 @@ class JiraSource(BacklogSource):
             if str(issue["id"]) in by_id:  # the same issue twice counts (and warns) once
                 continue
             item = by_id[str(issue["id"])] = to_item(
-                issue, plan, base, scope.sprint_ids, bad_points=bad_points
+                issue,
+                plan,
+                base,
+                scope.sprint_ids,
+                bad_points=None if plan.points_alternates else bad_points,
             )
             ref = parent_ref(issue, plan)
             if ref is not None:
                 parents[item.id] = ref
+        if plan.points_alternates:
+            warning = choose_points(found.issues, plan, by_id, bad_points)
+            warnings.extend([warning] if warning else [])
         warnings.extend(bad_points.warnings())
         if not by_id:
             warnings.append("the scope holds no issues")

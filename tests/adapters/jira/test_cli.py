@@ -170,3 +170,39 @@ def test_fields_search_lists_project_copies_with_their_scope(
         f"customfield_10016\tStory point estimate\tjsw-story-points [global]{mark}",
         f"customfield_10300\tStory point estimate\tjsw-story-points [project 10001]{mark}",
     ]
+
+
+def _sprint_points(jira_server: FakeJiraServer, tmp_path: Path) -> tuple[float, str]:
+    args = ("--board", "7", "--sprint", "active", "--format", "json", "-o", "-", "-q")
+    result = audit(jira_server, tmp_path, *args)
+    return json.loads(result.stdout)["summary"]["points"], result.stderr
+
+
+def test_the_points_field_that_holds_estimates_is_read(
+    site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path
+) -> None:
+    # Issue 11, point 2: a Cloud site has both `Story point estimate` (jsw-story-points) and a
+    # number field "Story Points"; a team that fills the second read "points n/a" before.
+    if site.mode != "cloud":
+        pytest.skip("Data Center has one story-point field here")
+    site.fields.append(custom_field("customfield_10500", "Story Points", "float"))
+    for issue in site.issues:
+        value = issue.custom.pop("customfield_10016", None)  # type: ignore[union-attr]
+        if value is not None:
+            issue.custom["customfield_10500"] = value  # type: ignore[union-attr]
+    assert _sprint_points(jira_server, tmp_path) == (19.0, "")
+
+
+def test_two_points_fields_that_disagree_warn_and_name_the_one_used(
+    site: FakeJira, jira_server: FakeJiraServer, tmp_path: Path
+) -> None:
+    if site.mode != "cloud":
+        pytest.skip("Data Center has one story-point field here")
+    site.fields.append(custom_field("customfield_10500", "Story Points", "float"))
+    site.issue_by_id("APP-10").custom["customfield_10500"] = 8.0  # type: ignore[union-attr]
+    points, stderr = _sprint_points(jira_server, tmp_path)
+    assert points == 19.0  # APP-10 keeps its 5 from `Story point estimate`, the fuller field
+    assert (
+        "1 items have different estimates in 'Story point estimate' and 'Story Points' "
+        "(first: APP-10: 5.0 vs 8.0); 'Story point estimate' is used"
+    ) in stderr
