@@ -195,3 +195,24 @@ def test_points_map_in_the_config_file_reads_t_shirt_sizes(
         6.0,
         2,
     )
+
+
+def test_the_selectors_are_config_file_keys(
+    fake: FakeMonday, okr_file: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "backlog-audit.toml"
+    config.write_text(
+        'source = "monday"\nmonday_board = ["5001", "5002"]\nmonday_group = "Sprint 12"\n',
+        encoding="utf-8",
+    )
+
+    result = cli_runner.invoke(
+        ["audit", "--config", str(config), "--okrs", okr_file, "--format", "json", "-o", "-",
+         "-q", "--no-history"],
+        0,
+        env={"MONDAY_API_TOKEN": TOKEN, "MONDAY_API_URL": fake.url},
+    )  # fmt: skip
+
+    report = json.loads(result.stdout)
+    assert report["source"] == {"kind": "monday", "scope": "board=5001,5002 group=Sprint 12"}
+    assert report["summary"]["items"] == 6
