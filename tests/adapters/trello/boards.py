@@ -174,7 +174,8 @@ def source_for(
     config = TrelloConfig(
         trello_board=None if input else board, trello_list=lists, input_path=input
     )
-    shared = SourceSettings(sleep=sleep if sleep is not None else Sleeps(), timeout=5.0, **settings)
+    settings.setdefault("timeout", 5.0)
+    shared = SourceSettings(sleep=sleep if sleep is not None else Sleeps(), **settings)
     credentials = {"TRELLO_API_KEY": KEY, "TRELLO_TOKEN": TOKEN}
     if base_url:
         credentials["TRELLO_BASE_URL"] = base_url

@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -259,6 +260,7 @@ class Fault:
     path: str = ""
     body: bytes | None = None  # sent as is (plain text, an HTML page) instead of JSON
     retry_after: str | None = None
+    delay: float = 0.0  # with status 200: answer normally, this many seconds late
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,8 @@ class FakeTrello:
         self.key, self.token = key, token
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        # A server that ignores `before` (sends the newest cards again), to test the guard.
+        self.ignore_before = False
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(
@@ -316,10 +320,12 @@ class FakeTrello:
         path: str = "",
         body: bytes | None = None,
         retry_after: str | None = None,
+        delay: float = 0.0,
     ) -> None:
-        """Answer the next `times` requests whose path contains `path` with `status`."""
+        """Answer the next `times` requests whose path contains `path` with `status` (200
+        with a `delay`: the normal answer, late)."""
         with self._lock:
-            self.faults.append(Fault(status, times, path, body, retry_after))
+            self.faults.append(Fault(status, times, path, body, retry_after, delay))
 
     def counts(self) -> dict[str, int]:
         """Requests so far per route, board ids written `{id}`."""
@@ -355,6 +361,10 @@ class FakeTrello:
             if fault is None:
                 return
             fault.times -= 1
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.status == 200 and fault.body is None:
+            return
         body = RATE_LIMIT_BODY if fault.status == 429 else None
         error = ApiError(fault.status, "FAULT", "Injected failure", fault.body or body)
         if fault.retry_after is not None:
@@ -380,7 +390,10 @@ class FakeTrello:
         if child is None:
             return _board_view(board, query)
         if child == "cards":
-            return _cards(board, filter_ or "open", query)
+            cards_query = {
+                k: v for k, v in query.items() if k != "before" or not self.ignore_before
+            }
+            return _cards(board, filter_ or "open", cards_query)
         if filter_ is None and child in _CHILDREN:
             return _CHILDREN[child](board, query)
         raise ApiError(404, "NOT_FOUND", "The requested resource was not found.")

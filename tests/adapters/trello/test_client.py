@@ -78,6 +78,40 @@ def test_a_plain_text_401_is_read_too(fake: FakeTrello) -> None:
     assert "(HTTP 401: invalid key)" in str(_failure(fake))
 
 
+def test_a_403_exits_3_in_one_line(fake: FakeTrello) -> None:
+    fake.inject(403, path="/cards", body=b"unauthorized card permission requested")
+
+    error = _failure(fake)
+
+    assert error.exit_code == EXIT_SOURCE
+    assert str(error) == (
+        "Trello answered HTTP 403: unauthorized card permission requested while reading "
+        "cards of board GrWth123"
+    )
+
+
+def test_a_server_that_does_not_answer_in_time_exits_3(fake: FakeTrello) -> None:
+    fake.inject(200, path="/members", delay=1.0)
+
+    error = _failure(fake, timeout=0.2)
+
+    assert error.exit_code == EXIT_SOURCE
+    assert str(error) == (
+        f"Trello at {fake.base_url} did not answer within 0.2s while reading members of "
+        "board GrWth123"
+    )
+
+
+def test_a_server_ignoring_before_is_a_source_error_not_a_loop(fake: FakeTrello) -> None:
+    fake.ignore_before = True
+
+    error = _failure(fake, board="BiGbOaRd")
+
+    assert error.exit_code == EXIT_SOURCE
+    assert str(error).startswith("Trello sent cards of board BiGbOaRd again for before=")
+    assert fake.counts()["GET /boards/{id}/cards/open"] == 2
+
+
 def test_an_unknown_board_exits_3(fake: FakeTrello) -> None:
     error = _failure(fake, board="NoSuchBd")
 
