@@ -1,16 +1,17 @@
 """The TOML config file: option defaults for a command, command-line flags win (SPEC 8).
 
-`config_option()` adds an eager `--config FILE` option. Its callback reads the file (or
-`./backlog-audit.toml` when present) before any other option is parsed and hands its keys
-to click as the command's `default_map`, so click converts and validates config values
-exactly as it does flags. Tables that are not options (`[status_map]`, `[points_map]`,
-`[lint]`) are kept in `ctx.meta["config_tables"]`.
+`config_option()` adds an eager `--config FILE` option. Its callback reads the file (or the
+one `config_files.discover` finds) before any other option is parsed and hands its keys to
+click as the command's `default_map`, so click converts and validates config values exactly
+as it does flags. Tables that are not options (`[status_map]`, `[points_map]`, `[lint]`) are
+kept in `ctx.meta["config_tables"]`. A relative file name in a config file is read from the
+file's folder, wherever the command runs.
 """
 
 from __future__ import annotations
 
 import difflib
-import sys
+import os
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
@@ -18,39 +19,26 @@ from typing import Any, TypeVar
 
 import click
 
+from backlog_audit.adapters import kinds, plugin
 from backlog_audit.adapters.points import parse_points_map
 from backlog_audit.adapters.statuses import parse_status_map
+from backlog_audit.config_files import DEFAULT_CONFIG, ConfigFile, discover, read_config
 from backlog_audit.errors import UsageError
 from backlog_audit.okrs.lint import LintSettings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+__all__ = ["CONFIG_FILE", "CONFIG_PATH", "DEFAULT_CONFIG", "TABLES", "read_config"]
 
-DEFAULT_CONFIG = "backlog-audit.toml"
 TABLES = ("status_map", "points_map", "lint")
-# ctx.meta key of the config file in use, for messages about values read from it.
+# ctx.meta keys of the config file in use: how messages about its values name it (the file,
+# and the table in a pyproject.toml), and the file itself (no report may replace it).
 CONFIG_PATH = "config_path"
+CONFIG_FILE = "config_file"
+# Options taking a file name that are plain text (`--okrs asana-goals:GID`, `-o -`); those of
+# type click.Path are file names too.
+_FILE_OPTIONS = frozenset({"okrs", "output"})
 # TOML values a flag can take (dates are turned into their ISO text).
 _SCALARS = (str, int, float, bool, date, time)
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def read_config(path: str) -> dict[str, Any]:
-    """Parse a TOML config file, or exit 2 with the file and the parser's line."""
-    try:
-        with Path(path).open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such config file") from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: not UTF-8 text ({exc.reason})") from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
-    except RecursionError:
-        # tomllib recurses once per level of nested arrays or inline tables.
-        raise UsageError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def config_tables(ctx: click.Context) -> dict[str, Any]:
@@ -59,20 +47,53 @@ def config_tables(ctx: click.Context) -> dict[str, Any]:
     return tables
 
 
-def _defaults(
-    ctx: click.Context, path: str, data: dict[str, Any], command: click.Command
-) -> dict[str, Any]:
+def defaults(ctx: click.Context, found: ConfigFile, command: click.Command) -> dict[str, Any]:
+    """The config file's option values for `command`, by param name, checked and converted
+    to what the flag takes (file names made relative to the working directory)."""
     params = _config_names(ctx, command)
-    defaults: dict[str, Any] = {}
-    for key, value in data.items():
+    values: dict[str, Any] = {}
+    for key, value in found.data.items():
+        if key in TABLES:
+            continue
         name = key.replace("-", "_")
         param = params.get(name)
         if param is None:
             close = difflib.get_close_matches(name, list(params) + list(TABLES), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise UsageError(f"{path}: unknown key {key!r}{hint}")
-        defaults[str(param.name)] = _option_value(path, key, param, value)
-    return defaults
+            raise UsageError(f"{found.label}: unknown key {key!r}{hint}")
+        checked = _option_value(found.label, key, param, value)
+        values[str(param.name)] = _located(found.path.parent, param, checked)
+    return values
+
+
+def _located(folder: Path, param: click.Parameter, value: Any) -> Any:
+    """A relative file name from a config file in `folder`, as seen from the working folder.
+
+    A file found further up (the repository root) names files beside it. A file in the
+    working folder keeps its names as written: the history knows a CSV scope by its name.
+    """
+    if not (isinstance(param.type, click.Path) or param.name in _FILE_OPTIONS):
+        return value
+    if isinstance(value, list):
+        return [_located(folder, param, each) for each in value]
+    if not isinstance(value, str) or not value.strip() or value == "-":
+        return value
+    if _hosted_okrs(value) or os.path.isabs(value) or _same_folder(folder, Path.cwd()):
+        return value
+    return os.path.relpath(os.path.join(folder, value)) + (os.sep if value.endswith("/") else "")
+
+
+def _hosted_okrs(value: str) -> bool:
+    """An OKR set a source hosts (`asana-goals:GID`), not a file."""
+    prefixes = (plugin(kind).okrs_prefix for kind in kinds())
+    return any(prefix and value.startswith(prefix) for prefix in prefixes)
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _option_value(path: str, key: str, param: click.Parameter, value: Any) -> Any:
@@ -138,24 +159,25 @@ def _loader(keys_of: click.Command | None) -> Callable[[click.Context, click.Par
 
 
 def _load(ctx: click.Context, value: str | None, keys_of: click.Command) -> str | None:
-    path = value or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
-    if path is None:
+    found = discover(value).found
+    if found is None:
         return None
-    data = read_config(path)
+    data = dict(found.data)
     tables = {name: data.pop(name) for name in TABLES if name in data}
     for name, table in tables.items():
         if not isinstance(table, dict):
-            raise UsageError(f"{path}: [{name}] must be a table")
-    _check_tables(path, tables)
-    defaults = _defaults(ctx, path, data, keys_of)
+            raise UsageError(f"{found.label}: [{name}] must be a table")
+    _check_tables(found.label, tables)
+    values = defaults(ctx, ConfigFile(found.path, data, found.how, found.in_pyproject), keys_of)
     # Another command's file (`history` reads the audits' config): only the options this
     # command shares with it (`history_path`) are its defaults; the rest was checked above.
     own = {str(param.name) for param in ctx.command.get_params(ctx)}
-    defaults = {name: value for name, value in defaults.items() if name in own}
-    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    values = {name: value for name, value in values.items() if name in own}
+    ctx.default_map = {**(ctx.default_map or {}), **values}
     ctx.meta["config_tables"] = tables
-    ctx.meta[CONFIG_PATH] = path
-    return path
+    ctx.meta[CONFIG_PATH] = found.label
+    ctx.meta[CONFIG_FILE] = str(found.path)
+    return str(found.path)
 
 
 def _check_tables(path: str, tables: dict[str, Any]) -> None:
@@ -184,5 +206,7 @@ def config_option(
         expose_value=False,
         callback=_loader(keys_of),
         help=help_text
-        or f"TOML file of option defaults (default: ./{DEFAULT_CONFIG} when present).",
+        or f"TOML file of option defaults (default: the nearest {DEFAULT_CONFIG} up to the "
+        "repository root, else [tool.backlog-audit] in pyproject.toml, else the user's "
+        "config file: see `backlog-audit config`).",
     )

@@ -11,12 +11,11 @@ import click
 from click.core import ParameterSource
 
 from backlog_audit import __version__
+from backlog_audit.cli.help import EXIT_CODES, EXIT_INTERRUPTED
+from backlog_audit.cli.text.console import color_option
 from backlog_audit.cli.text.terminal import one_line
 from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import BacklogAuditError
-
-# Ctrl-C: 128 + SIGINT, as a shell reports a job it interrupted.
-EXIT_INTERRUPTED = 130
 
 
 class _Group(click.Group):
@@ -62,8 +61,11 @@ def _usage_exit(exc: click.UsageError) -> NoReturn:
     raise click.exceptions.Exit(exc.exit_code)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES
+)
 @click.version_option(__version__, prog_name="backlog-audit")
+@color_option
 def main() -> None:
     """Audit how well a backlog is tied to its OKRs.
 
@@ -105,6 +107,8 @@ def _exit_on_sigterm() -> None:
 
 def _register() -> None:
     from backlog_audit.cli.audit import audit
+    from backlog_audit.cli.completion import completion
+    from backlog_audit.cli.config import config_command
     from backlog_audit.cli.fields import fields
     from backlog_audit.cli.history import history
     from backlog_audit.cli.okrs import okrs
@@ -113,6 +117,8 @@ def _register() -> None:
     main.add_command(fields)
     main.add_command(okrs)
     main.add_command(history)
+    main.add_command(config_command)
+    main.add_command(completion)
 
 
 _register()

@@ -9,6 +9,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from backlog_audit.cli.help import epilog
 from backlog_audit.cli.options import (
     SourceCommand,
     config_prefix,
@@ -24,8 +25,9 @@ from backlog_audit.cli.options import (
     split_names,
     value_error,
 )
+from backlog_audit.cli.text.console import color_option
 from backlog_audit.cli.text.terminal import one_line, progress_bar, summary_lines
-from backlog_audit.config import CONFIG_PATH, config_option, config_tables
+from backlog_audit.config import CONFIG_FILE, config_option, config_tables
 from backlog_audit.errors import UsageError
 from backlog_audit.history import default_path
 from backlog_audit.model import AuditOptions
@@ -44,7 +46,18 @@ Examples:
 """
 
 
-@click.command(cls=SourceCommand, epilog=EXAMPLE)
+# `audit --help` by purpose; each source's own options follow "Sources" (SourceCommand).
+HELP_GROUPS = (
+    ("Sources", ("okrs", "source", "okr_field", "points_field", "label_prefix")),
+    ("Scope", ("no_inherit", "include_types", "exclude_types")),
+    ("Output", ("formats", "output", "quiet", "color")),
+    ("Thresholds", ("fail_under", "max_orphans", "fail_on_drop")),
+    ("History", ("history_path", "no_history", "scope_name")),
+    ("General", ("config", "verbose", "help")),
+)
+
+
+@click.command(cls=SourceCommand, epilog=epilog(EXAMPLE), help_groups=HELP_GROUPS)
 @config_option()
 @click.option("--okrs", required=True, help="OKR set file (yaml/csv/xlsx) or asana-goals:GID.")
 @source_options
@@ -62,7 +75,8 @@ Examples:
     "formats",
     multiple=True,
     type=click.Choice([f.value for f in ReportFormat]),
-    help="Report format (repeatable; default xlsx).",
+    metavar="FORMAT",
+    help=f"Report format: {', '.join(f.value for f in ReportFormat)} (repeatable; default xlsx).",
 )
 @click.option("-o", "--output", help="File for one format, directory for several, - for stdout.")
 @click.option(
@@ -80,8 +94,8 @@ Examples:
     help="Exit 1 when coverage fell by more than POINTS percentage points since the last run.",
 )
 @history_option(
-    "History database to compare with and record into "
-    "(default: $XDG_DATA_HOME/backlog-audit/history.sqlite3)."
+    "History database to compare with and record into (default: history.sqlite3 in the "
+    "user's data directory; `backlog-audit config` shows where)."
 )
 @click.option("--no-history", is_flag=True, help="Neither compare with nor record the history.")
 @click.option(
@@ -91,11 +105,12 @@ Examples:
     "export its full path), so that a cron job's trend survives a changed command line.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@color_option
 @click.pass_context
 def audit(ctx: click.Context, **params: Any) -> None:
     """Audit a backlog against an OKR set and write reports."""
     configure_logging(params["verbose"])
-    request = _request(params, config_tables(ctx), ctx.meta.get(CONFIG_PATH))
+    request = _request(params, config_tables(ctx), ctx.meta.get(CONFIG_FILE))
     with progress_bar(not params["quiet"]) as progress:
         outcome = execute(request, progress, _clock(ctx))
     _report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")

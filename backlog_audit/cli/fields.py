@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from backlog_audit.adapters import FieldInfo, make_source
+from backlog_audit.cli.help import epilog
 from backlog_audit.cli.options import (
     FieldsCommand,
     configure_logging,
@@ -25,7 +26,7 @@ Examples:
 """
 
 
-@click.command(cls=FieldsCommand, epilog=EXAMPLE)
+@click.command(cls=FieldsCommand, epilog=epilog(EXAMPLE))
 @fields_options
 @click.option("--search", help="Only fields whose name contains this text.")
 def fields(**params: Any) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from backlog_audit.cli.audit import audit
+from backlog_audit.cli.help import epilog
 from backlog_audit.cli.options import history_file, history_option
 from backlog_audit.cli.text.history import FORMATS
 from backlog_audit.cli.text.terminal import one_line
-from backlog_audit.config import DEFAULT_CONFIG, config_option
+from backlog_audit.config import config_option
 from backlog_audit.history import default_path, list_runs
 
 EXAMPLE = """
@@ -20,18 +21,18 @@ Examples:
 """
 
 
-@click.command(epilog=EXAMPLE)
+@click.command(epilog=epilog(EXAMPLE))
 # The audits' config file: its `history` (or `history_path`) key names the database they
 # record into; its other keys are `audit` options, checked as the audit command checks them.
 @config_option(
     keys_of=audit,
     help_text="The audits' TOML config, whose `history` key names the database "
-    f"(default: ./{DEFAULT_CONFIG} when present).",
+    "(default: found as `audit` finds it; see `backlog-audit config`).",
 )
 @click.option("--scope", help="Only scopes whose selector contains this text (any case).")
 @history_option(
-    "History database (default: the config's `history`, else "
-    "$XDG_DATA_HOME/backlog-audit/history.sqlite3)."
+    "History database (default: the config's `history`, else history.sqlite3 in the "
+    "user's data directory; `backlog-audit config` shows where)."
 )
 @click.option(
     "--format",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
+from backlog_audit.cli.help import epilog
 from backlog_audit.cli.options import credentials, okrs_kinds
 from backlog_audit.cli.text.lint import RENDERERS, LintFormat
-from backlog_audit.config import DEFAULT_CONFIG, read_config
+from backlog_audit.config_files import discover
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
 from backlog_audit.model import LintFinding
 from backlog_audit.okrs import load_okrs
@@ -24,12 +24,12 @@ Examples:
 """
 
 
-@click.group("okrs", epilog="\b\nExample:\n  backlog-audit okrs lint examples/okrs.yaml")
+@click.group("okrs", epilog=epilog("\b\nExample:\n  backlog-audit okrs lint examples/okrs.yaml"))
 def okrs() -> None:
     """Work with OKR set files."""
 
 
-@okrs.command("lint", epilog=EXAMPLE)
+@okrs.command("lint", epilog=epilog(EXAMPLE))
 @click.argument("file")
 @click.option("--parent", metavar="FILE", help="Company/department OKR set to check aligns_to.")
 @click.option(
@@ -51,7 +51,8 @@ def okrs() -> None:
     "--config",
     "config_path",
     type=click.Path(dir_okay=False),
-    help=f"TOML file whose [lint] table tunes the rules (default: ./{DEFAULT_CONFIG}).",
+    help="TOML file whose [lint] table tunes the rules (default: found as `audit` finds "
+    "it; see `backlog-audit config`).",
 )
 @click.pass_context
 def lint_command(
@@ -65,8 +66,7 @@ def lint_command(
 ) -> None:
     """Check an OKR set for output-phrased, unmeasurable, unfocused or unaligned OKRs.
 
-    Exits 0 when clean, 1 on any error finding (with --strict: any warning too), 2 when a
-    file cannot be used.
+    Exits 1 on any error finding (with --strict: any warning too).
     """
     settings = _settings(config_path).disable(_split(disabled))
     okr_set = load_okrs(file, credentials(okrs_kinds(file)))
@@ -87,16 +87,16 @@ def _settings(config_path: str | None) -> LintSettings:
 
     Only that table is read: the other keys of a shared config are `audit` options.
     """
-    path = config_path or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
-    if path is None:
+    found = discover(config_path).found
+    if found is None:
         return LintSettings()
-    table = read_config(path).get("lint", {})
+    table = found.data.get("lint", {})
     if not isinstance(table, dict):
-        raise UsageError(f"{path}: [lint] must be a table")
+        raise UsageError(f"{found.label}: [lint] must be a table")
     try:
         return LintSettings.from_mapping(table)
     except UsageError as e:
-        raise UsageError(f"{path}: {e}") from None
+        raise UsageError(f"{found.label}: {e}") from None
 
 
 def _split(values: Sequence[str]) -> list[str]:

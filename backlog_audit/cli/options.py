@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -46,7 +46,9 @@ def plugin_params(found: SourcePlugin) -> list[click.Parameter]:
     return params
 
 
-def _source_params(for_fields: bool) -> tuple[list[click.Parameter], dict[str, list[str]]]:
+def _source_params(
+    for_fields: bool,
+) -> tuple[list[click.Parameter], list[tuple[str, list[str]]]]:
     """Every source's parameters (one per name) and each source's section of the help.
 
     With `for_fields` only those `backlog-audit fields` reads (the plugins' `fields_params`).
@@ -64,7 +66,7 @@ def _source_params(for_fields: bool) -> tuple[list[click.Parameter], dict[str, l
             if known.opts != param.opts:  # two sources sharing a name must share the flag
                 raise TypeError(f"sources disagree on the flags of {name!r}: {known.opts}")
             names.append(name)
-    return list(by_name.values()), {title: names for title, names in sections.items() if names}
+    return list(by_name.values()), [(title, names) for title, names in sections.items() if names]
 
 
 class _Kinds(click.Choice):
@@ -109,9 +111,20 @@ _SOURCE = click.option(
 
 class SourceCommand(click.Command):
     """A command that takes every registered source's own options, read from the registry
-    each time it runs, and lists them in --help under each source's heading."""
+    each time it runs, and lists them in --help under each source's heading.
+
+    `help_groups` sorts the other options by purpose: (heading, param names) pairs, shown in
+    that order, the sources' own sections right after the first group. Options in no group
+    are listed last, under "Other options" ("Options" when there are no groups).
+    """
 
     for_fields = False  # `fields` takes only the options that say where a source is
+
+    def __init__(
+        self, *args: Any, help_groups: Sequence[tuple[str, Sequence[str]]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_groups = tuple(help_groups)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         """The command's own parameters, then the sources' (then --help)."""
@@ -120,17 +133,35 @@ class SourceCommand(click.Command):
         return [*params, help_option] if help_option is not None else params
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """Shared options first, then one section per source (an option two read: in both)."""
-        sections = _source_params(self.for_fields)[1]
-        grouped = {name for names in sections.values() for name in names}
-        params = self.get_params(ctx)
-        rows = [p.get_help_record(ctx) for p in params if p.name not in grouped]
-        with formatter.section("Options"):
-            formatter.write_dl([row for row in rows if row])
-        for title, names in sections.items():
-            own = [p.get_help_record(ctx) for p in params if p.name in names]
-            with formatter.section(f"{title} options"):
-                formatter.write_dl([row for row in own if row])
+        """The option groups, each source's section after the first (an option two sources
+        read: in both), then the options in no group; one column width for all of them."""
+        help_option = self.get_help_option(ctx)
+        records = {
+            "help" if p is help_option else p.name: p.get_help_record(ctx)
+            for p in self.get_params(ctx)
+        }
+        sections = [
+            (f"{title} options", names) for title, names in _source_params(self.for_fields)[1]
+        ]
+        groups = [(title, tuple(names)) for title, names in self.help_groups]
+        placed = {name for _, names in (*groups, *sections) for name in names}
+        rest = ("Other options" if groups else "Options", [n for n in records if n not in placed])
+        ordered = [*groups[:1], *sections, *groups[1:], rest] if groups else [rest, *sections]
+        shown = [
+            (title, rows)
+            for title, names in ordered
+            if (rows := [row for name in names if (row := records.get(name))])
+        ]
+        width = _first_column([row for _, rows in shown for row in rows])
+        for title, rows in shown:
+            with formatter.section(title):
+                # click sizes each list to its own longest flag: pad to the widest of all.
+                formatter.write_dl(rows, col_spacing=2 + width - _first_column(rows))
+
+
+def _first_column(rows: list[tuple[str, str]]) -> int:
+    """The width click's `write_dl` gives the flags of `rows` (at most its `col_max`, 30)."""
+    return min(max((len(flag) for flag, _ in rows), default=0), 30)
 
 
 class FieldsCommand(SourceCommand):

@@ -29,7 +29,7 @@ from backlog_audit.history.changes import (
     snapshot_of_run,
 )
 from backlog_audit.history.records import RunRecord, ScopeId
-from backlog_audit.history.store import HistoryStore, default_path, open_store
+from backlog_audit.history.store import HistoryStore, default_path, open_store, xdg_path
 from backlog_audit.history.trend import trend
 from backlog_audit.model import AuditResult
 
@@ -45,6 +45,7 @@ __all__ = [
     "record",
     "recording",
     "with_history",
+    "xdg_path",
 ]
 
 

@@ -37,7 +37,26 @@ FILE_NAME = "history.sqlite3"
 BUSY_TIMEOUT = 30.0
 
 
-def default_path(env: Mapping[str, str] | None = None) -> Path:
+def default_path() -> Path:
+    """The history file in the platform's data directory (`platformdirs`): on Linux
+    `$XDG_DATA_HOME/backlog-audit/`, else `~/.local/share/backlog-audit/`; on macOS
+    `~/Library/Application Support/backlog-audit/`; on Windows under `%LOCALAPPDATA%`.
+
+    A history already kept at the earlier place (`xdg_path`, used on every system before)
+    is read and recorded into until the platform's place has one.
+    """
+    from platformdirs import user_data_path  # a run with --history never needs it
+
+    platform = user_data_path(APP_DIR, appauthor=False) / FILE_NAME
+    earlier = xdg_path()
+    if not platform.is_absolute():  # a relative $XDG_DATA_HOME: invalid, as the XDG spec says
+        return earlier
+    if platform != earlier and not platform.exists() and earlier.exists():
+        return earlier
+    return platform
+
+
+def xdg_path(env: Mapping[str, str] | None = None) -> Path:
     """`$XDG_DATA_HOME/backlog-audit/history.sqlite3`, else under `~/.local/share`."""
     env = os.environ if env is None else env
     base = env.get("XDG_DATA_HOME", "")

@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import platformdirs
 import pytest
 
 from backlog_audit.errors import EXIT_USAGE
@@ -20,6 +21,7 @@ from backlog_audit.history import (
     open_store,
     record,
     with_history,
+    xdg_path,
 )
 from backlog_audit.history.schema import SCHEMA_VERSION
 from backlog_audit.model import (
@@ -90,12 +92,41 @@ def test_a_newer_schema_is_refused_untouched(db: Path) -> None:
     assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 99
 
 
-def test_default_path_follows_xdg_data_home(tmp_path: Path) -> None:
-    xdg = default_path({"XDG_DATA_HOME": str(tmp_path)})
-    assert xdg == tmp_path / "backlog-audit" / "history.sqlite3"
+def test_default_path_follows_xdg_data_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On Linux the platform's data directory (platformdirs) is the XDG one.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_path() == tmp_path / "backlog-audit" / "history.sqlite3"
     fallback = Path.home() / ".local" / "share" / "backlog-audit" / "history.sqlite3"
-    assert default_path({}) == fallback
-    assert default_path({"XDG_DATA_HOME": "relative/dir"}) == fallback  # invalid per XDG
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert default_path() == fallback
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/dir")
+    assert default_path() == fallback  # invalid per XDG
+
+
+def test_default_path_is_the_platforms_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # macOS and Windows: ~/Library/Application Support, %LOCALAPPDATA% (as platformdirs says).
+    platform = tmp_path / "Application Support" / "backlog-audit"
+    monkeypatch.setattr(platformdirs, "user_data_path", lambda *_a, **_k: platform)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_path() == platform / "history.sqlite3"
+
+
+def test_a_history_at_the_earlier_place_is_kept_until_the_platforms_place_has_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before platformdirs the history lived under $XDG_DATA_HOME (~/.local/share) everywhere.
+    platform = tmp_path / "Application Support" / "backlog-audit"
+    monkeypatch.setattr(platformdirs, "user_data_path", lambda *_a, **_k: platform)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    earlier = xdg_path()
+    record(audited(1), earlier, 0)
+    assert default_path() == earlier
+    record(audited(1), platform / "history.sqlite3", 0)
+    assert default_path() == platform / "history.sqlite3"
 
 
 # --- Migration from an older schema ---------------------------------------------------------
