@@ -14,7 +14,7 @@ from backlog_audit.cli.help import epilog
 from backlog_audit.cli.text.config import Setting, config_text
 from backlog_audit.cli.text.console import console
 from backlog_audit.config import TABLES, defaults
-from backlog_audit.config_files import ConfigFile, discover
+from backlog_audit.config.files import ConfigFile, discover
 from backlog_audit.history import default_path
 
 EXAMPLE = """

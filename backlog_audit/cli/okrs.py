@@ -9,7 +9,7 @@ import click
 from backlog_audit.cli.help import epilog
 from backlog_audit.cli.options import credentials, okrs_kinds
 from backlog_audit.cli.text.lint import RENDERERS, LintFormat
-from backlog_audit.config_files import discover
+from backlog_audit.config.files import discover
 from backlog_audit.errors import EXIT_OK, EXIT_THRESHOLD, UsageError
 from backlog_audit.model import LintFinding
 from backlog_audit.okrs import load_okrs

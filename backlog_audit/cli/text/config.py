@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backlog_audit.adapters.urls import redact_url
-from backlog_audit.config_files import Discovery
+from backlog_audit.config.files import Discovery
 
 if TYPE_CHECKING:
     from rich.console import Group

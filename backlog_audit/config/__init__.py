@@ -1,7 +1,7 @@
 """The TOML config file: option defaults for a command, command-line flags win (SPEC 8).
 
 `config_option()` adds an eager `--config FILE` option. Its callback reads the file (or the
-one `config_files.discover` finds) before any other option is parsed and hands its keys to
+one `files.discover` finds) before any other option is parsed and hands its keys to
 click as the command's `default_map`, so click converts and validates config values exactly
 as it does flags. Tables that are not options (`[status_map]`, `[points_map]`, `[lint]`) are
 kept in `ctx.meta["config_tables"]`. A relative file name in a config file is read from the
@@ -22,7 +22,7 @@ import click
 from backlog_audit.adapters import kinds, plugin
 from backlog_audit.adapters.points import parse_points_map
 from backlog_audit.adapters.statuses import parse_status_map
-from backlog_audit.config_files import DEFAULT_CONFIG, ConfigFile, discover, read_config
+from backlog_audit.config.files import DEFAULT_CONFIG, ConfigFile, discover, read_config
 from backlog_audit.errors import UsageError
 from backlog_audit.okrs.lint import LintSettings
 

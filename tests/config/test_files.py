@@ -9,7 +9,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from backlog_audit.config_files import discover, project_folders, user_config_file
+from backlog_audit.config.files import discover, project_folders, user_config_file
 from backlog_audit.errors import UsageError
 
 
