@@ -281,6 +281,13 @@ def test_okrs_lint_reads_goals_with_the_asana_variables(fake: FakeAsana) -> None
     assert json.loads(result.stdout)["summary"]["error"] == 1  # an objective without KRs
 
 
+def test_okrs_lint_of_goals_finds_no_missing_metric(fake: FakeAsana) -> None:
+    # Issue 11, point 16: goals measured 50 -> 70 or in EUR were linted `no-metric`
+    result = invoke(fake, "okrs", "lint", "asana-goals:1000:6001", "--format", "json", code=1)
+    findings = json.loads(result.stdout)["lint"]
+    assert [f for f in findings if f["rule"] == "no-metric"] == []
+
+
 def test_goals_as_okrs_for_another_source_get_the_asana_variables(fake: FakeAsana) -> None:
     # --source csv reads no Asana variable itself; the goals are an Asana OKR set all the same.
     result = invoke(
