@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from backlog_audit.model import DEFAULT_LABEL_PREFIXES, OkrSet, StatusCategory
 
-__all__ = ["SourceSettings"]
+__all__ = ["DEADLINE", "SLEEP", "TIMEOUT", "SourceSettings"]
+
+# Every HTTP request's limits, in seconds (docs/reliability.md): a read that gets no byte for
+# TIMEOUT fails, and so does an answer not complete DEADLINE after it was asked for (a server
+# trickling bytes never trips the per-read timeout). Read when settings are made, so that the
+# fault-matrix tests can shorten them; SLEEP (None: time.sleep) is how retries wait.
+TIMEOUT = 30.0
+DEADLINE = 120.0
+SLEEP: Callable[[float], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,11 @@ class SourceSettings:
     inherit: bool = True
     include_types: frozenset[str] = frozenset()
     exclude_types: frozenset[str] = frozenset()
-    # request timeout in seconds, and a sleep to make retry waits testable
-    timeout: float = 30.0
-    sleep: Callable[[float], None] | None = None
+    # per-read timeout and whole-answer deadline of a request, in seconds, and how retries
+    # wait (None: time.sleep); see TIMEOUT, DEADLINE and SLEEP above
+    timeout: float = field(default_factory=lambda: TIMEOUT)
+    deadline: float = field(default_factory=lambda: DEADLINE)
+    sleep: Callable[[float], None] | None = field(default_factory=lambda: SLEEP)
 
     def includes_type(self, name: str) -> bool:
         """Whether --include-types names `name` and --exclude-types does not (case-insensitive)."""

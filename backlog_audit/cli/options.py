@@ -13,6 +13,7 @@ import click
 from click.core import ParameterSource
 
 from backlog_audit.adapters import SourcePlugin, SourceSettings, kinds, plugin
+from backlog_audit.adapters.credentials import checked
 from backlog_audit.adapters.points import parse_points_map
 from backlog_audit.adapters.statuses import parse_status_map
 from backlog_audit.config import CONFIG_PATH
@@ -328,9 +329,11 @@ def source_params(params: dict[str, Any], for_fields: bool = False) -> dict[str,
 def credentials(
     kinds_used: Iterable[str], environ: Mapping[str, str] = os.environ
 ) -> dict[str, str]:
-    """The environment variables the sources `kinds_used` list (and only those)."""
+    """The environment variables the sources `kinds_used` list (and only those), checked
+    before any request: one holding a line break or another control character is exit 2,
+    named, its value never shown (`adapters/credentials.py`)."""
     wanted = {name for kind in kinds_used for name in plugin(kind).environment}
-    return {name: value for name, value in environ.items() if name in wanted}
+    return checked({name: value for name, value in environ.items() if name in wanted})
 
 
 def okrs_kinds(okrs: str | None) -> list[str]:

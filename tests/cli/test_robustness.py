@@ -27,7 +27,7 @@ import pytest
 from click.testing import Result
 
 from backlog_audit import output
-from backlog_audit.adapters.asana import client as asana_client
+from backlog_audit.adapters import settings as source_settings
 from tests import cli_runner
 from tests.adapters.asana.fake_server import FakeAsana
 from tests.adapters.asana.workspace import TOKEN, build_workspace
@@ -437,7 +437,7 @@ def test_a_source_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
 ) -> None:
     out, history = leaves_no_trace(tmp_path)
     waits: list[float] = []
-    monkeypatch.setattr(asana_client.time, "sleep", waits.append)  # Asana retries a 5xx
+    monkeypatch.setattr(source_settings, "SLEEP", waits.append)  # every source retries a 5xx
     caplog.set_level(logging.DEBUG)
     with failing_source(source, status) as failing:
         result = invoke(
@@ -458,12 +458,11 @@ def test_a_source_answering_an_error_is_exit_3_with_no_report_no_run_no_secret(
     assert_failed_cleanly(result, 3, failing.secrets, caplog.text)
     assert out.read_text() == "earlier report"
     assert runs_in(history) == 1
-    if source == "asana":
-        assert waits == ([1.0, 2.0, 4.0, 8.0] if status == 500 else [])
-    else:
-        # A 500 is not retried by Jira (only 429 and 503 are): the message must not claim it was.
-        hint = {500: "(server error) to", 401: "(credentials refused) to"}[status]
-        assert f"HTTP {status} {hint}" in result.stderr
+    # One retry policy: a 500 is retried by every source, a 401 by none.
+    assert waits == ([1.0, 2.0, 4.0, 8.0] if status == 500 else [])
+    if source != "asana":
+        hint = {500: "(server error, retries exhausted) to", 401: "(credentials refused) to"}
+        assert f"HTTP {status} {hint[status]}" in result.stderr
 
 
 @pytest.mark.parametrize("flag", ["--fail-under", "--fail-on-drop"])

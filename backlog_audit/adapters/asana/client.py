@@ -3,7 +3,8 @@
 The `asana` 5.x SDK builds the requests (auth header, query encoding, JSON decoding). Its
 urllib3 `Retry` is switched off (`retry_strategy = False`) so that `RetryPolicy` from
 `adapters/retry.py` is the only retry policy: bounded, honouring `Retry-After`, sleeping through
-an injectable function. Paging is done here rather than by the SDK's `PageIterator`, so that a
+an injectable function. Every call runs under a whole-answer deadline (`adapters/deadline.py`)
+besides the per-read timeout. Paging is done here rather than by the SDK's `PageIterator`, so that a
 429 on page 7 retries page 7 instead of starting over, and a repeated offset is refused.
 
 `ApiException` is never turned into text (its `__str__` dumps headers and body); every failure
@@ -23,7 +24,15 @@ import asana
 import urllib3
 from asana.rest import ApiException
 
-from backlog_audit.adapters.retry import NO_HINT, RetryPolicy, retry_after_seconds
+from backlog_audit.adapters import deadline
+from backlog_audit.adapters.paging import PageGuard
+from backlog_audit.adapters.retry import (
+    RETRYABLE_STATUSES,
+    RetryPolicy,
+    is_reset,
+    wait_for_answer,
+    wait_for_transport,
+)
 from backlog_audit.adapters.urls import check_base_url, redact_url
 from backlog_audit.errors import SourceError, UsageError
 
@@ -44,8 +53,8 @@ Json = dict[str, Any]
 DEFAULT_BASE_URL = "https://app.asana.com/api/1.0"
 PAGE_SIZE = 100  # Asana's maximum `limit`
 BATCH_SIZE = 10  # Asana's maximum number of actions in one batch request
-# Asana asks for retries with 429; 5xx are brief outages worth a bounded retry too.
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# What the one retry policy retries (adapters/retry.py), named here for the batch readers.
+RETRY_STATUSES = RETRYABLE_STATUSES
 _MAX_MESSAGE = 200
 
 
@@ -81,10 +90,12 @@ class AsanaClient:
         base_url: str = DEFAULT_BASE_URL,
         timeout: float = 30.0,
         sleep: Callable[[float], None] | None = None,
+        answer_within: float = 120.0,
     ) -> None:
         self._token = token
         self.base_url = base_url.rstrip("/")
         self._timeout = timeout
+        self._deadline = answer_within
         self._policy = RetryPolicy(sleep=time.sleep if sleep is None else sleep)
         cfg = asana.Configuration()
         cfg.access_token = token
@@ -92,6 +103,7 @@ class AsanaClient:
         # One retry policy: ours. urllib3's would sleep with time.sleep, out of our control.
         cfg.retry_strategy = False
         api = asana.ApiClient(cfg)
+        deadline.install(api.rest_client.pool_manager)
         self.tasks = asana.TasksApi(api)
         self.projects = asana.ProjectsApi(api)
         self.sections = asana.SectionsApi(api)
@@ -114,11 +126,22 @@ class AsanaClient:
         return {"full_payload": True, "_request_timeout": (self._timeout, self._timeout)}
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run one SDK call with retries; any failure becomes a one-line `AsanaHttpError`."""
+        """Run one SDK call with retries; any failure becomes a one-line `AsanaHttpError`.
+
+        Every call reads: GETs, and POST /batch of GET actions, as safe to retry as a GET.
+        """
         try:
-            return self._policy.call(fn, self._wait_for)
+            return self._policy.call(
+                lambda: deadline.within(self._deadline, fn), self._wait_for, idempotent=True
+            )
         except ApiException as exc:
             raise self._api_error(what, exc) from None
+        except deadline.ResponseDeadline:
+            where = redact_url(self.base_url)
+            raise AsanaHttpError(
+                f"Asana at {where} did not finish answering within {self._deadline:g} s "
+                f"while reading {what}"
+            ) from None
         except urllib3.exceptions.HTTPError as exc:
             raise self._transport_error(what, exc) from None
 
@@ -133,8 +156,12 @@ class AsanaClient:
     def pages(
         self, what: str, fn: Callable[[Json], Any], opts: Mapping[str, Any]
     ) -> Iterator[list[Json]]:
-        """Every page of a listing, `PAGE_SIZE` records a page, following `next_page.offset`."""
-        seen: set[str] = set()
+        """Every page of a listing, `PAGE_SIZE` records a page, following `next_page.offset`.
+
+        A listing that cannot be proved complete (`adapters/paging.py`: an empty page with a
+        next offset, a page of records sent before, an offset handed out twice) is refused.
+        """
+        guard = PageGuard(f"Asana's listing of {what}")
         offset: str | None = None
         while True:
             page_opts = {**opts, "limit": PAGE_SIZE}
@@ -142,15 +169,14 @@ class AsanaClient:
                 page_opts["offset"] = offset
             payload = self._payload(what, self.call(what, partial(fn, page_opts)))
             records = _records(what, payload)
-            LOG.debug("%s: page %d, %d records", what, len(seen) + 1, len(records))
-            yield records
+            LOG.debug("%s: page %d, %d records", what, guard.pages + 1, len(records))
             next_page = payload.get("next_page")
             offset = next_page.get("offset") if isinstance(next_page, dict) else None
-            if not offset:
+            offset = str(offset) if offset else None
+            guard.page((r["gid"] for r in records), more=offset is not None, cursor=offset)
+            yield records
+            if offset is None:
                 return
-            if offset in seen:
-                raise AsanaHttpError(f"Asana repeated a page offset while listing {what}")
-            seen.add(offset)
 
     def get_many(
         self, label: str, what: Callable[[str], str], paths: list[str], fields: str
@@ -219,10 +245,10 @@ class AsanaClient:
     @staticmethod
     def _wait_for(exc: Exception) -> float | None:
         """How long the server asked us to wait before retrying `exc`; None: do not retry."""
-        if not isinstance(exc, ApiException) or exc.status not in RETRY_STATUSES:
-            return None
-        asked = retry_after_seconds(dict(exc.headers or {}))
-        return NO_HINT if asked is None else asked
+        # status 0: the SDK's word for no answer at all (its own transport failure)
+        if isinstance(exc, ApiException) and exc.status:
+            return wait_for_answer(exc.status, dict(exc.headers or {}))
+        return wait_for_transport(exc)
 
     def _action(self, what: str, answer: Any) -> Json | AsanaHttpError:
         """One batch action's record, or its failure as an error (not raised)."""
@@ -264,19 +290,28 @@ class AsanaClient:
             message = f"Asana refused the access token (HTTP 401) while reading {what}"
             message += ": check ASANA_ACCESS_TOKEN"
         else:
-            message = self._status_text(status, what, exc.reason)
+            headers = dict(exc.headers or {})
+            message = self._status_text(status, what, exc.reason, headers=headers)
             detail = _asana_message(exc.body)
             message = f"{message}: {detail}" if detail else message
         return AsanaHttpError(self._scrub(" ".join(message.split())), status or None)
 
     def _status_text(
-        self, status: int | None, what: str, reason: object, *, retried: bool = True
+        self,
+        status: int | None,
+        what: str,
+        reason: object,
+        *,
+        retried: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> str:
         if status == 403:
             return f"Asana denied access (HTTP 403) to {what}"
         if status == 404:
             return f"Asana found no {what} (HTTP 404): check the gid"
         if status in RETRY_STATUSES and retried:
+            if headers and self._policy.too_long(headers) is not None:
+                return f"Asana answered HTTP {status} for {what}: {self._policy.gave_up(headers)}"
             retries = self._policy.max_retries
             return f"Asana kept answering HTTP {status} for {what} after {retries} retries"
         if not status:
@@ -294,6 +329,12 @@ class AsanaClient:
         if timed_out:
             message = (
                 f"Asana at {where} did not answer within {self._timeout:g} s while reading {what}"
+            )
+        elif is_reset(exc):
+            retries = self._policy.max_retries
+            message = (
+                f"Asana at {where} broke off the connection while reading {what}"
+                f" ({retries} retries)"
             )
         else:
             message = (
@@ -318,6 +359,7 @@ def client_from(
     credentials: Mapping[str, str],
     timeout: float = 30.0,
     sleep: Callable[[float], None] | None = None,
+    answer_within: float = 120.0,
 ) -> AsanaClient:
     """An `AsanaClient` from the `ASANA_ACCESS_TOKEN` and `ASANA_BASE_URL` the caller passes
     (SPEC 7; the CLI reads them from the environment)."""
@@ -327,4 +369,4 @@ def client_from(
     base_url = (credentials.get("ASANA_BASE_URL") or "").strip() or DEFAULT_BASE_URL
     # A proxy in front of Asana may take a user:password: allowed, and never shown.
     check_base_url(base_url, "ASANA_BASE_URL", allow_userinfo=True)
-    return AsanaClient(token, base_url, timeout=timeout, sleep=sleep)
+    return AsanaClient(token, base_url, timeout=timeout, sleep=sleep, answer_within=answer_within)

@@ -88,7 +88,10 @@ class AsanaSource(BacklogSource):
         self._config = config
         self._today = today
         self._client: AsanaClient = client_from(
-            credentials, timeout=settings.timeout, sleep=settings.sleep
+            credentials,
+            timeout=settings.timeout,
+            sleep=settings.sleep,
+            answer_within=settings.deadline,
         )
         self._project_gids = tuple(dict.fromkeys(p.strip() for p in config.asana_project))
         okrs = settings.okrs

@@ -1,9 +1,11 @@
 """Talking to Jira: credentials, one session from the `jira` library, retries and errors.
 
 The `jira` client builds the authenticated session; its own retries are switched off
-(`max_retries=0`) so that `RetryPolicy` is the only one. Every failure becomes a one-line
-`SourceError` carrying Jira's own message and never a credential. `jira.JIRAError` is never
-turned into text: its `__str__` prints the request headers, Authorization included.
+(`max_retries=0`) so that `RetryPolicy` is the only one, and every request runs under a
+whole-answer deadline (`adapters/deadline.py`) besides the per-read timeout. Every failure
+becomes a one-line `SourceError` carrying Jira's own message and never a credential.
+`jira.JIRAError` is never turned into text: its `__str__` prints the request headers,
+Authorization included.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ import requests
 from jira import JIRA, JIRAError
 from jira.resilientsession import parse_errors
 
+from backlog_audit.adapters import deadline
 from backlog_audit.adapters.retry import (
-    NO_HINT,
     RETRYABLE_STATUSES,
     RetryPolicy,
-    retry_after_seconds,
+    is_reset,
+    wait_for_answer,
+    wait_for_transport,
 )
 from backlog_audit.adapters.urls import check_base_url
 from backlog_audit.errors import SourceError, UsageError
@@ -108,16 +112,16 @@ _STATUS_HINTS = {
     403: "access denied",
     404: "not found",
     410: "gone: this API was removed",
-    429: "rate limited, retries exhausted",
 }
 
 
-def _status_hint(status: int) -> str:
+def _status_hint(status: int, gave_up: str) -> str:
     if status in _STATUS_HINTS:
         return _STATUS_HINTS[status]
+    if status == 429:
+        return f"rate limited, {gave_up}"
     if status >= 500:
-        # Only 503 (like 429) is retried; a 500 is answered on the first try.
-        return "server error, retries exhausted" if status in RETRYABLE_STATUSES else "server error"
+        return f"server error, {gave_up}" if status in RETRYABLE_STATUSES else "server error"
     return "request refused"
 
 
@@ -180,13 +184,18 @@ class JiraHttp:
     """JSON requests to one Jira site, with retries, timeouts and clean errors."""
 
     def __init__(
-        self, creds: JiraCredentials, timeout: float, policy: RetryPolicy | None = None
+        self,
+        creds: JiraCredentials,
+        timeout: float,
+        policy: RetryPolicy | None = None,
+        answer_within: float = 120.0,
     ) -> None:
         self.base_url = creds.url
         self._secrets = creds.secrets
         self._variables = creds.variables
         self._policy = policy or RetryPolicy()
         self._timeout = timeout
+        self._deadline = answer_within
         self.request_count = 0
         auth: dict[str, Any] = (
             {"basic_auth": (creds.email, creds.api_token)}
@@ -202,6 +211,7 @@ class JiraHttp:
             logging=False,
             **auth,
         )
+        deadline.install(self._client._session)
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET `path` (from the site root, e.g. `/rest/api/2/field`) and return its JSON."""
@@ -243,11 +253,17 @@ class JiraHttp:
                 return
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
-        """POST a JSON body to `path` and return the JSON answer."""
+        """POST a JSON body to `path` and return the JSON answer.
+
+        Every POST this source sends only reads (`/search/jql`, `/search`, `/issue/bulkfetch`:
+        Jira takes the query in a body because it can be long), so it is as safe to retry as
+        a GET: the one retry policy treats it as idempotent.
+        """
         return self._request("POST", path, data=json.dumps(body))
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         url = self.base_url + path
+        session = self._client._session
 
         def once() -> Any:
             self.request_count += 1
@@ -260,34 +276,47 @@ class JiraHttp:
             # `_session` is the ResilientSession every wrapper uses: it carries the auth, the
             # timeout and `max_retries=0`, and raises JIRAError on a failed status. pyproject
             # pins `jira<4`; the retry-count and 401 tests fail if that contract changes.
-            response = self._client._session.request(method, url, **kwargs)
+            response = deadline.within(
+                self._deadline, lambda: session.request(method, url, **kwargs)
+            )
             return _json_of(method, path, response, self._secrets)
 
         try:
-            return self._policy.call(once, self._wait_for)
+            # Reads only, POSTs included (see `post`): every request may be retried.
+            return self._policy.call(once, self._wait_for, idempotent=True)
         except JIRAError as exc:
             raise self._http_error(method, path, exc) from None
+        except deadline.ResponseDeadline:
+            raise JiraHttpError(
+                f"Jira did not finish answering {method} {path} within {self._deadline:g} s"
+            ) from None
         except requests.Timeout:
             raise JiraHttpError(
                 f"Jira did not answer {method} {path} within {self._timeout:g}s"
             ) from None
         except requests.RequestException as exc:
+            if is_reset(exc):
+                raise JiraHttpError(
+                    f"Jira at {self.base_url} broke off the connection during {method} {path}"
+                    f" ({self._policy.max_retries} retries)"
+                ) from None
             raise JiraHttpError(
                 f"cannot reach Jira at {self.base_url} ({type(exc).__name__})"
             ) from None
 
     @staticmethod
     def _wait_for(exc: Exception) -> float | None:
-        if isinstance(exc, JIRAError) and exc.status_code in RETRYABLE_STATUSES:
+        if isinstance(exc, JIRAError):
             headers = exc.response.headers if exc.response is not None else {}
-            asked = retry_after_seconds(headers)
-            return NO_HINT if asked is None else asked
-        return None
+            return wait_for_answer(exc.status_code, headers)
+        return wait_for_transport(exc)
 
     def _http_error(self, method: str, path: str, exc: JIRAError) -> JiraHttpError:
         status = int(exc.status_code or 0)
         detail = _error_detail(exc.response) if exc.response is not None else ""
-        text = f"Jira answered HTTP {status} ({_status_hint(status)}) to {method} {path}"
+        headers = exc.response.headers if exc.response is not None else {}
+        hint = _status_hint(status, self._policy.gave_up(headers))
+        text = f"Jira answered HTTP {status} ({hint}) to {method} {path}"
         if detail:
             text += f": {detail}"
         if status == 401:

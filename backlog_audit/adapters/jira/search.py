@@ -3,6 +3,9 @@
 Cloud pages with `nextPageToken` on `/rest/api/3/search/jql` (the old `/search` answers 410
 there); Data Center with `startAt` on `/rest/api/2/search`; the agile board backlog with
 `startAt` too. Pages may come back shorter than asked, so offsets advance by what came back.
+Every page goes through a `PageGuard` (`adapters/paging.py`): a listing that cannot be proved
+complete (an empty page that says more follow, a page of items already sent, a token handed
+out twice, more pages than the total allows) is a source error, never a partial audit.
 Issues are fetched by id in POSTed batches of at most 100, where ids nobody may see are left
 out instead of failing the batch.
 """
@@ -17,6 +20,7 @@ from typing import Any
 
 from backlog_audit.adapters.interface import Progress
 from backlog_audit.adapters.jira.http import JiraHttp
+from backlog_audit.adapters.paging import PageGuard
 from backlog_audit.errors import SourceError
 
 __all__ = ["BATCH", "IssueSearch", "SearchResult", "combine_jql"]
@@ -51,10 +55,19 @@ def combine_jql(clause: str, user_jql: str | None) -> str:
 
 @dataclass
 class SearchResult:
-    """Issues as Jira sent them, and the count it announced (None when it gave none)."""
+    """Issues as Jira sent them, and the count it announced (None when it gave none).
+
+    `blank` names the issues Jira sent without their fields (`"fields": null`, seen on
+    Cloud): they are not in `issues`, as they would become blank items of no type or status.
+    """
 
     issues: list[dict[str, Any]] = field(default_factory=list)
     total: int | None = None
+    blank: list[str] = field(default_factory=list)
+
+
+def _has_fields(issue: dict[str, Any]) -> bool:
+    return isinstance(issue.get("fields"), dict)
 
 
 def _issues_of(page: Any, where: str) -> list[dict[str, Any]]:
@@ -91,12 +104,13 @@ class IssueSearch:
         return self._collect(self._offset_pages(path, params, AGILE_PAGE, post=False), progress)
 
     def by_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
-        """Issues by id or key, in batches of 100; ones the user may not see are left out."""
+        """Issues by id or key, in batches of 100; ones the user may not see are left out,
+        and so are ones sent without their fields (the caller names them as missing)."""
         found: list[dict[str, Any]] = []
         for start in range(0, len(ids), BATCH):
             chunk = list(ids[start : start + BATCH])
             found.extend(self._cloud_batch(chunk) if self._cloud else self._dc_batch(chunk))
-        return found
+        return [issue for issue in found if _has_fields(issue)]
 
     # --- pagination ----------------------------------------------------------------------
 
@@ -106,7 +120,8 @@ class IssueSearch:
     ) -> SearchResult:
         result = SearchResult()
         for issues, total in pages:
-            result.issues.extend(issues)
+            result.issues.extend(i for i in issues if _has_fields(i))
+            result.blank.extend(str(i.get("key") or i["id"]) for i in issues if not _has_fields(i))
             result.total = total
             if progress is not None:
                 progress(len(result.issues), total)
@@ -114,23 +129,26 @@ class IssueSearch:
 
     def _cloud_pages(self, jql: str) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
         body: dict[str, Any] = {"jql": jql, "fields": self._fields, "maxResults": CLOUD_PAGE}
-        seen: set[str] = set()
+        guard = PageGuard("the Jira search")
         while True:
             page = self._http.post("/rest/api/3/search/jql", body)
-            yield _issues_of(page, "a search"), None
-            token = page.get("nextPageToken")
-            # The token decides: a page that omits isLast but carries a token is not the last.
-            if page.get("isLast") is True or not token:
+            issues = _issues_of(page, "a search")
+            token = page.get("nextPageToken") or None
+            # The token decides, unless isLast says otherwise: a page that omits isLast but
+            # carries a token is not the last; `isLast: false` without a token is a page that
+            # says more follow and gives no way to them (refused by the guard).
+            more = page.get("isLast") is not True and (bool(token) or page.get("isLast") is False)
+            guard.page((str(i["id"]) for i in issues), more=more, cursor=token)
+            yield issues, None
+            if not more:
                 return
-            if token in seen:  # a server that repeats itself would loop forever
-                raise SourceError("Jira repeated a page token: the search cannot be completed")
-            seen.add(token)
             body = {**body, "nextPageToken": token}
 
     def _offset_pages(
         self, path: str, params: dict[str, Any], size: int, *, post: bool
     ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
         start = 0
+        guard = PageGuard(f"the Jira listing {path}")
         while True:
             query = {**params, "startAt": start, "maxResults": size}
             if post:
@@ -139,9 +157,13 @@ class IssueSearch:
                 page = self._http.get(path, query)
             issues = _issues_of(page, "a search")
             total = page.get("total") if isinstance(page.get("total"), int) else None
-            yield issues, total
             start += len(issues)  # advance by what came back, not by what was asked
-            if not issues or (total is not None and start >= total) or page.get("isLast"):
+            # No explicit "more" here: an empty page ends the listing, and a total it falls
+            # short of is the count warning of SPEC 8 (the scope changed while it was read).
+            more = bool(issues) and not page.get("isLast") and (total is None or start < total)
+            guard.page((str(i["id"]) for i in issues), more=more, cursor=start, total=total)
+            yield issues, total
+            if not more:
                 return
 
     # --- batches by id -------------------------------------------------------------------

@@ -87,7 +87,7 @@ class JiraSource(BacklogSource):
         self._config = config
         creds = credentials_from(credentials, config.jira_url)
         policy = RetryPolicy(sleep=time.sleep if settings.sleep is None else settings.sleep)
-        self._http = JiraHttp(creds, settings.timeout, policy)
+        self._http = JiraHttp(creds, settings.timeout, policy, settings.deadline)
         self._cloud: bool | None = None
 
     @property
@@ -200,9 +200,16 @@ class JiraSource(BacklogSource):
         scope: Scope,
         warnings: list[str],
     ) -> tuple[Item, ...]:
-        if found.total is not None and found.total != len(found.issues):
+        if found.blank:
             warnings.append(
-                f"Jira counted {found.total} issues but sent {len(found.issues)}: "
+                f"Jira sent {len(found.blank)} issue(s) without their fields, left out of the "
+                f"audit: {', '.join(found.blank)}"
+            )
+        # Distinct issues: a page that overlaps the one before must not make up the count.
+        sent = len({str(issue["id"]) for issue in found.issues}) + len(set(found.blank))
+        if found.total is not None and found.total != sent:
+            warnings.append(
+                f"Jira counted {found.total} issues but sent {sent}: "
                 "the scope changed during the audit, or some issues are hidden"
             )
         base = self._http.base_url

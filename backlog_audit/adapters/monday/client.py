@@ -101,7 +101,7 @@ class MondayClient:
             return self._send(what, document, variables)
 
         try:
-            return self._policy.call(send, _wait_for)
+            return self._policy.call(send, _wait_for, idempotent=True)
         except _Retry as exc:
             retries = self._policy.max_retries
             raise MondayError(self._scrub(f"{exc.failure} after {retries} retries")) from None

@@ -33,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.adapters.faults import Answer, Faults, RawRequest, serve
+
 Json = dict[str, Any]
 
 API_PREFIX = "/api/1.0"
@@ -407,6 +409,8 @@ class FakeAsana:
         self.token = token
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.rules = Faults()  # the fault matrix's rules (tests/adapters/faults.py)
+        self.task_page_cap = MAX_LIMIT  # tasks a page at most, whatever `limit` asks
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         # A short poll keeps close() (shutdown) fast: tests start a server each.
@@ -557,7 +561,7 @@ class FakeAsana:
         since = _completed_since(query.get("completed_since"))
         kept = [g for g in gids if _open_or_done_since(self.data.tasks[g]["completed_at"], since)]
         records = [_view(self.data.task_view(g), query, self.data.task_compact(g)) for g in kept]
-        return _page(records, query, path)
+        return _page(records, query, path, self.task_page_cap)
 
     def _project_sections(self, query: dict[str, str], gid: str) -> Json:
         self._known(self.data.projects, gid, "project")
@@ -671,8 +675,9 @@ def _offset_index(token: str, path: str) -> int:
     raise ApiError(400, "offset: Your pagination token is invalid.")
 
 
-def _page(records: list[Json], query: dict[str, str], path: str) -> Json:
-    """One page of `records` as `limit` and `offset` ask; all of them without a limit."""
+def _page(records: list[Json], query: dict[str, str], path: str, cap: int = MAX_LIMIT) -> Json:
+    """One page of `records` as `limit` and `offset` ask (at most `cap` of them); all of
+    them without a limit."""
     if "limit" not in query:
         return {"data": records}
     try:
@@ -682,7 +687,7 @@ def _page(records: list[Json], query: dict[str, str], path: str) -> Json:
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError(400, f"limit: Must be between 1 and {MAX_LIMIT}")
     start = _offset_index(query["offset"], path) if query.get("offset") else 0
-    end = start + limit
+    end = start + min(limit, cap)
     next_page = None
     if end < len(records):
         token = _offset_token(path, end)
@@ -707,15 +712,13 @@ def _handler_for(fake: FakeAsana) -> type[BaseHTTPRequestHandler]:
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             sent = self.rfile.read(length) if length else b""
-            status, body, extra = fake.handle(method, self.path, dict(self.headers.items()), sent)
-            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            headers = dict(self.headers.items())
+
+            def answer(request: RawRequest) -> Answer:
+                status, body, extra = fake.handle(method, request[0], headers, request[1])
+                return status, body, {"Content-Type": "application/json; charset=UTF-8", **extra}
+
+            serve(self, fake.rules, method, (self.path, sent), answer)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             """Quiet: the request log is `fake.requests`."""

@@ -221,7 +221,7 @@ def test_5xx_is_retried_with_backoff(fake: FakeAsana, sleeps: Sleeps) -> None:
 
 
 def test_429_that_never_ends_exits_3_after_bounded_waits(fake: FakeAsana, sleeps: Sleeps) -> None:
-    fake.inject(429, times=100, retry_after="3600")
+    fake.inject(429, times=100, retry_after="30")
 
     with pytest.raises(SourceError) as caught:
         source_for(fake.base_url, sleeps).fetch()
@@ -231,7 +231,23 @@ def test_429_that_never_ends_exits_3_after_bounded_waits(fake: FakeAsana, sleeps
         "Asana kept answering HTTP 429 for project 2001 after 4 retries: "
         "You have made too many requests recently. Please, be chill."
     )
-    assert sleeps == [60.0] * 4  # waits are capped, and so is their number
+    assert sleeps == [30.0] * 4  # the waits asked for, and no more of them than 4
+
+
+def test_429_asking_for_longer_than_is_waited_exits_3_at_once(
+    fake: FakeAsana, sleeps: Sleeps
+) -> None:
+    # Retrying before the asked time only earns another 429: give up now, and say why.
+    fake.inject(429, times=100, retry_after="3600")
+
+    with pytest.raises(SourceError) as caught:
+        source_for(fake.base_url, sleeps).fetch()
+
+    assert str(caught.value) == (
+        "Asana answered HTTP 429 for project 2001: it asks to wait 3600 s, longer than the "
+        "60 s waited: You have made too many requests recently. Please, be chill."
+    )
+    assert sleeps == []
 
 
 def test_401_exits_3_in_one_line_without_the_token(fake: FakeAsana) -> None:

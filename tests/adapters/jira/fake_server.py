@@ -22,9 +22,12 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.adapters.faults import Answer, Faults, RawRequest, serve
 
 SPRINT_FIELD = {"cloud": "customfield_10020", "dc": "customfield_10105"}
 EPIC_LINK_FIELD = "customfield_10014"
@@ -339,6 +342,7 @@ class FakeJira:
         self.page_overlap = 0  # Cloud: each next page repeats this many issues of the last
         self.stuck_token = False  # Cloud: hand out the same page token again and again
         self.failures: list[Failure] = []
+        self.rules = Faults()  # the fault matrix's rules (tests/adapters/faults.py)
         self.stalled = ""  # requests whose path contains this get no answer until `release`
         self.release = threading.Event()
         self.requests: list[LoggedRequest] = []
@@ -909,6 +913,12 @@ class _Routes:
         )
 
 
+def _kind_of(body: Any) -> dict[str, str]:
+    """Jira's Content-Type for an answer: JSON, or HTML for an injected page (bytes)."""
+    raw = isinstance(body, bytes)  # an injected non-JSON page (a login form, a proxy)
+    return {"Content-Type": "text/html;charset=UTF-8" if raw else "application/json;charset=UTF-8"}
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
@@ -920,24 +930,32 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        body = json.loads(raw) if raw else None
-        query = parse_qs(parts.query)
         with jira._lock:
-            jira.requests.append(LoggedRequest(method, parts.path, query, body))
+            body = json.loads(raw) if raw else None
+            jira.requests.append(LoggedRequest(method, parts.path, parse_qs(parts.query), body))
         if jira.stalled and jira.stalled in parts.path:
             # never answer: the client's timeout must end the wait; `release` lets us go
             jira.release.wait(timeout=10)
             self.close_connection = True
             return
+        serve(self, jira.rules, method, (self.path, raw), partial(self._answer, jira, method))
+
+    def _answer(self, jira: FakeJira, method: str, request: RawRequest) -> Answer:
+        """Jira's own answer to a request (as a fault rule may have rewritten it)."""
+        target, raw = request
+        parts = urlsplit(target)
+        body = json.loads(raw) if raw else None
+        query = parse_qs(parts.query)
         try:
             self._authenticate(jira)
             self._injected(jira, parts.path)
             result = _Routes(jira).dispatch(method, parts.path, query, body)
-            self._send(200, result, {})
+            return 200, result, _kind_of(result)
         except _Reply as reply:
-            self._send(reply.status, reply.body, reply.headers)
+            return reply.status, reply.body, {**_kind_of(reply.body), **reply.headers}
         except Exception as exc:  # a bug in the fake: answer 500 so the test sees it
-            self._send(500, {"errorMessages": [f"fake Jira bug: {exc!r}"], "errors": {}}, {})
+            bug = {"errorMessages": [f"fake Jira bug: {exc!r}"], "errors": {}}
+            return 500, bug, _kind_of(bug)
 
     def _authenticate(self, jira: FakeJira) -> None:
         given = self.headers.get("Authorization", "")
@@ -954,19 +972,6 @@ class _Handler(BaseHTTPRequestHandler):
                 if failure.times > 0 and failure.path in path:
                     failure.times -= 1
                     raise _Reply(failure.status, failure.body, failure.headers)
-
-    def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
-        raw = isinstance(body, bytes)  # an injected non-JSON page (a login form, a proxy)
-        data = body if raw else json.dumps(body).encode() if body is not None else b""
-        self.send_response(status)
-        kind = "text/html;charset=UTF-8" if raw else "application/json;charset=UTF-8"
-        if not any(name.casefold() == "content-type" for name in headers):
-            self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._serve("GET")

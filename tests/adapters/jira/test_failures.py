@@ -13,6 +13,7 @@ import requests
 from backlog_audit.adapters.jira import JiraConfig
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageError
+from tests.adapters.faults import Rule
 from tests.adapters.jira.conftest import Sleeps, env_for
 from tests.adapters.jira.fake_server import FakeBoard, FakeJira, FakeJiraServer
 from tests.adapters.parts import split
@@ -47,12 +48,18 @@ def test_503_is_retried_with_backoff_when_no_wait_is_named(
     assert site.count("/field") == 3
 
 
-def test_a_huge_retry_after_is_capped(
+def test_a_huge_retry_after_is_given_up_on_at_once_and_said(
     site: FakeJira, make_source: Callable[..., JiraSource], sleeps: Sleeps
 ) -> None:
+    # Retrying before the asked time only earns another 429: give up now, and say why.
     site.fail(429, path="/serverInfo", headers={"Retry-After": "3600"})
-    make_source(jql="project = APP").fetch()
-    assert sleeps == [60.0]
+    with pytest.raises(SourceError) as caught:
+        make_source(jql="project = APP").fetch()
+    assert str(caught.value).startswith(
+        "Jira answered HTTP 429 (rate limited, it asks to wait 3600 s, longer than the 60 s "
+        "waited) to GET /rest/api/2/serverInfo"
+    )
+    assert sleeps == []
 
 
 def test_retries_are_bounded_then_exit_3(
@@ -255,11 +262,13 @@ NGINX_502 = (
 def test_a_proxys_html_error_page_is_one_line_with_its_title_and_no_markup(
     site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:
-    site.fail(502, path="/field", body=NGINX_502)
+    site.fail(502, path="/field", body=NGINX_502, times=99)
     with pytest.raises(SourceError) as caught:
         make_source(jql="project = APP").fetch()
     message = str(caught.value)
-    assert message.startswith("Jira answered HTTP 502 (server error) to GET /rest/api/")
+    assert message.startswith(
+        "Jira answered HTTP 502 (server error, retries exhausted) to GET /rest/api/"
+    )
     assert message.endswith(
         ": an HTML page (502 Bad Gateway), not Jira's API: check the URL, or a proxy in between"
     )
@@ -405,3 +414,19 @@ def test_a_board_without_sprints_that_is_not_called_kanban_is_exit_2(
     assert message.startswith("board 9 has no sprints (Jira answered HTTP 400")
     assert "The board does not support sprints" in message
     assert message.endswith("use --sprint backlog or --jql")
+
+
+def test_an_issue_sent_with_null_fields_is_left_out_and_named(
+    site: FakeJira, make_source: Callable[..., JiraSource]
+) -> None:
+    # Issue 14: Jira Cloud sent {"id", "key", "fields": null}, which became a blank extra item
+    # (no type, no status, orphaned) counted in coverage.
+    def null_fields(page: dict[str, Any]) -> dict[str, Any]:
+        first, *rest = page["issues"]
+        return {**page, "issues": [{**first, "fields": None}, *rest]}
+
+    site.rules.add(Rule(path="/search", transform=null_fields))
+    backlog = make_source(jql="project = APP").fetch()
+    blank = [item for item in backlog.items if not item.type]
+    assert blank == []
+    assert any("without their fields, left out of the audit: APP-" in w for w in backlog.warnings)

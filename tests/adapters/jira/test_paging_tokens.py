@@ -19,7 +19,9 @@ class ScriptedHttp:
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         self.bodies.append(body)
-        return self.pages[len(self.bodies) - 1]
+        page = self.pages[len(self.bodies) - 1]
+        # every issue with its fields (none asked for here), as Jira sends them
+        return {**page, "issues": [{"fields": {}, **issue} for issue in page["issues"]]}
 
 
 def search(pages: list[dict[str, Any]]) -> tuple[list[str], ScriptedHttp]:
@@ -44,5 +46,28 @@ def test_the_last_page_has_no_token() -> None:
 
 def test_a_repeated_token_is_refused() -> None:
     page = {"issues": [{"id": "1", "key": "A-1"}], "nextPageToken": "same", "isLast": False}
-    with pytest.raises(SourceError, match="repeated a page token"):
+    with pytest.raises(SourceError, match="page 2 repeats items already received"):
         search([page, page, page])
+
+
+def test_a_token_handed_out_twice_is_refused_even_with_new_items() -> None:
+    pages = [
+        {"issues": [{"id": str(n), "key": f"A-{n}"}], "nextPageToken": "same", "isLast": False}
+        for n in (1, 2, 3)
+    ]
+    with pytest.raises(SourceError, match="page 2 hands out a page token given before"):
+        search(pages)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        {"issues": [], "isLast": False},  # issue 14: ended the listing at 8 of 27 items
+        {"issues": [{"id": "2", "key": "A-2"}], "isLast": False},
+        {"issues": [], "isLast": False, "nextPageToken": "t2"},
+    ],
+)
+def test_a_page_that_is_not_the_last_must_lead_somewhere(page: dict[str, object]) -> None:
+    first = {"issues": [{"id": "1", "key": "A-1"}], "nextPageToken": "t1", "isLast": False}
+    with pytest.raises(SourceError, match="the listing cannot be proved complete"):
+        search([first, page, {"issues": [], "isLast": True}])

@@ -1,0 +1,68 @@
+"""The whole-answer deadline (`adapters/deadline.py`), for both HTTP stacks the sources use."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+import urllib3
+
+from backlog_audit.adapters import deadline
+
+BODY = 200  # bytes, one every 20 ms: 4 s in all, where every read gets a byte in time
+
+
+class _Trickle(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.send_response(200)
+        self.send_header("Content-Length", str(BODY))
+        self.end_headers()
+        try:
+            for _ in range(BODY):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.02)
+        except OSError:
+            pass  # the client gave up, as it should
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_trickled_answer_is_abandoned_at_the_deadline_with_requests(url: str) -> None:
+    session = requests.Session()
+    deadline.install(session)
+    started = time.monotonic()
+    with pytest.raises(deadline.ResponseDeadline, match="no complete answer within 0.5 s"):
+        deadline.within(0.5, lambda: session.get(url, timeout=2).content)
+    assert time.monotonic() - started < 1.5  # not the 4 s the body takes
+
+
+def test_a_trickled_answer_is_abandoned_at_the_deadline_with_urllib3(url: str) -> None:
+    pool = urllib3.PoolManager()
+    deadline.install(pool)
+    started = time.monotonic()
+    with pytest.raises(deadline.ResponseDeadline):
+        deadline.within(0.5, lambda: pool.request("GET", url, timeout=2).data)
+    assert time.monotonic() - started < 1.5
+
+
+def test_an_answer_in_time_is_untouched(url: str) -> None:
+    session = requests.Session()
+    deadline.install(session)
+    assert deadline.within(10.0, lambda: session.get(url, timeout=2).content) == b"x" * BODY

@@ -1,0 +1,210 @@
+"""The sources the fault matrix runs through: one `MatrixSource` entry each.
+
+An entry says how to serve the source's fake with a backlog of several pages, the CLI flags
+and environment of an audit against it, where its paged item listing is (the faults are put
+on it), the variable holding its secret, and the paging lies its API can tell, as fault
+rules with what the tool must do about each. Adding a source to the matrix (Trello,
+monday.com) is one more entry in `SOURCES`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.adapters.asana.fake_server import FakeAsana
+from tests.adapters.asana.workspace import TOKEN, build_workspace
+from tests.adapters.faults import Faults, Rule, drop_param, fresh_tokens
+from tests.adapters.jira import scenario
+from tests.adapters.jira.conftest import env_for
+from tests.adapters.jira.fake_server import FakeJiraServer
+
+Json = Any
+REFUSED = "the listing cannot be proved complete"
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running fake, and how an audit reaches it."""
+
+    rules: Faults
+    args: tuple[str, ...]
+    env: dict[str, str]
+    secrets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the tool must do: exit `code`, saying `fragment` (an error line for 2 and 3, a
+    warning line for 0)."""
+
+    code: int
+    fragment: str
+
+
+@dataclass(frozen=True)
+class Lie:
+    """A way a server can page wrongly: the rules that make the fake do it, and the answer."""
+
+    rules: Callable[[str], list[Rule]]  # the listing path -> rules
+    expect: Expect
+
+
+@dataclass(frozen=True)
+class MatrixSource:
+    """One source, as the fault matrix needs it."""
+
+    name: str
+    serve: Callable[[], AbstractContextManager[Served]]
+    listing: str  # a path fragment of the paged listing of items
+    secret_variable: str
+    lies: Mapping[str, Lie] = field(default_factory=dict)
+
+
+# --- Jira (Cloud and Data Center) ------------------------------------------------------------
+
+
+def _jira(mode: str) -> Callable[[], AbstractContextManager[Served]]:
+    @contextmanager
+    def serve() -> Iterator[Served]:
+        site = scenario.site(mode)
+        site.cloud_fields_cap = site.dc_cap = 3  # 12 issues in 4 pages
+        with FakeJiraServer(site) as server:
+            try:
+                args = ("--source", "jira", "--jql", "project = APP")
+                basic = base64.b64encode(f"{site.email}:{site.token}".encode()).decode()
+                secrets = (site.token, site.pat, basic)
+                yield Served(site.rules, args, env_for(site, server.url), secrets)
+            finally:
+                site.rules.release()
+
+    return serve
+
+
+def _cloud_empty_page(page: Json) -> Json:
+    # {"issues": [], "isLast": false} and no token: the listing would end at 3 of 12
+    return {"issues": [], "isLast": False}
+
+
+def _cloud_fresh_empty_pages() -> Callable[[Json], Json]:
+    tokens = fresh_tokens()
+    return lambda page: {"issues": [], "isLast": False, "nextPageToken": next(tokens)}
+
+
+def _first_without_fields(page: Json) -> Json:
+    first, *rest = page["issues"]
+    return {**page, "issues": [{**first, "fields": None}, *rest]}
+
+
+def _more_than_sent(page: Json) -> Json:
+    return {**page, "total": page["total"] + 5}
+
+
+JIRA_CLOUD = MatrixSource(
+    name="jira-cloud",
+    serve=_jira("cloud"),
+    listing="/search/jql",
+    secret_variable="JIRA_API_TOKEN",
+    lies={
+        "an empty page that is not the last": Lie(
+            lambda path: [Rule(path=path, skip=1, transform=_cloud_empty_page)],
+            Expect(3, "page 2 holds no items but says more follow"),
+        ),
+        "the first page again for every token": Lie(
+            lambda path: [Rule(path=path, skip=1, times=None, request=drop_param("nextPageToken"))],
+            Expect(3, "page 2 repeats items already received"),
+        ),
+        "an issue with null fields": Lie(
+            lambda path: [Rule(path=path, transform=_first_without_fields)],
+            Expect(0, "Jira sent 1 issue(s) without their fields, left out of the audit: APP-"),
+        ),
+        "fresh tokens for ever, empty pages": Lie(
+            lambda path: [
+                Rule(path=path, skip=1, times=None, transform=_cloud_fresh_empty_pages())
+            ],
+            Expect(3, "page 2 holds no items but says more follow"),
+        ),
+    },
+)
+
+JIRA_DC = MatrixSource(
+    name="jira-dc",
+    serve=_jira("dc"),
+    listing="/rest/api/2/search",
+    secret_variable="JIRA_PAT",
+    lies={
+        "the first page again for every startAt": Lie(
+            lambda path: [Rule(path=path, skip=1, times=None, request=drop_param("startAt"))],
+            Expect(3, "page 2 repeats items already received"),
+        ),
+        "a total above what is sent": Lie(
+            lambda path: [Rule(path=path, times=None, transform=_more_than_sent)],
+            Expect(0, "Jira counted 20 issues but sent 15"),
+        ),
+    },
+)
+
+
+# --- Asana -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _asana() -> Iterator[Served]:
+    fake = FakeAsana(build_workspace(), token=TOKEN)
+    fake.task_page_cap = 2  # 8 tasks in 4 pages
+    try:
+        args = ("--source", "asana", "--asana-project", "2001")
+        env = {"ASANA_ACCESS_TOKEN": TOKEN, "ASANA_BASE_URL": fake.base_url}
+        yield Served(fake.rules, args, env, (TOKEN,))
+    finally:
+        fake.rules.release()
+        fake.close()
+
+
+def _asana_empty_page(page: Json) -> Json:
+    return {**page, "data": []}
+
+
+def _asana_fresh_offsets() -> Callable[[Json], Json]:
+    tokens = fresh_tokens()
+
+    def lie(page: Json) -> Json:
+        token = next(tokens)
+        return {**page, "next_page": {"offset": token, "path": "/x", "uri": "https://x"}}
+
+    return lie
+
+
+ASANA = MatrixSource(
+    name="asana",
+    serve=_asana,
+    listing="/projects/2001/tasks",
+    secret_variable="ASANA_ACCESS_TOKEN",
+    lies={
+        "an empty page with a next offset": Lie(
+            lambda path: [Rule(path=path, skip=1, transform=_asana_empty_page)],
+            Expect(3, "page 2 holds no items but says more follow"),
+        ),
+        "the first page again for every offset": Lie(
+            lambda path: [Rule(path=path, skip=1, times=None, request=drop_param("offset"))],
+            Expect(3, "page 2 repeats items already received"),
+        ),
+        "the same items with fresh offsets for ever": Lie(
+            lambda path: [
+                Rule(
+                    path=path,
+                    times=None,
+                    request=drop_param("offset"),
+                    transform=_asana_fresh_offsets(),
+                )
+            ],
+            Expect(3, "page 2 repeats items already received"),
+        ),
+    },
+)
+
+# Every source of the matrix. Trello and monday.com join with one entry each.
+SOURCES = (JIRA_CLOUD, JIRA_DC, ASANA)
