@@ -4,10 +4,12 @@ Every request is `POST MONDAY_API_URL` with `{query, variables}`, the token in `
 and `API-Version: 2026-10` (`queries.API_VERSION`). monday.com reports most failures as HTTP
 200 with `errors[]` (an `extensions.code`, or the older top-level `error_code`), and rate limits
 as 429 with `Retry-After` or `retry_in_seconds`: `ComplexityException` (the complexity budget),
-`maxConcurrencyExceeded`, `IP_RATE_LIMIT_EXCEEDED`. Those, 5xx and timeouts of the server are
-retried through `RetryPolicy` (bounded, injectable sleep); anything else, or a retry budget
-spent, is a `MondayError` (exit 3) of one line that names what was being read and never shows
-the token.
+`maxConcurrencyExceeded`, `IP_RATE_LIMIT_EXCEEDED`. Those (as a 429), the statuses and the
+connection resets of the one retry policy (`adapters/retry.py`) are retried through
+`RetryPolicy` (bounded, injectable sleep); a timeout or a missed whole-answer deadline
+(`adapters/deadline.py`) is not, nor is anything else: a `MondayError` (exit 3) of one line
+that names what was being read and never shows the token. Every request is a GraphQL query
+(a read) sent as a POST: idempotent, so retried like a GET.
 """
 
 from __future__ import annotations
@@ -21,8 +23,15 @@ from typing import Any
 
 import requests
 
+from backlog_audit.adapters import deadline
 from backlog_audit.adapters.monday.queries import API_VERSION
-from backlog_audit.adapters.retry import NO_HINT, RetryPolicy, retry_after_seconds
+from backlog_audit.adapters.retry import (
+    NO_HINT,
+    RETRYABLE_STATUSES,
+    RetryPolicy,
+    is_reset,
+    retry_after_seconds,
+)
 from backlog_audit.adapters.urls import check_base_url, redact_url
 from backlog_audit.errors import SourceError, UsageError
 
@@ -43,7 +52,6 @@ RATE_LIMIT_CODES = frozenset(
         "RATE_LIMIT_EXCEEDED",
     )
 )
-_SERVER_ERRORS = frozenset({500, 502, 503, 504})
 _MAX_MESSAGE = 200
 
 
@@ -82,13 +90,16 @@ class MondayClient:
         url: str = DEFAULT_API_URL,
         timeout: float = 30.0,
         sleep: Callable[[float], None] | None = None,
+        answer_within: float = 120.0,
     ) -> None:
         self._token = token
         self.url = url
         self._timeout = timeout
+        self._deadline = answer_within
         self._policy = RetryPolicy(sleep=time.sleep if sleep is None else sleep)
         self._session = requests.Session()
         self._session.trust_env = False  # no .netrc credentials or proxy settings slip in
+        deadline.install(self._session)
         self.requests: Counter[str] = Counter()
 
     def __repr__(self) -> str:  # never show the token, even in a debugger or a log
@@ -101,32 +112,49 @@ class MondayClient:
             return self._send(what, document, variables)
 
         try:
+            # GraphQL queries only read: retried like GETs.
             return self._policy.call(send, _wait_for, idempotent=True)
         except _Retry as exc:
-            retries = self._policy.max_retries
-            raise MondayError(self._scrub(f"{exc.failure} after {retries} retries")) from None
+            if exc.wait > self._policy.max_wait:
+                why = f"it asks to wait {exc.wait:.0f} s, longer than the "
+                why += f"{self._policy.max_wait:g} s waited"
+            else:
+                why = f"after {self._policy.max_retries} retries"
+            raise MondayError(self._scrub(f"{exc.failure} {why}")) from None
 
     def _send(self, what: str, document: str, variables: Mapping[str, Any]) -> Json:
         operation = _operation(document)
         self.requests[operation] += 1
+        where = redact_url(self.url)
         try:
-            response = self._session.post(
-                self.url,
-                json={"query": document, "variables": dict(variables)},
-                headers={
-                    "Authorization": self._token,
-                    "API-Version": API_VERSION,
-                    "Content-Type": "application/json",
-                },
-                timeout=self._timeout,
-                allow_redirects=False,
+            response = deadline.within(
+                self._deadline,
+                lambda: self._session.post(
+                    self.url,
+                    json={"query": document, "variables": dict(variables)},
+                    headers={
+                        "Authorization": self._token,
+                        "API-Version": API_VERSION,
+                        "Content-Type": "application/json",
+                    },
+                    timeout=self._timeout,
+                    allow_redirects=False,
+                ),
             )
+        except deadline.ResponseDeadline:
+            raise MondayError(
+                f"monday.com at {where} did not finish answering within {self._deadline:g} s"
+                f" ({what})"
+            ) from None
         except requests.Timeout:
-            where = redact_url(self.url)
-            failure = f"monday.com at {where} did not answer within {self._timeout:g} s ({what})"
-            raise _Retry(failure, NO_HINT) from None
+            # Not retried: each try would cost the whole timeout again.
+            raise MondayError(
+                f"monday.com at {where} did not answer within {self._timeout:g} s ({what})"
+            ) from None
         except requests.RequestException as exc:
-            where = redact_url(self.url)
+            if is_reset(exc):
+                failure = f"monday.com at {where} broke off the connection while reading {what}"
+                raise _Retry(failure, NO_HINT) from None
             raise MondayError(
                 f"could not reach monday.com at {where} while reading {what} ({type(exc).__name__})"
             ) from None
@@ -141,7 +169,7 @@ class MondayClient:
             wait = retry_after_seconds(dict(response.headers))
             wait = wait if wait is not None else next((p.wait for p in problems if p.wait), None)
             raise _Retry(self._failure(what, status, problems), NO_HINT if wait is None else wait)
-        if status in _SERVER_ERRORS:
+        if status in RETRYABLE_STATUSES:
             raise _Retry(self._failure(what, status, problems), NO_HINT)
         if status in (401, 403):
             raise MondayError(
@@ -233,6 +261,7 @@ def client_from(
     credentials: Mapping[str, str],
     timeout: float = 30.0,
     sleep: Callable[[float], None] | None = None,
+    answer_within: float = 120.0,
 ) -> MondayClient:
     """A client from `MONDAY_API_TOKEN` and `MONDAY_API_URL` (SPEC 7)."""
     token = (credentials.get("MONDAY_API_TOKEN") or "").strip()
@@ -243,4 +272,4 @@ def client_from(
         )
     url = (credentials.get("MONDAY_API_URL") or "").strip() or DEFAULT_API_URL
     check_base_url(url, "MONDAY_API_URL")
-    return MondayClient(token, url, timeout=timeout, sleep=sleep)
+    return MondayClient(token, url, timeout=timeout, sleep=sleep, answer_within=answer_within)

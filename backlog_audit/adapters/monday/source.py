@@ -28,6 +28,7 @@ from backlog_audit.adapters.monday.queries import (
     SUBITEM_PAGE_LIMIT,
     items_queries,
 )
+from backlog_audit.adapters.paging import PageGuard
 from backlog_audit.adapters.points import BadPoints
 from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.errors import UsageError
@@ -61,7 +62,10 @@ class MondaySource(BacklogSource):
         self._settings = settings
         self._group = config.monday_group
         self.client: MondayClient = client_from(
-            credentials, timeout=settings.timeout, sleep=settings.sleep
+            credentials,
+            timeout=settings.timeout,
+            sleep=settings.sleep,
+            answer_within=settings.deadline,
         )
 
     @property
@@ -169,16 +173,19 @@ class MondaySource(BacklogSource):
     def _follow(
         self, what: str, page: Json, following: str, variables: Json
     ) -> Iterator[list[Json]]:
-        """The first page's items, then every next page's, until the cursor is null."""
-        seen: set[str] = set()
+        """The first page's items, then every next page's, until the cursor is null.
+
+        A listing that cannot be proved complete (`adapters/paging.py`: an empty page with a
+        cursor, a page of items sent before, a cursor handed out twice) is refused (exit 3).
+        """
+        guard = PageGuard(f"monday.com's {what}")
         while True:
-            yield _page_items(what, page)
-            cursor = page.get("cursor")
-            if not cursor:
+            items = _page_items(what, page)
+            cursor = page.get("cursor") or None
+            guard.page((str(i["id"]) for i in items), more=cursor is not None, cursor=cursor)
+            yield items
+            if cursor is None:
                 return
-            if cursor in seen:
-                raise MondayError(f"monday.com repeated a cursor while reading {what}")
-            seen.add(cursor)
             data = self.client.query(what, following, {**variables, "cursor": cursor})
             page = data.get("next_items_page") or {}
 

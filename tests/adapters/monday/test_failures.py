@@ -232,10 +232,15 @@ def test_a_repeated_cursor_stops_instead_of_looping(fake: FakeMonday) -> None:
 
     error = _failure(source_for(fake.url, boards=(BIG,)).fetch)
 
-    assert str(error) == "monday.com repeated a cursor while reading items of board 5005"
+    assert str(error).startswith(
+        "monday.com's items of board 5005: page 2 holds no items but says more follow; "
+        "the listing cannot be proved complete"
+    )
 
 
-def test_a_server_that_never_answers_times_out_then_exits_3(sleeps: Sleeps) -> None:
+def test_a_server_that_never_answers_times_out_and_exits_3_at_once(sleeps: Sleeps) -> None:
+    # One retry policy (adapters/retry.py): a timeout is not retried, each try would cost as
+    # long again.
     with socket.socket() as silent:  # accepts connections, never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
@@ -246,7 +251,5 @@ def test_a_server_that_never_answers_times_out_then_exits_3(sleeps: Sleeps) -> N
 
         error = _failure(source.fetch)
 
-    assert str(error) == (
-        f"monday.com at {url} did not answer within 0.2 s (boards) after 4 retries"
-    )
-    assert len(sleeps) == 4
+    assert str(error) == f"monday.com at {url} did not answer within 0.2 s (boards)"
+    assert sleeps == []
