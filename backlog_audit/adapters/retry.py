@@ -12,7 +12,8 @@ wait):
 - not retried: any other status, a refused connection or an unknown host (a wrong URL does
   not heal in seconds), a timeout or a missed deadline (each try would cost as long again).
 - the wait: what the server asked (`Retry-After` in seconds or as an HTTP date, else
-  `X-RateLimit-Reset` as a date or epoch seconds), else 1, 2, 4, 8 s. A server's wait is
+  `X-RateLimit-Reset` as a date or epoch seconds), else 1, 2, 4, 8 s (a source may start
+  and cap that backoff to its API's rate window: Trello 2.5 s to 10 s). A server's wait is
   honoured as asked, never cut short (an early retry only earns another 429), up to
   `max_wait` (60 s); all waits of one call add up to `max_total_wait` (120 s) at most. A
   server that asks for more is given up on at once rather than waited for in vain.
@@ -148,20 +149,21 @@ class RetryPolicy:
     """Retry a call while `wait_for` says so, at most `max_retries` times.
 
     `wait_for(exc)` returns how long the server asked us to wait: None means do not retry,
-    `NO_HINT` that the server named no wait: the wait then doubles from `base_wait`. A wait
-    over `max_wait`, or one that would take the waits of this call past `max_total_wait`,
-    is not waited: the last error is raised at once.
+    `NO_HINT` that the server named no wait: the wait then doubles from `base_wait`, up to
+    `max_backoff`. A wait asked for over `max_wait`, or one that would take the waits of this
+    call past `max_total_wait`, is not waited: the last error is raised at once.
     """
 
     max_retries: int = 4
     max_wait: float = 60.0
     base_wait: float = 1.0
+    max_backoff: float = 60.0
     max_total_wait: float = 120.0
     sleep: Callable[[float], None] = field(default=time.sleep)
 
     def delay(self, attempt: int, asked: float) -> float:
         """The wait before retry number `attempt` (1-based), given the server's hint."""
-        return asked if asked >= 0 else self.base_wait * 2 ** (attempt - 1)
+        return asked if asked >= 0 else min(self.max_backoff, self.base_wait * 2 ** (attempt - 1))
 
     def too_long(self, headers: Mapping[str, str]) -> float | None:
         """The wait an answer asked for when it is longer than this policy waits (so the call

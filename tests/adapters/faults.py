@@ -1,8 +1,8 @@
 """Fault injection for the fake servers: one rule list, the same faults for every source.
 
 A fake keeps a `Faults` and answers each request through `serve`. The first rule that matches
-the request (its path contains `Rule.path`, its method is `Rule.method`, after `skip` matches
-let through, at most `times` times) changes the answer:
+the request (its path contains `Rule.path`, its body `Rule.body_contains`, its method is
+`Rule.method`, after `skip` matches let through, at most `times` times) changes the answer:
 
 - `request`: rewrites the request before the fake sees it (`drop_param("startAt")`: a server
   that ignores paging and sends the first page again);
@@ -56,6 +56,7 @@ class Rule:
 
     path: str = ""
     method: str | None = None
+    body_contains: bytes = b""  # a fragment of the request body (one GraphQL endpoint)
     skip: int = 0
     times: int | None = 1
     status: int | None = None
@@ -67,8 +68,10 @@ class Rule:
     pause: float = 0.0
     applied: int = 0  # requests this rule changed so far
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: bytes = b"") -> bool:
         """Whether the rule is for this request (ignoring skip and times)."""
+        if self.body_contains not in body:
+            return False
         return self.path in path and (self.method is None or self.method == method)
 
 
@@ -88,11 +91,11 @@ class Faults:
             self.rules.append(made)
         return made
 
-    def pick(self, method: str, path: str) -> Rule | None:
+    def pick(self, method: str, path: str, body: bytes = b"") -> Rule | None:
         """The rule that applies to this request, counted as applied; None: answer normally."""
         with self._lock:
             for rule in self.rules:
-                if not rule.matches(method, path):
+                if not rule.matches(method, path, body):
                     continue
                 seen = self._seen.get(id(rule), 0)
                 self._seen[id(rule)] = seen + 1
@@ -122,7 +125,7 @@ def serve(
 ) -> None:
     """Answer one request through `faults`: `answer(raw)` is the fake's own answer."""
     path = urlsplit(raw[0]).path
-    rule = faults.pick(method, path)
+    rule = faults.pick(method, path, raw[1])
     if rule is None:
         _send(handler, faults, None, *_encode(*answer(raw)))
         return

@@ -15,12 +15,22 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from tests.adapters.asana.fake_server import FakeAsana
 from tests.adapters.asana.workspace import TOKEN, build_workspace
 from tests.adapters.faults import Faults, Rule, drop_param, fresh_tokens
 from tests.adapters.jira import scenario
 from tests.adapters.jira.conftest import env_for
 from tests.adapters.jira.fake_server import FakeJiraServer
+from tests.adapters.monday.account import GROWTH as MONDAY_BOARD
+from tests.adapters.monday.account import TOKEN as MONDAY_TOKEN
+from tests.adapters.monday.account import build_account
+from tests.adapters.monday.fake_server import SCHEMA_PATH, FakeMonday
+from tests.adapters.trello.boards import GROWTH, all_boards
+from tests.adapters.trello.boards import KEY as TRELLO_KEY
+from tests.adapters.trello.boards import TOKEN as TRELLO_TOKEN
+from tests.adapters.trello.fake_server import FakeTrello
 
 Json = Any
 REFUSED = "the listing cannot be proved complete"
@@ -49,7 +59,7 @@ class Expect:
 class Lie:
     """A way a server can page wrongly: the rules that make the fake do it, and the answer."""
 
-    rules: Callable[[str], list[Rule]]  # the listing path -> rules
+    rules: Callable[[Mapping[str, Any]], list[Rule]]  # the listing's match -> rules
     expect: Expect
 
 
@@ -59,9 +69,11 @@ class MatrixSource:
 
     name: str
     serve: Callable[[], AbstractContextManager[Served]]
-    listing: str  # a path fragment of the paged listing of items
+    listing: Mapping[str, Any]  # the Rule fields that match its paged listing of items
     secret_variable: str
     lies: Mapping[str, Lie] = field(default_factory=dict)
+    # the retry waits without a server's hint (the one policy's backoff, as the source tunes it)
+    backoff: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
 
 
 # --- Jira (Cloud and Data Center) ------------------------------------------------------------
@@ -106,25 +118,23 @@ def _more_than_sent(page: Json) -> Json:
 JIRA_CLOUD = MatrixSource(
     name="jira-cloud",
     serve=_jira("cloud"),
-    listing="/search/jql",
+    listing={"path": "/search/jql"},
     secret_variable="JIRA_API_TOKEN",
     lies={
         "an empty page that is not the last": Lie(
-            lambda path: [Rule(path=path, skip=1, transform=_cloud_empty_page)],
+            lambda m: [Rule(**m, skip=1, transform=_cloud_empty_page)],
             Expect(3, "page 2 holds no items but says more follow"),
         ),
         "the first page again for every token": Lie(
-            lambda path: [Rule(path=path, skip=1, times=None, request=drop_param("nextPageToken"))],
+            lambda m: [Rule(**m, skip=1, times=None, request=drop_param("nextPageToken"))],
             Expect(3, "page 2 repeats items already received"),
         ),
         "an issue with null fields": Lie(
-            lambda path: [Rule(path=path, transform=_first_without_fields)],
+            lambda m: [Rule(**m, transform=_first_without_fields)],
             Expect(0, "Jira sent 1 issue(s) without their fields, left out of the audit: APP-"),
         ),
         "fresh tokens for ever, empty pages": Lie(
-            lambda path: [
-                Rule(path=path, skip=1, times=None, transform=_cloud_fresh_empty_pages())
-            ],
+            lambda m: [Rule(**m, skip=1, times=None, transform=_cloud_fresh_empty_pages())],
             Expect(3, "page 2 holds no items but says more follow"),
         ),
     },
@@ -133,15 +143,15 @@ JIRA_CLOUD = MatrixSource(
 JIRA_DC = MatrixSource(
     name="jira-dc",
     serve=_jira("dc"),
-    listing="/rest/api/2/search",
+    listing={"path": "/rest/api/2/search"},
     secret_variable="JIRA_PAT",
     lies={
         "the first page again for every startAt": Lie(
-            lambda path: [Rule(path=path, skip=1, times=None, request=drop_param("startAt"))],
+            lambda m: [Rule(**m, skip=1, times=None, request=drop_param("startAt"))],
             Expect(3, "page 2 repeats items already received"),
         ),
         "a total above what is sent": Lie(
-            lambda path: [Rule(path=path, times=None, transform=_more_than_sent)],
+            lambda m: [Rule(**m, times=None, transform=_more_than_sent)],
             Expect(0, "Jira counted 20 issues but sent 15"),
         ),
     },
@@ -181,21 +191,21 @@ def _asana_fresh_offsets() -> Callable[[Json], Json]:
 ASANA = MatrixSource(
     name="asana",
     serve=_asana,
-    listing="/projects/2001/tasks",
+    listing={"path": "/projects/2001/tasks"},
     secret_variable="ASANA_ACCESS_TOKEN",
     lies={
         "an empty page with a next offset": Lie(
-            lambda path: [Rule(path=path, skip=1, transform=_asana_empty_page)],
+            lambda m: [Rule(**m, skip=1, transform=_asana_empty_page)],
             Expect(3, "page 2 holds no items but says more follow"),
         ),
         "the first page again for every offset": Lie(
-            lambda path: [Rule(path=path, skip=1, times=None, request=drop_param("offset"))],
+            lambda m: [Rule(**m, skip=1, times=None, request=drop_param("offset"))],
             Expect(3, "page 2 repeats items already received"),
         ),
         "the same items with fresh offsets for ever": Lie(
-            lambda path: [
+            lambda m: [
                 Rule(
-                    path=path,
+                    **m,
                     times=None,
                     request=drop_param("offset"),
                     transform=_asana_fresh_offsets(),
@@ -206,5 +216,95 @@ ASANA = MatrixSource(
     },
 )
 
-# Every source of the matrix. Trello and monday.com join with one entry each.
-SOURCES = (JIRA_CLOUD, JIRA_DC, ASANA)
+# --- Trello ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _trello() -> Iterator[Served]:
+    fake = FakeTrello(all_boards(), key=TRELLO_KEY, token=TRELLO_TOKEN)
+    try:
+        args = ("--source", "trello", "--trello-board", GROWTH)
+        env = {"TRELLO_API_KEY": TRELLO_KEY, "TRELLO_TOKEN": TRELLO_TOKEN}
+        yield Served(
+            fake.rules, args, {**env, "TRELLO_BASE_URL": fake.base_url}, tuple(env.values())
+        )
+    finally:
+        fake.rules.release()
+        fake.close()
+
+
+# Its paging lies need a board of 1,000 cards a page (a full page means more): the Big
+# board's audits take seconds each, so the matrix leaves them to the Trello tests.
+TRELLO = MatrixSource(
+    name="trello",
+    serve=_trello,
+    listing={"path": "/cards/open"},
+    secret_variable="TRELLO_TOKEN",
+    backoff=(2.5, 5.0, 10.0, 10.0),  # Trello's 10 s rate window
+)
+
+
+# --- monday.com ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _monday() -> Iterator[Served]:
+    if not SCHEMA_PATH.is_file():
+        pytest.skip(f"monday.com's schema is not at {SCHEMA_PATH} (set MONDAY_SCHEMA)")
+    fake = FakeMonday(build_account(), token=MONDAY_TOKEN)
+    fake.page_cap = 2  # the board's items in several pages
+    try:
+        args = ("--source", "monday", "--monday-board", MONDAY_BOARD)
+        env = {"MONDAY_API_TOKEN": MONDAY_TOKEN, "MONDAY_API_URL": fake.url}
+        yield Served(fake.rules, args, env, (MONDAY_TOKEN,))
+    finally:
+        fake.rules.release()
+        fake.close()
+
+
+_NEXT_ITEMS = {"path": "/v2", "body_contains": b"query NextItems("}
+
+
+def _monday_empty_page(answer: Json) -> Json:
+    return {"data": {"next_items_page": {"cursor": "fresh-0", "items": []}}}
+
+
+def _monday_first_page_for_ever() -> list[Rule]:
+    """Every next page is the first page again, with a cursor never seen before."""
+    first: list[Json] = []
+    tokens = fresh_tokens()
+
+    def remember(answer: Json) -> Json:
+        first[:] = answer["data"]["boards"][0]["items_page"]["items"]
+        return answer
+
+    def again(answer: Json) -> Json:
+        return {"data": {"next_items_page": {"cursor": next(tokens), "items": first}}}
+
+    first_page = {"path": "/v2", "body_contains": b"query Items("}
+    return [
+        Rule(**first_page, transform=remember),
+        Rule(**_NEXT_ITEMS, times=None, transform=again),
+    ]
+
+
+MONDAY = MatrixSource(
+    name="monday",
+    serve=_monday,
+    # one GraphQL endpoint: the items queries (the first page's and the next ones) by name
+    listing={"path": "/v2", "body_contains": b"Items("},
+    secret_variable="MONDAY_API_TOKEN",
+    lies={
+        "an empty page with a cursor": Lie(
+            lambda m: [Rule(**_NEXT_ITEMS, transform=_monday_empty_page)],
+            Expect(3, "page 2 holds no items but says more follow"),
+        ),
+        "the first page again with fresh cursors for ever": Lie(
+            lambda m: _monday_first_page_for_ever(),
+            Expect(3, "page 2 repeats items already received"),
+        ),
+    },
+)
+
+# Every source of the matrix: a new source joins with one entry.
+SOURCES = (JIRA_CLOUD, JIRA_DC, ASANA, TRELLO, MONDAY)

@@ -169,8 +169,9 @@ class MondayClient:
             wait = retry_after_seconds(dict(response.headers))
             wait = wait if wait is not None else next((p.wait for p in problems if p.wait), None)
             raise _Retry(self._failure(what, status, problems), NO_HINT if wait is None else wait)
-        if status in RETRYABLE_STATUSES:
-            raise _Retry(self._failure(what, status, problems), NO_HINT)
+        if status in RETRYABLE_STATUSES:  # a 503 may name its wait too
+            wait = retry_after_seconds(dict(response.headers))
+            raise _Retry(self._failure(what, status, problems), NO_HINT if wait is None else wait)
         if status in (401, 403):
             raise MondayError(
                 f"monday.com refused the token (HTTP {status}) while reading {what}: "

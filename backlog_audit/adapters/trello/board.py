@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backlog_audit.adapters.interface import Progress
+from backlog_audit.adapters.paging import PageGuard
 from backlog_audit.adapters.trello.client import TrelloClient, TrelloHttpError
 
 __all__ = ["CARD_FIELDS", "PAGE_SIZE", "Board", "TrelloList", "fetch_board"]
@@ -143,12 +144,15 @@ def _cards(
 ) -> Iterator[Json]:
     """The board's open cards, `PAGE_SIZE` a request, each page `before` the oldest card yet.
 
-    A page that is not older than the one before (a server ignoring `before`) would loop
-    forever: it is a source error.
+    A full page means more follow. Every page goes through the `PageGuard`
+    (`adapters/paging.py`): a page of cards sent before (a server ignoring `before`), or more
+    pages than any board has, is a source error, never a partial audit; so is a page that is
+    not older than the one before.
     """
     params = {"fields": CARD_FIELDS, "customFieldItems": "true", "limit": str(PAGE_SIZE)}
     before: str | None = None
     received = 0
+    guard = PageGuard(f"Trello's cards {what}")
     while True:
         query = {**params, "before": before} if before else params
         page = _objects(
@@ -157,13 +161,15 @@ def _cards(
                 f"cards {what}",
             )
         )
+        more = len(page) >= PAGE_SIZE
+        oldest = min((str(card.get("id") or "").lower() for card in page), default=None)
+        guard.page((str(card.get("id")) for card in page), more=more, cursor=oldest)
         yield from page
         received += len(page)
         if progress:
             progress(received, None)
-        if len(page) < PAGE_SIZE:
+        if not more or oldest is None:
             return
-        oldest = min(str(card.get("id") or "").lower() for card in page)
         if before is not None and oldest >= before:
             raise TrelloHttpError(
                 f"Trello sent cards {what} again for before={before} (before ignored?)"

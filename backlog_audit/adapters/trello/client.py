@@ -3,9 +3,11 @@ and one-line errors.
 
 The key and token travel in `Authorization: OAuth oauth_consumer_key="...", oauth_token="..."`
 (Trello accepts it instead of the `key`/`token` query parameters), so that no URL, log line,
-message or recorded request holds them. `RetryPolicy` (adapters/retry.py) retries 429 and 503;
-Trello's 429 names the limit in its body (`API_TOKEN_LIMIT_EXCEEDED`) and sends no
-`Retry-After`, so the waits back off from 2.5 s to the 10 s of Trello's window. `RequestWindow`
+message or recorded request holds them. `RetryPolicy` (adapters/retry.py, the one policy of
+every source) retries 429, 500, 502, 503, 504 and connection resets, never a timeout; every
+request runs under a whole-answer deadline (adapters/deadline.py). Trello's 429 names the
+limit in its body (`API_TOKEN_LIMIT_EXCEEDED`) and sends no `Retry-After`, so the waits back
+off from 2.5 s to the 10 s of Trello's window. `RequestWindow`
 keeps the client under 100 requests in any 10 s (Trello's limit per token), retries included.
 """
 
@@ -20,11 +22,13 @@ from typing import Any
 
 import requests
 
+from backlog_audit.adapters import deadline
 from backlog_audit.adapters.retry import (
-    NO_HINT,
     RETRYABLE_STATUSES,
     RetryPolicy,
-    retry_after_seconds,
+    is_reset,
+    wait_for_answer,
+    wait_for_transport,
 )
 from backlog_audit.adapters.urls import check_base_url, redact_url
 from backlog_audit.errors import SourceError, UsageError
@@ -139,15 +143,18 @@ class TrelloClient:
         timeout: float = 30.0,
         sleep: Callable[[float], None] | None = None,
         window: RequestWindow | None = None,
+        answer_within: float = 120.0,
     ) -> None:
         self._credentials = credentials
         self._timeout = timeout
+        self._deadline = answer_within
         pause = time.sleep if sleep is None else sleep
-        self._policy = RetryPolicy(base_wait=2.5, max_wait=WINDOW_SECONDS, sleep=pause)
+        self._policy = RetryPolicy(base_wait=2.5, max_backoff=WINDOW_SECONDS, sleep=pause)
         self._window = window or RequestWindow(sleep=pause)
         self._session = requests.Session()
         self._session.headers["Authorization"] = credentials.header
         self._session.headers["Accept"] = "application/json"
+        deadline.install(self._session)
         self.request_counts: Counter[str] = Counter()
 
     def __repr__(self) -> str:  # never show a secret, even in a debugger or a log
@@ -165,9 +172,17 @@ class TrelloClient:
         """
         path = route.replace("{id}", board)
         try:
-            return self._policy.call(lambda: self._once(route, path, params, what), self._wait_for)
+            return self._policy.call(
+                lambda: self._once(route, path, params, what), self._wait_for, idempotent=True
+            )
         except _Retryable as exc:
             raise self._http_error(exc.response, what, retried=True) from None
+        except requests.RequestException:  # a reset, after the retries
+            where = redact_url(self._credentials.base_url)
+            raise TrelloHttpError(
+                f"Trello at {where} broke off the connection while reading {what}"
+                f" ({self._policy.max_retries} retries)"
+            ) from None
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -177,16 +192,26 @@ class TrelloClient:
         self._window.wait()
         self.request_counts[f"GET {route}"] += 1
         LOG.debug("GET %s %s", route, dict(params))
+        url = self._credentials.base_url + path
         try:
-            response = self._session.get(
-                self._credentials.base_url + path, params=dict(params), timeout=self._timeout
+            response = deadline.within(
+                self._deadline,
+                lambda: self._session.get(url, params=dict(params), timeout=self._timeout),
             )
+        except deadline.ResponseDeadline:
+            where = redact_url(self._credentials.base_url)
+            raise TrelloHttpError(
+                f"Trello at {where} did not finish answering within {self._deadline:g} s "
+                f"while reading {what}"
+            ) from None
         except requests.Timeout:
             where = redact_url(self._credentials.base_url)
             raise TrelloHttpError(
                 f"Trello at {where} did not answer within {self._timeout:g}s while reading {what}"
             ) from None
         except requests.RequestException as exc:
+            if is_reset(exc):
+                raise  # retried by the policy (`_wait_for`)
             where = redact_url(self._credentials.base_url)
             raise TrelloHttpError(
                 f"could not reach Trello at {where} while reading {what} ({type(exc).__name__})"
@@ -199,10 +224,9 @@ class TrelloClient:
 
     @staticmethod
     def _wait_for(exc: Exception) -> float | None:
-        if not isinstance(exc, _Retryable):
-            return None
-        asked = retry_after_seconds(exc.response.headers)
-        return NO_HINT if asked is None else asked
+        if isinstance(exc, _Retryable):
+            return wait_for_answer(exc.response.status_code, exc.response.headers)
+        return wait_for_transport(exc)
 
     def _json(self, response: requests.Response, what: str) -> Any:
         try:
@@ -224,6 +248,9 @@ class TrelloClient:
             text += f": check {VARIABLES}"
         elif status in (400, 404):
             text = f"Trello found no {what} (HTTP {status}{said}): check --trello-board"
+        elif retried and self._policy.too_long(response.headers) is not None:
+            gave_up = self._policy.gave_up(response.headers)
+            text = f"Trello answered HTTP {status}{said} for {what}: {gave_up}"
         elif retried:
             text = (
                 f"Trello kept answering HTTP {status}{said} for {what} "

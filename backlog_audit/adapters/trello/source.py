@@ -41,7 +41,10 @@ class TrelloSource(BacklogSource):
             None
             if config.input_path
             else TrelloClient(
-                credentials_from(credentials), timeout=settings.timeout, sleep=settings.sleep
+                credentials_from(credentials),
+                timeout=settings.timeout,
+                sleep=settings.sleep,
+                answer_within=settings.deadline,
             )
         )
 

@@ -42,6 +42,8 @@ from graphql import (
     validate,
 )
 
+from tests.adapters.faults import Answer, Faults, RawRequest, serve
+
 Json = dict[str, Any]
 
 API_PATH = "/v2"
@@ -194,6 +196,8 @@ class FakeMonday:
         self.requests: list[Request] = []
         self.schema_errors: list[str] = []
         self.faults: list[Fault] = []
+        self.rules = Faults()  # the fault matrix's rules (tests/adapters/faults.py)
+        self.page_cap = MAX_LIMIT  # items a page at most, whatever `limit` asks
         self._cursors: dict[str, list[str]] = {}
         self._counter = itertools.count(1)
         self._budget = 10_000_000
@@ -359,6 +363,7 @@ class FakeMonday:
     def _page(self, ids: list[str], limit: int) -> Json:
         if not 1 <= limit <= MAX_LIMIT:
             raise _Deliberate(f"limit must be between 1 and {MAX_LIMIT}")
+        limit = min(limit, self.page_cap)
         cursor = None
         if len(ids) > limit:
             with self._lock:
@@ -454,15 +459,13 @@ def _handler_for(fake: FakeMonday) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            status, extra, payload = fake.handle(self.path, headers, body)
-            data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+
+            def answer(request: RawRequest) -> Answer:
+                status, extra, payload = fake.handle(request[0], headers, request[1])
+                sent = payload.encode() if isinstance(payload, str) else payload
+                return status, sent, {"Content-Type": "application/json", **extra}
+
+            serve(self, fake.rules, "POST", (self.path, body), answer)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass

@@ -27,7 +27,6 @@ board as its JSON export (Board menu > Print and Export > JSON).
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -35,6 +34,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.adapters.faults import Answer, Faults, RawRequest, serve
 
 Json = dict[str, Any]
 
@@ -296,6 +297,7 @@ class FakeTrello:
         self.faults: list[Fault] = []
         # A server that ignores `before` (sends the newest cards again), to test the guard.
         self.ignore_before = False
+        self.rules = Faults()  # the fault matrix's rules (tests/adapters/faults.py)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(
@@ -491,17 +493,15 @@ def _handler_for(fake: FakeTrello) -> type[BaseHTTPRequestHandler]:
         disable_nagle_algorithm = True
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            status, body, extra = fake.handle("GET", self.path, dict(self.headers.items()))
-            is_raw = isinstance(body, bytes)
-            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(status)
-            kind = "text/plain; charset=utf-8" if is_raw else "application/json; charset=utf-8"
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            headers = dict(self.headers.items())
+
+            def answer(request: RawRequest) -> Answer:
+                status, body, extra = fake.handle("GET", request[0], headers)
+                raw = isinstance(body, bytes)
+                kind = "text/plain; charset=utf-8" if raw else "application/json; charset=utf-8"
+                return status, body, {"Content-Type": kind, **extra}
+
+            serve(self, fake.rules, "GET", (self.path, b""), answer)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             """Quiet: the request log is `fake.requests`."""
