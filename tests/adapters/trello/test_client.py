@@ -108,7 +108,11 @@ def test_a_server_ignoring_before_is_a_source_error_not_a_loop(fake: FakeTrello)
     error = _failure(fake, board="BiGbOaRd")
 
     assert error.exit_code == EXIT_SOURCE
-    assert str(error).startswith("Trello sent cards of board BiGbOaRd again for before=")
+    # the one page guard of every source (adapters/paging.py) says why
+    assert str(error).startswith(
+        "Trello's cards of board BiGbOaRd: page 2 repeats items already received (the server "
+        "ignores paging?); the listing cannot be proved complete"
+    )
     assert fake.counts()["GET /boards/{id}/cards/open"] == 2
 
 
