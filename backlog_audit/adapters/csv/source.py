@@ -115,9 +115,11 @@ class _RowReader:
         path = self.table.path
         found = []
         if self.okr_column is None:
+            hint = likely_columns(self.table, "okr")
+            hint = f" ({hint})" if hint.startswith("likely") else ""
             found.append(
                 f"{path}: no column '{self.settings.okr_field}': reading labels only; "
-                f"--okr-field names the link column ({likely_columns(self.table, 'okr')})"
+                f"--okr-field names the link column{hint}"
             )
         if self._points_warning:
             found.append(f"{path}: {self._points_warning}")
