@@ -35,14 +35,14 @@ _CHAR_WIDTHS = {
     **dict.fromkeys(" .,;:'|!()[]{}-/\\`ijlrtfI", 0.5),
     **dict.fromkeys('abcdeghknopqsuvxyz"*+<=>?^_~#$&', 0.9),
     **dict.fromkeys("0123456789", 1.0),
-    **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ", 1.15),
+    **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ", 1.1),
     **dict.fromkeys("mwMW%@", 1.5),
 }
 # Headers are bold: wider, and DejaVu Sans Bold (LibreOffice without Calibri) much wider.
 _BOLD = 1.3
 # The share of a line's width text is let to fill: estimates err towards one line too many
 # (a little white space), never one too few (lines drawn over the next row).
-_FILL = 0.92
+_FILL = 0.97
 # Points per line of 11-point text, and Excel's tallest row (409 points).
 LINE_POINTS = 15.0
 _ROW_PADDING = 2.0

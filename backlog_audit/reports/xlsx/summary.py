@@ -29,6 +29,7 @@ SUMMARY = "Summary"
 _WIDTHS = {"A": 30, "B": 24, "C": 17, "D": 15, "E": 15, "F": 15, "G": 3}
 _CHART_COL = 7  # column H, counted from 0
 _CHART_GAP_CM = 0.4
+_RIGHT = Alignment(horizontal="right")
 
 
 class _Sheet:
@@ -67,10 +68,15 @@ class _Sheet:
     def label(self, text: str) -> Any:
         return self.cell(text, font=styles.LABEL_FONT)
 
-    def header(self, *texts: str) -> int:
-        return self.append(
-            [self.cell(t, font=styles.HEADER_FONT, fill=styles.HEADER_FILL) for t in texts]
-        )
+    def header(self, label: str, *figures: str) -> int:
+        """A table's header: the label column, then figure columns right-aligned over their
+        numbers."""
+        first = self.cell(label, font=styles.HEADER_FONT, fill=styles.HEADER_FILL)
+        rest = [
+            self.cell(t, font=styles.HEADER_FONT, fill=styles.HEADER_FILL, align=_RIGHT)
+            for t in figures
+        ]
+        return self.append([first, *rest])
 
 
 def write_summary(wb: Workbook, result: AuditResult, kr_charts: Sequence[charts.BarChart]) -> None:

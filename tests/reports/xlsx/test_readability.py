@@ -281,3 +281,12 @@ def test_fix_list_keys_and_queries_wrap_instead_of_running_off_the_page(
     ws = load(result)["Fix List"]
     assert ws["G2"].alignment.wrap_text and ws["H2"].alignment.wrap_text
     assert ws.column_dimensions["H"].width <= 50
+
+
+def test_summary_table_headers_sit_over_their_figures(result: AuditResult) -> None:
+    ws = load(result)["Summary"]
+    header = next(row for row in ws.iter_rows() if row[0].value == "Figure")
+    assert [c.alignment.horizontal for c in header[:3]] == [None, "right", "right"]
+    states = next(row for row in ws.iter_rows() if row[0].value == "Work by link state")
+    assert [c.value for c in states[:3]] == ["Work by link state", "Items", "Share"]
+    assert states[2].alignment.horizontal == "right"
