@@ -25,6 +25,7 @@ __all__ = [
     "field_key",
     "fetch_project_fields",
     "points_value",
+    "raw_points",
     "reference_values",
     "text_values",
 ]
@@ -88,13 +89,12 @@ class ProjectFields:
             )
         return found
 
-    def detect_points(self) -> Json | None:
-        """A number field with a usual estimate name, when `--points-field` is not given."""
-        for name in POINTS_FIELD_NAMES:
-            found = self.named(name)
-            if found is not None and found.get("resource_subtype") == "number":
-                return found
-        return None
+    def detect_points(self) -> list[Json]:
+        """The number fields with a usual estimate name, in the order of those names, when
+        `--points-field` is not given (a project may carry both Story Points and Estimate:
+        the source orders them by how many estimates they hold, `points.choose_points_fields`)."""
+        found = (self.named(name) for name in POINTS_FIELD_NAMES)
+        return [f for f in found if f is not None and f.get("resource_subtype") == "number"]
 
 
 def fetch_project_fields(client: AsanaClient, project_gid: str) -> ProjectFields:
@@ -204,20 +204,30 @@ def reference_values(task: Json, names: frozenset[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def points_value(
-    task: Json, names: frozenset[str], points_map: Mapping[str, float] | None = None
-) -> float | None:
-    """A task's estimate from a number field, or an enum field's option read through the
-    one points rule (`.5 (30 min)`, or a `[points_map]` label such as `M`); None when the
-    field is empty or absent.
-
-    Raises `points.InvalidPoints` for a number that is no estimate (negative, absurdly large).
-    """
-    for value in _task_fields(task, names):
+def raw_points(task: Json, name: str) -> Any:
+    """The raw estimate in the task's points field `name` (a field key): a number, or an enum
+    field's option; None when the field is empty or absent."""
+    for value in _task_fields(task, frozenset({name})):
         number = value.get("number_value")
         if number is not None:
-            return parse_points(number, points_map)
+            return number
         option = value.get("enum_value")
         if value.get("resource_subtype") == "enum" and isinstance(option, dict):
-            return parse_points(option, points_map)
+            return option
+    return None
+
+
+def points_value(
+    task: Json, names: Iterable[str], points_map: Mapping[str, float] | None = None
+) -> float | None:
+    """A task's estimate from the first of the points fields `names` that holds one: a number,
+    or an enum field's option read through the one points rule (`.5 (30 min)`, or a
+    `[points_map]` label such as `M`); None when every field is empty or absent.
+
+    Raises `points.InvalidPoints` for a value that is no estimate (negative, absurdly large).
+    """
+    for name in names:
+        raw = raw_points(task, name)
+        if raw is not None:
+            return parse_points(raw, points_map)
     return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
@@ -26,6 +27,7 @@ from backlog_audit.adapters.asana.fields import (
     fetch_project_fields,
     field_infos,
     field_key,
+    raw_points,
     text_values,
 )
 from backlog_audit.adapters.asana.goal_graph import (
@@ -38,7 +40,7 @@ from backlog_audit.adapters.asana.goals import goal_links
 from backlog_audit.adapters.asana.subtasks import Subtasks, read_subtasks
 from backlog_audit.adapters.asana.tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress
-from backlog_audit.adapters.points import BadPoints
+from backlog_audit.adapters.points import BadPoints, choose_points_fields
 from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.core.references import own_references
 from backlog_audit.errors import UsageError
@@ -135,6 +137,7 @@ class AsanaSource(BacklogSource):
             else Subtasks()
         )
         carriers = self._carriers(tasks, subtasks.skipped, reader, warnings)
+        reader = self._points_order(reader, [task for task, _ in tasks.values()], warnings)
         bad_points = BadPoints()
         items = [
             reader.item(task, project, host=subtasks.hosts.get(gid), bad_points=bad_points)
@@ -145,6 +148,21 @@ class AsanaSource(BacklogSource):
             warnings.append(f"Asana {self.scope}: no tasks in scope")
         items += [reader.item(task, None, carrier_only=True) for task in carriers]
         return Backlog(kind="asana", scope=self.scope, items=tuple(items), warnings=tuple(warnings))
+
+    def _points_order(
+        self, reader: TaskReader, tasks: list[Json], warnings: list[str]
+    ) -> TaskReader:
+        """With several usual points fields and none named, the one that holds most
+        estimates is read first (`points.choose_points_fields`, as in every source)."""
+        if len(reader.points_fields) < 2:
+            return reader
+        candidates = {
+            name: [(f"task {t['gid']}", raw_points(t, name)) for t in tasks]
+            for name in reader.points_fields
+        }
+        choice = choose_points_fields(candidates, self._settings.points_map)
+        warnings.extend([choice.warning] if choice.warning else [])
+        return replace(reader, points_fields=choice.order)
 
     @property
     def _with_subtasks(self) -> bool:
@@ -161,19 +179,18 @@ class AsanaSource(BacklogSource):
     ) -> tuple[TaskReader, list[str]]:
         """Check the OKR and points fields in every project (exit 2 if missing); the reader."""
         warnings: list[str] = []
-        points_fields: set[str] = set()
+        points_fields: dict[str, None] = {}
         for project in projects:
             self._check_okr_field(project, warnings)
             points = (
-                project.require(self._settings.points_field, "--points-field", ("number", "enum"))
+                [project.require(self._settings.points_field, "--points-field", ("number", "enum"))]
                 if self._settings.points_field
                 else project.detect_points()
             )
-            if points is not None:
-                points_fields.add(field_key(points.get("name")))
+            points_fields.update(dict.fromkeys(field_key(p.get("name")) for p in points))
         reader = TaskReader(
             okr_fields=frozenset({field_key(self._settings.okr_field)}),
-            points_fields=frozenset(points_fields),
+            points_fields=tuple(points_fields),
             points_map=self._settings.points_map,
             goal_links=goal_links(graph) if graph else None,
         )

@@ -99,7 +99,7 @@ class TaskReader:
     """Turns task records into items; fields are named as `fields.field_key` folds them."""
 
     okr_fields: frozenset[str]
-    points_fields: frozenset[str]
+    points_fields: tuple[str, ...]  # field keys, the one read first first
     # With Asana Goals as the OKR set: the goals each task supports, directly or by project.
     goal_links: GoalLinks | None = None
     # `[points_map]`: estimate labels -> points (`points.parse_points`)

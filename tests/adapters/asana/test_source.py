@@ -18,6 +18,7 @@ from backlog_audit.errors import EXIT_SOURCE, EXIT_USAGE, SourceError, UsageErro
 from backlog_audit.run import AuditRequest
 from tests.adapters.asana.fake_server import AsanaData, FakeAsana
 from tests.adapters.asana.workspace import (
+    GROWTH,
     OKR_ENUM,
     POINTS,
     TOKEN,
@@ -145,6 +146,38 @@ def test_a_single_bad_points_value_is_named_with_its_task(fake: FakeAsana) -> No
         "task 4002 (Invite flow): points -5 is not a number of points from 0 to 1,000,000,000: "
         "counted as unestimated"
     ]
+
+
+def _with_estimate_field(fake: FakeAsana, values: dict[str, float]) -> None:
+    """Give Growth a second usual points field, `Estimate`, with these task values."""
+    fake.data.add_field("505", "Estimate", "number")
+    fake.data.project_fields[GROWTH].append("505")
+    for gid, value in values.items():
+        fake.data.tasks[gid]["values"]["505"] = value
+
+
+def test_the_points_field_holding_most_estimates_is_read_first(fake: FakeAsana) -> None:
+    # Issue 11, point 2: Growth carries Story Points and Estimate, and its team fills Estimate
+    growth = [gid for gid, t in fake.data.tasks.items() if POINTS in t["values"]]
+    growth = [gid for gid in growth if fake.data.tasks[gid]["memberships"][0][0] == GROWTH]
+    moved = {gid: fake.data.tasks[gid]["values"].pop(POINTS) for gid in growth}
+    _with_estimate_field(fake, {gid: value for gid, value in moved.items() if value is not None})
+    backlog = source_for(fake.base_url).fetch()
+    points = {item.key: item.points for item in backlog.items}
+    read = {gid: value for gid, value in moved.items() if gid in points}
+    assert {gid: points[gid] for gid in read} == read
+    assert len([v for v in read.values() if v is not None]) >= 3
+    assert not [w for w in backlog.warnings if "estimates" in w]
+
+
+def test_two_points_fields_that_disagree_warn_and_name_the_one_used(fake: FakeAsana) -> None:
+    _with_estimate_field(fake, {"4001": 8})
+    backlog = source_for(fake.base_url).fetch()
+    assert {i.key: i.points for i in backlog.items}["4001"] == 3  # Story Points holds more
+    assert (
+        "1 items have different estimates in 'story points' and 'estimate' (first: task 4001: "
+        "3 vs 8); 'story points' is used (--points-field names another)"
+    ) in backlog.warnings
 
 
 def test_named_points_field_must_exist_and_be_a_number_or_an_enum(fake: FakeAsana) -> None:
