@@ -27,6 +27,7 @@ import secrets
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,11 +248,18 @@ def _csv_tables(directory: Path) -> list[Target]:
     return [Target(str(directory / name), ReportFormat.CSV, name) for name in csv_report.TABLES]
 
 
-def render_targets(result: AuditResult, targets: list[Target]) -> list[Planned]:
-    """Render the report of each target (CSV tables once for all of their files)."""
+def render_targets(
+    result: AuditResult,
+    targets: list[Target],
+    each: Callable[[str], None] | None = None,
+) -> list[Planned]:
+    """Render the report of each target (CSV tables once for all of their files); `each`
+    is told the path (or `-`) of every report before it is rendered."""
     tables: dict[str, bytes] | None = None
     planned: list[Planned] = []
     for target in targets:
+        if each is not None:
+            each(target.path)
         if target.table is None:
             planned.append(Planned(target.path, render(target.fmt, result)))
             continue

@@ -29,12 +29,14 @@ from backlog_audit.history import coverage_drop, recording, with_history
 from backlog_audit.model import AuditOptions, AuditResult, OkrSet
 from backlog_audit.okrs import load_audited_okrs
 from backlog_audit.okrs.lint import LintSettings, lint
-from backlog_audit.output import Planned, Target, plan_paths, publish, render_targets
+from backlog_audit.output import STDOUT, Planned, Target, plan_paths, publish, render_targets
 from backlog_audit.reports import ReportFormat
 from backlog_audit.reports.figures import breaches, shown_against
 
 LOG = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+# Told the name of each step of a run as it starts ("Reading export.csv", "Auditing"...).
+Phase = Callable[[str], None]
 
 
 def utc_now() -> datetime:
@@ -131,12 +133,15 @@ def run_audit(
     request: AuditRequest,
     progress: Progress | None = None,
     now: Clock = utc_now,
+    phase: Phase | None = None,
 ) -> tuple[AuditResult, list[Planned], tuple[str, ...]]:
     """Audit and render, writing nothing yet: a failure here leaves every file untouched.
 
     Where the reports go is checked before the fetch: against Jira or Asana that is minutes
-    of requests, which a report that may not be written should not cost.
+    of requests, which a report that may not be written should not cost. `phase` is told
+    each step as it starts (reading or fetching, auditing, writing each report).
     """
+    say = phase or _quiet
     if request.thresholds.fail_on_drop is not None and request.history is None:
         raise UsageError("--fail-on-drop compares with the history: drop --no-history")
     targets = plan_paths(request.formats, request.output)
@@ -148,8 +153,10 @@ def run_audit(
         request.source_params,
         request.credentials,
     )
+    say(_fetching(request))
     backlog = source.fetch(progress)
     LOG.info("fetched %d items from %s", len(backlog.items), backlog.scope)
+    say("Auditing")
     result = audit(backlog, okrs, request.options, now())
     findings = lint(okrs, settings=LintSettings.from_mapping(request.lint_settings))
     thresholds = request.thresholds
@@ -162,8 +169,24 @@ def run_audit(
     )
     if request.history is not None:
         result = with_history(result, request.history)
-    planned = render_targets(result, targets)
+    planned = render_targets(result, targets, lambda path: say(f"Writing {_named(path)}"))
     return result, planned, tuple(request.thresholds.breaches(result))
+
+
+def _quiet(_label: str) -> None:
+    """No one is told of the phases."""
+
+
+def _named(path: str) -> str:
+    return "the report to stdout" if path == STDOUT else path
+
+
+def _fetching(request: AuditRequest) -> str:
+    """The first phase's name: reading the file a source reads, else fetching from it."""
+    found = plugin(request.source)
+    files = [request.source_params.get(name) for name in found.input_files]
+    named = next((str(path) for path in files if path), None)
+    return f"Reading {named}" if named else f"Fetching from {found.title}"
 
 
 def _refuse_overwriting_inputs(targets: list[Target], request: AuditRequest) -> None:
@@ -196,11 +219,16 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def execute(
-    request: AuditRequest, progress: Progress | None = None, now: Clock = utc_now
+    request: AuditRequest,
+    progress: Progress | None = None,
+    now: Clock = utc_now,
+    phase: Phase | None = None,
 ) -> Outcome:
     """Run an audit, then write its reports and record it in the history (if any) as one
-    commit: both, or neither (`output.publish`)."""
-    result, planned, breaches = run_audit(request, progress, now)
+    commit: both, or neither (`output.publish`). `phase` is told each step as it starts."""
+    result, planned, breaches = run_audit(request, progress, now, phase)
+    if phase is not None:
+        phase("Saving the reports" + (" and the history" if request.history else ""))
     exit_code = Outcome(result, (), breaches).exit_code
     written = publish(planned, _recording(request, result, exit_code))
     return Outcome(result, tuple(written), breaches)

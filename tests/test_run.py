@@ -13,7 +13,7 @@ from backlog_audit.errors import UsageError
 from backlog_audit.model import AuditOptions, Backlog, Tally
 from backlog_audit.reports import ReportFormat
 from backlog_audit.reports import csv as csv_report
-from backlog_audit.run import AuditRequest, Thresholds, run_audit
+from backlog_audit.run import AuditRequest, Thresholds, execute, run_audit
 from tests.reports.conftest import build_result
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -151,3 +151,31 @@ def test_a_drop_shows_the_decimals_that_make_it_visibly_more_than_allowed() -> N
 
     assert breach.startswith("coverage fell 5.04 points since 2026-11-15 10:00 UTC")
     assert breach.endswith("more than --fail-on-drop 5")
+
+
+def test_each_phase_is_told_as_it_starts(tmp_path: Path) -> None:
+    told: list[str] = []
+    out = tmp_path / "out"
+    run_audit(
+        request(formats=(ReportFormat.JSON, ReportFormat.MD), output=f"{out}/"),
+        phase=told.append,
+    )
+    assert told == [
+        f"Reading {EXAMPLES / 'jira-export.csv'}",
+        "Auditing",
+        f"Writing {out / 'backlog-audit.json'}",
+        f"Writing {out / 'backlog-audit.md'}",
+    ]
+
+
+def test_the_last_phase_saves_reports_and_history_together(tmp_path: Path) -> None:
+    told: list[str] = []
+    history = tmp_path / "history.sqlite3"
+    execute(
+        request(output=str(tmp_path / "r.json"), history=history),
+        phase=told.append,
+    )
+    assert told[-2:] == [f"Writing {tmp_path / 'r.json'}", "Saving the reports and the history"]
+    told.clear()
+    execute(request(), phase=told.append)  # -o -: no history
+    assert told[-2:] == ["Writing the report to stdout", "Saving the reports"]

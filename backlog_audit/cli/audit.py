@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,9 @@ from backlog_audit.cli.options import (
     split_names,
     value_error,
 )
-from backlog_audit.cli.text.console import color_option
-from backlog_audit.cli.text.terminal import one_line, progress_bar, summary_lines
+from backlog_audit.cli.text.console import color_option, colour_wanted
+from backlog_audit.cli.text.progress import phases
+from backlog_audit.cli.text.terminal import one_line, summary_lines
 from backlog_audit.config import CONFIG_FILE, config_option, config_tables
 from backlog_audit.errors import UsageError
 from backlog_audit.history import default_path
@@ -111,8 +113,9 @@ def audit(ctx: click.Context, **params: Any) -> None:
     """Audit a backlog against an OKR set and write reports."""
     configure_logging(params["verbose"])
     request = _request(params, config_tables(ctx), ctx.meta.get(CONFIG_FILE))
-    with progress_bar(not params["quiet"]) as progress:
-        outcome = execute(request, progress, _clock(ctx))
+    with phases(not params["quiet"]) as shown:
+        progress, phase = (shown.progress, shown.phase) if shown else (None, None)
+        outcome = execute(request, progress, _clock(ctx), phase=phase)
     _report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")
     ctx.exit(outcome.exit_code)
 
@@ -214,7 +217,8 @@ def _report(outcome: Outcome, *, quiet: bool, to_stderr: bool) -> None:
         click.echo(f"backlog-audit: threshold: {one_line(breach)}", err=True)
     if quiet:
         return
+    colour = colour_wanted(sys.stderr if to_stderr else sys.stdout)
     for line in summary_lines(outcome.result):
-        click.echo(line, err=to_stderr)
+        click.echo(line, err=to_stderr, color=colour)
     for path in outcome.written:
         click.echo(f"  wrote {one_line(path)}", err=to_stderr)

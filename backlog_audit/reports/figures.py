@@ -180,8 +180,8 @@ def breaches(
     if max_orphans is not None and orphans > max_orphans:
         found.append(
             Breach(
-                f"{orphans} orphaned items, more than {max_orphans}",
-                f"{orphans} orphaned items exceed --max-orphans {max_orphans}",
+                f"{count(orphans)} orphaned items, more than {count(max_orphans)}",
+                f"{count(orphans)} orphaned items exceed --max-orphans {max_orphans}",
             )
         )
     return found

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from backlog_audit.cli.text.terminal import progress_bar
+from backlog_audit.cli.text.progress import phases
 from tests import cli_runner
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -168,10 +168,10 @@ def test_three_weekly_audits_give_changes_history_and_a_trend_chart(
     listing = invoke("history", "--history", str(db), code=0).stdout
     assert listing.splitlines() == [
         f"csv: Jira export {export.path}, OKR cycle 2026-Q4",
-        "  when (UTC)        items  coverage  change  points cov.  orphans  exit",
-        "  2026-11-02 07:00     52     69.6%                79.0%        8     0",
-        "  2026-11-09 07:00     52     73.9%    +4.3        79.7%        5     0",
-        "  2026-11-16 07:00     53     70.2%    -3.7        78.1%        7     0",
+        "  when (UTC)          items  coverage  change  points cov.  orphans  exit",
+        "  2026-11-02 07:00       52     69.6%                79.0%        8     0",
+        "  2026-11-09 07:00       52     73.9%    +4.3        79.7%        5     0",
+        "  2026-11-16 07:00       53     70.2%    -3.7        78.1%        7     0",
     ]
 
     _check_workbook(reports / "backlog-audit.xlsx")
@@ -408,8 +408,8 @@ def test_no_colour_and_no_progress_bar_off_a_terminal(export: Export, db: Path) 
     assert "coverage 69.6%" in result.stdout
     assert "\x1b[" not in result.output  # no ANSI colour codes
     assert "Fetching" not in result.output
-    with progress_bar(True, stream=io.StringIO()) as progress:
-        assert progress is None  # a stream that is not a tty gets no bar
+    with phases(True, stream=io.StringIO()) as shown:
+        assert shown is None  # a stream that is not a tty gets no progress display
 
 
 def test_a_failing_run_records_nothing(export: Export, db: Path, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from itertools import groupby
 from typing import Any
 
 from backlog_audit.history import RunRecord, ScopeId
-from backlog_audit.reports.figures import percent, points_delta
+from backlog_audit.reports.figures import count, percent, points_delta
 from backlog_audit.reports.json import iso
 
 CSV_COLUMNS = (
@@ -58,15 +58,16 @@ def _text_block(scope: ScopeId, runs: list[RunRecord]) -> str:
     cycle = f", OKR cycle {scope.okr_cycle}" if scope.okr_cycle else ""
     lines = [
         f"{scope.source_kind}: {scope.scope}{cycle}",
-        f"  {'when (UTC)':<16}  {'items':>5}  {'coverage':>8}  {'change':>6}  "
+        f"  {'when (UTC)':<16}  {'items':>7}  {'coverage':>8}  {'change':>6}  "
         f"{'points cov.':>11}  {'orphans':>7}  {'exit':>4}",
     ]
     previous: RunRecord | None = None
     for run in runs:
         change = _change(run.coverage, previous.coverage if previous else None)
         lines.append(
-            f"  {run.recorded_at:%Y-%m-%d %H:%M}  {run.items:>5}  {percent(run.coverage):>8}  "
-            f"{change:>6}  {percent(run.points_coverage):>11}  {run.orphaned_items:>7}  "
+            f"  {run.recorded_at:%Y-%m-%d %H:%M}  {count(run.items):>7}  "
+            f"{percent(run.coverage):>8}  {change:>6}  {percent(run.points_coverage):>11}  "
+            f"{count(run.orphaned_items):>7}  "
             f"{run.exit_code:>4}"
         )
         previous = run

@@ -264,3 +264,16 @@ def test_rows_that_repeat_a_key_are_warned_about(tmp_path: Path) -> None:
     assert backlog.warnings == (
         f"{path}: 1 rows repeat an item already read (first: A-1); each item is counted once",
     )
+
+
+def test_rows_read_are_reported_as_they_go(tmp_path: Path) -> None:
+    # A 200,000-row export must not show "0 items" until it is all read: the bar moves
+    # every PROGRESS_EVERY rows, of the export's rows (a blank one is no item).
+    rows = "".join(f"A-{n},KR1.1\n" for n in range(1, 5_001))
+    path = write(tmp_path, "key,okr\n" + rows + ",\n")
+    heard: list[tuple[int, int | None]] = []
+    backlog = CsvSource(*split(CsvConfig, input_path=path)).fetch(
+        lambda read, total: heard.append((read, total))
+    )
+    assert len(backlog.items) == 5_000
+    assert heard == [(0, 5_001), (2_000, 5_001), (4_000, 5_001), (5_000, 5_000)]

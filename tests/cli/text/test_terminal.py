@@ -1,20 +1,14 @@
-"""The terminal summary and progress bar (SPEC 8)."""
+"""The terminal summary (SPEC 8): headline figures, counts with thousands separators."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 import click
 
-from backlog_audit.cli.text.terminal import one_line, progress_bar, summary_lines
+from backlog_audit.cli.text.terminal import one_line, summary_lines
 from backlog_audit.model import AuditResult
 from tests.reports.conftest import build_result
-
-
-class FakeTty(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 def plain(result: AuditResult) -> str:
@@ -35,17 +29,22 @@ def test_summary_tells_what_changed_since_the_last_run() -> None:
     assert "since" not in plain(replace(build_result(), changes=None))
 
 
-def test_progress_bar_only_on_a_terminal() -> None:
-    with progress_bar(True, io.StringIO()) as progress:
-        assert progress is None
-    with progress_bar(False, FakeTty()) as progress:
-        assert progress is None
-    stream = FakeTty()
-    with progress_bar(True, stream) as progress:
-        assert progress is not None
-        progress(50, 200)
-        progress(200, 200)
-    assert "200/200" in stream.getvalue()
+def test_every_count_has_thousands_separators() -> None:
+    result = build_result()
+    s = result.summary
+    big = replace(
+        s,
+        all=replace(s.all, items=200_000, exempt_items=1_200),
+        orphaned_items=3_256,
+        dangling_items=12_345,
+        stale_items=1_000,
+        inherited_items=45_678,
+        unestimated_items=150_000,
+    )
+    text = plain(replace(result, summary=big))
+    assert "200,000 items" in text
+    assert "3,256 orphaned, 12,345 dangling, 1,000 stale, 1,200 exempt, 45,678 inherited" in text
+    assert "points n/a: 150,000 of 200,000 items unestimated" in text
 
 
 def test_one_line_escapes_line_breaks_and_control_characters_only() -> None:
