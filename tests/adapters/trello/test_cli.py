@@ -166,3 +166,41 @@ def test_help_shows_the_trello_options() -> None:
     result = cli_runner.invoke(["audit", "--help"])
 
     assert "--trello-board" in result.output and "--trello-list" in result.output
+
+
+def test_the_selectors_and_maps_are_config_file_keys(fake: FakeTrello, tmp_path: Path) -> None:
+    config = tmp_path / "backlog-audit.toml"
+    config.write_text(
+        'source = "trello"\ntrello_board = "GrWth123"\ntrello_list = ["To Do", "Review"]\n'
+        '[status_map]\nreview = "done"\n',
+        encoding="utf-8",
+    )
+
+    report = audit_json(fake, "--config", str(config))
+
+    assert report["source"] == {"kind": "trello", "scope": "board=GrWth123 lists=To Do,Review"}
+    # To Do: A01 A04 A06 A08 A09 A10; Review: A05, done by the [status_map].
+    assert report["summary"]["items"] == 7
+    a05 = next(i for i in report["items"] if i["key"] == "A05")
+    assert (a05["status"], a05["status_category"]) == ("Review", "done")
+
+
+def test_the_export_as_a_config_file_key(tmp_path: Path) -> None:
+    config = tmp_path / "backlog-audit.toml"
+    config.write_text(f'source = "trello"\ninput = "{_export(tmp_path)}"\n', encoding="utf-8")
+
+    report = audit_json(None, "--config", str(config))
+
+    assert report["source"] == {"kind": "trello", "scope": "board=GrWth123"}
+    assert report["summary"]["items"] == 10
+
+
+def test_the_export_given_as_a_csv_says_to_use_trello(tmp_path: Path) -> None:
+    export = _export(tmp_path)
+
+    result = cli_runner.audit("--source", "csv", input=export, code=2)
+
+    assert result.stderr.strip() == (
+        f"backlog-audit: error: {export}: a Trello board export (JSON), not a CSV: use "
+        "--source trello --input FILE"
+    )
