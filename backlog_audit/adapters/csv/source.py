@@ -246,6 +246,8 @@ def _points_columns(
     for name in dialect.points:  # `Story Points` and `Story points` are one column
         if table.has(name):
             present.setdefault(table.positions(name), name)
+    if len(present) < 2:  # nothing to choose between: no extra pass over the rows
+        return tuple(present.values()), None
     candidates = {
         name: [(row.value(dialect.key) or "", row.value(name)) for row in table]
         for name in present.values()
