@@ -54,6 +54,8 @@ class KeyResult:
     indicator: str | None = None  # "leading" | "lagging"
     current: float | None = None
     aliases: tuple[str, ...] = ()
+    # The parent (company) KR or objective id; None: the objective's `aligns_to` holds.
+    aligns_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,17 @@ ALLOWED: dict[str, set[str]] = {
     "adapters": VOCABULARY | {"core"},
     "okrs": VOCABULARY | {"core", "adapters"},  # an asana-goals: set is read by the source
     "history": VOCABULARY | {"core"},
-    "reports": VOCABULARY | {"core"},
+    "portfolio": VOCABULARY | {"core"},  # the pure portfolio figures (SPEC 11)
+    "reports": VOCABULARY | {"core", "portfolio"},
     "output": VOCABULARY | {"reports"},
     "config": VOCABULARY | {"adapters", "okrs"},
     "run": VOCABULARY | {"core", "adapters", "okrs", "history", "reports", "output"},
+    # A portfolio run: every team's run, rolled up (SPEC 11).
+    "teams": VOCABULARY
+    | {"core", "adapters", "okrs", "history", "reports", "output", "run", "portfolio"},
     "cli": VOCABULARY
-    | {"core", "adapters", "okrs", "history", "reports", "output", "config", "run", "package"},
+    | {"core", "adapters", "okrs", "history", "reports", "output", "config", "run", "package"}
+    | {"portfolio", "teams"},
     "__main__": {"cli"},
     "package": set(),  # backlog_audit/__init__.py: the version
 }

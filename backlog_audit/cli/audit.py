@@ -10,6 +10,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from backlog_audit.cli import portfolio
 from backlog_audit.cli.help import epilog
 from backlog_audit.cli.options import (
     SourceCommand,
@@ -29,7 +30,7 @@ from backlog_audit.cli.options import (
 from backlog_audit.cli.text.console import color_option, colour_wanted
 from backlog_audit.cli.text.progress import phases
 from backlog_audit.cli.text.terminal import one_line, summary_lines
-from backlog_audit.config import CONFIG_FILE, config_option, config_tables
+from backlog_audit.config import CONFIG_FILE, CONFIG_TEAMS, config_option, config_tables
 from backlog_audit.errors import UsageError
 from backlog_audit.history import default_path
 from backlog_audit.model import AuditOptions
@@ -53,7 +54,8 @@ HELP_GROUPS = (
     ("Sources", ("okrs", "source", "okr_field", "points_field", "label_prefix")),
     ("Scope", ("no_inherit", "include_types", "exclude_types")),
     ("Output", ("formats", "output", "quiet", "color")),
-    ("Thresholds", ("fail_under", "max_orphans", "fail_on_drop")),
+    ("Thresholds", ("fail_under", "max_orphans", "fail_on_drop", "fail_under_team")),
+    ("Portfolio ([[teams]] in the config file)", ("team", "jobs", "keep_going")),
     ("History", ("history_path", "no_history", "scope_name")),
     ("General", ("config", "verbose", "help")),
 )
@@ -106,17 +108,55 @@ HELP_GROUPS = (
     help="Name this audit's scope in the history (default: source and selector; for a CSV "
     "export its full path), so that a cron job's trend survives a changed command line.",
 )
+@click.option(
+    "--team",
+    multiple=True,
+    metavar="NAME",
+    help="Portfolio: audit only this team of the config's [[teams]] (repeatable).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Portfolio: teams fetched at once (each site also has its own bound).",
+)
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Portfolio: report the other teams when one fails (exit 3 all the same).",
+)
+@click.option(
+    "--fail-under-team",
+    type=click.FloatRange(0, 100),
+    callback=lambda _ctx, _param, value: _not_nan(value),
+    metavar="PCT",
+    help="Portfolio: exit 1 when any team's coverage is under PCT.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @color_option
 @click.pass_context
 def audit(ctx: click.Context, **params: Any) -> None:
-    """Audit a backlog against an OKR set and write reports."""
+    """Audit a backlog (or a config's [[teams]]: a portfolio) against OKRs; write reports."""
     configure_logging(params["verbose"])
+    teams = ctx.meta.get(CONFIG_TEAMS)
+    if teams is not None:
+        _portfolio(ctx, params, teams)
+        return
+    portfolio.refuse_portfolio_flags(params)
     request = _request(params, config_tables(ctx), ctx.meta.get(CONFIG_FILE))
     with phases(not params["quiet"]) as shown:
         progress, phase = (shown.progress, shown.phase) if shown else (None, None)
         outcome = execute(request, progress, _clock(ctx), phase=phase)
     _report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")
+    ctx.exit(outcome.exit_code)
+
+
+def _portfolio(ctx: click.Context, params: dict[str, Any], teams: list[dict[str, Any]]) -> None:
+    """A portfolio audit: the config's [[teams]] (SPEC 11)."""
+    request = portfolio.request(ctx, params, config_tables(ctx), teams, _history(params))
+    outcome = portfolio.run(request, _clock(ctx), params["quiet"])
+    portfolio.report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")
     ctx.exit(outcome.exit_code)
 
 

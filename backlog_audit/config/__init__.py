@@ -26,7 +26,7 @@ from backlog_audit.config.files import DEFAULT_CONFIG, ConfigFile, discover, rea
 from backlog_audit.errors import UsageError
 from backlog_audit.okrs.lint import LintSettings
 
-__all__ = ["CONFIG_FILE", "CONFIG_PATH", "DEFAULT_CONFIG", "TABLES", "read_config"]
+__all__ = ["CONFIG_FILE", "CONFIG_PATH", "CONFIG_TEAMS", "DEFAULT_CONFIG", "TABLES", "read_config"]
 
 TABLES = ("status_map", "points_map", "lint")
 # ctx.meta keys of the config file in use: how messages about its values name it (the file,
@@ -36,6 +36,8 @@ CONFIG_FILE = "config_file"
 # Options taking a file name that are plain text (`--okrs asana-goals:GID`, `-o -`); those of
 # type click.Path are file names too.
 _FILE_OPTIONS = frozenset({"okrs", "output"})
+# ctx.meta key of the config file's `[[teams]]` (a portfolio audit, SPEC 11), when it has any.
+CONFIG_TEAMS = "config_teams"
 # TOML values a flag can take (dates are turned into their ISO text).
 _SCALARS = (str, int, float, bool, date, time)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -163,6 +165,11 @@ def _load(ctx: click.Context, value: str | None, keys_of: click.Command) -> str 
     if found is None:
         return None
     data = dict(found.data)
+    teams = data.pop("teams", None)
+    if teams is not None and (
+        not isinstance(teams, list) or not all(isinstance(t, dict) for t in teams)
+    ):
+        raise UsageError(f"{found.label}: teams must be [[teams]] tables")
     tables = {name: data.pop(name) for name in TABLES if name in data}
     for name, table in tables.items():
         if not isinstance(table, dict):
@@ -177,6 +184,8 @@ def _load(ctx: click.Context, value: str | None, keys_of: click.Command) -> str 
     ctx.meta["config_tables"] = tables
     ctx.meta[CONFIG_PATH] = found.label
     ctx.meta[CONFIG_FILE] = str(found.path)
+    if teams is not None:
+        ctx.meta[CONFIG_TEAMS] = teams
     return str(found.path)
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "open_store",
     "record",
     "recording",
+    "recording_all",
     "with_history",
     "xdg_path",
 ]
@@ -94,3 +95,10 @@ def list_runs(path: Path, scope_contains: str | None = None) -> list[RunRecord]:
         return runs
     wanted = scope_contains.casefold()
     return [run for run in runs if wanted in run.scope.scope.casefold()]
+
+
+@contextmanager
+def recording_all(results: list[AuditResult], path: Path, exit_code: int) -> Iterator[None]:
+    """`recording` of several scopes' runs at once (a portfolio and its teams): all or none."""
+    with open_store(path) as store, store.recording_all(results, exit_code):
+        yield

@@ -174,15 +174,23 @@ class HistoryStore:
         The run is inserted before the body (so a history that cannot take it fails first)
         and rolled back if the body raises: `run.execute` writes the reports in the body.
         """
+        with self.recording_all((result,), exit_code) as run_ids:
+            yield run_ids[0]
+
+    @contextmanager
+    def recording_all(self, results: Sequence[AuditResult], exit_code: int) -> Iterator[list[int]]:
+        """`recording` of several runs (a portfolio and its teams) in one transaction."""
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-            run_id = self._insert_run(result, exit_code)
-            self._insert_details(run_id, result)
+            run_ids = []
+            for result in results:
+                run_ids.append(run_id := self._insert_run(result, exit_code))
+                self._insert_details(run_id, result)
         except sqlite3.Error as exc:
             self._rollback()
             self._fail(exc)
         try:
-            yield run_id
+            yield run_ids
         except BaseException:
             self._rollback()
             raise

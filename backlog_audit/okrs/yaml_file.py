@@ -36,6 +36,7 @@ KEY_RESULT_KEYS = (
     "indicator",
     "current",
     "aliases",
+    "aligns_to",
 )
 
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -255,4 +256,5 @@ def _yaml_key_result(
         aliases=reader.text_list(
             fields.get("aliases"), f"{ypath}.aliases", f"a:{index[0]}:{index[1]}"
         ),
+        aligns_to=reader.text(fields.get("aligns_to"), f"{ypath}.aligns_to"),
     )

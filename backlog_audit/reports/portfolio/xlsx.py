@@ -1,0 +1,101 @@
+"""The portfolio workbook: a Portfolio sheet first, then the single audit's sheets over all
+items (the Items sheet with a Team column).
+
+The Portfolio sheet is one table with a row per team: coverage by items and points,
+orphans, uncovered KRs, the error of a failed team, then one column per company KR holding
+the items that team rolls up to it: the team x company KR matrix, coloured as a heat map
+over all of its cells. Below it, a native bar chart of coverage per team.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart
+
+from backlog_audit.portfolio.model import PortfolioResult
+from backlog_audit.reports.xlsx import TABLE_SHEETS, _kr_charts, body, charts, sheets, styles
+from backlog_audit.reports.xlsx.summary import write_summary
+from backlog_audit.reports.xlsx.tables import Column, Table, write_table
+
+PORTFOLIO = "Portfolio"
+_TEAM_COLUMNS = (
+    Column("Team", max_width=24),
+    Column("Source", max_width=10),
+    Column("Items", "int"),
+    Column("Coverage", "percent"),
+    Column("Points coverage", "percent"),
+    Column("Orphans", "int"),
+    Column("Uncovered KRs", "wrap", max_width=30),
+    Column("Error", "wrap", max_width=40),
+)
+
+
+def portfolio_table(result: PortfolioResult) -> Table:
+    """The team table with the matrix's items as one column per company KR."""
+    krs = [kr.id for kr in result.result.okrs.key_results]
+    cells = {(c.team, c.key_result): c.items for c in result.matrix}
+    rows = []
+    for team in result.teams:
+        s = team.summary
+        figures = (
+            [s.all.items, s.all.coverage, s.all.points_coverage, s.orphaned_items]
+            if s is not None
+            else [None, None, None, None]
+        )
+        matrix = [cells.get((team.name, kr)) for kr in krs]
+        rows.append(
+            [team.name, team.source, *figures, ", ".join(team.uncovered_key_results),
+             team.error, *matrix]
+        )  # fmt: skip
+    columns = _TEAM_COLUMNS + tuple(Column(kr, "int", max_width=12) for kr in krs)
+    return Table(PORTFOLIO, columns, rows, freeze="B2", coverage_columns=("Coverage",))
+
+
+def _coverage_chart(table: Table) -> BarChart:
+    label, value = table.letter("Team"), table.letter("Coverage")
+    rows = len(table.rows)
+    chart = charts.kr_bar_chart(
+        table.title, label, value, rows, "Coverage per team", charts.ITEMS_COLOUR
+    )
+    chart.y_axis.number_format = styles.PERCENT
+    chart.y_axis.scaling.max = 1
+    chart.series[0].dLbls.numFmt = styles.PERCENT
+    return chart
+
+
+def _items_with_team(result: PortfolioResult) -> Table:
+    items = sheets.items(result.result)
+    pairs = zip(result.item_teams, items.rows, strict=True)
+    rows = [["; ".join(teams), *row] for teams, row in pairs]
+    return replace(items, columns=(Column("Team", max_width=24), *items.columns), rows=rows)
+
+
+def render(result: PortfolioResult) -> bytes:
+    """The workbook as bytes."""
+    single = result.result
+    tables = [build(single) for build in TABLE_SHEETS]
+    tables = [_items_with_team(result) if t.title == sheets.ITEMS else t for t in tables]
+    if single.trend:
+        tables.append(sheets.trend(single))
+    wb = Workbook(write_only=True)
+    top = portfolio_table(result)
+    ws = write_table(wb, top)
+    bodies = {ws.title: body.prepare(ws, top)} if top.rows else {}
+    krs = len(single.okrs.key_results)
+    if top.rows and krs:
+        first, last = top.letter(single.okrs.key_results[0].id), top.letter(top.columns[-1].header)
+        heat = f"{first}2:{last}{top.last_row}"
+        ws.conditional_formatting.add(heat, styles.share_scale())
+    if top.rows:
+        ws.add_chart(_coverage_chart(top), f"A{top.last_row + 3}")
+    write_summary(wb, single, _kr_charts(tables[0]))
+    for table in tables:
+        sheet = write_table(wb, table)
+        if table.rows:
+            bodies[sheet.title] = body.prepare(sheet, table)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return body.fill(buffer.getvalue(), bodies)

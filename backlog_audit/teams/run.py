@@ -1,0 +1,202 @@
+"""One portfolio audit, from `PortfolioRequest` to written reports and an exit code.
+
+The order follows `run.execute`: plan the report paths, load and check every OKR set and
+build every team's source (all usage errors before the first request), fetch the teams
+(`fetch`), audit each against its set and the company set, roll up (`portfolio`), read the
+history, render, then write the reports and record the portfolio and every team as one
+commit. A failed team stops the run (exit 3, nothing written) unless `keep_going`: then the
+rest is reported, nothing is recorded (a partial portfolio is no point of its trend), and
+the exit code is 3 all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from backlog_audit.adapters import BacklogSource, make_source
+from backlog_audit.core.audit import audit
+from backlog_audit.errors import EXIT_OK, EXIT_SOURCE, EXIT_THRESHOLD, BacklogAuditError, UsageError
+from backlog_audit.history import recording_all, with_history
+from backlog_audit.model import OkrSet
+from backlog_audit.okrs import load_audited_okrs
+from backlog_audit.okrs.lint import LintSettings, lint
+from backlog_audit.output import Planned, publish
+from backlog_audit.portfolio.figures import portfolio
+from backlog_audit.portfolio.model import PortfolioResult, TeamRun
+from backlog_audit.portfolio.rollup import RollUp, roll_up
+from backlog_audit.portfolio.sets import combined
+from backlog_audit.run import Clock, utc_now
+from backlog_audit.teams.fetch import Outcome, fetch_all, site_of
+from backlog_audit.teams.reports import plan_targets, render_planned, team_breaches
+from backlog_audit.teams.request import PortfolioRequest, TeamRequest
+
+TeamDone = Callable[[str, Outcome], None]
+
+
+@dataclass(frozen=True)
+class PortfolioOutcome:
+    """What a portfolio run produced."""
+
+    portfolio: PortfolioResult
+    written: tuple[str, ...]
+    breaches: tuple[str, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """3 when a team failed (--keep-going), else 1 when a threshold broke, else 0."""
+        if self.portfolio.failed:
+            return EXIT_SOURCE
+        return EXIT_THRESHOLD if self.breaches else EXIT_OK
+
+
+@dataclass(frozen=True)
+class _Team:
+    """A team ready to fetch: its request, sets and source."""
+
+    request: TeamRequest
+    team_set: OkrSet | None
+    okrs: OkrSet  # its set and the company's together
+    rollup: RollUp
+    source: BacklogSource
+
+
+def execute(
+    request: PortfolioRequest, done: TeamDone | None = None, now: Clock = utc_now
+) -> PortfolioOutcome:
+    """Run the portfolio audit, write its reports and record it (see the module docstring)."""
+    targets = plan_targets(request)
+    company = load_audited_okrs(request.okrs, request.credentials)
+    teams = [_prepare(team, company) for team in request.teams]
+    sources = [
+        (
+            t.request.source,
+            site_of(t.request.source, t.request.params, t.request.credentials),
+            t.source,
+        )
+        for t in teams
+    ]
+    outcomes = fetch_all(
+        sources,
+        request.jobs,
+        request.keep_going,
+        None if done is None else lambda i, o: done(teams[i].request.name, o),
+    )
+    _raise_first_failure(teams, outcomes, request.keep_going)
+    moment = now()
+    runs = [
+        _team_run(team, outcome, site, moment)
+        for team, outcome, (_kind, site, _source) in zip(teams, outcomes, sources, strict=True)
+    ]
+    rollups = {t.request.name: t.rollup for t in teams}
+    result = portfolio(company, runs, rollups, moment, _scope(request))
+    result = _finish(result, request, company, teams, runs)
+    planned = render_planned(result, targets)
+    breaches = tuple(request.thresholds.breaches(result.result)) + team_breaches(
+        result, request.fail_under_team
+    )
+    outcome = PortfolioOutcome(result, (), breaches)
+    written = publish(planned, _recording(request, result, outcome.exit_code))
+    return replace(outcome, written=tuple(written))
+
+
+def _prepare(team: TeamRequest, company: OkrSet) -> _Team:
+    """Load a team's set, combine it with the company's and build its source (exit 2 on
+    any problem, naming the team)."""
+    try:
+        team_set = load_audited_okrs(team.okrs, team.credentials) if team.okrs else None
+        okrs = combined(team_set, company)
+        rollup = roll_up(team_set, company)
+        settings = replace(
+            team.settings,
+            okr_set=okrs,
+            inherit=team.options.inherit,
+            label_prefixes=team.options.label_prefixes,
+            include_types=team.options.include_types,
+            exclude_types=team.options.exclude_types,
+        )
+        source = make_source(team.source, settings, team.params, team.credentials)
+    except UsageError as exc:
+        raise UsageError(f"team {team.name!r}: {exc}") from None
+    return _Team(team, team_set, okrs, rollup, source)
+
+
+def _raise_first_failure(teams: list[_Team], outcomes: list[Outcome], keep_going: bool) -> None:
+    """The first failed team's error (config order), named by team; with `keep_going` only
+    a usage error (a wrong selector is no outage to work around)."""
+    for team, outcome in zip(teams, outcomes, strict=False):
+        if isinstance(outcome, BacklogAuditError) and (
+            not keep_going or isinstance(outcome, UsageError)
+        ):
+            error = type(outcome)(f"team {team.request.name!r}: {outcome}")
+            error.exit_code = outcome.exit_code
+            raise error from None
+
+
+def _team_run(team: _Team, outcome: Outcome, site: str, moment: object) -> TeamRun:
+    """A team's audit (or its error) as the portfolio figures take it."""
+    request = team.request
+    okrs_file = team.team_set.source if team.team_set else None
+    if isinstance(outcome, BacklogAuditError):
+        return TeamRun(
+            request.name, request.source, "", okrs_file, None, str(outcome), team.team_set, site
+        )
+    result = audit(outcome, team.okrs, request.options, moment)  # type: ignore[arg-type]
+    result = replace(result, scope_id=f"team {request.name}: {result.history_scope}")
+    return TeamRun(
+        request.name, request.source, result.scope, okrs_file, result, None, team.team_set, site
+    )
+
+
+def _scope(request: PortfolioRequest) -> str:
+    """The portfolio's scope label: its teams (a subset is another scope)."""
+    return ", ".join(team.name for team in request.teams)
+
+
+def _finish(
+    result: PortfolioResult,
+    request: PortfolioRequest,
+    company: OkrSet,
+    teams: list[_Team],
+    runs: list[TeamRun],
+) -> PortfolioResult:
+    """Lint, warnings, thresholds and the history's changes on the portfolio and its teams."""
+    settings = LintSettings.from_mapping(request.lint_settings)
+    findings = list(lint(company, settings=settings))
+    for team in teams:
+        if team.team_set is not None:
+            findings += [
+                replace(f, message=f"{team.request.name}: {f.message}")
+                for f in lint(team.team_set, parent=company, settings=settings)
+            ]
+    warnings = [f"{run.name}: {w}" for run in runs if run.result for w in run.result.warnings]
+    warnings += [f"team {run.name} failed: {run.error}" for run in runs if run.error]
+    if result.coverage_note:
+        warnings.append(result.coverage_note)
+    base = replace(
+        result.result,
+        lint=tuple(findings),
+        warnings=tuple(warnings),
+        fail_under=request.thresholds.fail_under,
+        max_orphans=request.thresholds.max_orphans,
+        scope_id=f"portfolio {Path(request.config).resolve()} [{', '.join(r.name for r in runs)}]",
+    )
+    team_results = result.team_results
+    if request.history is not None:
+        base = with_history(base, request.history)
+        team_results = tuple(with_history(r, request.history) for r in team_results)
+    return replace(result, result=base, team_results=team_results)
+
+
+def _recording(
+    request: PortfolioRequest, result: PortfolioResult, exit_code: int
+) -> AbstractContextManager[object]:
+    """Record the portfolio and each team as one commit; nothing when a team failed."""
+    if request.history is None or result.failed:
+        return nullcontext()
+    return recording_all([result.result, *result.team_results], request.history, exit_code)
+
+
+__all__ = ["Planned", "PortfolioOutcome", "execute"]
