@@ -112,7 +112,7 @@ def test_config_of_a_named_file(repo: Path, tmp_path: Path) -> None:
     named.write_text("fail_under = 80\n")
     text = invoke(["config", "--config", str(named)]).stdout
     assert f"{named}  in use (--config)" in text
-    assert [line.split() for line in text.splitlines() if "fail_under" in line] == [
+    assert [line.split() for line in text.splitlines() if line.split()[:1] == ["fail_under"]] == [
         ["fail_under", "=", "80", "config", "file"]
     ]
     named.write_text("fail_undr = 80\n")
