@@ -9,6 +9,7 @@ workbook is written in openpyxl's write-only mode: rows stream to the file, so a
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 
 from openpyxl import Workbook
@@ -56,13 +57,22 @@ def _kr_charts(table: Table) -> tuple[BarChart, ...]:
     """Items per KR and points per KR, read from the Key Results sheet; none without KRs."""
     if not table.rows:
         return ()
-    label, rows = table.letter(sheets.CHART_LABEL), len(table.rows)
-    return (
-        charts.kr_bar_chart(table.title, label, table.letter("Items"), rows,
-                            "Items per key result", charts.ITEMS_COLOUR),
-        charts.kr_bar_chart(table.title, label, table.letter("Points"), rows,
-                            "Points per key result", charts.POINTS_COLOUR),
+    label = table.letter(sheets.CHART_LABEL)
+    return tuple(
+        charts.kr_bar_chart(table.title, label, table.letter(header), _numbers(table, header),
+                            title, colour)
+        for header, title, colour in (
+            ("Items", "Items per key result", charts.ITEMS_COLOUR),
+            ("Points", "Points per key result", charts.POINTS_COLOUR),
+        )
     )  # fmt: skip
+
+
+def _numbers(table: Table, header: str) -> list[float]:
+    """A column's finite numbers (points may be None or not finite)."""
+    index = [c.header for c in table.columns].index(header)
+    found = (row[index] for row in table.rows)
+    return [float(v) for v in found if isinstance(v, (int, float)) and math.isfinite(v)]
 
 
 def _trend_chart(table: Table) -> charts.LineChart:

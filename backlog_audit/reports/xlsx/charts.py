@@ -6,6 +6,7 @@ read are written (write-only mode writes sheets one after the other).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -32,14 +33,16 @@ def ref(sheet: str, col: str, first_row: int, last_row: int) -> Reference:
     return Reference(range_string=f"{quote_sheetname(sheet)}!${col}${first_row}:${col}${last_row}")
 
 
-def kr_bar_chart(sheet: str, label_col: str, value_col: str, rows: int, title: str,
-                 colour: str) -> BarChart:  # fmt: skip
+def kr_bar_chart(sheet: str, label_col: str, value_col: str, values: Sequence[float],
+                 title: str, colour: str) -> BarChart:  # fmt: skip
     """Horizontal bars of one measure per KR (items or points), read from the Key Results sheet.
 
     Items (a handful per KR) and points (dozens) get a chart each: on one axis the item bars
     would look empty. `label_col` holds the short "KR1.1 Title…" labels, `value_col` the
-    measure, whose header (row 1) names the series; `rows` is the number of KR rows.
+    measure, whose header (row 1) names the series; `values` are the measure's values, which
+    set the value axis's scale.
     """
+    rows = len(values)
     chart = BarChart()
     chart.title = title
     chart.type = "bar"
@@ -51,7 +54,7 @@ def kr_bar_chart(sheet: str, label_col: str, value_col: str, rows: int, title: s
     # KR1.1 at the top, as in the table.
     chart.x_axis.scaling.orientation = "maxMin"
     chart.y_axis.number_format = styles.INTEGER
-    chart.y_axis.scaling.min = 0
+    _scale(chart, max(values, default=0))
     # With the KRs top-down the value axis would sit above the bars: keep it below them.
     chart.y_axis.crosses = "max"
     (series,) = chart.series
@@ -66,6 +69,23 @@ def kr_bar_chart(sheet: str, label_col: str, value_col: str, rows: int, title: s
     chart.legend = None
     chart.width, chart.height = 16, max(5.0, 1.6 + 0.7 * rows)
     return chart
+
+
+def _scale(chart: BarChart, top: float) -> None:
+    """At most about five round steps on the value axis (labels like "350,000" side by side
+    ran into each other), and room past the longest bar for its value label."""
+    step = nice_step(top / 4)
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.majorUnit = step
+    chart.y_axis.scaling.max = step * math.ceil(top * 1.2 / step) if top > 0 else step
+
+
+def nice_step(rough: float) -> float:
+    """The round number (1, 2 or 5 times a power of ten, at least 1) nearest above `rough`."""
+    if rough <= 1:
+        return 1
+    power = 10.0 ** math.floor(math.log10(rough))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
 
 
 def state_doughnut(sheet: str, label_col: str, value_col: str, first: int, last: int,

@@ -290,3 +290,20 @@ def test_summary_table_headers_sit_over_their_figures(result: AuditResult) -> No
     states = next(row for row in ws.iter_rows() if row[0].value == "Work by link state")
     assert [c.value for c in states[:3]] == ["Work by link state", "Items", "Share"]
     assert states[2].alignment.horizontal == "right"
+
+
+def test_kr_value_axes_take_round_steps_with_room_for_the_longest_bars_label(
+    result: AuditResult,
+) -> None:
+    # Points per KR are 8, 10, 11, 0: steps of 5 up to 15 (the longest bar, 11, plus its label)
+    xml = chart_xml(result)[1]
+    assert '<majorUnit val="5" />' in xml
+    assert '<max val="15" />' in xml and '<min val="0" />' in xml
+
+
+def test_round_steps() -> None:
+    from backlog_audit.reports.xlsx.charts import nice_step
+
+    assert [nice_step(x) for x in (0.5, 1.5, 3, 7, 28_750, 90_507)] == [
+        1, 2, 5, 10, 50_000, 100_000,
+    ]  # fmt: skip
