@@ -7,9 +7,14 @@ into an `AuditResult`, and report writers render that. Counts are stored; shares
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class StatusCategory(str, Enum):
@@ -342,7 +347,8 @@ class AuditResult:
     by_sprint: tuple[BreakdownRow, ...]
     by_assignee: tuple[BreakdownRow, ...]
     by_project: tuple[BreakdownRow, ...]
-    items: tuple[ItemResult, ...]
+    # core.audit gives a `table.ItemTable` (columnar, built into objects only when iterated).
+    items: Sequence[ItemResult]
     orphans: tuple[str, ...]
     dangling_links: tuple[BadLink, ...]
     stale_links: tuple[BadLink, ...]
@@ -370,3 +376,11 @@ class AuditResult:
     def okr_cycle(self) -> str | None:
         """The OKR cycle label, if the set names one."""
         return self.okrs.cycle
+
+    def to_pandas(self) -> dict[str, pd.DataFrame]:
+        """The items and tables as pandas DataFrames, by the JSON report's names (`items`,
+        `summary`, `key_results`, `objectives`, `by_sprint`...). Needs pandas: install
+        `backlog-audit[pandas]`."""
+        from backlog_audit.table import to_pandas
+
+        return to_pandas(self)

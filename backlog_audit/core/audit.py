@@ -1,82 +1,47 @@
 """The pure core: `audit(backlog, okrs, options, now) -> AuditResult`.
 
-No HTTP, no files, no printing: items and an OKR set in, figures out (SPEC 5 and 6).
+No HTTP, no files, no printing: items and an OKR set in, figures out (SPEC 5 and 6). The
+items are one columnar table (`core.rows`): link cells are resolved once per distinct value,
+ancestors found for all rows at once, link states decided once per distinct (own cell,
+ancestor cell) pair and joined back, figures aggregated over columns (`core.tallies`).
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from backlog_audit.core.link_states import Link, LinkEngine
-from backlog_audit.core.references import ReferenceReader
+from backlog_audit.core.link_states import Cells, Resolved, decisions, nearest_referencing
+from backlog_audit.core.order import casefold, natural_key, natural_sort
+from backlog_audit.core.rows import TEST_TYPES, ItemRows, in_scope, scope_mask, text_set, unique
+from backlog_audit.core.tallies import (
+    NO_PROJECT,
+    NO_SPRINT,
+    UNASSIGNED,
+    breakdown,
+    kr_rows,
+    objective_rows,
+    tally,
+)
 from backlog_audit.model import (
     AuditOptions,
     AuditResult,
     Backlog,
     BadLink,
-    BreakdownRow,
     InheritanceConflict,
-    Item,
-    ItemResult,
-    KeyResult,
     LinkState,
     OkrSet,
     StatusCategory,
     Summary,
-    Tally,
-    WorkRow,
 )
+from backlog_audit.table import ItemTable, item_schema
 
-# Types counted when a source gives no hierarchy level (SPEC 2): everything but these.
-_NON_STANDARD_TYPES = frozenset({"epic", "sub-task", "subtask", "milestone"})
-# Test-management types (Xray's five, Zephyr's Test) are test cases and their runs, not backlog
-# work, whatever level Jira gives them (SPEC 2): one real export held 59 Xray tests in 75 items,
-# every one "inherited" from one epic. --include-types brings them back.
-TEST_TYPES = frozenset({"test", "test set", "test plan", "test execution", "precondition"})
-_DIGITS = re.compile(r"(\d+)")
+if TYPE_CHECKING:
+    import polars as pl
 
-NO_SPRINT, UNASSIGNED, NO_PROJECT = "(no sprint)", "(unassigned)", "(no project)"
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that puts APP-9 before APP-10 and Sprint 9 before Sprint 10."""
-    parts = _DIGITS.split(text.casefold())
-    return tuple((1, int(p)) if p.isdigit() else (0, p) for p in parts if p)
-
-
-def in_scope(item: Item, options: AuditOptions) -> bool:
-    """Whether an item is counted work (SPEC 2): the one place of the default type scope.
-
-    --exclude-types and --include-types first, then test-management types (out), then the
-    hierarchy level when the source gives one, else the type name."""
-    if item.carrier_only:
-        return False
-    kind = item.type.casefold()
-    # AuditOptions casefolds its type names, whoever built it.
-    if kind in options.exclude_types:
-        return False
-    if kind in options.include_types:
-        return True
-    if kind in TEST_TYPES:
-        return False
-    if item.level is not None:
-        return item.level == 0
-    return kind not in _NON_STANDARD_TYPES
-
-
-def unique_items(items: Iterable[Item]) -> dict[str, Item]:
-    """Items by id, each once; an in-scope copy beats a carrier-only copy (SPEC 6)."""
-    by_id: dict[str, Item] = {}
-    for item in items:
-        known = by_id.get(item.id)
-        if known is None or (known.carrier_only and not item.carrier_only):
-            by_id[item.id] = item
-    return by_id
+__all__ = ["NO_PROJECT", "NO_SPRINT", "TEST_TYPES", "UNASSIGNED", "audit", "audit_rows",
+           "in_scope", "natural_key"]  # fmt: skip
 
 
 def audit(
@@ -86,241 +51,214 @@ def audit(
     now: datetime | None = None,
 ) -> AuditResult:
     """Audit one backlog against one OKR set."""
+    return audit_rows(ItemRows.of(backlog.items), backlog, okrs, options, now)
+
+
+def audit_rows(
+    rows: ItemRows,
+    backlog: Backlog,
+    okrs: OkrSet,
+    options: AuditOptions | None = None,
+    now: datetime | None = None,
+) -> AuditResult:
+    """Audit a backlog whose items are already laid out as columns (`rows`)."""
     options = options or AuditOptions()
-    by_id = unique_items(backlog.items)
-    scoped = [item for item in by_id.values() if in_scope(item, options)]
-    engine = LinkEngine(okrs, by_id, options)
-    links = {item.id: engine.link(item) for item in scoped}
-    results = tuple(
-        sorted(
-            (_item_result(item, links[item.id], by_id, engine.reader) for item in scoped),
-            key=lambda r: natural_key(r.key),
-        )
-    )
-    total = _tally(results)
-    kr_rows = _kr_rows(okrs, results, total)
-    uncovered = tuple(row.id for row in kr_rows if row.items == 0)
+    frame = unique(rows.frame)
+    cells = Cells(okrs, options)
+    resolved = [cells.resolve(cell) for cell in rows.cells]
+    linked = _linked(frame, scope_mask(frame, options), resolved, rows, cells, options)
+    items = ItemTable(linked.select(list(item_schema())), rows.items)
+    total = tally(linked)
+    krs = kr_rows(okrs, linked, total)
+    uncovered = tuple(row.id for row in krs if row.items == 0)
     return AuditResult(
         generated_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
         source_kind=backlog.kind,
         scope=backlog.scope,
         scope_id=backlog.scope_id,
         okrs=okrs,
-        summary=_summary(results, total, len(kr_rows), len(uncovered)),
-        key_results=kr_rows,
-        objectives=_objective_rows(okrs, results, total),
-        by_sprint=_breakdown(results, lambda r: r.item.sprint or NO_SPRINT),
-        by_assignee=_breakdown(results, lambda r: r.item.assignee or UNASSIGNED),
-        by_project=_breakdown(results, lambda r: r.item.project or NO_PROJECT),
-        items=results,
-        orphans=tuple(r.key for r in results if r.link_state is LinkState.ORPHANED),
-        dangling_links=_bad_links(links.values(), stale=False),
-        stale_links=_bad_links(links.values(), stale=True),
+        summary=_summary(linked, len(krs), len(uncovered)),
+        key_results=krs,
+        objectives=objective_rows(okrs, linked, total),
+        by_sprint=breakdown(linked, "sprint", NO_SPRINT),
+        by_assignee=breakdown(linked, "assignee", UNASSIGNED),
+        by_project=breakdown(linked, "project", NO_PROJECT),
+        items=items,
+        orphans=tuple(_keys_in(linked, LinkState.ORPHANED)),
+        dangling_links=_bad_links(linked, resolved, stale=False),
+        stale_links=_bad_links(linked, resolved, stale=True),
         uncovered_key_results=uncovered,
-        inheritance_conflicts=_conflicts(scoped, links),
+        inheritance_conflicts=_conflicts(linked),
         warnings=backlog.warnings
-        + _scope_warnings(by_id, scoped)
-        + _tests_left_out(by_id, options),
+        + _scope_warnings(frame, linked)
+        + _tests_left_out(frame, options),
         supports_jql=backlog.supports_jql,
     )
 
 
-def _scope_warnings(by_id: dict[str, Item], scoped: list[Item]) -> tuple[str, ...]:
-    """SPEC 8: an empty scope is warned about, also when the source did return items."""
-    countable = [item for item in by_id.values() if not item.carrier_only]
-    if scoped or not countable:
-        return ()
-    return (
-        f"{len(countable)} items read, none in scope: sub-tasks and epics are not counted "
-        "(see --include-types)",
+def _linked(
+    frame: pl.DataFrame,
+    counted: pl.Series,
+    resolved: list[Resolved],
+    rows: ItemRows,
+    cells: Cells,
+    options: AuditOptions,
+) -> pl.DataFrame:
+    """The in-scope rows with their link columns, in report order (natural key order)."""
+    import polars as pl
+
+    frame = frame.with_columns(pl.int_range(0, frame.height, dtype=pl.Int64).alias("pos"))
+    # A parent named by an empty id is no parent.
+    named = pl.when(pl.col("parent") != "").then(pl.col("parent"))
+    parent = frame.select(named).to_series()
+    parent_pos = parent.replace_strict(
+        frame["id"], frame["pos"], default=None, return_dtype=pl.Int64
     )
-
-
-def _tests_left_out(by_id: dict[str, Item], options: AuditOptions) -> tuple[str, ...]:
-    """Say so when test-management items were left out by default: a newcomer who sees
-    fewer items than the export holds must learn why, and how to count them."""
-    left = [
-        item.type
-        for item in by_id.values()
-        if not item.carrier_only
-        and item.type.casefold() in TEST_TYPES
-        and item.type.casefold() not in options.include_types
-    ]
-    if not left:
-        return ()
-    kinds = ", ".join(sorted(set(left), key=str.casefold))
-    return (
-        f"{len(left)} test-management items ({kinds}) are not backlog work and not counted "
-        "(--include-types to count them)",
+    has_refs = pl.Series([bool(r.references) for r in resolved], dtype=pl.Boolean)
+    if options.inherit:
+        ancestor = nearest_referencing(parent_pos, has_refs.gather(frame["cell"]),
+                                       options.max_inherit_depth)  # fmt: skip
+    else:
+        ancestor = pl.Series([None] * frame.height, dtype=pl.Int64)
+    frame = frame.with_columns(
+        parent_pos.alias("parent_pos"),
+        frame["cell"].gather(ancestor).fill_null(-1).alias("anc_cell"),
+        frame["key"].gather(ancestor).alias("anc_key"),
+        frame["key"].gather(parent_pos).alias("parent_key"),
+    ).filter(counted)
+    pairs = frame.select("cell", "anc_cell").unique(maintain_order=True)
+    found = decisions(
+        [(own, None if anc < 0 else anc) for own, anc in pairs.iter_rows()], resolved, cells
     )
-
-
-def _item_result(
-    item: Item, link: Link, by_id: dict[str, Item], reader: ReferenceReader
-) -> ItemResult:
-    inherits = link.state in (LinkState.INHERITED, LinkState.EXEMPT) and link.carrier
-    parent = by_id.get(item.parent) if item.parent else None
-    return ItemResult(
-        item=item,
-        link_state=link.state,
-        key_results=link.key_results,
-        objectives=link.objectives,
-        references=link.own.references,
-        inherited_from=link.carrier.key if inherits and link.carrier else None,
-        parent_key=parent.key if parent else item.parent,
-        # An orphan whose link field says "N/A" is told apart from one left blank.
-        placeholders=reader.placeholders(item) if link.state is LinkState.ORPHANED else (),
+    pair_columns = pairs.with_columns(
+        pl.Series("link_state", [d.state.value for d in found], dtype=pl.String),
+        pl.Series("key_results", [list(d.key_results) for d in found], dtype=pl.List(pl.String)),
+        pl.Series("objectives", [list(d.objectives) for d in found], dtype=pl.List(pl.String)),
+        pl.Series("from_ancestor", [d.from_ancestor for d in found], dtype=pl.Boolean),
+        pl.Series("own", [list(d.conflict[0]) if d.conflict else None for d in found],
+                  dtype=pl.List(pl.String)),
+        pl.Series("inherited", [list(d.conflict[1]) if d.conflict else None for d in found],
+                  dtype=pl.List(pl.String)),
+        pl.Series("blamed", [d.blamed for d in found], dtype=pl.String),
+    )  # fmt: skip
+    present = frame["cell"].unique().to_list()
+    cell_columns = pl.DataFrame(
+        {
+            "cell": pl.Series(present, dtype=pl.Int64),
+            "references": pl.Series([list(resolved[c].references) for c in present],
+                                    dtype=pl.List(pl.String)),
+            "_placeholders": pl.Series([list(cells.placeholders(rows.cells[c])) for c in present],
+                                       dtype=pl.List(pl.String)),
+        }
+    )  # fmt: skip
+    orphaned = pl.col("link_state") == LinkState.ORPHANED.value
+    joined = (
+        frame.join(pair_columns, on=["cell", "anc_cell"], how="left", maintain_order="left")
+        .join(cell_columns, on="cell", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("from_ancestor")).then(pl.col("anc_key")).alias("inherited_from"),
+            pl.when(pl.col("parent_pos").is_not_null())
+            .then(pl.col("parent_key"))
+            .otherwise(pl.col("parent"))
+            .alias("parent"),
+            pl.when(orphaned)
+            .then(pl.col("_placeholders"))
+            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+            .alias("placeholders"),
+        )
     )
+    return natural_sort(joined, "key")
 
 
-def _tally(results: Iterable[ItemResult]) -> Tally:
-    items = linked = exempt = 0
-    points = linked_points = exempt_points = 0.0
-    for r in results:
-        items += 1
-        points += r.points
-        if r.link_state.counts_as_linked:
-            linked += 1
-            linked_points += r.points
-        elif r.link_state is LinkState.EXEMPT:
-            exempt += 1
-            exempt_points += r.points
-    return Tally(items, linked, exempt, points, linked_points, exempt_points)
+def _keys_in(linked: pl.DataFrame, state: LinkState) -> list[str]:
+    import polars as pl
+
+    return linked.filter(pl.col("link_state") == state.value)["key"].to_list()
 
 
-def _summary(results: tuple[ItemResult, ...], total: Tally, krs: int, uncovered: int) -> Summary:
-    states = defaultdict(int, _count(r.link_state for r in results))
+def _summary(linked: pl.DataFrame, krs: int, uncovered: int) -> Summary:
+    import polars as pl
+
+    states = dict(linked["link_state"].value_counts().iter_rows())
+    open_items = linked.filter(pl.col("status_category") != StatusCategory.DONE.value)
     return Summary(
-        all=total,
-        open=_tally(r for r in results if r.item.status_category is not StatusCategory.DONE),
-        orphaned_items=states[LinkState.ORPHANED],
-        dangling_items=states[LinkState.DANGLING],
-        stale_items=states[LinkState.STALE],
-        objective_only_items=states[LinkState.OBJECTIVE_ONLY],
-        inherited_items=states[LinkState.INHERITED],
-        unestimated_items=sum(1 for r in results if r.item.points is None),
+        all=tally(linked),
+        open=tally(open_items),
+        orphaned_items=int(states.get(LinkState.ORPHANED.value, 0)),
+        dangling_items=int(states.get(LinkState.DANGLING.value, 0)),
+        stale_items=int(states.get(LinkState.STALE.value, 0)),
+        objective_only_items=int(states.get(LinkState.OBJECTIVE_ONLY.value, 0)),
+        inherited_items=int(states.get(LinkState.INHERITED.value, 0)),
+        unestimated_items=linked["points"].null_count(),
         key_results=krs,
         uncovered_key_results=uncovered,
     )
 
 
-def _count(values: Iterable[LinkState]) -> dict[LinkState, int]:
-    counts: dict[LinkState, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
-
-
-@dataclass
-class _Work:
-    """Mutable accumulator for one KR or objective row."""
-
-    items: int = 0
-    points: float = 0.0
-    todo: int = 0
-    in_progress: int = 0
-    done: int = 0
-
-    def add(self, result: ItemResult) -> None:
-        self.items += 1
-        self.points += result.points
-        category = result.item.status_category
-        if category is StatusCategory.DONE:
-            self.done += 1
-        elif category is StatusCategory.IN_PROGRESS:
-            self.in_progress += 1
-        else:
-            self.todo += 1
-
-
-def _accumulate(
-    results: Iterable[ItemResult], ids: Callable[[ItemResult], Iterable[str]]
-) -> dict[str, _Work]:
-    work: dict[str, _Work] = defaultdict(_Work)
-    for result in results:
-        for target in ids(result):
-            work[target].add(result)
-    return work
-
-
-def _share(part: float, whole: float) -> float | None:
-    """part / whole; None when whole is 0 or either is not finite.
-
-    The sources refuse absurd estimates, but a sum that overflowed would otherwise show a
-    false 0% (1e308 / inf) or NaN (inf / inf) for a key result.
-    """
-    if not whole or not math.isfinite(whole) or not math.isfinite(part):
-        return None
-    return part / whole
-
-
-def _work_row(
-    row_id: str, title: str, work: _Work | None, total: Tally, kr: KeyResult | None = None
-) -> WorkRow:
-    work = work or _Work()
-    return WorkRow(
-        id=row_id,
-        title=title,
-        items=work.items,
-        points=work.points,
-        share=_share(work.items, total.items),
-        points_share=_share(work.points, total.points),
-        todo=work.todo,
-        in_progress=work.in_progress,
-        done=work.done,
-        objective_id=kr.objective_id if kr else None,
-        baseline=kr.baseline if kr else None,
-        target=kr.target if kr else None,
-        current=kr.current if kr else None,
-        unit=kr.unit if kr else None,
-    )
-
-
-def _kr_rows(okrs: OkrSet, results: tuple[ItemResult, ...], total: Tally) -> tuple[WorkRow, ...]:
-    work = _accumulate(results, lambda r: r.key_results)
-    return tuple(_work_row(kr.id, kr.title, work.get(kr.id), total, kr) for kr in okrs.key_results)
-
-
-def _objective_rows(
-    okrs: OkrSet, results: tuple[ItemResult, ...], total: Tally
-) -> tuple[WorkRow, ...]:
-    work = _accumulate(results, lambda r: r.objectives)
-    return tuple(_work_row(o.id, o.title, work.get(o.id), total) for o in okrs.objectives)
-
-
-def _breakdown(
-    results: tuple[ItemResult, ...], value_of: Callable[[ItemResult], str]
-) -> tuple[BreakdownRow, ...]:
-    groups: dict[str, list[ItemResult]] = defaultdict(list)
-    for result in results:
-        groups[value_of(result)].append(result)
-    return tuple(
-        BreakdownRow(value, _tally(groups[value])) for value in sorted(groups, key=natural_key)
-    )
-
-
-def _bad_links(links: Iterable[Link], *, stale: bool) -> tuple[BadLink, ...]:
+def _bad_links(
+    linked: pl.DataFrame, resolved: list[Resolved], *, stale: bool
+) -> tuple[BadLink, ...]:
     """Each bad reference once per carrying item, with how many audited items it affects."""
-    affected: dict[tuple[str, str], int] = defaultdict(int)
-    found: dict[tuple[str, str], BadLink] = {}
-    for link in links:
-        for carrier, resolved in link.bad_sources:
-            bad = [(ref, None) for ref in resolved.stale] if stale else resolved.dangling
-            for ref, suggestion in bad:
-                affected[(carrier.key, ref)] += 1
-                found.setdefault((carrier.key, ref), BadLink(carrier.key, ref, 0, suggestion))
-    rows = (
-        BadLink(bad.key, bad.reference, affected[pair], bad.suggestion)
-        for pair, bad in found.items()
+    import polars as pl
+
+    own = pl.col("blamed") == "own"
+    carriers = (
+        linked.sort("pos")
+        .filter(pl.col("blamed").is_not_null())
+        .select(
+            pl.when(own).then(pl.col("key")).otherwise(pl.col("anc_key")).alias("carrier"),
+            pl.when(own).then(pl.col("cell")).otherwise(pl.col("anc_cell")).alias("carrier_cell"),
+        )
+        .group_by("carrier", "carrier_cell", maintain_order=True)
+        .len()
     )
+    affected: dict[tuple[str, str], int] = defaultdict(int)
+    suggestions: dict[tuple[str, str], str | None] = {}
+    for key, cell, count in carriers.iter_rows():
+        links = resolved[cell]
+        bad = [(ref, None) for ref in links.stale] if stale else links.dangling
+        for ref, suggestion in bad:
+            affected[(key, ref)] += count
+            suggestions.setdefault((key, ref), suggestion)
+    rows = (BadLink(key, ref, n, suggestions[(key, ref)]) for (key, ref), n in affected.items())
     return tuple(sorted(rows, key=lambda b: (natural_key(b.key), b.reference)))
 
 
-def _conflicts(scoped: list[Item], links: dict[str, Link]) -> tuple[InheritanceConflict, ...]:
-    rows = []
-    for item in scoped:
-        link = links[item.id]
-        if link.conflict is not None:
-            own = link.own.key_results or link.own.objectives
-            rows.append(InheritanceConflict(item.key, own, link.conflict.key_results))
-    return tuple(sorted(rows, key=lambda c: natural_key(c.key)))
+def _conflicts(linked: pl.DataFrame) -> tuple[InheritanceConflict, ...]:
+    import polars as pl
+
+    rows = linked.filter(pl.col("own").is_not_null()).select("key", "own", "inherited")
+    return tuple(
+        InheritanceConflict(key, tuple(own), tuple(inherited))
+        for key, own, inherited in rows.iter_rows()
+    )
+
+
+def _scope_warnings(frame: pl.DataFrame, linked: pl.DataFrame) -> tuple[str, ...]:
+    """SPEC 8: an empty scope is warned about, also when the source did return items."""
+    countable = int((~frame["carrier_only"]).sum())
+    if linked.height or not countable:
+        return ()
+    return (
+        f"{countable} items read, none in scope: sub-tasks and epics are not counted "
+        "(see --include-types)",
+    )
+
+
+def _tests_left_out(frame: pl.DataFrame, options: AuditOptions) -> tuple[str, ...]:
+    """Say so when test-management items were left out by default: a newcomer who sees
+    fewer items than the export holds must learn why, and how to count them."""
+
+    kind = casefold(frame["type"])
+    left = frame.filter(
+        ~frame["carrier_only"]
+        & kind.is_in(text_set(TEST_TYPES))
+        & ~kind.is_in(text_set(options.include_types))
+    )["type"]
+    if not left.len():
+        return ()
+    kinds = ", ".join(sorted(set(left.to_list()), key=str.casefold))
+    return (
+        f"{left.len()} test-management items ({kinds}) are not backlog work and not counted "
+        "(--include-types to count them)",
+    )

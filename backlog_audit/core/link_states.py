@@ -1,17 +1,25 @@
 """An item's link state (SPEC 5): own references first, then the nearest ancestor's.
 
-`LinkEngine.link(item)` returns the state, the KRs and objectives the item works toward,
-where they came from, and the bad references it consulted along the way.
+The state depends only on what the item's own link cell resolves to and on what its nearest
+referencing ancestor's cell resolves to. So `Cells` reads and resolves each distinct raw cell
+once (`core.references`, `core.linking`: the one place where references meet the OKR set),
+`nearest_referencing` finds every row's ancestor at once over row positions, and `decide`
+gives the state for one (own cell, ancestor cell) pair, which the audit joins back to items.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from backlog_audit.core.linking import Resolver, Target
-from backlog_audit.core.references import ReferenceReader
-from backlog_audit.model import AuditOptions, Item, LinkState, OkrSet
+from backlog_audit.core.linking import Resolver, Target, label_value
+from backlog_audit.core.references import ReferenceReader, is_placeholder, own_references
+from backlog_audit.core.rows import RawCell
+from backlog_audit.model import AuditOptions, LinkState, OkrSet
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,7 @@ class Resolved:
     exempt: bool = False
     stale: tuple[str, ...] = ()
     dangling: tuple[tuple[str, str | None], ...] = ()  # (reference, suggestion)
-    # The objectives of the KRs, then the directly named ones (computed once per reference set)
+    # The objectives of the KRs, then the directly named ones.
     all_objectives: tuple[str, ...] = ()
 
     @property
@@ -32,55 +40,41 @@ class Resolved:
         """Whether anything names a current KR or objective."""
         return bool(self.key_results or self.objectives)
 
-
-@dataclass(frozen=True)
-class Link:
-    """The outcome for one in-scope item."""
-
-    state: LinkState
-    own: Resolved
-    key_results: tuple[str, ...] = ()
-    objectives: tuple[str, ...] = ()
-    carrier: Item | None = None  # the ancestor whose references were used or blamed
-    carrier_links: Resolved | None = None
-    conflict: Resolved | None = None  # the ancestor's links when they conflict with own
-    bad_sources: tuple[tuple[Item, Resolved], ...] = field(default=())
+    @property
+    def bad(self) -> bool:
+        """Whether a reference is stale or dangling (listed in a link table)."""
+        return bool(self.stale or self.dangling)
 
 
 def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-class LinkEngine:
-    """Link states for the items of one backlog against one OKR set."""
+class Cells:
+    """Reads and resolves raw link cells against one OKR set, each distinct one once."""
 
-    def __init__(self, okrs: OkrSet, items_by_id: Mapping[str, Item], options: AuditOptions):
+    def __init__(self, okrs: OkrSet, options: AuditOptions) -> None:
         self._resolver = Resolver(okrs)
         self.reader = ReferenceReader(options.label_prefixes, self._resolver)
-        self._items = items_by_id
-        self._options = options
-        self._objective_of = {kr.id: kr.objective_id for kr in okrs.key_results}
-        # A backlog repeats a few link values thousands of times: cache by value, not by item.
-        self._references: dict[tuple[tuple[str, ...], ...], tuple[str, ...]] = {}
+        self.objective_of = {kr.id: kr.objective_id for kr in okrs.key_results}
         self._resolved: dict[tuple[str, ...], Resolved] = {}
-        # A parent is consulted once for each of its children: cache ancestors by item id.
-        self._ancestor: dict[str, Item | None] = {}
 
-    def references(self, item: Item) -> tuple[str, ...]:
-        """The item's own references (SPEC 4, `core.references`): link values and labels."""
-        raw = (item.references, item.free_text, item.labels)
-        refs = self._references.get(raw)
-        if refs is None:
-            refs = self._references[raw] = self.reader.own(item)
-        return refs
-
-    def resolved(self, item: Item) -> Resolved:
-        """Resolve the item's own references (cached per distinct set of references)."""
-        refs = self.references(item)
+    def resolve(self, cell: RawCell) -> Resolved:
+        """The cell's own references (SPEC 4), resolved (cached per set of references)."""
+        references, free_text, labels = cell
+        refs = own_references(references, labels, self.reader.prefixes, free_text, self.reader)
         hit = self._resolved.get(refs)
         if hit is None:
             hit = self._resolved[refs] = self._resolve_all(refs)
         return hit
+
+    def placeholders(self, cell: RawCell) -> tuple[str, ...]:
+        """The raw link values of a cell that were read as placeholders (for the reports)."""
+        references, free_text, labels = cell
+        values = [*references, *free_text]
+        values += [label_value(label, self.reader.prefixes) or "" for label in labels]
+        found = (v.strip() for v in values if v.strip() and is_placeholder(v, self.reader.names))
+        return tuple(dict.fromkeys(found))
 
     def _resolve_all(self, refs: tuple[str, ...]) -> Resolved:
         if not refs:
@@ -107,87 +101,108 @@ class LinkEngine:
             references=refs,
             key_results=tuple(key_results),
             objectives=_unique(objectives),
-            all_objectives=_unique([self._objective_of[kr] for kr in key_results] + objectives),
+            all_objectives=_unique([self.objective_of[kr] for kr in key_results] + objectives),
             exempt=exempt,
             stale=tuple(stale),
             dangling=tuple(dangling),
         )
 
-    def objectives_of(self, resolved: Resolved) -> tuple[str, ...]:
-        """The objectives of the resolved KRs, then the directly named ones."""
-        return resolved.all_objectives
 
-    def nearest_referencing_ancestor(self, item: Item) -> Item | None:
-        """The first ancestor (at most max_inherit_depth up) that has any references."""
-        if item.id not in self._ancestor:
-            self._ancestor[item.id] = self._find_ancestor(item)
-        return self._ancestor[item.id]
+@dataclass(frozen=True)
+class Decision:
+    """The outcome for every item with one (own cell, ancestor cell) pair."""
 
-    def _find_ancestor(self, item: Item) -> Item | None:
-        seen = {item.id}
-        current = item
-        for _ in range(self._options.max_inherit_depth):
-            parent = self._items.get(current.parent) if current.parent else None
-            if parent is None or parent.id in seen:
-                return None
-            if self.references(parent):
-                return parent
-            seen.add(parent.id)
-            current = parent
+    state: LinkState
+    key_results: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    # Whether `inherited_from` names the ancestor (its links or its exemption were taken).
+    from_ancestor: bool = False
+    # (own, inherited) when the ancestor's KRs contradict the item's own (SPEC 5, last rule).
+    conflict: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    # Whose bad references this item consulted: "own", "ancestor" or None.
+    blamed: str | None = None
+
+
+def decide(own: Resolved, theirs: Resolved | None, objective_of: dict[str, str]) -> Decision:
+    """SPEC 5's table, top to bottom, for an item whose own cell resolved to `own` and whose
+    nearest referencing ancestor's to `theirs` (None: no such ancestor, or --no-inherit)."""
+    if own.references:
+        return _own(own, theirs, objective_of)
+    if theirs is None:
+        return Decision(LinkState.ORPHANED)
+    blamed = "ancestor" if theirs.bad else None
+    if theirs.resolves:
+        return Decision(
+            LinkState.INHERITED, theirs.key_results, theirs.all_objectives, True, blamed=blamed
+        )
+    if theirs.exempt:
+        return Decision(LinkState.EXEMPT, from_ancestor=True, blamed=blamed)
+    return Decision(LinkState.ORPHANED, blamed=blamed)
+
+
+def _own(own: Resolved, theirs: Resolved | None, objective_of: dict[str, str]) -> Decision:
+    blamed = "own" if own.bad else None
+    if own.resolves:
+        state = LinkState.LINKED if own.key_results else LinkState.OBJECTIVE_ONLY
+        conflict = _conflict(own, theirs, objective_of)
+        return Decision(
+            state, own.key_results, own.all_objectives, conflict=conflict, blamed=blamed
+        )
+    if own.exempt:
+        return Decision(LinkState.EXEMPT, blamed=blamed)
+    state = LinkState.STALE if own.stale else LinkState.DANGLING
+    return Decision(state, blamed=blamed)
+
+
+def _conflict(
+    own: Resolved, theirs: Resolved | None, objective_of: dict[str, str]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The ancestor's KRs when they contradict the item's own links (SPEC 5, last rule)."""
+    if theirs is None or not theirs.key_results:
         return None
+    if own.key_results:
+        clash = not set(own.key_results) & set(theirs.key_results)
+    else:
+        their_objectives = {objective_of[kr] for kr in theirs.key_results}
+        clash = not set(own.objectives) & their_objectives
+    return (own.key_results or own.objectives, theirs.key_results) if clash else None
 
-    def link(self, item: Item) -> Link:
-        """Decide the item's state, top to bottom through SPEC 5's table."""
-        own = self.resolved(item)
-        if own.references:
-            return self._own_link(item, own)
-        return self._inherited_link(item, own)
 
-    def _own_link(self, item: Item, own: Resolved) -> Link:
-        bad = ((item, own),) if own.stale or own.dangling else ()
-        if own.resolves:
-            state = LinkState.LINKED if own.key_results else LinkState.OBJECTIVE_ONLY
-            return Link(
-                state,
-                own,
-                own.key_results,
-                self.objectives_of(own),
-                conflict=self._conflict(item, own),
-                bad_sources=bad,
-            )
-        if own.exempt:
-            return Link(LinkState.EXEMPT, own, bad_sources=bad)
-        state = LinkState.STALE if own.stale else LinkState.DANGLING
-        return Link(state, own, bad_sources=bad)
+def nearest_referencing(parent: pl.Series, has_refs: pl.Series, depth: int) -> pl.Series:
+    """Each row's nearest ancestor (row position) that has any references, else null.
 
-    def _inherited_link(self, item: Item, own: Resolved) -> Link:
-        ancestor = self.nearest_referencing_ancestor(item) if self._options.inherit else None
-        if ancestor is None:
-            return Link(LinkState.ORPHANED, own)
-        theirs = self.resolved(ancestor)
-        bad = ((ancestor, theirs),) if theirs.stale or theirs.dangling else ()
-        if theirs.resolves:
-            krs, objectives = theirs.key_results, self.objectives_of(theirs)
-            state = LinkState.INHERITED
-        elif theirs.exempt:
-            krs, objectives, state = (), (), LinkState.EXEMPT
-        else:
-            krs, objectives, state = (), (), LinkState.ORPHANED
-        return Link(state, own, krs, objectives, ancestor, theirs, bad_sources=bad)
+    `parent` holds each row's parent position (null: none, or not in the backlog). All rows
+    walk up together, one level a step, at most `depth` levels; a row stops at an ancestor
+    already on its path (a parent cycle) or at a missing parent, like SPEC 5's walk.
+    """
+    import polars as pl
 
-    def _conflict(self, item: Item, own: Resolved) -> Resolved | None:
-        """The ancestor's links when they contradict the item's own (SPEC 5, last rule)."""
-        if not self._options.inherit:
-            return None
-        ancestor = self.nearest_referencing_ancestor(item)
-        if ancestor is None:
-            return None
-        theirs = self.resolved(ancestor)
-        if not theirs.key_results:
-            return None
-        if own.key_results:
-            clash = not set(own.key_results) & set(theirs.key_results)
-        else:
-            their_objectives = {self._objective_of[kr] for kr in theirs.key_results}
-            clash = not set(own.objectives) & their_objectives
-        return theirs if clash else None
+    rows = pl.int_range(0, len(parent), dtype=pl.Int64, eager=True)
+    path = [rows]
+    walking = pl.Series([True] * len(parent), dtype=pl.Boolean)
+    found = pl.Series([None] * len(parent), dtype=pl.Int64)
+    current = rows
+    for _ in range(depth):
+        step = parent.gather(current)
+        fresh = step.is_not_null()
+        for earlier in path:
+            fresh &= (step != earlier).fill_null(True)
+        alive = (walking & fresh).fill_null(False)
+        hit = (alive & has_refs.gather(step.fill_null(0))).fill_null(False)
+        found = pl.select(pl.when(hit).then(step).otherwise(found)).to_series()
+        walking = alive & ~hit
+        if not walking.any():
+            break
+        path.append(step)
+        current = step
+    return found
+
+
+def decisions(
+    pairs: Sequence[tuple[int, int | None]], resolved: Sequence[Resolved], cells: Cells
+) -> list[Decision]:
+    """`decide` for each distinct (own cell, ancestor cell) pair."""
+    return [
+        decide(resolved[own], None if anc is None else resolved[anc], cells.objective_of)
+        for own, anc in pairs
+    ]

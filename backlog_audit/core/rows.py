@@ -1,0 +1,134 @@
+"""A backlog as the core's table: one row per item, one column per field (issue 15).
+
+Sources deliver `Item`s; `ItemRows.of(items)` lays them out as columns, numbers their raw link
+values (`cell`: the same select values, free text and labels get the same number, so the core
+reads and resolves each distinct cell once), then `unique` keeps each item once (SPEC 6) and
+`in_scope` says which rows are counted work (SPEC 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from backlog_audit.core.order import casefold
+from backlog_audit.model import AuditOptions, Item
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# Types counted when a source gives no hierarchy level (SPEC 2): everything but these.
+NON_STANDARD_TYPES = frozenset({"epic", "sub-task", "subtask", "milestone"})
+# Test-management types (Xray's five, Zephyr's Test) are test cases and their runs, not backlog
+# work, whatever level Jira gives them (SPEC 2): one real export held 59 Xray tests in 75 items,
+# every one "inherited" from one epic. --include-types brings them back.
+TEST_TYPES = frozenset({"test", "test set", "test plan", "test execution", "precondition"})
+
+# What an item's own references are read from (`core.references`): select values, free text
+# and labels, in that order.
+RawCell = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+_TEXT = ("id", "key", "title", "type", "status", "status_category", "parent", "sprint",
+         "assignee", "project", "url")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ItemRows:
+    """Items as columns, with their distinct raw link cells.
+
+    `frame` has the text columns above, `points` (Float64), `level` (Int64), `carrier_only`,
+    `sprints` (list), `cell` (index into `cells`) and `source` (the item's index in `items`,
+    so that a row can give back the very `Item` it came from).
+    """
+
+    frame: pl.DataFrame
+    cells: tuple[RawCell, ...]
+    items: Sequence[Item]
+
+    @classmethod
+    def of(cls, items: Sequence[Item]) -> ItemRows:
+        """Lay out a source's items as columns (each attribute read once)."""
+        import polars as pl
+
+        numbers: dict[RawCell, int] = {}
+        cell = [
+            numbers.setdefault((i.references, i.free_text, i.labels), len(numbers)) for i in items
+        ]
+        columns: dict[str, pl.Series] = {
+            name: pl.Series(name, [getattr(i, name) for i in items], dtype=pl.String)
+            for name in _TEXT
+            if name != "status_category"
+        }
+        columns["status_category"] = pl.Series(
+            [i.status_category.value for i in items], dtype=pl.String
+        )
+        columns["points"] = pl.Series([i.points for i in items], dtype=pl.Float64)
+        columns["level"] = pl.Series([i.level for i in items], dtype=pl.Int64)
+        columns["carrier_only"] = pl.Series([i.carrier_only for i in items], dtype=pl.Boolean)
+        columns["sprints"] = pl.Series([list(i.sprints) for i in items], dtype=pl.List(pl.String))
+        columns["cell"] = pl.Series(cell, dtype=pl.Int64)
+        columns["source"] = pl.Series(range(len(items)), dtype=pl.Int64)
+        frame = pl.DataFrame({name: columns[name].alias(name) for name in columns})
+        return cls(frame, tuple(numbers), items)
+
+
+def unique(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each item once, by id, where it first appeared; an in-scope copy beats a carrier-only
+    copy (SPEC 6: the same item reached twice counts once)."""
+    import polars as pl
+
+    chosen = (
+        frame.with_row_index("_row")
+        .group_by("id", maintain_order=True)
+        .agg(
+            pl.col("_row").first().alias("_first"),
+            pl.col("_row").filter(~pl.col("carrier_only")).first().alias("_counted"),
+        )
+        .select(pl.coalesce("_counted", "_first"))
+        .to_series()
+    )
+    return frame[chosen]
+
+
+def scope_mask(frame: pl.DataFrame, options: AuditOptions) -> pl.Series:
+    """Whether each row is counted work (SPEC 2): the one place of the default type scope.
+
+    --exclude-types and --include-types first, then test-management types (out), then the
+    hierarchy level when the source gives one, else the type name."""
+    import polars as pl
+
+    kind = casefold(frame["type"]).alias("kind")
+    by_level = pl.col("level") == 0
+    by_name = ~pl.col("kind").is_in(text_set(NON_STANDARD_TYPES))
+    default = (
+        pl.when(pl.col("kind").is_in(text_set(TEST_TYPES)))
+        .then(False)
+        .when(pl.col("level").is_not_null())
+        .then(by_level)
+        .otherwise(by_name)
+    )
+    # AuditOptions casefolds its type names, whoever built it.
+    counted = (
+        pl.when(pl.col("carrier_only"))
+        .then(False)
+        .when(pl.col("kind").is_in(text_set(options.exclude_types)))
+        .then(False)
+        .when(pl.col("kind").is_in(text_set(options.include_types)))
+        .then(True)
+        .otherwise(default)
+    )
+    columns = pl.DataFrame([kind, frame["level"], frame["carrier_only"]])
+    return columns.select(counted.alias("in_scope")).to_series()
+
+
+def text_set(values: frozenset[str]) -> pl.Series:
+    """A set of names for `is_in`: one list value (the engine's unambiguous form)."""
+    import polars as pl
+
+    return pl.Series(sorted(values), dtype=pl.String).implode()
+
+
+def in_scope(item: Item, options: AuditOptions) -> bool:
+    """Whether one item is counted work (SPEC 2), by the same rule as a whole table."""
+    return bool(scope_mask(ItemRows.of([item]).frame, options)[0])

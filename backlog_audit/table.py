@@ -1,0 +1,216 @@
+"""The audited items as one columnar table: what the core computes and the reports read.
+
+`ItemTable` is a sequence of `ItemResult`s, built one by one only when someone iterates
+it, over a table with one row per in-scope item in report order. Its `frame` has the JSON
+report's item columns (SPEC 9) first: the reports encode rows from it, and `to_pandas()`
+hands it to notebook users. `ItemTable.of(results)` turns a plain tuple of `ItemResult`s
+(a result built by hand in a test) into the same table, so every report reads one shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, fields
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, overload
+
+from backlog_audit.model import (
+    AuditResult,
+    BadLink,
+    BreakdownRow,
+    InheritanceConflict,
+    Item,
+    ItemResult,
+    LinkState,
+    LintFinding,
+    StatusCategory,
+    Tally,
+    WorkRow,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+# SPEC 9's item entry, in its order: the columns of `ItemTable.frame` that reports show.
+ITEM_COLUMNS = ("key", "title", "type", "status", "status_category", "points", "sprint",
+                "sprints", "assignee", "parent", "url", "references", "key_results",
+                "objectives", "link_state", "inherited_from")  # fmt: skip
+_STATES = {state.value: state for state in LinkState}
+
+
+def item_schema() -> dict[str, pl.DataType]:
+    """The type of each column of `ItemTable.frame`, in order."""
+    import polars as pl
+
+    text, texts = pl.String(), pl.List(pl.String())
+    lists = {"sprints", "references", "key_results", "objectives", "placeholders"}
+    schema: dict[str, pl.DataType] = {
+        name: texts if name in lists else text for name in (*ITEM_COLUMNS, "placeholders")
+    }
+    schema["points"] = pl.Float64()
+    schema["source"] = pl.Int64()
+    return schema
+
+
+class ItemTable(Sequence[ItemResult]):
+    """The in-scope items of an audit with their links, in report order.
+
+    `frame`: the columns of ITEM_COLUMNS (`parent` is the parent's key), then `placeholders`
+    and `source`, each row's index in `items`: the `Item` it was audited from.
+    """
+
+    def __init__(self, frame: pl.DataFrame, items: Sequence[Item]) -> None:
+        self.frame = frame
+        self._items = items
+
+    @classmethod
+    def of(cls, results: Sequence[ItemResult]) -> ItemTable:
+        """The table of a sequence of results (itself when it is one already)."""
+        if isinstance(results, ItemTable):
+            return results
+        import polars as pl
+
+        rows = [_row(r, n) for n, r in enumerate(results)]
+        frame = pl.DataFrame(rows, schema=item_schema(), orient="row")
+        table = cls(frame, [r.item for r in results])
+        table.__dict__["_results"] = tuple(results)
+        return table
+
+    @cached_property
+    def _results(self) -> tuple[ItemResult, ...]:
+        columns = ("source", "link_state", "key_results", "objectives", "references",
+                   "inherited_from", "parent", "placeholders")  # fmt: skip
+        rows = zip(*(self.frame[name].to_list() for name in columns), strict=True)
+        items = self._items
+        return tuple(
+            ItemResult(
+                item=items[source],
+                link_state=_STATES[state],
+                key_results=tuple(krs),
+                objectives=tuple(objectives),
+                references=tuple(refs),
+                inherited_from=inherited_from,
+                parent_key=parent,
+                placeholders=tuple(placeholders),
+            )
+            for source, state, krs, objectives, refs, inherited_from, parent, placeholders in rows
+        )
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    @overload
+    def __getitem__(self, index: int) -> ItemResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ItemResult, ...]: ...
+    def __getitem__(self, index: int | slice) -> ItemResult | tuple[ItemResult, ...]:
+        return self._results[index]
+
+    def __iter__(self) -> Iterator[ItemResult]:
+        return iter(self._results)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._results)
+
+    def __repr__(self) -> str:
+        return f"ItemTable({len(self)} items)"
+
+
+def _row(result: ItemResult, source: int) -> tuple[Any, ...]:
+    item = result.item
+    category = item.status_category
+    return (
+        item.key, item.title, item.type, item.status,
+        StatusCategory(category).value, item.points, item.sprint, list(item.sprints),
+        item.assignee, result.parent_key, item.url, list(result.references),
+        list(result.key_results), list(result.objectives), result.link_state.value,
+        result.inherited_from, list(result.placeholders), source,
+    )  # fmt: skip
+
+
+def to_pandas(result: AuditResult) -> dict[str, pd.DataFrame]:
+    """The result's items and tables as pandas DataFrames, by the JSON report's names.
+
+    `items` has SPEC 9's item columns (lists stay Python lists); `summary` is one row of
+    the headline figures; every other table one row per entry of the JSON list of its name.
+    """
+    import pandas as pd
+
+    items = ItemTable.of(result.items).frame.select(ITEM_COLUMNS)
+    tables: dict[str, tuple[list[dict[str, Any]], type]] = {
+        "key_results": ([asdict(row) for row in result.key_results], WorkRow),
+        "objectives": ([_objective(row) for row in result.objectives], WorkRow),
+        "dangling_links": ([asdict(link) for link in result.dangling_links], BadLink),
+        "stale_links": ([_stale(link) for link in result.stale_links], BadLink),
+        "inheritance_conflicts": (
+            [asdict(c) for c in result.inheritance_conflicts],
+            InheritanceConflict,
+        ),
+        "lint": ([asdict(finding) for finding in result.lint], LintFinding),
+    }
+    frames = {"items": pd.DataFrame(items.to_dict(as_series=False), columns=list(ITEM_COLUMNS))}
+    frames["summary"] = pd.DataFrame([_summary(result)])
+    for name, rows in (("by_sprint", result.by_sprint), ("by_assignee", result.by_assignee),
+                       ("by_project", result.by_project)):  # fmt: skip
+        frames[name] = pd.DataFrame([_breakdown(row) for row in rows], columns=list(_BREAKDOWN))
+    for name, (records, kind) in tables.items():
+        columns = [f.name for f in fields(kind) if f.name not in _LEFT_OUT.get(name, ())]
+        frames[name] = pd.DataFrame(records, columns=columns)
+    return frames
+
+
+# What the JSON report leaves out of these tables, and so does pandas.
+_LEFT_OUT = {
+    "objectives": ("objective_id", "baseline", "target", "current", "unit"),
+    "stale_links": ("suggestion",),
+}
+_BREAKDOWN = ("value", "items", "linked_items", "coverage", "points", "linked_points",
+              "points_coverage")  # fmt: skip
+
+
+def _tally(tally: Tally) -> dict[str, Any]:
+    return {
+        "items": tally.items,
+        "linked_items": tally.linked_items,
+        "coverage": tally.coverage,
+        "points": tally.points,
+        "linked_points": tally.linked_points,
+        "points_coverage": tally.points_coverage,
+    }
+
+
+def _breakdown(row: BreakdownRow) -> dict[str, Any]:
+    return {"value": row.value} | _tally(row.tally)
+
+
+def _summary(result: AuditResult) -> dict[str, Any]:
+    summary = result.summary
+    figures = asdict(summary)
+    del figures["all"], figures["open"]
+    total = summary.all
+    return (
+        _tally(total)
+        | {"exempt_items": total.exempt_items, "exempt_share": total.exempt_share,
+           "exempt_points": total.exempt_points}
+        | figures
+        | {f"open_{name}": value for name, value in _tally(summary.open).items()}
+    )  # fmt: skip
+
+
+def _objective(row: WorkRow) -> dict[str, Any]:
+    record = asdict(row)
+    for name in _LEFT_OUT["objectives"]:
+        del record[name]
+    return record
+
+
+def _stale(link: BadLink) -> dict[str, Any]:
+    record = asdict(link)
+    del record["suggestion"]
+    return record
