@@ -56,12 +56,14 @@ def portfolio_table(result: PortfolioResult) -> Table:
 
 def _coverage_chart(table: Table) -> BarChart:
     label, value = table.letter("Team"), table.letter("Coverage")
-    rows = len(table.rows)
+    index = [c.header for c in table.columns].index("Coverage")
+    shares = [row[index] for row in table.rows if isinstance(row[index], float)]
     chart = charts.kr_bar_chart(
-        table.title, label, value, rows, "Coverage per team", charts.ITEMS_COLOUR
+        table.title, label, value, shares, "Coverage per team", charts.ITEMS_COLOUR
     )
     chart.y_axis.number_format = styles.PERCENT
     chart.y_axis.scaling.max = 1
+    chart.y_axis.majorUnit = 0.2  # 0% to 100% in fifths (the count steps start at 1)
     chart.series[0].dLbls.numFmt = styles.PERCENT
     return chart
 
