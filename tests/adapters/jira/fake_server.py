@@ -20,6 +20,7 @@ import itertools
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -346,6 +347,9 @@ class FakeJira:
         self.stalled = ""  # requests whose path contains this get no answer until `release`
         self.release = threading.Event()
         self.requests: list[LoggedRequest] = []
+        self.delay = 0.0  # seconds before each answer (a site's latency, for benchmarks)
+        self.in_flight = 0  # requests being answered now
+        self.most_in_flight = 0  # the most answered at once (a bound per site is kept)
         self.base_url = ""
         self._tokens: dict[str, tuple[str, int]] = {}
         self._counter = itertools.count(1)
@@ -938,7 +942,16 @@ class _Handler(BaseHTTPRequestHandler):
             jira.release.wait(timeout=10)
             self.close_connection = True
             return
-        serve(self, jira.rules, method, (self.path, raw), partial(self._answer, jira, method))
+        with jira._lock:
+            jira.in_flight += 1
+            jira.most_in_flight = max(jira.most_in_flight, jira.in_flight)
+        try:
+            if jira.delay:
+                time.sleep(jira.delay)
+            serve(self, jira.rules, method, (self.path, raw), partial(self._answer, jira, method))
+        finally:
+            with jira._lock:
+                jira.in_flight -= 1
 
     def _answer(self, jira: FakeJira, method: str, request: RawRequest) -> Answer:
         """Jira's own answer to a request (as a fault rule may have rewritten it)."""
