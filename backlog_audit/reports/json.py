@@ -182,7 +182,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
 
 
-def _layout(value: Any, depth: int = 0) -> str:
+def layout(value: Any, depth: int = 0) -> str:
     """Objects and lists of the top two levels one entry per line, anything deeper inline.
 
     Reads like `indent=2` where it matters (each item, KR, or link on its own line) at the
@@ -192,20 +192,20 @@ def _layout(value: Any, depth: int = 0) -> str:
     if depth >= 2 or not value or not isinstance(value, (dict, list)):
         return _compact(value)
     if isinstance(value, dict):
-        entries = [f"{inner}{_compact(k)}: {_layout(v, depth + 1)}" for k, v in value.items()]
+        entries = [f"{inner}{_compact(k)}: {layout(v, depth + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(entries) + f"\n{pad}}}"
-    entries = [f"{inner}{_layout(v, depth + 1)}" for v in value]
+    entries = [f"{inner}{layout(v, depth + 1)}" for v in value]
     return "[\n" + ",\n".join(entries) + f"\n{pad}]"
 
 
-def _finite(value: Any) -> Any:
+def finite(value: Any) -> Any:
     """`value` with every NaN or infinite number replaced by None."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value
 
 
@@ -213,10 +213,10 @@ def render(result: AuditResult) -> bytes:
     """The JSON report as UTF-8 bytes."""
     report = to_dict(result)
     try:
-        text = _layout(report)
+        text = layout(report)
     except ValueError:
         # A figure past float's range (points of 1e308 add up to infinity, and a coverage
         # of inf / inf is NaN): null, like any figure that cannot be computed. Checked only
         # on failure, so the common report keeps the C encoder's speed.
-        text = _layout(_finite(report))
+        text = layout(finite(report))
     return utf8(text + "\n")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from backlog_audit.portfolio.model import PortfolioResult, TeamFigures
@@ -56,5 +55,10 @@ def _team_scope(result: PortfolioResult, name: str) -> str | None:
 
 
 def render(result: PortfolioResult) -> bytes:
-    """The JSON report as UTF-8 bytes."""
-    return utf8(json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n")
+    """The JSON report as UTF-8 bytes, laid out (and made finite) as the single audit's."""
+    report = to_dict(result)
+    try:
+        text = single.layout(report)
+    except ValueError:  # a figure past float's range: null, as in the single audit's
+        text = single.layout(single.finite(report))
+    return utf8(text + "\n")

@@ -29,8 +29,8 @@ _TEAM_COLUMNS = (
     Column("Points coverage", "percent"),
     Column("Orphans", "int"),
     Column("Uncovered KRs", "wrap", max_width=30),
-    Column("Error", "wrap", max_width=40),
 )
+_ERROR = Column("Error", "wrap", max_width=40)
 
 
 def portfolio_table(result: PortfolioResult) -> Table:
@@ -46,12 +46,19 @@ def portfolio_table(result: PortfolioResult) -> Table:
             else [None, None, None, None]
         )
         matrix = [cells.get((team.name, kr)) for kr in krs]
+        # A failed team's error, in a column of its own only when a team failed.
+        error = [team.error] if result.failed else []
         rows.append(
             [team.name, team.source, *figures, ", ".join(team.uncovered_key_results),
-             team.error, *matrix]
+             *error, *matrix]
         )  # fmt: skip
-    columns = _TEAM_COLUMNS + tuple(Column(kr, "int", max_width=12) for kr in krs)
-    return Table(PORTFOLIO, columns, rows, freeze="B2", coverage_columns=("Coverage",))
+    columns = (
+        *_TEAM_COLUMNS,
+        *((_ERROR,) if result.failed else ()),
+        *(Column(kr, "int", max_width=12) for kr in krs),
+    )
+    coverage = ("Coverage", "Points coverage")
+    return Table(PORTFOLIO, columns, rows, freeze="B2", coverage_columns=coverage)
 
 
 def _coverage_chart(table: Table) -> BarChart:
@@ -61,7 +68,7 @@ def _coverage_chart(table: Table) -> BarChart:
     chart = charts.kr_bar_chart(
         table.title, label, value, shares, "Coverage per team", charts.ITEMS_COLOUR
     )
-    chart.y_axis.number_format = styles.PERCENT
+    chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.max = 1
     chart.y_axis.majorUnit = 0.2  # 0% to 100% in fifths (the count steps start at 1)
     chart.series[0].dLbls.numFmt = styles.PERCENT

@@ -1,0 +1,161 @@
+"""Benchmark: a portfolio of 10 teams against one slow Jira site (issue 12).
+
+The fake Jira of the tests (tests/adapters/jira/fake_server.py, on 127.0.0.1) serves 10
+boards, each with an active sprint of 300 stories, and waits `--delay` (80 ms) before every
+answer. It runs in a process of its own, as a real site would: in the audit's process its
+JSON encoding would compete with the audit for the interpreter. Each round audits every
+team alone (`backlog-audit audit --source jira --board N --sprint active`), then the
+portfolio of all ten (`--config` with [[teams]]), alternating rounds so that both see the
+same machine load. The figure is the portfolio's time over the
+slowest single team's in the same round; the budget is 1.5.
+
+Run from the repository root:  .venv/bin/python benchmarks/bench_portfolio.py [--jobs 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import multiprocessing.connection
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from backlog_audit.cli import main  # noqa: E402
+from tests.adapters.jira.conftest import env_for  # noqa: E402
+from tests.adapters.jira.fake_server import (  # noqa: E402
+    FakeBoard,
+    FakeIssue,
+    FakeJira,
+    FakeJiraServer,
+    FakeSprint,
+    custom_field,
+)
+
+OKR_FIELD, POINTS = "customfield_10100", "customfield_10016"
+TEAMS, ISSUES = 10, 300
+OKRS = """\
+objectives:
+  - id: O1
+    title: Teams ship what matters
+    key_results:
+      - {id: KR1.1, title: Activation from 50% to 70%}
+      - {id: KR1.2, title: Time to first audit under 5 min}
+exempt: [BAU]
+"""
+
+
+def site() -> FakeJira:
+    """10 boards (projects P0..P9), each with an active sprint of 300 linked stories."""
+    issues, boards, sprints = [], [], []
+    refs = ["KR1.1", "KR1.2", "BAU", None]
+    for team in range(TEAMS):
+        project, board, sprint = f"P{team}", 100 + team, 1000 + team
+        boards.append(FakeBoard(board, f"Board {team}", [project]))
+        sprints.append(
+            FakeSprint(sprint, f"Sprint {team}", "active", board, "2026-11-09T09:00:00.000Z")
+        )
+        for n in range(1, ISSUES + 1):
+            issue = FakeIssue(f"{team}{n:05d}", f"{project}-{n}", f"Story {n}", sprints=[sprint])
+            ref = refs[n % len(refs)]
+            if ref:
+                issue.custom[OKR_FIELD] = {
+                    "value": ref,
+                    "id": str(20000 + n % 4),
+                    "disabled": False,
+                }
+            issue.custom[POINTS] = float(n % 5 + 1)
+            issues.append(issue)
+    fields = [custom_field(OKR_FIELD, "OKR", "select"),
+              custom_field(POINTS, "Story point estimate", "jsw-story-points")]  # fmt: skip
+    return FakeJira("cloud", issues=issues, custom_fields=fields, sprints=sprints, boards=boards)
+
+
+def serve(delay: float, conn: multiprocessing.connection.Connection) -> None:
+    """The fake site in this (child) process: its URL and credentials out, then serve until
+    told to stop, and report the most requests it answered at once."""
+    with FakeJiraServer() as server:
+        server.jira = jira = site()
+        jira.delay = delay
+        conn.send(env_for(jira, server.url))
+        conn.recv()  # stop
+        conn.send(jira.most_in_flight)
+
+
+def timed(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    result = CliRunner().invoke(main, args, env=env)
+    elapsed = time.perf_counter() - start
+    if result.exit_code != 0:
+        raise SystemExit(f"exit {result.exit_code}: {result.output}")
+    return elapsed
+
+
+def main_() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jobs", type=int, default=10)
+    parser.add_argument("--delay", type=float, default=0.08)
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    ours, theirs = multiprocessing.Pipe()
+    child = multiprocessing.Process(target=serve, args=(options.delay, theirs), daemon=True)
+    child.start()
+    env = ours.recv()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        (tmp / "okrs.yaml").write_text(OKRS, encoding="utf-8")
+        teams = "".join(
+            f'\n[[teams]]\nname = "Team {t}"\nsource = "jira"\nboard = {100 + t}\n'
+            'sprint = "active"\n'
+            for t in range(TEAMS)
+        )
+        config = tmp / "portfolio.toml"
+        config.write_text(f'okrs = "okrs.yaml"\nformat = ["json"]\n{teams}', encoding="utf-8")
+        common = ["--no-history", "-q", "--format", "json"]
+        ratios, slowest_all, portfolio_all = [], [], []
+        for round_ in range(options.rounds):
+            singles = [
+                timed(
+                    [
+                        "audit",
+                        "--source",
+                        "jira",
+                        "--board",
+                        str(100 + t),
+                        "--sprint",
+                        "active",
+                        "--okrs",
+                        str(tmp / "okrs.yaml"),
+                        "-o",
+                        str(tmp / f"t{t}.json"),
+                        *common,
+                    ],
+                    env,
+                )  # fmt: skip
+                for t in range(TEAMS)
+            ]
+            whole = timed(["audit", "--config", str(config), "--jobs", str(options.jobs),
+                           "-o", str(tmp / "portfolio.json"), *common], env)  # fmt: skip
+            slowest = max(singles)
+            ratios.append(whole / slowest)
+            slowest_all.append(slowest)
+            portfolio_all.append(whole)
+            print(f"round {round_ + 1}: slowest team {slowest:.2f} s, "
+                  f"portfolio {whole:.2f} s, ratio {whole / slowest:.2f}")  # fmt: skip
+        ours.send("stop")
+        in_flight = ours.recv()
+        print(f"jobs {options.jobs}, delay {options.delay * 1000:.0f} ms, most requests in flight "
+              f"{in_flight}: median ratio {statistics.median(ratios):.2f} "
+              f"(slowest team {statistics.median(slowest_all):.2f} s, portfolio "
+              f"{statistics.median(portfolio_all):.2f} s)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main_()
