@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -945,13 +944,27 @@ class _Handler(BaseHTTPRequestHandler):
         with jira._lock:
             jira.in_flight += 1
             jira.most_in_flight = max(jira.most_in_flight, jira.in_flight)
+        left = threading.Event()
+
+        def leave() -> None:
+            # Before the answer is written: a client's next request may follow it at once.
+            if not left.is_set():
+                left.set()
+                with jira._lock:
+                    jira.in_flight -= 1
+
+        def answer(request: RawRequest) -> Answer:
+            try:
+                return self._answer(jira, method, request)
+            finally:
+                leave()
+
         try:
             if jira.delay:
                 time.sleep(jira.delay)
-            serve(self, jira.rules, method, (self.path, raw), partial(self._answer, jira, method))
+            serve(self, jira.rules, method, (self.path, raw), answer)
         finally:
-            with jira._lock:
-                jira.in_flight -= 1
+            leave()
 
     def _answer(self, jira: FakeJira, method: str, request: RawRequest) -> Answer:
         """Jira's own answer to a request (as a fault rule may have rewritten it)."""
