@@ -64,7 +64,8 @@ def portfolio_table(result: PortfolioResult) -> Table:
 def _coverage_chart(table: Table) -> BarChart:
     label, value = table.letter("Team"), table.letter("Coverage")
     index = [c.header for c in table.columns].index("Coverage")
-    shares = [row[index] for row in table.rows if isinstance(row[index], float)]
+    # Every team's row, a failed team's (no coverage) as 0: the chart reads the rows in order.
+    shares = [row[index] if isinstance(row[index], float) else 0.0 for row in table.rows]
     chart = charts.kr_bar_chart(
         table.title, label, value, shares, "Coverage per team", charts.ITEMS_COLOUR
     )
