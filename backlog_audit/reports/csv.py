@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from backlog_audit.core.fixlist import FixGroup, fix_groups
 from backlog_audit.model import AuditResult, LinkState
+from backlog_audit.reports import csv_rule
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.common import utf8
-from backlog_audit.reports.interface import looks_like_formula
 
 ITEMS_TABLE = "items.csv"
 
@@ -38,23 +35,16 @@ TABLES = (
 
 
 def _cell(value: Any) -> Any:
-    """Lists joined with `;`, None (and NaN or infinity) empty, formula-looking text defused."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return ""
+    """Lists joined with `;`; the rest as `csv_rule.field` writes it (defused, quoted)."""
     if isinstance(value, list):
-        value = "; ".join(str(v) for v in value)
-    if isinstance(value, str) and looks_like_formula(value):
-        return "'" + value
+        return "; ".join(str(v) for v in value)
     return value
 
 
 def _table(rows: Iterable[Mapping[str, Any]], header: Sequence[str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([_cell(row.get(column)) for column in header] for row in rows)
+    body = csv_rule.table(header, ([_cell(row.get(column)) for column in header] for row in rows))
     # A BOM so that Excel opens the UTF-8 file with the right encoding.
-    return utf8("\ufeff" + buffer.getvalue())
+    return utf8("\ufeff" + body)
 
 
 def tables(result: AuditResult) -> dict[str, bytes]:

@@ -6,11 +6,13 @@ message line and no traceback, and that no report was written.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from click.testing import Result
 
-from tests.cli_runner import JIRA, invoke
+from tests.cli_runner import JIRA, OKRS, invoke
 
 
 def one_error_line(result: Result) -> str:
@@ -35,3 +37,37 @@ def test_an_okr_set_without_any_key_result_stops_the_audit(tmp_path: Path) -> No
         "(every link would be dangling)"
     )
     assert not out.exists()
+
+
+def _records(data: bytes) -> list[list[str]]:
+    """The records as a spreadsheet reads them: a bare CR or LF outside quotes ends one."""
+    text = data.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_a_carriage_return_in_a_title_cannot_split_a_csv_row_into_a_formula(
+    tmp_path: Path,
+) -> None:
+    # Issue 14 point 2: with lineterminator "\n" a bare CR was not quoted; the row split in
+    # two and the second half started with a live formula (CSV, Jira and Asana sources).
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["key", "title", "type", "status", "okr"])
+        writer.writerow(["APP-1", "Harmless\r=cmd|' /C calc'!A0", "Story", "To Do", "KR1.1"])
+        writer.writerow(["APP-2", "@SUM(1+1)*cmd|' /C calc'!A0", "Story", "To Do", ""])
+    out = tmp_path / "items.csv"
+
+    invoke(["audit", "--okrs", OKRS, "--input", str(export), "--format", "csv", "-o", str(out)])
+
+    data = out.read_bytes()
+    records = _records(data)
+    assert len(records) == 3  # the header and one record per item
+    cells = [cell for record in records for cell in record]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+    titles = {record[0]: record[1] for record in records[1:]}
+    assert titles == {
+        "APP-1": "Harmless\r=cmd|' /C calc'!A0",
+        "APP-2": "'@SUM(1+1)*cmd|' /C calc'!A0",
+    }
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")  # RFC 4180

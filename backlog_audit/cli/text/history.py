@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
 from backlog_audit.history import RunRecord, ScopeId
+from backlog_audit.reports import csv_rule
 from backlog_audit.reports.figures import count, percent, points_delta
 from backlog_audit.reports.json import iso
 
@@ -96,13 +95,10 @@ def _row(run: RunRecord) -> dict[str, Any]:
 
 
 def as_csv(runs: list[RunRecord]) -> str:
-    """One row per run, grouped by scope, oldest first; shares as fractions (0.75)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for _, group in _groups(runs):
-        writer.writerows(_row(run) for run in group)
-    return buffer.getvalue()
+    """One row per run, grouped by scope, oldest first; shares as fractions (0.75). Written
+    by the one CSV rule (`reports/csv_rule.py`): a scope that starts like a formula is text."""
+    rows = [_row(run) for _, group in _groups(runs) for run in group]
+    return csv_rule.table(CSV_COLUMNS, ([row[c] for c in CSV_COLUMNS] for row in rows))
 
 
 def as_json(runs: list[RunRecord]) -> str:
