@@ -31,6 +31,7 @@ TABLES = (
     "by_project.csv",
     "fix_list.csv",
     "fix_list_groups.csv",
+    "warnings.csv",
 )
 
 
@@ -89,6 +90,8 @@ def _build_tables(result: AuditResult) -> dict[str, bytes]:
             report["inheritance_conflicts"], ["key", "own", "inherited"]
         ),
         "lint.csv": _table(report["lint"], ["id", "rule", "severity", "message"]),
+        # what stderr, Markdown, HTML, the workbook and the JSON report warn about too
+        "warnings.csv": _table([{"warning": w} for w in report["warnings"]], ["warning"]),
     }
     for name, rows in report["breakdowns"].items():
         out[f"{name}.csv"] = _table(rows, breakdown_header)

@@ -172,6 +172,9 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
             for c in result.inheritance_conflicts
         ],
         "lint": [lint_dict(f) for f in result.lint],
+        # What the source or the audit warned about (a count that disagrees, items left
+        # out): the same lines stderr, Markdown, HTML and the workbook show (SPEC 9).
+        "warnings": list(result.warnings),
         "changes": changes_dict(result.changes),
     }
 

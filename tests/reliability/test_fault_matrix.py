@@ -15,6 +15,7 @@ recorded instead of waited, so the whole matrix runs in seconds.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -208,6 +209,12 @@ def check(
         if expect.fragment:
             warnings = [ln for ln in result.stderr.splitlines() if "warning:" in ln]
             assert any(expect.fragment in ln for ln in warnings), result.stderr
+            # and in every report, JSON consumers' included (issue 14 point 9)
+            report = json.loads((out / "backlog-audit.json").read_text(encoding="utf-8"))
+            assert any(expect.fragment in w for w in report["warnings"]), report["warnings"]
+            assert expect.fragment in (out / "backlog-audit.md").read_text(encoding="utf-8")
+            table = (out / "backlog-audit-csv" / "warnings.csv").read_text(encoding="utf-8")
+            assert expect.fragment in table
     else:
         lines = result.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("backlog-audit: error: "), result.stderr

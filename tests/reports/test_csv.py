@@ -24,7 +24,7 @@ def test_every_table_is_written(result: AuditResult) -> None:
         "summary.csv", "key_results.csv", "objectives.csv", "items.csv", "orphans.csv",
         "dangling_links.csv", "stale_links.csv", "uncovered_key_results.csv",
         "inheritance_conflicts.csv", "lint.csv", "by_sprint.csv", "by_assignee.csv",
-        "by_project.csv", "fix_list.csv", "fix_list_groups.csv",
+        "by_project.csv", "fix_list.csv", "fix_list_groups.csv", "warnings.csv",
     ]  # fmt: skip
     assert list(tables) == list(csv_report.TABLES)
     assert all(data.startswith("\ufeff".encode()) for data in tables.values())
@@ -158,3 +158,10 @@ def test_figures_that_are_not_numbers_are_empty_cells(result: AuditResult) -> No
     assert odd.summary.all.points_coverage is None
     summary = {r["figure"]: r["value"] for r in rows(csv_report.tables(odd)["summary.csv"])}
     assert [summary["points"], summary["points_coverage"]] == ["", ""]
+
+
+def test_warnings_have_a_table(result: AuditResult) -> None:
+    warned = replace(result, warnings=("Jira counted 41 issues but sent 40",))
+    assert rows(csv_report.tables(warned)["warnings.csv"]) == [
+        {"warning": "Jira counted 41 issues but sent 40"}
+    ]

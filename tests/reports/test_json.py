@@ -16,7 +16,7 @@ from backlog_audit.reports import ReportFormat, render
 TOP_KEYS = [
     "schema_version", "generated_at", "source", "okr_cycle", "summary", "key_results",
     "objectives", "breakdowns", "items", "orphans", "dangling_links", "stale_links",
-    "uncovered_key_results", "inheritance_conflicts", "lint", "changes",
+    "uncovered_key_results", "inheritance_conflicts", "lint", "warnings", "changes",
 ]  # fmt: skip
 SUMMARY_KEYS = {
     "items", "exempt_items", "exempt_share", "linked_items", "coverage", "points",
@@ -238,3 +238,11 @@ def test_figures_past_floats_range_are_null_not_a_crash(result: AuditResult) -> 
     ]  # fmt: skip
     assert summary["coverage"] == 1.0  # the item figures are untouched
     assert report["items"][0]["points"] == 1e308
+
+
+def test_warnings_reach_json_consumers(result: AuditResult) -> None:
+    # Issue 14 point 9: warnings reached stderr, Markdown and the workbook, not the JSON.
+    warned = replace(result, warnings=("Jira counted 41 issues but sent 40",))
+    report = json.loads(render(ReportFormat.JSON, warned))
+    assert report["warnings"] == ["Jira counted 41 issues but sent 40"]
+    assert json.loads(render(ReportFormat.JSON, replace(result, warnings=())))["warnings"] == []
