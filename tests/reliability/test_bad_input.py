@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from click.testing import Result
@@ -71,3 +72,44 @@ def test_a_carriage_return_in_a_title_cannot_split_a_csv_row_into_a_formula(
         "APP-2": "'@SUM(1+1)*cmd|' /C calc'!A0",
     }
     assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")  # RFC 4180
+
+
+def test_an_unbalanced_quote_in_a_csv_export_names_its_line(tmp_path: Path) -> None:
+    # Issue 14 point 3: the quote swallowed the rest of the file: 3 items of 6, exit 0.
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "key,title,type,status,okr\n"
+        "APP-1,One,Story,To Do,KR1.1\n"
+        "APP-2,Two,Story,To Do,KR1.1\n"
+        'APP-3,"Three with an open quote,Story,To Do,KR1.1\n'
+        "APP-4,Four,Story,To Do,KR1.1\n"
+        "APP-5,Five,Story,To Do,KR1.1\n"
+        "APP-6,Six,Story,To Do,KR1.1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.json"
+
+    result = invoke(
+        ["audit", "--okrs", OKRS, "--input", str(export), "--format", "json", "-o", str(out)], 2
+    )
+
+    assert one_error_line(result) == (
+        f"backlog-audit: error: {export}: line 4: a quoted field opens here and is never closed "
+        '(an unbalanced "): the rest of the file would be read as one cell'
+    )
+    assert not out.exists()
+
+
+def test_quoted_cells_a_spreadsheet_writes_are_still_read(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "key,title,type,status,okr\n"
+        'APP-1,"Two\nlines, a comma and ""quotes""",Story,To Do,KR1.1\n'
+        'APP-2,A stray " inside,Story,To Do,KR1.1\n',
+        encoding="utf-8",
+    )
+    result = invoke(
+        ["audit", "--okrs", OKRS, "--input", str(export), "--format", "json", "-o", "-"]
+    )
+    titles = [item["title"] for item in json.loads(result.stdout)["items"]]
+    assert titles == ['Two\nlines, a comma and "quotes"', 'A stray " inside']
