@@ -22,6 +22,7 @@ back); links are followed.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import stat
@@ -207,12 +208,30 @@ class Target:
     table: str | None = None  # the CSV table this file holds; None: the whole report
 
 
+def check_name(flag: str, path: str) -> None:
+    """Exit 2 when `path` cannot name a file at all (a name longer than the file system
+    allows), checked before anything is fetched: every later look at it would raise."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            shown = path if len(path) <= 60 else f"{path[:40]}...{path[-12:]}"
+            raise UsageError(
+                f"{flag} {shown}: the name is too long for the file system "
+                f"({len(os.fsencode(path))} bytes)"
+            ) from None
+    except ValueError:  # a NUL byte
+        raise UsageError(f"{flag}: the name holds a NUL character") from None
+
+
 def plan_paths(formats: tuple[ReportFormat, ...], output: str | None) -> list[Target]:
     """Decide where each report goes (SPEC 8 `-o`); nothing is rendered or written.
 
     The paths depend only on the formats and `-o`, so a run checks them before its fetch.
     """
     formats = tuple(dict.fromkeys(formats))
+    if output is not None and output != STDOUT:
+        check_name("-o", output)
     if output == STDOUT:
         if len(formats) != 1 or not formats[0].streamable:
             raise UsageError("-o - writes one json, md, csv or html report to stdout")

@@ -29,7 +29,14 @@ from backlog_audit.history import coverage_drop, recording, with_history
 from backlog_audit.model import AuditOptions, AuditResult, OkrSet
 from backlog_audit.okrs import load_audited_okrs
 from backlog_audit.okrs.lint import LintSettings, lint
-from backlog_audit.output import STDOUT, Planned, Target, plan_paths, publish, render_targets
+from backlog_audit.output import (
+    STDOUT,
+    Planned,
+    Target,
+    plan_paths,
+    publish,
+    render_targets,
+)
 from backlog_audit.reports import ReportFormat
 from backlog_audit.reports.figures import breaches, shown_against
 

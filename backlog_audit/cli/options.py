@@ -19,6 +19,7 @@ from backlog_audit.adapters.statuses import parse_status_map
 from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import UsageError
 from backlog_audit.model import DEFAULT_LABEL_PREFIXES
+from backlog_audit.output import check_name
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -258,6 +259,7 @@ def history_file(value: str | None) -> Path | None:
         return None
     if not value.strip():
         raise value_error("history_path", "--history", "needs a file name, got an empty one")
+    check_name("--history", value)  # a name too long for the file system: exit 2, one line
     return Path(value)
 
 

@@ -11,6 +11,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from tests.cli_runner import JIRA, OKRS, invoke
@@ -113,3 +114,33 @@ def test_quoted_cells_a_spreadsheet_writes_are_still_read(tmp_path: Path) -> Non
     )
     titles = [item["title"] for item in json.loads(result.stdout)["items"]]
     assert titles == ['Two\nlines, a comma and "quotes"', 'A stray " inside']
+
+
+LONG = "x" * 300  # over NAME_MAX (255 bytes): ENAMETOOLONG
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (
+            ["audit", "--okrs", OKRS, "--input", JIRA, "--format", "json", "-o", f"{LONG}.json"],
+            "-o",
+        ),
+        (["audit", "--okrs", OKRS, "--input", JIRA, "--format", "json", "-o", f"{LONG}/"], "-o"),
+        (
+            ["audit", "--okrs", OKRS, "--input", JIRA, "-o", "r.json", "--history", f"{LONG}.db"],
+            "--history",
+        ),
+        (["history", "--history", f"{LONG}.db"], "--history"),
+    ],
+    ids=["-o file", "-o directory", "audit --history", "history --history"],
+)
+def test_a_name_too_long_for_the_file_system_is_one_line_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], flag: str
+) -> None:
+    # Issue 14 point 6: ENAMETOOLONG was a traceback and exit 1, the threshold code.
+    monkeypatch.chdir(tmp_path)
+    line = one_error_line(invoke(args, 2))
+    assert line.startswith(f"backlog-audit: error: {flag} xxxx")
+    assert line.endswith("the name is too long for the file system (" + line.split("(")[-1])
+    assert list(tmp_path.iterdir()) == []
