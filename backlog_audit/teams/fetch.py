@@ -69,12 +69,19 @@ def fetch_all(
     sites = Sites()
     outcomes: list[Outcome | None] = [None] * len(sources)
 
+    failed = threading.Event()
+
     def one(index: int) -> Outcome:
         kind, site, source = sources[index]
         try:
             with sites.slot(kind, site):
+                # Checked once a place is free: a team waiting for one starts no fetch after
+                # another failed (cancelling the future is too late once a worker took it).
+                if failed.is_set() and not keep_going:
+                    return _cancelled()
                 return source.fetch(None)
         except BacklogAuditError as exc:
+            failed.set()
             return exc
 
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="team") as pool:

@@ -122,3 +122,31 @@ def test_the_history_records_the_portfolio_and_each_team(portfolio: Portfolio) -
     listing = invoke(["history", "--history", str(history)], env=portfolio.env).stdout
     for scope in ("App, Web, Growth, Docs", "team App:", "team Web:", "team Growth:", "team Docs:"):
         assert scope in listing
+
+
+def test_keep_going_names_the_failed_team_in_every_report(portfolio: Portfolio) -> None:
+    env = {**portfolio.env, "ASANA_ACCESS_TOKEN": "wrong-token"}
+    folder = portfolio.config.parent / "reports"
+    args = ["audit", "--config", str(portfolio.config), "-o", f"{folder}/", "--no-history",
+            "-q", "--keep-going", "--format", "md", "--format", "html", "--format", "csv",
+            "--format", "xlsx"]  # fmt: skip
+    invoke(args, 3, env=env)
+    note = "figures cover the audited teams only: Growth failed"
+    markdown = (folder / "backlog-audit.md").read_text(encoding="utf-8")
+    assert f"**Note:** {note}" in markdown
+    assert "| Growth | asana |" in markdown.replace("  ", " ").replace("  ", " ")
+    html = (folder / "backlog-audit.html").read_text(encoding="utf-8")
+    assert note in html and "failed: " in html
+    teams_csv = (folder / "backlog-audit-csv" / "teams.csv").read_text(encoding="utf-8-sig")
+    growth = next(line for line in teams_csv.splitlines() if line.startswith("Growth,"))
+    assert "401" in growth or "refused" in growth
+    from openpyxl import load_workbook
+
+    book = load_workbook(folder / "backlog-audit.xlsx", read_only=True)
+    assert book.sheetnames[0] == "Portfolio"
+    rows = list(book["Portfolio"].iter_rows(values_only=True))
+    assert "Error" in rows[0]
+    failed = next(row for row in rows if row[0] == "Growth")
+    assert failed[rows[0].index("Error")]
+    items = list(book["Items"].iter_rows(values_only=True, max_row=2))
+    assert items[0][0] == "Team"

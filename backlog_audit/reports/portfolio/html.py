@@ -11,10 +11,18 @@ from backlog_audit.reports.html.markup import Html, el
 _MAIN = b"<main>"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> Html:
-    head = el("thead", el("tr", [el("th", h, scope="col") for h in header]))
-    body = el("tbody", [el("tr", [el("td", cell) for cell in row]) for row in rows])
-    return el("table", head, body)
+def _table(header: list[str], rows: list[list[str]], numbers: int = 0) -> Html:
+    """A table styled as the page's data tables; columns from `numbers` on are right-aligned
+    (the page's `num` class)."""
+
+    def kind(index: int) -> str | None:
+        return "num" if numbers and index >= numbers else None
+
+    head = el("thead", el("tr", [el("th", h, scope="col", class_=kind(i))
+                                 for i, h in enumerate(header)]))  # fmt: skip
+    body = el("tbody", [el("tr", [el("td", cell, class_=kind(i)) for i, cell in enumerate(row)])
+                        for row in rows])  # fmt: skip
+    return el("div", el("table", head, body, class_="data"), class_="table-wrap")
 
 
 def sections(result: PortfolioResult) -> Html:
@@ -48,7 +56,7 @@ def sections(result: PortfolioResult) -> Html:
         el("section",
            el("h2", "Team x company KR matrix"),
            el("p", "Items / points of each team that roll up to each company key result."),
-           _table(["Team", *krs], matrix),
+           _table(["Team", *krs], matrix, numbers=1),
            id="matrix"),
     ]  # fmt: skip
     if result.unaligned:
