@@ -9,6 +9,7 @@ hands it to notebook users. `ItemTable.of(results)` turns a plain tuple of `Item
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, fields
 from functools import cached_property
@@ -37,6 +38,30 @@ ITEM_COLUMNS = ("key", "title", "type", "status", "status_category", "points", "
                 "sprints", "assignee", "parent", "url", "references", "key_results",
                 "objectives", "link_state", "inherited_from")  # fmt: skip
 _STATES = {state.value: state for state in LinkState}
+
+
+# The engine holds UTF-8 text, which cannot hold half a surrogate pair; a source may deliver
+# one (Jira's JSON escaping half an emoji). It becomes U+FFFD, as in every text report.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def texts(values: Sequence[Any], name: str = "", *, nested: bool = False) -> pl.Series:
+    """A text column (`nested`: a column of lists of texts)."""
+    import polars as pl
+
+    kind = pl.List(pl.String) if nested else pl.String
+    try:
+        return pl.Series(name, values, dtype=kind)
+    except UnicodeEncodeError:
+        return pl.Series(name, [_clean(v) for v in values], dtype=kind)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
 
 
 def item_schema() -> dict[str, pl.DataType]:
@@ -72,7 +97,10 @@ class ItemTable(Sequence[ItemResult]):
         import polars as pl
 
         rows = [_row(r, n) for n, r in enumerate(results)]
-        frame = pl.DataFrame(rows, schema=item_schema(), orient="row")
+        try:
+            frame = pl.DataFrame(rows, schema=item_schema(), orient="row")
+        except UnicodeEncodeError:
+            frame = pl.DataFrame([_clean(row) for row in rows], schema=item_schema(), orient="row")
         table = cls(frame, [r.item for r in results])
         table.__dict__["_results"] = tuple(results)
         return table

@@ -35,7 +35,7 @@ from backlog_audit.model import (
     StatusCategory,
     Summary,
 )
-from backlog_audit.table import ItemTable, item_schema
+from backlog_audit.table import ItemTable, item_schema, texts
 
 if TYPE_CHECKING:
     import polars as pl
@@ -132,8 +132,8 @@ def _linked(
     )
     pair_columns = pairs.with_columns(
         pl.Series("link_state", [d.state.value for d in found], dtype=pl.String),
-        pl.Series("key_results", [list(d.key_results) for d in found], dtype=pl.List(pl.String)),
-        pl.Series("objectives", [list(d.objectives) for d in found], dtype=pl.List(pl.String)),
+        texts([list(d.key_results) for d in found], "key_results", nested=True),
+        texts([list(d.objectives) for d in found], "objectives", nested=True),
         pl.Series("from_ancestor", [d.from_ancestor for d in found], dtype=pl.Boolean),
         pl.Series("own", [list(d.conflict[0]) if d.conflict else None for d in found],
                   dtype=pl.List(pl.String)),
@@ -145,10 +145,10 @@ def _linked(
     cell_columns = pl.DataFrame(
         {
             "cell": pl.Series(present, dtype=pl.Int64),
-            "references": pl.Series([list(resolved[c].references) for c in present],
-                                    dtype=pl.List(pl.String)),
-            "_placeholders": pl.Series([list(cells.placeholders(rows.cells[c])) for c in present],
-                                       dtype=pl.List(pl.String)),
+            "references": texts([list(resolved[c].references) for c in present], nested=True),
+            "_placeholders": texts(
+                [list(cells.placeholders(rows.cells[c])) for c in present], nested=True
+            ),
         }
     )  # fmt: skip
     orphaned = pl.col("link_state") == LinkState.ORPHANED.value

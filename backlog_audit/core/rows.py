@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from backlog_audit.core.order import casefold
 from backlog_audit.model import AuditOptions, Item
+from backlog_audit.table import texts
 
 if TYPE_CHECKING:
     import polars as pl
@@ -56,7 +57,7 @@ class ItemRows:
             numbers.setdefault((i.references, i.free_text, i.labels), len(numbers)) for i in items
         ]
         columns: dict[str, pl.Series] = {
-            name: pl.Series(name, [getattr(i, name) for i in items], dtype=pl.String)
+            name: texts([getattr(i, name) for i in items], name)
             for name in _TEXT
             if name != "status_category"
         }
@@ -66,7 +67,7 @@ class ItemRows:
         columns["points"] = pl.Series([i.points for i in items], dtype=pl.Float64)
         columns["level"] = pl.Series([i.level for i in items], dtype=pl.Int64)
         columns["carrier_only"] = pl.Series([i.carrier_only for i in items], dtype=pl.Boolean)
-        columns["sprints"] = pl.Series([list(i.sprints) for i in items], dtype=pl.List(pl.String))
+        columns["sprints"] = texts([list(i.sprints) for i in items], nested=True)
         columns["cell"] = pl.Series(cell, dtype=pl.Int64)
         columns["source"] = pl.Series(range(len(items)), dtype=pl.Int64)
         frame = pl.DataFrame({name: columns[name].alias(name) for name in columns})

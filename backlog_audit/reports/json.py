@@ -19,6 +19,7 @@ from backlog_audit.model import (
     WorkRow,
 )
 from backlog_audit.reports.common import utf8
+from backlog_audit.reports.json_rows import items_array
 
 SCHEMA_VERSION = 1
 
@@ -147,8 +148,16 @@ def changes_dict(changes: Changes | None) -> dict[str, Any] | None:
     }
 
 
+class _Encoded(str):
+    """Text already encoded as JSON and laid out (the `items` list): written as it is."""
+
+
 def to_dict(result: AuditResult) -> dict[str, Any]:
     """The whole report as plain data."""
+    return _report(result, [item_dict(r) for r in result.items])
+
+
+def _report(result: AuditResult, items: list[dict[str, Any]] | _Encoded) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": iso(result.generated_at),
@@ -162,7 +171,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
             "by_assignee": [_breakdown(r) for r in result.by_assignee],
             "by_project": [_breakdown(r) for r in result.by_project],
         },
-        "items": [item_dict(r) for r in result.items],
+        "items": items,
         "orphans": list(result.orphans),
         "dangling_links": [_bad(b, with_suggestion=True) for b in result.dangling_links],
         "stale_links": [_bad(b, with_suggestion=False) for b in result.stale_links],
@@ -192,6 +201,8 @@ def layout(value: Any, depth: int = 0) -> str:
     speed of the C encoder.
     """
     pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, _Encoded):
+        return str(value)
     if depth >= 2 or not value or not isinstance(value, (dict, list)):
         return _compact(value)
     if isinstance(value, dict):
@@ -203,6 +214,8 @@ def layout(value: Any, depth: int = 0) -> str:
 
 def finite(value: Any) -> Any:
     """`value` with every NaN or infinite number replaced by None."""
+    if isinstance(value, _Encoded):
+        return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
@@ -213,8 +226,9 @@ def finite(value: Any) -> Any:
 
 
 def render(result: AuditResult) -> bytes:
-    """The JSON report as UTF-8 bytes."""
-    report = to_dict(result)
+    """The JSON report as UTF-8 bytes; the items are encoded by the engine (`json_rows`)."""
+    # `items` sits one level down in the report: laid out as `_layout` lays out depth 1.
+    report = _report(result, _Encoded(items_array(result.items, inner="    ", pad="  ")))
     try:
         text = layout(report)
     except ValueError:
