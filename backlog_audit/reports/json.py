@@ -227,7 +227,7 @@ def finite(value: Any) -> Any:
 
 def render(result: AuditResult) -> bytes:
     """The JSON report as UTF-8 bytes; the items are encoded by the engine (`json_rows`)."""
-    # `items` sits one level down in the report: laid out as `_layout` lays out depth 1.
+    # `items` sits one level down in the report: laid out as `layout` lays out depth 1.
     report = _report(result, _Encoded(items_array(result.items, inner="    ", pad="  ")))
     try:
         text = layout(report)
