@@ -16,12 +16,10 @@ import yaml
 
 from backlog_audit.model import Backlog, Item, KeyResult, Objective, OkrSet, StatusCategory
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
-
-def load_yaml(name: str) -> Any:
-    """A YAML file of tests/fixtures, parsed."""
-    return yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+def load_yaml(path: Path) -> Any:
+    """A YAML file of test cases, parsed."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def okrs_from_dict(data: Mapping[str, Any]) -> OkrSet:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,8 +123,8 @@ def test_a_chain_deeper_than_the_inheritance_depth_and_a_cycle() -> None:
         assert_same(backlog(*chain, *cycle), OKRS, AuditOptions(max_inherit_depth=depth))
 
 
-STATES = load_yaml("link_state_cases.yaml")
-LINKING = load_yaml("linking_cases.yaml")
+STATES = load_yaml(Path(__file__).parent / "link_state_cases.yaml")
+LINKING = load_yaml(Path(__file__).parent / "linking_cases.yaml")
 
 
 def _options(raw: dict[str, Any]) -> AuditOptions:

@@ -1,4 +1,4 @@
-"""An item's link state (SPEC 5), driven by the table in fixtures/link_state_cases.yaml.
+"""An item's link state (SPEC 5), driven by the table in link_state_cases.yaml beside it.
 
 Each case runs the whole pure audit on a tiny backlog, so the table checks what a reader of
 the report sees: every in-scope item's state, KRs, objectives and `inherited_from`, and the
@@ -7,6 +7,7 @@ dangling, stale and conflict tables.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult, LinkState
 from tests.builders import backlog, item_from_dict, load_yaml, okrs_from_dict
 
-TABLE = load_yaml("link_state_cases.yaml")
+TABLE = load_yaml(Path(__file__).parent / "link_state_cases.yaml")
 OKRS = okrs_from_dict(TABLE["okrs"])
 
 

@@ -1,7 +1,8 @@
-"""Resolving references (SPEC 4), driven by the table in fixtures/linking_cases.yaml."""
+"""Resolving references (SPEC 4), driven by the table in linking_cases.yaml beside it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from backlog_audit.core.references import ReferenceReader, own_references
 from backlog_audit.model import DEFAULT_LABEL_PREFIXES, KeyResult, Objective, OkrSet
 from tests.builders import load_yaml, okrs_from_dict
 
-TABLE = load_yaml("linking_cases.yaml")
+TABLE = load_yaml(Path(__file__).parent / "linking_cases.yaml")
 RESOLVERS = {name: Resolver(okrs_from_dict(data)) for name, data in TABLE["okr_sets"].items()}
 
 
