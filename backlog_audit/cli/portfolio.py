@@ -69,9 +69,8 @@ def run(portfolio: PortfolioRequest, clock: Clock, quiet: bool) -> PortfolioOutc
     show = not quiet and sys.stderr.isatty()
 
     def done(team: str, outcome: Backlog | BacklogAuditError) -> None:
-        if isinstance(outcome, BacklogAuditError):
-            click.echo(f"backlog-audit: team {team}: failed: {one_line(str(outcome))}", err=True)
-        elif show:
+        # A failure is said once, at the end: by the run's error, or by `report`.
+        if show and isinstance(outcome, Backlog):
             click.echo(f"  {team}: {len(outcome.items)} items fetched", err=True)
 
     return execute(portfolio, done, clock)

@@ -129,3 +129,26 @@ def test_fail_under_team_names_the_teams(tmp_path: Path) -> None:
                      "-o", str(tmp_path / "r.json"), "--format", "json"], 1)  # fmt: skip
     assert "team coverage under --fail-under-team 70%: Platform 60.0%" in result.output
     assert "Growth" not in result.output.split("threshold:")[1].splitlines()[0]
+
+
+def test_fail_under_and_max_orphans_hold_for_the_portfolio() -> None:
+    config = str(PORTFOLIO / "backlog-audit.toml")
+    # The example portfolio: coverage 14 / 18 = 77.8%, 3 orphans (GRO-5, a Docs task, a card)
+    args = ["audit", "--config", config, "--no-history", "--format", "json", "-o", "-"]
+    invoke([*args, "--fail-under", "77.7", "--max-orphans", "3"], 0)
+    under = invoke([*args, "--fail-under", "78"], 1)
+    assert "threshold: coverage 77.8% is under --fail-under 78" in under.stderr
+    over = invoke([*args, "--max-orphans", "2"], 1)
+    assert "threshold: 3 orphaned items" in over.stderr
+
+
+def test_html_report_shows_teams_and_matrix_first_and_escapes_names(tmp_path: Path) -> None:
+    config = write_config(tmp_path, PLATFORM.replace('"Platform"', '"<script>x</script>"'))
+    out = tmp_path / "r.html"
+    invoke(["audit", "--config", config, "--no-history", "--format", "html", "-o", str(out)])
+    page = out.read_text(encoding="utf-8")
+    assert "<script>x</script>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    teams, matrix, summary = (page.index(f'id="{a}"') for a in ("teams", "matrix", "summary"))
+    assert teams < matrix < summary
+    assert '<a href="#teams">Teams</a>' in page

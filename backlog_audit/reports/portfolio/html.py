@@ -9,6 +9,7 @@ from backlog_audit.reports.html import render as single_render
 from backlog_audit.reports.html.markup import Html, el
 
 _MAIN = b"<main>"
+_NAV = b'<nav aria-label="Sections"><ul>'
 
 
 def _table(header: list[str], rows: list[list[str]], numbers: int = 0) -> Html:
@@ -76,4 +77,9 @@ def render(result: PortfolioResult) -> bytes:
     """The HTML report as UTF-8 bytes."""
     page = single_render(result.result)
     extra = sections(result).encode("utf-8")
+    links = [("teams", "Teams"), ("matrix", "Matrix")]
+    if result.unaligned:
+        links.append(("unaligned", "Unaligned"))
+    nav = "".join(el("li", el("a", title, href=f"#{anchor}")) for anchor, title in links)
+    page = page.replace(_NAV, _NAV + nav.encode("utf-8"), 1)
     return page.replace(_MAIN, _MAIN + b"\n" + extra, 1)
