@@ -43,12 +43,21 @@ _STATES = {state.value: state for state in LinkState}
 # The engine holds UTF-8 text, which cannot hold half a surrogate pair; a source may deliver
 # one (Jira's JSON escaping half an emoji). It becomes U+FFFD, as in every text report.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SEPARATOR = "\x1f"
 
 
 def texts(values: Sequence[Any], name: str = "", *, nested: bool = False) -> pl.Series:
     """A text column (`nested`: a column of lists of texts)."""
     import polars as pl
 
+    if nested:
+        # Lists of texts go in as one text each, split by the engine: building a list column
+        # from Python lists costs a hundred times more. A text holding the separator (a
+        # control character) takes the slow way.
+        joined = [_SEPARATOR.join(v) if v else None for v in values]
+        if not any(_SEPARATOR in text for text in joined if text):
+            split = texts(joined, name).str.split(_SEPARATOR)
+            return split.fill_null(pl.Series([[]], dtype=pl.List(pl.String)))
     kind = pl.List(pl.String) if nested else pl.String
     try:
         return pl.Series(name, values, dtype=kind)

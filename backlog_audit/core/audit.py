@@ -8,7 +8,6 @@ ancestor cell) pair and joined back, figures aggregated over columns (`core.tall
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -198,7 +197,10 @@ def _summary(linked: pl.DataFrame, krs: int, uncovered: int) -> Summary:
 def _bad_links(
     linked: pl.DataFrame, resolved: list[Resolved], *, stale: bool
 ) -> tuple[BadLink, ...]:
-    """Each bad reference once per carrying item, with how many audited items it affects."""
+    """Each bad reference once per carrying item, with how many audited items it affects.
+
+    Sorted by key (natural order), then reference; ties in the order items first met them.
+    """
     import polars as pl
 
     own = pl.col("blamed") == "own"
@@ -207,21 +209,30 @@ def _bad_links(
         .filter(pl.col("blamed").is_not_null())
         .select(
             pl.when(own).then(pl.col("key")).otherwise(pl.col("anc_key")).alias("carrier"),
-            pl.when(own).then(pl.col("cell")).otherwise(pl.col("anc_cell")).alias("carrier_cell"),
+            pl.when(own).then(pl.col("cell")).otherwise(pl.col("anc_cell")).alias("_cell"),
         )
-        .group_by("carrier", "carrier_cell", maintain_order=True)
-        .len()
+        .with_row_index("_seen")
+        .group_by("carrier", "_cell", maintain_order=True)
+        .agg(pl.len().alias("affected"), pl.col("_seen").first())
     )
-    affected: dict[tuple[str, str], int] = defaultdict(int)
-    suggestions: dict[tuple[str, str], str | None] = {}
-    for key, cell, count in carriers.iter_rows():
-        links = resolved[cell]
-        bad = [(ref, None) for ref in links.stale] if stale else links.dangling
-        for ref, suggestion in bad:
-            affected[(key, ref)] += count
-            suggestions.setdefault((key, ref), suggestion)
-    rows = (BadLink(key, ref, n, suggestions[(key, ref)]) for (key, ref), n in affected.items())
-    return tuple(sorted(rows, key=lambda b: (natural_key(b.key), b.reference)))
+    bad = []
+    for cell in carriers["_cell"].unique().to_list():
+        found = [(r, None) for r in resolved[cell].stale] if stale else resolved[cell].dangling
+        bad += [(cell, rank, ref, hint) for rank, (ref, hint) in enumerate(found)]
+    if not bad:
+        return ()
+    schema = {"_cell": pl.Int64, "_rank": pl.Int64, "reference": pl.String, "hint": pl.String}
+    rows = (
+        carriers.join(pl.DataFrame(bad, schema=schema, orient="row"), on="_cell")
+        .sort("_seen", "_rank")
+        .group_by("carrier", "reference", maintain_order=True)
+        .agg(pl.col("affected").sum(), pl.col("hint").first())
+        .sort("reference", maintain_order=True)
+    )
+    return tuple(
+        BadLink(key, ref, int(affected), hint)
+        for key, ref, affected, hint in natural_sort(rows, "carrier").iter_rows()
+    )
 
 
 def _conflicts(linked: pl.DataFrame) -> tuple[InheritanceConflict, ...]:
