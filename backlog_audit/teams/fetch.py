@@ -12,9 +12,9 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import Any, Protocol
 
-from backlog_audit.adapters import BacklogSource, plugin
+from backlog_audit.adapters import Progress, plugin
 from backlog_audit.errors import BacklogAuditError
 from backlog_audit.model import Backlog
 
@@ -26,6 +26,13 @@ from backlog_audit.model import Backlog
 SITE_LIMITS: dict[str, int] = {"jira": 10, "asana": 10, "trello": 2, "monday": 1}
 
 Outcome = Backlog | BacklogAuditError
+
+
+class Fetches(Protocol):
+    """What a team's fetch needs: a source (or a source and its audit, `teams.run`)."""
+
+    def fetch(self, progress: Progress | None = None) -> Backlog:
+        """The team's backlog."""
 
 
 def site_of(kind: str, params: Mapping[str, Any], credentials: Mapping[str, str]) -> str:
@@ -56,7 +63,7 @@ class Sites:
 
 
 def fetch_all(
-    sources: Sequence[tuple[str, str, BacklogSource]],
+    sources: Sequence[tuple[str, str, Fetches]],
     jobs: int,
     keep_going: bool,
     done: Callable[[int, Outcome], None] | None = None,

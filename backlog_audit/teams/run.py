@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
-from backlog_audit.adapters import BacklogSource, make_source
+from backlog_audit.adapters import BacklogSource, Progress, make_source
 from backlog_audit.core.audit import audit
 from backlog_audit.errors import EXIT_OK, EXIT_SOURCE, EXIT_THRESHOLD, BacklogAuditError, UsageError
 from backlog_audit.history import recording_all, with_history
-from backlog_audit.model import OkrSet
+from backlog_audit.model import AuditResult, Backlog, OkrSet
 from backlog_audit.okrs import load_audited_okrs
 from backlog_audit.okrs.lint import LintSettings, lint
 from backlog_audit.output import Planned, publish
@@ -63,6 +64,24 @@ class _Team:
     source: BacklogSource
 
 
+@dataclass
+class _Audit:
+    """A team's fetch, then its audit on the same thread: the audit's work overlaps the
+    other teams' waits for their sites, instead of following all of them."""
+
+    team: _Team
+    moment: datetime
+    result: AuditResult | None = None
+
+    def fetch(self, progress: Progress | None = None) -> Backlog:
+        """The team's backlog, audited into `result` against its sets."""
+        backlog = self.team.source.fetch(progress)
+        request = self.team.request
+        found = audit(backlog, self.team.okrs, request.options, self.moment)
+        self.result = replace(found, scope_id=f"team {request.name}: {found.history_scope}")
+        return backlog
+
+
 def execute(
     request: PortfolioRequest, done: TeamDone | None = None, now: Clock = utc_now
 ) -> PortfolioOutcome:
@@ -70,11 +89,12 @@ def execute(
     targets = plan_targets(request)
     company = load_audited_okrs(request.okrs, request.credentials)
     teams = [_prepare(team, company) for team in request.teams]
+    moment = now()
     sources = [
         (
             t.request.source,
             site_of(t.request.source, t.request.params, t.request.credentials),
-            t.source,
+            _Audit(t, moment),
         )
         for t in teams
     ]
@@ -85,10 +105,9 @@ def execute(
         None if done is None else lambda i, o: done(teams[i].request.name, o),
     )
     _raise_first_failure(teams, outcomes, request.keep_going)
-    moment = now()
     runs = [
-        _team_run(team, outcome, site, moment)
-        for team, outcome, (_kind, site, _source) in zip(teams, outcomes, sources, strict=True)
+        _team_run(team, outcome, site, audited.result)
+        for team, outcome, (_kind, site, audited) in zip(teams, outcomes, sources, strict=True)
     ]
     rollups = {t.request.name: t.rollup for t in teams}
     result = portfolio(company, runs, rollups, moment, _scope(request))
@@ -135,16 +154,15 @@ def _raise_first_failure(teams: list[_Team], outcomes: list[Outcome], keep_going
             raise error from None
 
 
-def _team_run(team: _Team, outcome: Outcome, site: str, moment: object) -> TeamRun:
+def _team_run(team: _Team, outcome: Outcome, site: str, result: AuditResult | None) -> TeamRun:
     """A team's audit (or its error) as the portfolio figures take it."""
     request = team.request
     okrs_file = team.team_set.source if team.team_set else None
-    if isinstance(outcome, BacklogAuditError):
+    if isinstance(outcome, BacklogAuditError) or result is None:
+        error = str(outcome) if isinstance(outcome, BacklogAuditError) else "not audited"
         return TeamRun(
-            request.name, request.source, "", okrs_file, None, str(outcome), team.team_set, site
+            request.name, request.source, "", okrs_file, None, error, team.team_set, site
         )
-    result = audit(outcome, team.okrs, request.options, moment)  # type: ignore[arg-type]
-    result = replace(result, scope_id=f"team {request.name}: {result.history_scope}")
     return TeamRun(
         request.name, request.source, result.scope, okrs_file, result, None, team.team_set, site
     )
