@@ -215,7 +215,7 @@ def config_option(
         expose_value=False,
         callback=_loader(keys_of),
         help=help_text
-        or f"TOML file of option defaults (default: the nearest {DEFAULT_CONFIG} up to the "
-        "repository root, else [tool.backlog-audit] in pyproject.toml, else the user's "
-        "config file: see `backlog-audit config`).",
+        or f"TOML file of option defaults (default: the nearest {DEFAULT_CONFIG} or "
+        "[tool.backlog-audit] in pyproject.toml up to the repository root, else the user's; "
+        "`backlog-audit config` shows which).",
     )

@@ -4,6 +4,9 @@ the exit codes at the end of every command's help."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from backlog_audit.adapters import kinds, plugin
 from backlog_audit.cli import main
 from backlog_audit.cli.help import EXIT_CODES
-from tests.cli_runner import invoke
+from tests.cli_runner import EXAMPLES, invoke
 
 GROUPS = ["Sources", "Scope", "Output", "Thresholds", "History", "General"]
 
@@ -67,3 +70,32 @@ def test_every_commands_help_ends_with_the_exit_codes(words: tuple[str, ...]) ->
     for code, meaning in [("0", "success"), ("1", "threshold"), ("2", "usage"), ("3", "source")]:
         assert re.search(rf"^    {code} +.*{meaning}", text, flags=re.MULTILINE), (code, text)
     assert "130  interrupted (Ctrl-C)" in text
+
+
+def modules_loaded(*args: str) -> set[str]:
+    """The top-level modules a fresh `backlog-audit ARGS` process has loaded at its end
+    (its stdout is not a terminal)."""
+    probe = (
+        "import sys\nfrom backlog_audit.cli import main\n"
+        f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=EXAMPLES
+    )
+    return set(done.stdout.splitlines()[-1].split())
+
+
+def test_help_loads_no_terminal_library_nor_report_writer() -> None:
+    # Start-up (issue 15): --help pays for click and the registry, not for what it does not use.
+    loaded = modules_loaded("audit", "--help")
+    assert not loaded & {"rich", "openpyxl", "platformdirs", "tqdm", "requests"}
+
+
+def test_an_audit_off_a_terminal_loads_no_rich(tmp_path: Path) -> None:
+    # No progress display and click's styles for the summary: rich is for terminals only.
+    loaded = modules_loaded(
+        "audit", "--okrs", "okrs.yaml", "--input", "jira-export.csv", "--format", "json",
+        "-o", str(tmp_path / "r.json"), "--no-history",
+    )  # fmt: skip
+    assert "backlog_audit" in loaded and "rich" not in loaded
