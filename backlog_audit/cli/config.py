@@ -57,8 +57,12 @@ def _settings(ctx: click.Context, found: ConfigFile | None) -> tuple[list[Settin
     sub = click.Context(audit, info_name="audit", parent=ctx)
     data = dict(found.data) if found else {}
     tables = {name: data.pop(name) for name in TABLES if name in data}
+    teams = data.pop("teams", None)  # a portfolio (SPEC 11): its teams by name
     values = defaults(sub, ConfigFile(found.path, data, found.how), audit) if found else {}
     settings = []
+    if isinstance(teams, list):
+        names = ", ".join(str(t.get("name")) for t in teams if isinstance(t, dict))
+        settings.append(Setting("teams", names, "config file"))
     help_option = audit.get_help_option(sub)
     for param in audit.get_params(sub):
         if not isinstance(param, click.Option) or param in (help_option,) or not param.name:

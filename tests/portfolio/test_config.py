@@ -152,3 +152,9 @@ def test_html_report_shows_teams_and_matrix_first_and_escapes_names(tmp_path: Pa
     teams, matrix, summary = (page.index(f'id="{a}"') for a in ("teams", "matrix", "summary"))
     assert teams < matrix < summary
     assert '<a href="#teams">Teams</a>' in page
+
+
+def test_config_command_lists_the_teams() -> None:
+    text = invoke(["config", "--config", str(PORTFOLIO / "backlog-audit.toml")]).stdout
+    line = next(line for line in text.splitlines() if line.split()[:1] == ["teams"])
+    assert "Growth, Onboarding, Platform" in line
