@@ -25,6 +25,7 @@ import urllib3
 from asana.rest import ApiException
 
 from backlog_audit.adapters import deadline
+from backlog_audit.adapters.api import ApiError, base_url, required
 from backlog_audit.adapters.paging import PageGuard
 from backlog_audit.adapters.retry import (
     RETRYABLE_STATUSES,
@@ -33,8 +34,7 @@ from backlog_audit.adapters.retry import (
     wait_for_answer,
     wait_for_transport,
 )
-from backlog_audit.adapters.urls import check_base_url, redact_url
-from backlog_audit.errors import SourceError, UsageError
+from backlog_audit.adapters.urls import redact_url
 
 __all__ = [
     "BATCH_SIZE",
@@ -58,12 +58,8 @@ RETRY_STATUSES = RETRYABLE_STATUSES
 _MAX_MESSAGE = 200
 
 
-class AsanaHttpError(SourceError):
+class AsanaHttpError(ApiError):
     """An Asana request that failed; `status` is the HTTP status (None: no answer at all)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _asana_message(body: bytes | str | None) -> str:
@@ -363,10 +359,11 @@ def client_from(
 ) -> AsanaClient:
     """An `AsanaClient` from the `ASANA_ACCESS_TOKEN` and `ASANA_BASE_URL` the caller passes
     (SPEC 7; the CLI reads them from the environment)."""
-    token = (credentials.get("ASANA_ACCESS_TOKEN") or "").strip()
-    if not token:
-        raise UsageError("Asana needs a personal access token: set ASANA_ACCESS_TOKEN")
-    base_url = (credentials.get("ASANA_BASE_URL") or "").strip() or DEFAULT_BASE_URL
+    token = required(
+        credentials,
+        "ASANA_ACCESS_TOKEN",
+        "Asana needs a personal access token: set ASANA_ACCESS_TOKEN",
+    )
     # A proxy in front of Asana may take a user:password: allowed, and never shown.
-    check_base_url(base_url, "ASANA_BASE_URL", allow_userinfo=True)
-    return AsanaClient(token, base_url, timeout=timeout, sleep=sleep, answer_within=answer_within)
+    url = base_url(credentials, "ASANA_BASE_URL", DEFAULT_BASE_URL, allow_userinfo=True)
+    return AsanaClient(token, url, timeout=timeout, sleep=sleep, answer_within=answer_within)

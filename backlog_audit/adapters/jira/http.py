@@ -24,6 +24,7 @@ from jira import JIRA, JIRAError
 from jira.resilientsession import parse_errors
 
 from backlog_audit.adapters import deadline
+from backlog_audit.adapters.api import ApiError, one_line
 from backlog_audit.adapters.retry import (
     RETRYABLE_STATUSES,
     RetryPolicy,
@@ -32,7 +33,7 @@ from backlog_audit.adapters.retry import (
     wait_for_transport,
 )
 from backlog_audit.adapters.urls import check_base_url
-from backlog_audit.errors import SourceError, UsageError
+from backlog_audit.errors import UsageError
 
 __all__ = ["JiraCredentials", "JiraHttp", "JiraHttpError", "credentials_from"]
 
@@ -90,19 +91,12 @@ def credentials_from(variables: Mapping[str, str], url_override: str | None) -> 
     )
 
 
-class JiraHttpError(SourceError):
+class JiraHttpError(ApiError):
     """A Jira request that failed; `status` is the HTTP status (None: no answer at all)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _one_line(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+    return one_line(text, secrets, _MAX_MESSAGE)
 
 
 # What an error status means, in the words of an error line (`HTTP 404 (not found)`).

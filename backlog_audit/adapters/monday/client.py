@@ -24,6 +24,7 @@ from typing import Any
 import requests
 
 from backlog_audit.adapters import deadline
+from backlog_audit.adapters.api import base_url, required
 from backlog_audit.adapters.monday.queries import API_VERSION
 from backlog_audit.adapters.retry import (
     NO_HINT,
@@ -32,8 +33,8 @@ from backlog_audit.adapters.retry import (
     is_reset,
     retry_after_seconds,
 )
-from backlog_audit.adapters.urls import check_base_url, redact_url
-from backlog_audit.errors import SourceError, UsageError
+from backlog_audit.adapters.urls import redact_url
+from backlog_audit.errors import SourceError
 
 __all__ = ["DEFAULT_API_URL", "RATE_LIMIT_CODES", "MondayClient", "MondayError", "client_from"]
 
@@ -265,12 +266,11 @@ def client_from(
     answer_within: float = 120.0,
 ) -> MondayClient:
     """A client from `MONDAY_API_TOKEN` and `MONDAY_API_URL` (SPEC 7)."""
-    token = (credentials.get("MONDAY_API_TOKEN") or "").strip()
-    if not token:
-        raise UsageError(
-            "monday.com needs an API token: set MONDAY_API_TOKEN (your avatar > Developers > "
-            "My access tokens)"
-        )
-    url = (credentials.get("MONDAY_API_URL") or "").strip() or DEFAULT_API_URL
-    check_base_url(url, "MONDAY_API_URL")
+    token = required(
+        credentials,
+        "MONDAY_API_TOKEN",
+        "monday.com needs an API token: set MONDAY_API_TOKEN (your avatar > Developers > "
+        "My access tokens)",
+    )
+    url = base_url(credentials, "MONDAY_API_URL", DEFAULT_API_URL)
     return MondayClient(token, url, timeout=timeout, sleep=sleep, answer_within=answer_within)

@@ -23,6 +23,7 @@ from typing import Any
 import requests
 
 from backlog_audit.adapters import deadline
+from backlog_audit.adapters.api import ApiError, base_url, one_line
 from backlog_audit.adapters.retry import (
     RETRYABLE_STATUSES,
     RetryPolicy,
@@ -30,8 +31,8 @@ from backlog_audit.adapters.retry import (
     wait_for_answer,
     wait_for_transport,
 )
-from backlog_audit.adapters.urls import check_base_url, redact_url
-from backlog_audit.errors import SourceError, UsageError
+from backlog_audit.adapters.urls import redact_url
+from backlog_audit.errors import UsageError
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -44,7 +45,8 @@ __all__ = [
 
 LOG = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.trello.com/1"
-VARIABLES = "TRELLO_API_KEY and TRELLO_TOKEN"
+VARIABLE_NAMES = ("TRELLO_API_KEY", "TRELLO_TOKEN")
+VARIABLES = " and ".join(VARIABLE_NAMES)
 # Trello's limit per token: 100 requests in any 10 seconds (its "Rate Limits" guide).
 TOKEN_LIMIT, WINDOW_SECONDS = 100, 10.0
 _MAX_MESSAGE = 200
@@ -68,34 +70,24 @@ class TrelloCredentials:
 
     def scrub(self, text: str) -> str:
         """`text` without the key or the token, on one line, at most 200 characters."""
-        for secret in (self.token, self.key):
-            text = text.replace(secret, "***")
-        text = " ".join(text.split())
-        return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+        return one_line(text, (self.token, self.key), _MAX_MESSAGE)
 
 
 def credentials_from(env: Mapping[str, str]) -> TrelloCredentials:
     """`TRELLO_API_KEY`, `TRELLO_TOKEN` and `TRELLO_BASE_URL` (SPEC 7), or exit 2."""
-    key = (env.get("TRELLO_API_KEY") or "").strip()
-    token = (env.get("TRELLO_TOKEN") or "").strip()
+    key, token = ((env.get(name) or "").strip() for name in VARIABLE_NAMES)
     if not (key and token):
-        pairs = (("TRELLO_API_KEY", key), ("TRELLO_TOKEN", token))
-        missing = " and ".join(name for name, value in pairs if not value)
+        missing = " and ".join(name for name in VARIABLE_NAMES if not env.get(name, "").strip())
         raise UsageError(
             f"Trello needs an API key and a token: set {missing} "
             "(https://trello.com/power-ups/admin, see docs/sources-trello.md)"
         )
-    base_url = (env.get("TRELLO_BASE_URL") or "").strip() or DEFAULT_BASE_URL
-    check_base_url(base_url, "TRELLO_BASE_URL")
-    return TrelloCredentials(key, token, base_url.rstrip("/"))
+    url = base_url(env, "TRELLO_BASE_URL", DEFAULT_BASE_URL)
+    return TrelloCredentials(key, token, url.rstrip("/"))
 
 
-class TrelloHttpError(SourceError):
+class TrelloHttpError(ApiError):
     """A Trello request that failed; `status` is the HTTP status (None: no answer at all)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class _Retryable(Exception):
