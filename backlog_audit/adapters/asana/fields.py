@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from backlog_audit.adapters.asana.client import AsanaClient
+from backlog_audit.adapters.fields import FieldPlace, field_key
 from backlog_audit.adapters.interface import FieldInfo, FieldOption
 from backlog_audit.adapters.points import parse_points
-from backlog_audit.errors import UsageError
 
 __all__ = [
     "OKR_FIELD_TYPES",
@@ -65,28 +65,21 @@ class ProjectFields:
             None,
         )
 
-    def listing(self) -> str:
-        """`Name (type), ...` for messages that must list the project's fields."""
-        if not self.fields:
-            return "(none)"
-        return ", ".join(
-            f"{f.get('name')} ({f.get('resource_subtype')})" for f in self.fields.values()
-        )
-
     def require(self, name: str, flag: str, types: Iterable[str]) -> Json:
         """The field called `name`, of one of `types`, or exit 2 listing the project's fields."""
         found = self.named(name)
         allowed = sorted(types)
+        place = FieldPlace(
+            "Asana project", f"{self.project_name} ({self.project_gid})", self.project_gid
+        )
         if found is None:
-            raise UsageError(
-                f"Asana project {self.project_name} ({self.project_gid}) has no custom field "
-                f"'{name}' ({flag}); its custom fields: {self.listing()}"
+            fields = self.fields.values()
+            raise place.no_field(
+                name, flag, ((str(f.get("name")), str(f.get("resource_subtype"))) for f in fields)
             )
         if found.get("resource_subtype") not in allowed:
-            raise UsageError(
-                f"custom field '{found.get('name')}' ({flag}) of Asana project {self.project_gid} "
-                f"is a {found.get('resource_subtype')} field; expected {' or '.join(allowed)}"
-            )
+            kind = str(found.get("resource_subtype"))
+            raise place.wrong_type(str(found.get("name")), flag, kind, allowed)
         return found
 
     def detect_points(self) -> list[Json]:
@@ -155,11 +148,6 @@ def field_infos(projects: Iterable[ProjectFields], search: str | None = None) ->
         for gid, field in definitions.items()
         if wanted in str(field.get("name", "")).casefold()
     ]
-
-
-def field_key(name: object) -> str:
-    """How field names compare: case-insensitive, blanks collapsed."""
-    return " ".join(str(name or "").split()).casefold()
 
 
 def _task_fields(task: Json, names: frozenset[str]) -> list[Json]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from backlog_audit.adapters.fields import FieldPlace, field_key
 from backlog_audit.adapters.interface import FieldInfo, FieldOption
 from backlog_audit.adapters.monday.client import MondayClient
 from backlog_audit.adapters.monday.queries import BOARDS
@@ -26,7 +27,6 @@ __all__ = [
     "Column",
     "fetch_boards",
     "field_infos",
-    "title_key",
 ]
 
 Json = dict[str, Any]
@@ -42,11 +42,6 @@ POINTS_TYPES = LABEL_POINTS_TYPES | {"numbers"}
 POINTS_TITLES = ("story points", "points", "estimate", "effort")
 SIZE_TITLES = (*POINTS_TITLES, "size", "t-shirt size")
 _OKR_WORDS = ("okr", "key result", "objective", "goal")
-
-
-def title_key(title: object) -> str:
-    """How column titles compare: case-insensitive, blanks collapsed."""
-    return " ".join(str(title or "").split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -85,28 +80,19 @@ class Board:
     groups: tuple[tuple[str, str], ...]
 
     def named(self, title: str) -> Column | None:
-        """The first column titled `title` (see `title_key`), or None."""
-        wanted = title_key(title)
-        return next((c for c in self.columns if title_key(c.title) == wanted), None)
-
-    def listing(self) -> str:
-        """`Title (type), ...` for messages that must list the board's columns."""
-        return ", ".join(f"{c.title} ({c.type})" for c in self.columns) or "(none)"
+        """The first column titled `title` (see `field_key`), or None."""
+        wanted = field_key(title)
+        return next((c for c in self.columns if field_key(c.title) == wanted), None)
 
     def require(self, title: str, flag: str, types: Iterable[str]) -> Column:
         """The column titled `title`, of one of `types`, or exit 2 listing the board's columns."""
         found = self.named(title)
         allowed = sorted(types)
+        place = FieldPlace("monday.com board", f"{self.name} ({self.id})", self.id, "column")
         if found is None:
-            raise UsageError(
-                f"monday.com board {self.name} ({self.id}) has no column '{title}' ({flag}); "
-                f"its columns: {self.listing()}"
-            )
+            raise place.no_field(title, flag, ((c.title, c.type) for c in self.columns))
         if found.type not in allowed:
-            raise UsageError(
-                f"column '{found.title}' ({flag}) of monday.com board {self.id} is a "
-                f"{found.type} column; expected {' or '.join(allowed)}"
-            )
+            raise place.wrong_type(found.title, flag, found.type, allowed)
         return found
 
     def detect_points(self, labels: bool = False) -> Column | None:
@@ -133,8 +119,8 @@ class Board:
     def group_ids(self, title: str) -> list[str]:
         """The ids of the groups titled `title` (two may share a title: both are audited), or
         exit 2 listing the board's groups."""
-        wanted = title_key(title)
-        found = [gid for gid, name in self.groups if title_key(name) == wanted]
+        wanted = field_key(title)
+        found = [gid for gid, name in self.groups if field_key(name) == wanted]
         if found:
             return found
         names = ", ".join(name for _, name in self.groups) or "(none)"
@@ -191,7 +177,7 @@ def _settings(column: Json) -> Mapping[str, Any]:
 
 
 def _likely(column: Column) -> str | None:
-    title = title_key(column.title)
+    title = field_key(column.title)
     if column.type in LINK_TYPES and any(word in title for word in _OKR_WORDS):
         return "okr"
     estimate = any(word in title for word in ("point", "estimate", "effort"))

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backlog_audit.adapters.monday.boards import Board, Column, title_key
+from backlog_audit.adapters.fields import field_key
+from backlog_audit.adapters.monday.boards import Board, Column
 from backlog_audit.adapters.points import BadPoints, InvalidPoints, parse_points
 from backlog_audit.adapters.statuses import categorise
 from backlog_audit.model import Item, StatusCategory
@@ -190,8 +191,8 @@ class ItemReader:
 
     @staticmethod
     def _titled(values: list[Json], title: str) -> Json | None:
-        wanted = title_key(title)
-        return next((v for v in values if title_key(_column_title(v)) == wanted), None)
+        wanted = field_key(title)
+        return next((v for v in values if field_key(_column_title(v)) == wanted), None)
 
 
 def _values(record: Json) -> Iterable[Json]:

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from backlog_audit.adapters.fields import FieldPlace, field_key
 from backlog_audit.adapters.interface import FieldInfo, FieldOption
 from backlog_audit.adapters.points import parse_points
-from backlog_audit.errors import UsageError
 
 __all__ = [
     "DEFAULT_OKR_FIELD",
@@ -45,11 +45,6 @@ POINTS_FIELD_NAMES = ("story points", "points", "story point estimate", "estimat
 _TYPE_NAMES = {"list": "dropdown"}
 # An option or label that reads like an OKR id: `KR1.2`, `O1 - Growth`, `okr:KR1.2`.
 _OKR_LIKE = re.compile(r"^\s*(?:okr:|kr:)?\s*(?:kr|o)\s*\d", re.IGNORECASE)
-
-
-def field_key(name: object) -> str:
-    """How field names compare: case-insensitive, blanks collapsed."""
-    return " ".join(str(name or "").split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -89,12 +84,6 @@ def custom_fields(records: Iterable[Json]) -> tuple[CustomField, ...]:
     return tuple(found)
 
 
-def _listing(fields: tuple[CustomField, ...]) -> str:
-    if not fields:
-        return "(none)"
-    return ", ".join(f"{f.name} ({f.shown_type})" for f in fields)
-
-
 def _named(fields: tuple[CustomField, ...], name: str) -> list[CustomField]:
     wanted = field_key(name)
     return [f for f in fields if field_key(f.name) == wanted]
@@ -105,19 +94,14 @@ def _require(
 ) -> list[CustomField]:
     """The fields called `name` of one of `types`, or exit 2 naming the board's fields."""
     found = _named(fields, name)
+    place = FieldPlace("Trello board", board, board)
     if not found:
         hint = " (or --okr-field labels to read every label)" if flag == "--okr-field" else ""
-        raise UsageError(
-            f"Trello board {board} has no custom field '{name}' ({flag}){hint}; "
-            f"its custom fields: {_listing(fields)}"
-        )
+        raise place.no_field(name, flag, ((f.name, f.shown_type) for f in fields), hint)
     usable = [f for f in found if f.type in types]
     if not usable:
-        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
-        raise UsageError(
-            f"custom field '{found[0].name}' ({flag}) of Trello board {board} is a "
-            f"{found[0].shown_type} field; expected {expected}"
-        )
+        expected = (_TYPE_NAMES.get(t, t) for t in types)
+        raise place.wrong_type(found[0].name, flag, found[0].shown_type, expected)
     return usable
 
 
