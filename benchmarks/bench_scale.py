@@ -111,7 +111,7 @@ def run_tool(export: Path, out: Path, fmt: str) -> None:
     out.write_bytes(render(ReportFormat(fmt), result))
     marks.append(time.perf_counter())
     names = ("read", "audit", fmt)
-    steps = [f"{n} {b - a:.2f}s" for n, a, b in zip(names, marks, marks[1:], strict=True)]
+    steps = [f"{n} {b - a:.2f}s" for n, a, b in zip(names, marks[:-1], marks[1:], strict=True)]
     print(f"  tool: {', '.join(steps)}; peak {_peak_mib():.0f} MiB", flush=True)
 
 
