@@ -142,25 +142,17 @@ class ItemReader:
         def of(column: Column | None) -> Json | None:
             return values.get(column.id) if column is not None else None
 
-        status, category = self.status(of(columns.status))
         group = record.get("group")
         group = group if isinstance(group, dict) else {}
         sprint = str(group.get("title") or "") or None
-        return Item(
-            id=str(record["id"]),
-            key=str(record["id"]),
-            title=str(record.get("name") or ""),
-            type=ITEM_TYPE,
-            status=status,
-            status_category=category,
-            points=self.points(of(columns.points), record),
-            references=references(of(columns.okr)),
-            free_text=free_text(of(columns.okr)),
+        return self._read(
+            record,
+            ITEM_TYPE,
+            (of(columns.status), of(columns.okr), of(columns.points)),
             sprints=(sprint,) if sprint else (),
             sprint=sprint,
             assignee=_first_person(of(columns.people)),
             project=board.name,
-            url=str(record.get("url") or "") or None,
             level=0,
         )
 
@@ -169,24 +161,42 @@ class ItemReader:
         values = list(_values(record))
         okr = self._titled(values, self.okr_title)
         points = self._titled(values, self.points_title) if self.points_title else None
-        status, category = self.status(_first(values, "status", besides=(okr, points)))
-        return Item(
-            id=str(record["id"]),
-            key=str(record["id"]),
-            title=str(record.get("name") or ""),
-            type=SUBITEM_TYPE,
-            status=status,
-            status_category=category,
-            points=self.points(points, record),
-            references=references(okr),
-            free_text=free_text(okr),
+        status = _first(values, "status", besides=(okr, points))
+        return self._read(
+            record,
+            SUBITEM_TYPE,
+            (status, okr, points),
             parent=parent.id,
             sprints=parent.sprints,
             sprint=parent.sprint,
             assignee=_first_person(_first(values, "people")),
             project=parent.project,
-            url=str(record.get("url") or "") or None,
             level=-1,
+        )
+
+    def _read(
+        self,
+        record: Json,
+        kind: str,
+        cells: tuple[Json | None, Json | None, Json | None],
+        **where: Any,
+    ) -> Item:
+        """An item or a subitem: what both read alike from the record and its (status, OKR,
+        points) column values; `where` places it (parent, sprint, assignee, board, level)."""
+        status, okr, points = cells
+        label, category = self.status(status)
+        return Item(
+            id=str(record["id"]),
+            key=str(record["id"]),
+            title=str(record.get("name") or ""),
+            type=kind,
+            status=label,
+            status_category=category,
+            points=self.points(points, record),
+            references=references(okr),
+            free_text=free_text(okr),
+            url=str(record.get("url") or "") or None,
+            **where,
         )
 
     @staticmethod
