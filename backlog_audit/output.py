@@ -27,7 +27,6 @@ import os
 import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -42,6 +41,10 @@ DEFAULT_STEM = "backlog-audit"
 STDOUT = "-"
 # Characters of a report's name kept in its temporary file's name (NAME_MAX is 255 bytes).
 _TMP_NAME_KEEP = 32  # at most 4 bytes each in UTF-8: 128 bytes
+# A new file only (never one that is there, nor through a link), as tempfile.mkstemp opens it.
+_TMP_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
 
 
 @dataclass(frozen=True)
@@ -133,9 +136,7 @@ def _stage(path: Path, data: bytes) -> _Staged:
         staged.target = target = _link_target(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         # The name is cut so that the temporary name fits wherever the report's own name does.
-        prefix = f".{target.name[:_TMP_NAME_KEEP]}."
-        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
-        staged.tmp = Path(tmp)
+        fd, tmp = _create_tmp(staged, target)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -147,6 +148,23 @@ def _stage(path: Path, data: bytes) -> _Staged:
             raise _write_error(path, exc) from None
         raise
     return staged
+
+
+def _create_tmp(staged: _Staged, target: Path) -> tuple[int, Path]:
+    """Create `staged`'s temporary file beside `target`, exclusively: its descriptor and path.
+
+    The name is recorded in `staged` before the file exists: a signal (SIGTERM, Ctrl-C)
+    raised between its creation and its recording would otherwise leave a file that no
+    cleanup knows about, as `tempfile.mkstemp` did.
+    """
+    # The name is cut so that the temporary name fits wherever the report's own name does.
+    prefix = f".{target.name[:_TMP_NAME_KEEP]}."
+    while True:
+        staged.tmp = tmp = target.with_name(f"{prefix}{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, _TMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            staged.tmp = None  # someone else's file: never removed by our cleanup
 
 
 def _link_target(path: Path) -> Path:
@@ -185,7 +203,7 @@ def _stdout_to_devnull() -> None:
 def _mode_for(target: Path) -> int:
     """The permissions the report gets: the old file's, else what the umask allows.
 
-    `mkstemp` creates files readable by their owner only; a report is meant to be shared.
+    The temporary file is created readable by its owner only; a report is meant to be shared.
     """
     try:
         return stat.S_IMODE(target.stat().st_mode)

@@ -161,6 +161,29 @@ def test_ctrl_c_while_writing_leaves_no_temp_file_and_the_old_report(
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
+def test_ctrl_c_the_moment_the_temp_file_exists_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A signal can land between the temporary file's creation and the line that records its
+    # name (SIGTERM from a busy cron did, once): the cleanup must know the name already.
+    out = tmp_path / "r.json"
+    out.write_text("earlier report")
+    real_open = os.open
+
+    def open_then_interrupted(path: str, flags: int, mode: int = 0o777) -> int:
+        fd = real_open(path, flags, mode)
+        if str(path).endswith(".tmp"):
+            os.close(fd)
+            raise KeyboardInterrupt  # the file exists; its name is not handed back yet
+        return fd
+
+    monkeypatch.setattr(output.os, "open", open_then_interrupted)
+    result = audit("--format", "json", "-o", str(out), "-q", code=130)
+    assert result.stderr == "backlog-audit: interrupted\n"
+    assert out.read_text() == "earlier report"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
 # --- history ------------------------------------------------------------------------------
 
 
@@ -606,9 +629,18 @@ def test_sigterm_while_writing_leaves_no_temp_file(tmp_path: Path) -> None:
         "-q",
     ]
     cli = Path(sys.executable).with_name("backlog-audit")
-    with subprocess.Popen([str(cli), *args], stderr=subprocess.PIPE) as proc:
+
+    def staged() -> bool:
+        # The temporary file gets the report's mode (0o644 under umask 022) last, once all of
+        # it is written: from then on the run is staged and about to block on the FIFO. (Its
+        # mere existence was waited for once, and a signal the moment it was created raced
+        # the recording of its name: see test_ctrl_c_the_moment_the_temp_file_exists_...)
+        modes = [stat.S_IMODE(p.stat().st_mode) for p in reports.glob(".*.tmp")]
+        return modes == [0o644]
+
+    with subprocess.Popen([str(cli), *args], stderr=subprocess.PIPE, umask=0o022) as proc:
         deadline = time.monotonic() + 60
-        while not any(p.name.endswith(".tmp") for p in reports.iterdir()):
+        while not staged():
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)  # waiting for the child, not for the code under test
         proc.send_signal(signal.SIGTERM)
