@@ -15,8 +15,12 @@ import pytest
 from tests.cli_runner import JIRA, OKRS
 
 # The signal arrives as the workbook is being saved: every sheet written, none closed.
+# Ctrl-C reaches a foreground job; a job started with `&` by a shell without job control (a
+# CI runner or a wrapper script) inherits SIGINT ignored, and Python then installs
+# no KeyboardInterrupt handler. The run is put back in the foreground's state first.
 _INTERRUPTED_RENDER = """
-import os, sys, time
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from openpyxl.workbook import workbook
 SIGNAL = int(sys.argv[1])
 real = workbook.Workbook.save
