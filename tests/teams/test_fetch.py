@@ -21,16 +21,24 @@ class Source:
     most = 0
     lock = threading.Lock()
 
-    def __init__(self, name: str, gate: threading.Event | None = None, fail: bool = False) -> None:
-        self.name, self.gate, self.fail = name, gate, fail
+    def __init__(
+        self,
+        name: str,
+        gate: threading.Event | None = None,
+        fail: bool = False,
+        meet: threading.Barrier | None = None,
+    ) -> None:
+        self.name, self.gate, self.fail, self.meet = name, gate, fail, meet
 
     def fetch(self, progress: object = None) -> Backlog:
         with Source.lock:
             Source.in_flight += 1
             Source.most = max(Source.most, Source.in_flight)
         try:
+            if self.meet is not None:
+                self.meet.wait()  # in flight with another team at once, or this times out
             if self.gate is not None:
-                assert self.gate.wait(5)
+                assert self.gate.wait(30)
             else:
                 time.sleep(0.02)
             if self.fail:
@@ -64,7 +72,11 @@ def test_a_stalled_team_does_not_hold_up_the_others() -> None:
 
 def test_a_site_takes_at_most_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(fetch.SITE_LIMITS, "jira", 2)
-    sources = [("jira", "jira https://one", Source(str(n))) for n in range(6)]
+    # Teams meet in pairs: two are in flight at once however slowly threads start (a 20 ms
+    # fetch could end before the next one began on a loaded machine), and a third would be
+    # counted beside them while they sleep.
+    pairs = threading.Barrier(2, timeout=30)
+    sources = [("jira", "jira https://one", Source(str(n), meet=pairs)) for n in range(6)]
     fetch_all(sources, jobs=6, keep_going=False)  # type: ignore[arg-type]
     assert Source.most == 2
 
@@ -72,7 +84,7 @@ def test_a_site_takes_at_most_its_bound(monkeypatch: pytest.MonkeyPatch) -> None
 def test_two_sites_each_have_their_own_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(fetch.SITE_LIMITS, "jira", 1)
     gate = threading.Event()
-    started = threading.Barrier(2, timeout=5)
+    started = threading.Barrier(2, timeout=30)
 
     class Meets(Source):
         def fetch(self, progress: object = None) -> Backlog:
