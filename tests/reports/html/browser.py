@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -103,7 +104,10 @@ class Browser:
 
     def _read(self, deadline: float) -> dict[str, Any]:
         while b"\0" not in self._buffer:
-            if time.monotonic() > deadline:
+            # Wait for the pipe with the time left: a bare read would block for ever on a
+            # Chromium that hangs, and the deadline would never be looked at again.
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._in], [], [], left)[0]:
                 raise TimeoutError("no answer from Chromium")
             chunk = os.read(self._in, 65536)
             if not chunk:
