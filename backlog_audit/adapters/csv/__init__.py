@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import click
-
 from backlog_audit.adapters.interface import SourcePlugin
+from backlog_audit.adapters.shared_options import INPUT, INPUT_FILES, JIRA_URL
 
 __all__ = ["PLUGIN", "CsvConfig"]
 
@@ -27,12 +26,9 @@ PLUGIN = SourcePlugin(
     kind="csv",
     title="CSV export",
     config_class=CsvConfig,
-    options=(
-        click.option("--input", "input_path", type=click.Path(dir_okay=False), help="CSV export."),
-        click.option("--jira-url", help="Jira base URL (default: $JIRA_URL)."),
-    ),
+    options=(INPUT, JIRA_URL),
     environment=("JIRA_URL",),
     factory="backlog_audit.adapters.csv.source:CsvSource",
     fields_params=("input_path",),
-    input_files={"input_path": "the --input export"},
+    input_files=INPUT_FILES,
 )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import click
 
 from backlog_audit.adapters.interface import SourcePlugin
+from backlog_audit.adapters.shared_options import JIRA_URL
 
 __all__ = ["PLUGIN", "JiraConfig"]
 
@@ -29,7 +30,7 @@ PLUGIN = SourcePlugin(
     title="Jira",
     config_class=JiraConfig,
     options=(
-        click.option("--jira-url", help="Jira base URL (default: $JIRA_URL)."),
+        JIRA_URL,
         click.option("--jql", help="Jira: audit the issues of this JQL query."),
         click.option("--board", type=int, help="Jira: the board whose sprint or backlog to audit."),
         click.option("--sprint", help="Jira: active | next | backlog | a sprint id or name."),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import click
 
 from backlog_audit.adapters.interface import SourcePlugin
+from backlog_audit.adapters.shared_options import INPUT, INPUT_FILES
 
 __all__ = ["PLUGIN", "TrelloConfig"]
 
@@ -39,10 +40,10 @@ PLUGIN = SourcePlugin(
             multiple=True,
             help="Trello: only the cards of this list (repeatable; default: every open list).",
         ),
-        click.option("--input", "input_path", type=click.Path(dir_okay=False), help="CSV export."),
+        INPUT,
     ),
     environment=("TRELLO_API_KEY", "TRELLO_TOKEN", "TRELLO_BASE_URL"),
     factory="backlog_audit.adapters.trello.source:TrelloSource",
     fields_params=("trello_board", "input_path"),
-    input_files={"input_path": "the --input export"},
+    input_files=INPUT_FILES,
 )
