@@ -195,7 +195,7 @@ def to_pandas(result: AuditResult) -> dict[str, pd.DataFrame]:
     frames["summary"] = pd.DataFrame([_summary(result)])
     for name, rows in (("by_sprint", result.by_sprint), ("by_assignee", result.by_assignee),
                        ("by_project", result.by_project)):  # fmt: skip
-        frames[name] = pd.DataFrame([_breakdown(row) for row in rows], columns=list(_BREAKDOWN))
+        frames[name] = pd.DataFrame([breakdown_dict(row) for row in rows], columns=list(_BREAKDOWN))
     for name, (records, kind) in tables.items():
         columns = [f.name for f in fields(kind) if f.name not in _LEFT_OUT.get(name, ())]
         frames[name] = pd.DataFrame(records, columns=columns)
@@ -211,7 +211,8 @@ _BREAKDOWN = ("value", "items", "linked_items", "coverage", "points", "linked_po
               "points_coverage")  # fmt: skip
 
 
-def _tally(tally: Tally) -> dict[str, Any]:
+def tally_dict(tally: Tally) -> dict[str, Any]:
+    """A tally's six coverage figures by name, as the JSON report and `to_pandas` give them."""
     return {
         "items": tally.items,
         "linked_items": tally.linked_items,
@@ -222,8 +223,9 @@ def _tally(tally: Tally) -> dict[str, Any]:
     }
 
 
-def _breakdown(row: BreakdownRow) -> dict[str, Any]:
-    return {"value": row.value} | _tally(row.tally)
+def breakdown_dict(row: BreakdownRow) -> dict[str, Any]:
+    """One breakdown row (a sprint, assignee or project): its value, then its tally."""
+    return {"value": row.value} | tally_dict(row.tally)
 
 
 def _summary(result: AuditResult) -> dict[str, Any]:
@@ -232,11 +234,11 @@ def _summary(result: AuditResult) -> dict[str, Any]:
     del figures["all"], figures["open"]
     total = summary.all
     return (
-        _tally(total)
+        tally_dict(total)
         | {"exempt_items": total.exempt_items, "exempt_share": total.exempt_share,
            "exempt_points": total.exempt_points}
         | figures
-        | {f"open_{name}": value for name, value in _tally(summary.open).items()}
+        | {f"open_{name}": value for name, value in tally_dict(summary.open).items()}
     )  # fmt: skip
 
 

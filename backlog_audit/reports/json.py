@@ -10,16 +10,15 @@ from typing import Any
 from backlog_audit.model import (
     AuditResult,
     BadLink,
-    BreakdownRow,
     Changes,
     ItemResult,
     LintFinding,
     Summary,
-    Tally,
     WorkRow,
 )
 from backlog_audit.reports.common import utf8
 from backlog_audit.reports.json_rows import items_array
+from backlog_audit.table import breakdown_dict, tally_dict
 
 SCHEMA_VERSION = 1
 
@@ -27,17 +26,6 @@ SCHEMA_VERSION = 1
 def iso(moment: datetime) -> str:
     """UTC ISO 8601 with a `Z`, to the second."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _open(tally: Tally) -> dict[str, Any]:
-    return {
-        "items": tally.items,
-        "linked_items": tally.linked_items,
-        "coverage": tally.coverage,
-        "points": tally.points,
-        "linked_points": tally.linked_points,
-        "points_coverage": tally.points_coverage,
-    }
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
@@ -61,7 +49,7 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
         "unestimated_items": summary.unestimated_items,
         "key_results": summary.key_results,
         "uncovered_key_results": summary.uncovered_key_results,
-        "open": _open(summary.open),
+        "open": tally_dict(summary.open),
     }
 
 
@@ -86,10 +74,6 @@ def _work(row: WorkRow, *, kr: bool) -> dict[str, Any]:
         "in_progress": row.in_progress,
         "done": row.done,
     }
-
-
-def _breakdown(row: BreakdownRow) -> dict[str, Any]:
-    return {"value": row.value} | _open(row.tally)
 
 
 def item_dict(result: ItemResult) -> dict[str, Any]:
@@ -167,9 +151,9 @@ def _report(result: AuditResult, items: list[dict[str, Any]] | _Encoded) -> dict
         "key_results": [_work(row, kr=True) for row in result.key_results],
         "objectives": [_work(row, kr=False) for row in result.objectives],
         "breakdowns": {
-            "by_sprint": [_breakdown(r) for r in result.by_sprint],
-            "by_assignee": [_breakdown(r) for r in result.by_assignee],
-            "by_project": [_breakdown(r) for r in result.by_project],
+            "by_sprint": [breakdown_dict(r) for r in result.by_sprint],
+            "by_assignee": [breakdown_dict(r) for r in result.by_assignee],
+            "by_project": [breakdown_dict(r) for r in result.by_project],
         },
         "items": items,
         "orphans": list(result.orphans),
