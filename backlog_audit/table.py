@@ -195,7 +195,8 @@ def to_pandas(result: AuditResult) -> dict[str, pd.DataFrame]:
     frames["summary"] = pd.DataFrame([_summary(result)])
     for name, rows in (("by_sprint", result.by_sprint), ("by_assignee", result.by_assignee),
                        ("by_project", result.by_project)):  # fmt: skip
-        frames[name] = pd.DataFrame([breakdown_dict(row) for row in rows], columns=list(_BREAKDOWN))
+        breakdown = [breakdown_dict(row) for row in rows]
+        frames[name] = pd.DataFrame(breakdown, columns=list(BREAKDOWN_COLUMNS))
     for name, (records, kind) in tables.items():
         columns = [f.name for f in fields(kind) if f.name not in _LEFT_OUT.get(name, ())]
         frames[name] = pd.DataFrame(records, columns=columns)
@@ -207,7 +208,8 @@ _LEFT_OUT = {
     "objectives": ("objective_id", "baseline", "target", "current", "unit"),
     "stale_links": ("suggestion",),
 }
-_BREAKDOWN = ("value", "items", "linked_items", "coverage", "points", "linked_points",
+# A breakdown table's columns (the keys of `breakdown_dict`): pandas' and the CSV report's.
+BREAKDOWN_COLUMNS = ("value", "items", "linked_items", "coverage", "points", "linked_points",
               "points_coverage")  # fmt: skip
 
 

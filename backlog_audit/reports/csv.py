@@ -10,6 +10,7 @@ from backlog_audit.model import AuditResult, LinkState
 from backlog_audit.reports import csv_rule
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.common import utf8
+from backlog_audit.table import BREAKDOWN_COLUMNS
 
 ITEMS_TABLE = "items.csv"
 
@@ -64,15 +65,6 @@ def _build_tables(result: AuditResult) -> dict[str, bytes]:
     summary = {k: v for k, v in report["summary"].items() if k != "open"}
     summary |= {f"open_{k}": v for k, v in report["summary"]["open"].items()}
     summary_rows = [{"figure": k, "value": v} for k, v in summary.items()]
-    breakdown_header = [
-        "value",
-        "items",
-        "linked_items",
-        "coverage",
-        "points",
-        "linked_points",
-        "points_coverage",
-    ]
     out = {
         "summary.csv": _table(summary_rows, ["figure", "value"]),
         "key_results.csv": _table(report["key_results"], _KR_COLUMNS),
@@ -94,7 +86,7 @@ def _build_tables(result: AuditResult) -> dict[str, bytes]:
         "warnings.csv": _table([{"warning": w} for w in report["warnings"]], ["warning"]),
     }
     for name, rows in report["breakdowns"].items():
-        out[f"{name}.csv"] = _table(rows, breakdown_header)
+        out[f"{name}.csv"] = _table(rows, BREAKDOWN_COLUMNS)
     groups = fix_groups(result)
     out["fix_list.csv"] = _fix_list(groups)
     out["fix_list_groups.csv"] = _fix_list_groups(groups)
