@@ -17,12 +17,17 @@ wait):
   honoured as asked, never cut short (an early retry only earns another 429), up to
   `max_wait` (60 s); all waits of one call add up to `max_total_wait` (120 s) at most. A
   server that asks for more is given up on at once rather than waited for in vain.
+- together: a source that sends requests from several threads shares one policy, and so one
+  `RateGate`. A retry's wait closes the gate for every thread until it ends: the other
+  requests in flight wait it out before their next try, instead of each earning its own 429
+  from a site that asked to be left alone (Jira Cloud's and Asana's limits are per user).
 """
 
 from __future__ import annotations
 
 import http.client
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +38,7 @@ from typing import TypeVar
 __all__ = [
     "NO_HINT",
     "RETRYABLE_STATUSES",
+    "RateGate",
     "RetryPolicy",
     "is_reset",
     "retry_after_seconds",
@@ -144,6 +150,45 @@ def wait_for_transport(exc: BaseException) -> float | None:
     return NO_HINT if is_reset(exc) else None
 
 
+class RateGate:
+    """A wait that every thread of one source honours: closed by one retry, waited by all.
+
+    The thread that got the 429 (or 5xx, or reset) `close`s the gate for its wait, sleeps it
+    and `reopen`s the gate; every thread `wait`s, before each try, for what is left of a
+    closing. Reopening after the sleep, rather than trusting the clock alone, keeps the gate
+    right when the sleep is injected and passes no time (the tests'): the wait is over when
+    the one who asked for it has waited.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._open_at = 0.0  # the clock's reading when the gate opens again
+
+    def close(self, seconds: float) -> float:
+        """Shut the gate for `seconds` from now (never shortening a longer closing); returns
+        the closing, for `reopen`."""
+        with self._lock:
+            self._open_at = max(self._open_at, self._clock() + seconds)
+            return self._open_at
+
+    def reopen(self, closing: float) -> None:
+        """Open the gate after `closing` was waited, unless a later closing holds it shut."""
+        with self._lock:
+            if self._open_at == closing:
+                self._open_at = min(self._open_at, self._clock())
+
+    def wait(self, sleep: Callable[[float], None]) -> float:
+        """Sleep while the gate is shut; returns the seconds slept."""
+        with self._lock:
+            left = self._open_at - self._clock()
+        if left <= 0:
+            return 0.0
+        LOG.info("waiting %.1fs: another request of this source was asked to wait", left)
+        sleep(left)
+        return left
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Retry a call while `wait_for` says so, at most `max_retries` times.
@@ -151,7 +196,8 @@ class RetryPolicy:
     `wait_for(exc)` returns how long the server asked us to wait: None means do not retry,
     `NO_HINT` that the server named no wait: the wait then doubles from `base_wait`, up to
     `max_backoff`. A wait asked for over `max_wait`, or one that would take the waits of this
-    call past `max_total_wait`, is not waited: the last error is raised at once.
+    call past `max_total_wait`, is not waited: the last error is raised at once. Every wait
+    closes `gate`, which each try (of any thread sharing this policy) waits on first.
     """
 
     max_retries: int = 4
@@ -160,6 +206,7 @@ class RetryPolicy:
     max_backoff: float = 60.0
     max_total_wait: float = 120.0
     sleep: Callable[[float], None] = field(default=time.sleep)
+    gate: RateGate = field(default_factory=RateGate, compare=False, repr=False)
 
     def delay(self, attempt: int, asked: float) -> float:
         """The wait before retry number `attempt` (1-based), given the server's hint."""
@@ -191,6 +238,7 @@ class RetryPolicy:
         """
         attempt, waited = 0, 0.0
         while True:
+            self.gate.wait(self.sleep)
             try:
                 return fn()
             except Exception as exc:
@@ -203,5 +251,7 @@ class RetryPolicy:
                     LOG.info("giving up rather than wait %.1fs more", pause)
                     raise
                 LOG.info("retry %d/%d in %.1fs", attempt, self.max_retries, pause)
+                closing = self.gate.close(pause)
                 self.sleep(pause)
+                self.gate.reopen(closing)
                 waited += pause

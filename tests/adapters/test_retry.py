@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import threading
 
 import pytest
 import requests
@@ -11,6 +12,7 @@ import urllib3
 from backlog_audit.adapters.deadline import ResponseDeadline
 from backlog_audit.adapters.retry import (
     NO_HINT,
+    RateGate,
     RetryPolicy,
     is_reset,
     retry_after_seconds,
@@ -164,3 +166,69 @@ def test_a_missed_deadline_is_not_retried_though_it_broke_the_connection() -> No
             raise ResponseDeadline(120.0) from None
     except ResponseDeadline as exc:
         assert wait_for_transport(exc) is None
+
+
+class Clock:
+    """A clock that moves only when told: the gate's waits are then exact."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_retry_s_wait_makes_every_thread_sharing_the_policy_wait_it_out() -> None:
+    # Thread A is asked to wait 7 s (a 429 with Retry-After: 7). Thread B, sharing A's
+    # policy, starts a request 2 s into that wait: it waits the 5 s left before its try,
+    # instead of earning its own 429.
+    clock = Clock()
+    waits: list[tuple[str, float]] = []
+    b_done = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        waits.append((threading.current_thread().name, seconds))
+        if threading.current_thread().name == "A":
+            clock.now += 2.0
+            b = threading.Thread(
+                target=lambda: b_calls.append(
+                    policy.call(lambda: "ok", lambda e: None, idempotent=True)
+                ),
+                name="B",
+            )
+            b.start()
+            b.join()
+            b_done.set()
+            clock.now += 5.0
+
+    b_calls: list[str] = []
+    policy = RetryPolicy(sleep=sleep, gate=RateGate(clock))
+    a = threading.Thread(
+        target=lambda: policy.call(Flaky(1, RuntimeError("429")), lambda e: 7.0, idempotent=True),
+        name="A",
+    )
+    a.start()
+    a.join()
+    assert b_done.is_set() and b_calls == ["ok"]
+    assert waits == [("A", 7.0), ("B", 5.0)]
+
+
+def test_once_the_wait_was_waited_the_gate_is_open_even_if_no_time_passed() -> None:
+    # The tests' sleeps pass no time: the gate opens when the one who was asked has waited.
+    clock = Clock()
+    waits: list[float] = []
+    policy = RetryPolicy(sleep=waits.append, gate=RateGate(clock))
+    assert policy.call(Flaky(1, RuntimeError("429")), lambda e: 7.0, idempotent=True) == "ok"
+    assert policy.call(lambda: "next", lambda e: None, idempotent=True) == "next"
+    assert waits == [7.0]  # the next call did not wait again
+
+
+def test_a_later_longer_closing_is_not_opened_by_an_earlier_one() -> None:
+    clock = Clock()
+    gate = RateGate(clock)
+    first = gate.close(2.0)
+    gate.close(30.0)  # another thread was asked for longer meanwhile
+    gate.reopen(first)
+    waits: list[float] = []
+    gate.wait(waits.append)
+    assert waits == [30.0]

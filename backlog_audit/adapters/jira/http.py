@@ -15,6 +15,7 @@ import html
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -175,7 +176,9 @@ def _json_of(method: str, path: str, response: requests.Response, secrets: tuple
 
 
 class JiraHttp:
-    """JSON requests to one Jira site, with retries, timeouts and clean errors."""
+    """JSON requests to one Jira site, with retries, timeouts and clean errors; safe to use
+    from several threads at once (the session's connection pool is, and the retry policy
+    is shared, so that a 429 to one thread makes all of them wait)."""
 
     def __init__(
         self,
@@ -190,7 +193,8 @@ class JiraHttp:
         self._policy = policy or RetryPolicy()
         self._timeout = timeout
         self._deadline = answer_within
-        self.request_count = 0
+        self.request_count = 0  # requests sent, retries included; several threads add to it
+        self._count_lock = threading.Lock()
         auth: dict[str, Any] = (
             {"basic_auth": (creds.email, creds.api_token)}
             if creds.api_token
@@ -260,7 +264,8 @@ class JiraHttp:
         session = self._client._session
 
         def once() -> Any:
-            self.request_count += 1
+            with self._count_lock:
+                self.request_count += 1
             LOG.debug("%s %s", method, path)
             # `_session` is private, and used on purpose. jira 3.x has no public call for an
             # arbitrary JSON request: its wrappers (`enhanced_search_issues`, `sprints`, ...)

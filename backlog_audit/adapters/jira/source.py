@@ -1,8 +1,10 @@
 """The Jira source: Cloud and Data Center, JQL and board scopes, parents for inheritance.
 
 A fetch costs: serverInfo, the field list, the board configuration and its sprints (board
-scopes only), one request per page of issues, and one batch per 100 parents per level
-(none with --no-inherit: without inheritance, parents outside the scope are not read).
+scopes only), on Cloud a page of ids per 5,000 issues and a bulk fetch per 100 (Data Center:
+a page per 1000), and one batch per 100 parents per level (none with --no-inherit: without
+inheritance, parents outside the scope are not read). Batches and pages go several at once
+(`adapters/parallel.py`).
 """
 
 from __future__ import annotations

@@ -104,6 +104,7 @@ class LoggedRequest:
     path: str
     query: dict[str, list[str]]
     body: Any
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 class JqlError(Exception):
@@ -346,6 +347,7 @@ class FakeJira:
         self.stalled = ""  # requests whose path contains this get no answer until `release`
         self.release = threading.Event()
         self.requests: list[LoggedRequest] = []
+        self.listed: set[str] = set()  # Cloud: issue ids a search has handed out
         self.delay = 0.0  # seconds before each answer (a site's latency, for benchmarks)
         self.in_flight = 0  # requests being answered now
         self.most_in_flight = 0  # the most answered at once (a bound per site is kept)
@@ -375,6 +377,23 @@ class FakeJira:
     def count(self, path_part: str = "") -> int:
         """Requests received so far whose path contains `path_part`."""
         return sum(1 for r in self.requests if path_part in r.path)
+
+    def parent_batches(self) -> list[list[str]]:
+        """The ids or keys of each request for parents: Cloud's bulk fetches of issues no
+        search listed (the scope's own come by bulk fetch too), Data Center's searches by key.
+        """
+        if self.mode == "cloud":
+            batches = [
+                [str(ref) for ref in r.body["issueIdsOrKeys"]]
+                for r in self.requests
+                if "bulkfetch" in r.path and isinstance(r.body, dict)
+            ]
+            return [b for b in batches if not set(b) <= self.listed]
+        return [
+            re.findall(r"[\w-]+", r.body["jql"].split("(", 1)[1])
+            for r in self.requests
+            if isinstance(r.body, dict) and "issuekey in" in str(r.body.get("jql"))
+        ]
 
     # --- issue rendering -----------------------------------------------------------------
 
@@ -700,6 +719,8 @@ class _Routes:
         size = max(1, min(_int(query, body, "maxResults", 50), cap))
         found = self._search_or_400(jql)
         page = found[offset : offset + size]
+        with self.j._lock:
+            self.j.listed |= {i.id for i in page}
         out: dict[str, Any] = {"issues": [self.j.render(i, wanted, version == "3") for i in page]}
         last = offset + size >= len(found)
         out["isLast"] = last
@@ -935,7 +956,10 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         with jira._lock:
             body = json.loads(raw) if raw else None
-            jira.requests.append(LoggedRequest(method, parts.path, parse_qs(parts.query), body))
+            logged = LoggedRequest(
+                method, parts.path, parse_qs(parts.query), body, time.monotonic()
+            )
+            jira.requests.append(logged)
         if jira.stalled and jira.stalled in parts.path:
             # never answer: the client's timeout must end the wait; `release` lets us go
             jira.release.wait(timeout=10)

@@ -49,7 +49,8 @@ def test_cloud_active_sprint_replays_with_the_hand_worked_figures() -> None:
         8.0,
     )
     assert {i.key: i.url for i in backlog.items}["APP-10"] == f"{REPLAY_URL}/browse/APP-10"
-    assert len(cassette.requests) == 6  # serverInfo, field, board config, sprints, page, parents
+    # serverInfo, field, board config, sprints, a page of ids, their bulk fetch, parents
+    assert len(cassette.requests) == 7
 
 
 def test_data_center_jql_replays_with_the_hand_worked_figures() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import requests
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
+from backlog_audit.adapters.jira.source import JiraSource
 from tests.adapters.jira import scenario
 from tests.adapters.jira.fake_server import FakeJira, FakeJiraServer
 
@@ -196,3 +197,40 @@ def test_sprints_have_the_keys_of_the_spec_examples(
         assert {"id", "name", "state", "originBoardId"} <= set(sprint)
     one = _call(http, site, "GET", "/rest/agile/1.0/sprint/42").json()
     assert set(one) <= set(sprint_example)
+
+
+@pytest.mark.parametrize("mode", ["cloud"])
+@pytest.mark.parametrize("scope", [{"jql": "project = APP"}, {"board": 7, "sprint": "active"}])
+def test_every_platform_request_of_a_cloud_audit_matches_the_spec(
+    site: FakeJira,
+    make_source: Callable[..., JiraSource],
+    platform: tuple[OpenAPI, dict[str, Any]],
+    scope: dict[str, Any],
+) -> None:
+    # The requests as the adapter sends them (the id-only search, the bulk fetches of the
+    # scope and of its parents), not samples: each one checked against the platform spec.
+    site.cloud_ids_cap = 4  # several pages of ids, several bulk fetches
+    make_source(**scope).fetch()
+    checked = [r for r in site.requests if r.path.startswith("/rest/api/3/")]
+    assert {r.path for r in checked} >= {"/rest/api/3/search/jql", "/rest/api/3/issue/bulkfetch"}
+    for logged in checked:
+        request = requests.Request(
+            logged.method,
+            site.base_url + logged.path,
+            params={k: v[0] for k, v in logged.query.items()},
+            json=logged.body,
+            auth=(site.email, site.token),
+        ).prepare()
+        platform[0].validate_request(RequestsOpenAPIRequest(request))
+
+
+@pytest.mark.parametrize("mode", ["cloud"])
+def test_the_request_validation_has_teeth(
+    site: FakeJira, platform: tuple[OpenAPI, dict[str, Any]]
+) -> None:
+    body = {"issueIdsOrKeys": "10001", "fields": ["summary"]}  # not an array
+    request = requests.Request(
+        "POST", site.base_url + "/rest/api/3/issue/bulkfetch", json=body, auth=("a", "b")
+    ).prepare()
+    with pytest.raises(Exception, match="InvalidData|issueIdsOrKeys|schema|RequestBody"):
+        platform[0].validate_request(RequestsOpenAPIRequest(request))

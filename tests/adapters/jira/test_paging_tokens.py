@@ -11,17 +11,20 @@ from backlog_audit.errors import SourceError
 
 
 class ScriptedHttp:
-    """Answers POSTs with prepared pages and remembers the bodies it was sent."""
+    """Answers the search with prepared pages of ids, remembering the bodies it was sent,
+    and bulk fetches with the issues of those pages."""
 
     def __init__(self, pages: list[dict[str, Any]]) -> None:
         self.pages = pages
         self.bodies: list[dict[str, Any]] = []
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        if path.endswith("/bulkfetch"):  # the listed ids' fields (none asked for here)
+            everything = {i["id"]: i for page in self.pages for i in page["issues"]}
+            wanted = [everything[ref] for ref in body["issueIdsOrKeys"]]
+            return {"issues": [{"fields": {}, **issue} for issue in wanted], "issueErrors": []}
         self.bodies.append(body)
-        page = self.pages[len(self.bodies) - 1]
-        # every issue with its fields (none asked for here), as Jira sends them
-        return {**page, "issues": [{"fields": {}, **issue} for issue in page["issues"]]}
+        return self.pages[len(self.bodies) - 1]
 
 
 def search(pages: list[dict[str, Any]]) -> tuple[list[str], ScriptedHttp]:

@@ -56,10 +56,11 @@ def test_cloud_jql_audit_of_n_issues_makes_at_most_pages_plus_five_requests(
     jira_server.jira = big_site("cloud", n)
     backlog = make_source(jql="project = BIG").fetch()
     assert sum(1 for i in backlog.items if not i.carrier_only) == n
-    pages = math.ceil(n / 100)  # Cloud sends at most 100 issues a page when fields are asked
-    # serverInfo + field list + pages + one bulk fetch of the epic
-    assert jira_server.jira.count() == 2 + pages + 1
-    assert jira_server.jira.count() <= pages + 5
+    batches = math.ceil(n / 100)  # bulkfetch takes 100 ids a request
+    # serverInfo + field list + one page of ids (5,000 a page) + batches + one bulk fetch of
+    # the epic
+    assert jira_server.jira.count() == 2 + 1 + batches + 1
+    assert jira_server.jira.count() <= batches + 5
 
 
 @pytest.mark.parametrize("n", [1, 250, 1000])
@@ -68,9 +69,11 @@ def test_cloud_sprint_audit_of_n_issues_stays_within_the_budget(
 ) -> None:
     jira_server.jira = big_site("cloud", n)
     make_source(board=7, sprint="active").fetch()
-    pages = math.ceil(n / 100)
-    # serverInfo, field list, board configuration, active sprints, pages, one parent batch
-    assert jira_server.jira.count() == pages + 5
+    batches = math.ceil(n / 100)
+    # serverInfo, field list, board configuration, active sprints, a page of ids, batches,
+    # one parent batch: within ceil(N/100) + 5 plus the parent fetches
+    assert len(jira_server.jira.parent_batches()) == 1
+    assert jira_server.jira.count() == batches + 6 == batches + 5 + 1
 
 
 def with_initiative(site: FakeJira, epic_link: dict[str, object] | None) -> FakeJira:
@@ -92,8 +95,9 @@ def test_a_250_issue_sprint_with_linked_epics_over_initiatives_stays_within_the_
     site = jira_server.jira = with_initiative(big_site("cloud", 250, epics=3), {"value": "KR1.1"})
     backlog = make_source(board=7, sprint="active").fetch()
     assert {i.key for i in backlog.items if i.carrier_only} == {"EPIC-1", "EPIC-2", "EPIC-3"}
-    # serverInfo, field list, board configuration, active sprints, 3 pages, 1 parent batch
-    assert site.count() == 8 == math.ceil(250 / 100) + 5
+    # serverInfo, field list, board configuration, active sprints, a page of ids, 3 batches,
+    # 1 parent batch
+    assert site.count() == 9 == math.ceil(250 / 100) + 5 + len(site.parent_batches())
 
 
 def test_a_parent_linked_only_by_a_prefixed_label_also_ends_the_climb(
@@ -103,9 +107,8 @@ def test_a_parent_linked_only_by_a_prefixed_label_also_ends_the_climb(
     site.issue_by_id("EPIC-1").labels = ["okr:KR1.1"]  # type: ignore[union-attr]
     site.issue_by_id("EPIC-2").labels = ["KR1.1"]  # no prefix: not a reference  # type: ignore[union-attr]
     backlog = make_source(jql="project = BIG").fetch()
-    batches = [r.body["issueIdsOrKeys"] for r in site.requests if "bulkfetch" in r.path]  # type: ignore[index]
     # EPIC-2 has no references, so its initiative is fetched, once (EPIC-1's is the same one)
-    assert batches == [["50000", "50001"], ["40001"]]
+    assert site.parent_batches() == [["50000", "50001"], ["40001"]]
     assert "INI-1" in {i.key for i in backlog.items}
 
 
@@ -113,7 +116,11 @@ def test_only_the_fields_the_audit_reads_are_asked_for(
     site: FakeJira, make_source: Callable[..., JiraSource]
 ) -> None:
     make_source(jql="project = APP").fetch()
-    asked = searches(site)[0].body["fields"]  # type: ignore[attr-defined]
+    if site.mode == "cloud":  # the search lists ids alone; the bulk fetches ask for fields
+        assert searches(site)[0].body["fields"] == ["id"]  # type: ignore[attr-defined]
+        asked = next(r.body["fields"] for r in site.requests if "bulkfetch" in r.path)  # type: ignore[index]
+    else:
+        asked = searches(site)[0].body["fields"]  # type: ignore[attr-defined]
     custom = [scenario.OKR_FIELD, scenario.POINTS_FIELD[site.mode], site.sprint_field]
     if site.mode == "dc":
         custom.append("customfield_10014")  # the Epic Link, where DC keeps epic parents
@@ -125,20 +132,22 @@ def test_short_pages_advance_by_what_came_back(
     jira_server: FakeJiraServer, make_source: Callable[..., JiraSource], mode: str
 ) -> None:
     site = jira_server.jira = big_site(mode, 100)
-    site.cloud_fields_cap, site.dc_cap = 37, 7  # fewer than the adapter asks for
+    site.cloud_ids_cap, site.dc_cap = 37, 7  # fewer than the adapter asks for
     backlog = make_source(jql="project = BIG").fetch()
     keys = [i.key for i in backlog.items if not i.carrier_only]
-    assert sorted(keys) == sorted(f"BIG-{i}" for i in range(1, 101))
+    assert keys == [f"BIG-{i}" for i in range(1, 101)]  # in the search's order
     assert len(searches(site)) == (3 if mode == "cloud" else 15)  # ceil(100/37), ceil(100/7)
     if mode == "dc":
-        starts = [r.body["startAt"] for r in searches(site)[:3]]  # type: ignore[attr-defined]
-        assert starts == [0, 7, 14]
+        # the pages after the first are asked for together: they arrive in any order
+        starts = sorted(r.body["startAt"] for r in searches(site))  # type: ignore[attr-defined]
+        assert starts == list(range(0, 100, 7))
 
 
 def test_an_issue_sent_twice_counts_once(
     jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
 ) -> None:
     site = jira_server.jira = big_site("cloud", 250)
+    site.cloud_ids_cap = 100
     site.page_overlap = 3  # each page repeats the last 3 issues of the one before
     backlog = make_source(jql="project = BIG").fetch()
     ids = [i.id for i in backlog.items]
@@ -149,6 +158,7 @@ def test_bad_points_of_many_issues_are_one_warning_and_a_repeat_counts_once(
     jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
 ) -> None:
     site = jira_server.jira = big_site("cloud", 250)
+    site.cloud_ids_cap = 100
     site.page_overlap = 3  # 3 issues come twice, on two pages
     for issue in site.issues:
         if issue.key.startswith("BIG-"):
@@ -168,12 +178,8 @@ def test_parents_come_in_batches_of_at_most_100(
     site = jira_server.jira = big_site(mode, 150, epics=150)
     backlog = make_source(jql="project = BIG").fetch()
     assert sum(1 for i in backlog.items if i.carrier_only) == 150
-    if mode == "cloud":
-        batches = [r.body["issueIdsOrKeys"] for r in site.requests if "bulkfetch" in r.path]  # type: ignore[attr-defined]
-        assert [len(b) for b in batches] == [100, 50]
-    else:
-        batches = [r.body["jql"] for r in site.requests if "issuekey in" in str(r.body)]
-        assert [b.count(",") + 1 for b in batches] == [100, 50]
+    # asked for together: in any order
+    assert sorted(len(b) for b in site.parent_batches()) == [50, 100]
 
 
 def test_a_parent_nobody_may_see_fails_neither_batch_nor_audit(
@@ -205,7 +211,7 @@ def test_parents_are_followed_three_levels_up_and_no_further(
     ]
     backlog = make_source(jql="project = APP").fetch()
     assert {i.key for i in backlog.items if i.carrier_only} == {"EPC-1", "INI-1", "TOP-2"}
-    assert site.count("bulkfetch") == 3
+    assert len(site.parent_batches()) == 3
 
 
 def test_several_active_sprints_are_audited_together(
@@ -281,14 +287,19 @@ def test_progress_reports_items_received(
     site.dc_cap = 100
     seen: list[tuple[int, int | None]] = []
     make_source(jql="project = BIG").fetch(lambda got, total: seen.append((got, total)))
-    expected_total = None if mode == "cloud" else 250  # Cloud's search announces no total
-    assert seen == [(100, expected_total), (200, expected_total), (250, expected_total)]
+    if mode == "dc":  # the pages are taken in order
+        assert seen == [(100, 250), (200, 250), (250, 250)]
+    else:  # Cloud: the listed ids are the total; the batches finish in any order
+        assert len(seen) == 3 and seen[-1] == (250, 250)
+        assert [got for got, _ in seen] == sorted(got for got, _ in seen)
+        assert {total for _, total in seen} == {250}
 
 
 def test_a_page_token_handed_out_twice_stops_the_search(
     jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
 ) -> None:
     site = jira_server.jira = big_site("cloud", 350)
+    site.cloud_ids_cap = 100
     site.stuck_token = True
     with pytest.raises(SourceError, match="page 2 hands out a page token given before"):
         make_source(jql="project = BIG").fetch()
@@ -307,7 +318,7 @@ def test_a_cycle_of_parents_ends_the_climb_and_the_audit(
     ]
     backlog = make_source(jql="project = APP").fetch()
     assert {i.key: i.parent for i in backlog.items} == {"APP-5": "4", "EPC-1": "3", "INI-1": "4"}
-    assert site.count("bulkfetch") == 2  # EPC-1, then INI-1; INI-1's parent is known
+    assert len(site.parent_batches()) == 2  # EPC-1, then INI-1; INI-1's parent is known
     result = audit(backlog, scenario.OKRS, AuditOptions(), NOW)
     assert [(r.key, r.link_state.value) for r in result.items] == [("APP-5", "orphaned")]
 
@@ -338,8 +349,8 @@ def test_a_parent_jira_failed_to_read_is_asked_for_once_more(
     site = jira_server.jira = scenario.site("cloud")
     site.bulk_errors["10001"] = errors  # epic APP-1, parent of APP-10 in the active sprint
     backlog = make_source(board=7, sprint="active").fetch()
-    assert site.count("bulkfetch") == fetches
-    batches = [r.body["issueIdsOrKeys"] for r in site.requests if "bulkfetch" in r.path]  # type: ignore[index]
+    batches = site.parent_batches()
+    assert len(batches) == fetches
     assert batches[1] == ["10001"]  # only the failed one is asked for again
     assert ("APP-1" in {i.key for i in backlog.items if i.title}) is read
     warned = any("could not be read" in w and "APP-1" in w for w in backlog.warnings)

@@ -1,0 +1,108 @@
+"""Requests in flight together, a bounded number at a time, with results in a fixed order.
+
+A large scope is many independent reads (Jira Cloud's bulk fetches of 100 issues, Data
+Center's `startAt` pages once the total is known). One after another, each costs a round
+trip; `WORKERS` of them at once cut the wall time by about that much, while staying a
+polite client (Jira Cloud's and Asana's rate limits are per user, and every worker shares
+the source's one `RetryPolicy`, whose gate makes them all back off together on a 429).
+
+Whatever order answers arrive in, callers see results in the order they asked: the audit's
+items, its reports and the page guard's checks are those of the sequential fetch. The first
+failure ends the whole read: requests not yet started are cancelled and the error raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from typing import Generic, TypeVar
+
+__all__ = ["WORKERS", "Prefetch", "in_order", "prefetching"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+K = TypeVar("K")
+
+_END = object()  # the plan's end
+
+# Requests of one source in flight at once. Five keep a 3,000-issue Jira Cloud sprint (30
+# bulk fetches) to six round trips while far below any site's concurrency limits.
+WORKERS = 5
+
+
+def in_order(
+    fn: Callable[[T], R],
+    tasks: Sequence[T],
+    done: Callable[[R], None] | None = None,
+    workers: int = WORKERS,
+) -> list[R]:
+    """`[fn(t) for t in tasks]`, at most `workers` calls at a time.
+
+    `done(result)` is called in the calling thread as each call finishes (in the order they
+    finish), so that a progress count it keeps needs no lock and is exact. A single task runs
+    in the calling thread: no thread for nothing.
+    """
+    if len(tasks) <= 1 or workers <= 1:
+        results = []
+        for task in tasks:
+            results.append(fn(task))
+            if done is not None:
+                done(results[-1])
+        return results
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
+    try:
+        futures = [pool.submit(fn, task) for task in tasks]
+        pending: set[Future[R]] = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                result = future.result()  # the first failure ends the read here
+                if done is not None:
+                    done(result)
+        return [future.result() for future in futures]
+    finally:
+        # A failure (or Ctrl-C) must not wait for the requests still queued.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Prefetch(Generic[K, R]):
+    """Results of `fn(key)` asked for ahead of need: `get(key)` takes one, or asks now.
+
+    The keys are a plan (the `startAt` offsets a total implies); at most `ahead` of them are
+    in flight or waiting to be taken at once, so a server announcing an absurd total costs a
+    few wasted requests, not thousands. A key outside the plan is fetched on the spot.
+    """
+
+    def __init__(
+        self, pool: ThreadPoolExecutor, fn: Callable[[K], R], plan: Iterable[K], ahead: int
+    ) -> None:
+        self._pool, self._fn, self._ahead = pool, fn, ahead
+        self._plan: Iterator[K] = iter(plan)
+        self._futures: dict[K, Future[R]] = {}
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while len(self._futures) < self._ahead:
+            key = next(self._plan, _END)
+            if key is _END:
+                return
+            self._futures[key] = self._pool.submit(self._fn, key)  # type: ignore[index,arg-type]
+
+    def get(self, key: K) -> R:
+        """The result for `key`: prefetched when planned, else fetched in this thread."""
+        future = self._futures.pop(key, None)
+        self._top_up()
+        return future.result() if future is not None else self._fn(key)
+
+
+@contextmanager
+def prefetching(
+    fn: Callable[[K], R], plan: Iterable[K], workers: int = WORKERS
+) -> Iterator[Prefetch[K, R]]:
+    """A `Prefetch` of `plan` on `workers` threads, cancelled when the block ends."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefetch")
+    try:
+        yield Prefetch(pool, fn, plan, ahead=2 * workers)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

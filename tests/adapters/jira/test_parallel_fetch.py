@@ -1,0 +1,69 @@
+"""Fetching in parallel (issue 15, point 5): a bounded number of requests in flight, all of
+them backing off together on a 429, and the items in the order of the sequential fetch."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from backlog_audit.adapters.jira.source import JiraSource
+from backlog_audit.adapters.parallel import WORKERS
+from tests.adapters.jira.fake_server import FakeJiraServer
+from tests.adapters.jira.test_requests import big_site, searches
+
+
+def test_cloud_fetches_the_listed_ids_in_bulk_batches_a_bounded_number_at_once(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = big_site("cloud", 1000)
+    site.delay = 0.03  # answers take a while, so that requests overlap
+    backlog = make_source(jql="project = BIG").fetch()
+    keys = [i.key for i in backlog.items if not i.carrier_only]
+    assert keys == [f"BIG-{n}" for n in range(1, 1001)]  # the search's order, not the id order
+    bodies = [r.body for r in searches(site)]
+    assert bodies == [{"jql": "project = BIG", "fields": ["id"], "maxResults": 5000}]
+    scope_batches = [r for r in site.requests if "bulkfetch" in r.path][:-1]  # last: the epic
+    assert sorted(len(r.body["issueIdsOrKeys"]) for r in scope_batches) == [100] * 10
+    assert 1 < site.most_in_flight <= WORKERS
+    # serverInfo, field list, one page of ids, 10 batches, the epic
+    assert site.count() == 2 + 1 + math.ceil(1000 / 100) + 1
+
+
+def test_data_center_asks_for_the_pages_after_the_first_together(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = big_site("dc", 1000)
+    site.dc_cap, site.delay = 100, 0.03
+    backlog = make_source(jql="project = BIG").fetch()
+    keys = [i.key for i in backlog.items if not i.carrier_only]
+    assert keys == [f"BIG-{n}" for n in range(1, 1001)]
+    assert searches(site)[0].body["startAt"] == 0  # type: ignore[attr-defined]
+    starts = sorted(r.body["startAt"] for r in searches(site))  # type: ignore[attr-defined]
+    assert starts == list(range(0, 1000, 100))  # each page once, none beyond the total
+    assert 1 < site.most_in_flight <= WORKERS
+
+
+def test_a_429_to_one_bulk_fetch_holds_back_every_other_request_until_its_wait_is_over(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    site = jira_server.jira = big_site("cloud", 2000)  # 20 bulk fetches
+    site.delay = 0.03
+    site.fail(429, "bulkfetch", headers={"Retry-After": "1"})
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # really waits: the others' waits are measured
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    backlog = make_source(jql="project = BIG", sleep=sleep).fetch()
+    assert sum(1 for i in backlog.items if not i.carrier_only) == 2000
+    fetches = [r for r in site.requests if "bulkfetch" in r.path]
+    refused = fetches[0].at  # the first bulk fetch to arrive got the 429
+    # Without the gate, the other 19 batches would all be sent within about 0.15 s. With it,
+    # only those already on their way when the 429 came back (at most one per other worker)
+    # arrive before the asked-for second is over.
+    early = [r for r in fetches[1:] if r.at - refused < 0.9]
+    assert len(early) <= 2 * (WORKERS - 1)  # the first wave, and the racing next ones
+    assert len(fetches) - 1 - len(early) >= 10
+    assert waits[0] == 1.0 and len(waits) > 1 and all(w <= 1.0 for w in waits)
