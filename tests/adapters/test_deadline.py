@@ -50,7 +50,8 @@ def test_a_trickled_answer_is_abandoned_at_the_deadline_with_requests(url: str) 
     started = time.monotonic()
     with pytest.raises(deadline.ResponseDeadline, match="no complete answer within 0.5 s"):
         deadline.within(0.5, lambda: session.get(url, timeout=2).content)
-    assert time.monotonic() - started < 1.5  # not the 4 s the body takes
+    # Not the 4 s the body takes; 2.5 s past the deadline for a loaded machine's scheduling.
+    assert time.monotonic() - started < 3.0
 
 
 def test_a_trickled_answer_is_abandoned_at_the_deadline_with_urllib3(url: str) -> None:
@@ -59,7 +60,7 @@ def test_a_trickled_answer_is_abandoned_at_the_deadline_with_urllib3(url: str) -
     started = time.monotonic()
     with pytest.raises(deadline.ResponseDeadline):
         deadline.within(0.5, lambda: pool.request("GET", url, timeout=2).data)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3.0
 
 
 def test_an_answer_in_time_is_untouched(url: str) -> None:
