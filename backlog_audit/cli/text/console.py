@@ -54,7 +54,9 @@ def console(stream: TextIO, colour: bool | None = None) -> Console:
     terminal = _isatty(stream)
     return Console(
         file=stream,
-        color_system="standard" if coloured else None,
+        # A terminal says how many colours it has (TERM, COLORTERM); a file or a pipe forced
+        # with --color gets the 16 every terminal shows.
+        color_system=("auto" if terminal else "standard") if coloured else None,
         force_terminal=coloured or terminal,
         no_color=not coloured,
         soft_wrap=not terminal,
