@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import signal
 import threading
@@ -17,13 +18,37 @@ from backlog_audit.cli.text.terminal import one_line
 from backlog_audit.config import CONFIG_PATH
 from backlog_audit.errors import BacklogAuditError
 
+# Each command's module, imported only when the command runs (or help lists it): an audit
+# does not pay for importing `history`, `okrs` or `fields` (issue 15, point 6).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("backlog_audit.cli.audit", "audit"),
+    "fields": ("backlog_audit.cli.fields", "fields"),
+    "okrs": ("backlog_audit.cli.okrs", "okrs"),
+    "history": ("backlog_audit.cli.history", "history"),
+    "config": ("backlog_audit.cli.config", "config_command"),
+    "completion": ("backlog_audit.cli.completion", "completion"),
+}
+
 
 class _Group(click.Group):
     """A group that turns `BacklogAuditError` into one line on stderr and its exit code.
 
     Flags click refuses (a bad choice, a missing option, a directory for a file) get one line
     too, instead of click's usage block: cron mails and CI logs show the problem, not noise.
+    Its commands are loaded on first use (`COMMANDS`).
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self.commands:
+            module, name = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), name)
+            self.add_command(command, cmd_name)
+        return self.commands[cmd_name]
 
     def make_context(
         self,
@@ -103,22 +128,3 @@ def _exit_on_sigterm() -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
-
-
-def _register() -> None:
-    from backlog_audit.cli.audit import audit
-    from backlog_audit.cli.completion import completion
-    from backlog_audit.cli.config import config_command
-    from backlog_audit.cli.fields import fields
-    from backlog_audit.cli.history import history
-    from backlog_audit.cli.okrs import okrs
-
-    main.add_command(audit)
-    main.add_command(fields)
-    main.add_command(okrs)
-    main.add_command(history)
-    main.add_command(config_command)
-    main.add_command(completion)
-
-
-_register()

@@ -10,7 +10,6 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from backlog_audit.cli import portfolio
 from backlog_audit.cli.help import epilog
 from backlog_audit.cli.options import (
     SourceCommand,
@@ -143,7 +142,7 @@ def audit(ctx: click.Context, **params: Any) -> None:
     if teams is not None:
         _portfolio(ctx, params, teams)
         return
-    portfolio.refuse_portfolio_flags(params)
+    _refuse_portfolio_flags(params)
     request = _request(params, config_tables(ctx), ctx.meta.get(CONFIG_FILE))
     with phases(not params["quiet"]) as shown:
         progress, phase = (shown.progress, shown.phase) if shown else (None, None)
@@ -154,10 +153,28 @@ def audit(ctx: click.Context, **params: Any) -> None:
 
 def _portfolio(ctx: click.Context, params: dict[str, Any], teams: list[dict[str, Any]]) -> None:
     """A portfolio audit: the config's [[teams]] (SPEC 11)."""
+    # Imported here: a one-team audit does not load the portfolio's modules (issue 15).
+    from backlog_audit.cli import portfolio
+
     request = portfolio.request(ctx, params, config_tables(ctx), teams, _history(params))
     outcome = portfolio.run(request, _clock(ctx), params["quiet"])
     portfolio.report(outcome, quiet=params["quiet"], to_stderr=request.output == "-")
     ctx.exit(outcome.exit_code)
+
+
+# Flags only a portfolio reads, by parameter name.
+PORTFOLIO_ONLY = {
+    "team": "--team",
+    "keep_going": "--keep-going",
+    "fail_under_team": "--fail-under-team",
+}
+
+
+def _refuse_portfolio_flags(params: dict[str, Any]) -> None:
+    """--team, --keep-going and --fail-under-team need a config file with [[teams]]."""
+    for name, flag in PORTFOLIO_ONLY.items():
+        if params.get(name):
+            raise UsageError(f"{flag} needs a config file with [[teams]] (--config FILE)")
 
 
 def _not_nan(value: float | None) -> float | None:

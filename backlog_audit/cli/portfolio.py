@@ -12,26 +12,13 @@ from backlog_audit.cli.options import credentials, okrs_kinds
 from backlog_audit.cli.teams import TeamParser, chosen, refuse_source_flags
 from backlog_audit.cli.text.terminal import one_line, summary_lines
 from backlog_audit.config import CONFIG_FILE, CONFIG_PATH
-from backlog_audit.errors import BacklogAuditError, UsageError
+from backlog_audit.errors import BacklogAuditError
 from backlog_audit.model import Backlog
 from backlog_audit.reports import ReportFormat
 from backlog_audit.reports.figures import percent
 from backlog_audit.run import Clock, Thresholds
 from backlog_audit.teams.request import PortfolioRequest
 from backlog_audit.teams.run import PortfolioOutcome, execute
-
-PORTFOLIO_ONLY = {
-    "team": "--team",
-    "keep_going": "--keep-going",
-    "fail_under_team": "--fail-under-team",
-}
-
-
-def refuse_portfolio_flags(params: dict[str, Any]) -> None:
-    """--team, --keep-going and --fail-under-team need a config file with [[teams]]."""
-    for name, flag in PORTFOLIO_ONLY.items():
-        if params.get(name):
-            raise UsageError(f"{flag} needs a config file with [[teams]] (--config FILE)")
 
 
 def request(
