@@ -26,7 +26,12 @@ from backlog_audit.cli.options import (
     source_settings,
     split_names,
 )
-from backlog_audit.config import _option_value  # one conversion of config values
+from backlog_audit.config import (
+    TABLES,
+    _option_value,  # one conversion of config values
+    check_tables,
+    merge_tables,
+)
 from backlog_audit.errors import UsageError
 from backlog_audit.model import AuditOptions
 from backlog_audit.teams.request import TeamRequest
@@ -135,7 +140,8 @@ class TeamParser:
         okrs = table.get("okrs")
         if okrs is not None and (not isinstance(okrs, str) or not okrs.strip()):
             raise self.error(name, "okrs", "must be an OKR set file name")
-        settings = source_settings(merged, config_tables, self.params["okrs"])
+        tables = self._tables(name, table, config_tables, has_set=okrs is not None)
+        settings = source_settings(merged, tables, self.params["okrs"])
         return TeamRequest(
             name=name,
             source=kind,
@@ -151,13 +157,35 @@ class TeamParser:
             ),
             okrs=self.relative(okrs) if okrs else None,
             credentials=credentials([kind, *okrs_kinds(okrs)]),
+            lint_settings=tables.get("lint", {}),
         )
+
+    def _tables(
+        self, team: str, table: dict[str, Any], config_tables: dict[str, Any], has_set: bool
+    ) -> dict[str, Any]:
+        """The team's `[status_map]`, `[points_map]` and `[lint]`: its own over the top-level
+        ones (`config.merge_tables`), checked now so that an error names the team."""
+        own = {key: table[key] for key in TABLES if key in table}
+        for key, value in own.items():
+            if not isinstance(value, dict):
+                raise self.error(team, key, f"must be a table ([teams.{key}] after [[teams]])")
+        if "lint" in own and not has_set:
+            raise self.error(
+                team, "lint", "the team has no OKR set of its own (okrs = ...) to lint; the "
+                "company set is linted with the top-level [lint]"
+            )  # fmt: skip
+        merged = merge_tables(config_tables, own)
+        try:
+            check_tables(merged)
+        except UsageError as exc:
+            raise self.error(team, None, str(exc)) from None
+        return merged
 
     def _values(self, team: str, kind: str, table: dict[str, Any]) -> dict[str, Any]:
         """The team's own option values by param name, converted as click converts flags."""
         values: dict[str, Any] = {}
         for key, raw in table.items():
-            if key in ("name", "source", "okrs"):
+            if key in ("name", "source", "okrs", *TABLES):
                 continue
             param = self.keys.get(key.replace("-", "_"))
             if param is None:
@@ -182,7 +210,7 @@ class TeamParser:
         )
         if key in top:
             return "applies to the whole portfolio: set it at the top level of the file"
-        close = difflib.get_close_matches(key, ["name", "source", "okrs", *self.keys], n=1)
+        close = difflib.get_close_matches(key, ["name", "source", "okrs", *TABLES, *self.keys], n=1)
         return "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
 
     def _check_selector(self, team: str, kind: str, merged: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, time
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +26,16 @@ from backlog_audit.config.files import DEFAULT_CONFIG, ConfigFile, discover, rea
 from backlog_audit.errors import UsageError
 from backlog_audit.okrs.lint import LintSettings
 
-__all__ = ["CONFIG_FILE", "CONFIG_PATH", "CONFIG_TEAMS", "DEFAULT_CONFIG", "TABLES", "read_config"]
+__all__ = [
+    "CONFIG_FILE",
+    "CONFIG_PATH",
+    "CONFIG_TEAMS",
+    "DEFAULT_CONFIG",
+    "TABLES",
+    "check_tables",
+    "merge_tables",
+    "read_config",
+]
 
 TABLES = ("status_map", "points_map", "lint")
 # ctx.meta keys of the config file in use: how messages about its values name it (the file,
@@ -174,7 +183,10 @@ def _load(ctx: click.Context, value: str | None, keys_of: click.Command) -> str 
     for name, table in tables.items():
         if not isinstance(table, dict):
             raise UsageError(f"{found.label}: [{name}] must be a table")
-    _check_tables(found.label, tables)
+    try:
+        check_tables(tables)
+    except UsageError as exc:
+        raise UsageError(f"{found.label}: {exc}") from None
     values = defaults(ctx, ConfigFile(found.path, data, found.how, found.in_pyproject), keys_of)
     # Another command's file (`history` reads the audits' config): only the options this
     # command shares with it (`history_path`) are its defaults; the rest was checked above.
@@ -189,14 +201,21 @@ def _load(ctx: click.Context, value: str | None, keys_of: click.Command) -> str 
     return str(found.path)
 
 
-def _check_tables(path: str, tables: dict[str, Any]) -> None:
-    """Validate `[status_map]`, `[points_map]` and `[lint]` now, so that errors name the file."""
-    try:
-        parse_status_map(tables.get("status_map", {}))
-        parse_points_map(tables.get("points_map", {}))
-        LintSettings.from_mapping(tables.get("lint", {}))
-    except UsageError as exc:
-        raise UsageError(f"{path}: {exc}") from None
+def check_tables(tables: Mapping[str, Any]) -> None:
+    """Validate `[status_map]`, `[points_map]` and `[lint]` now, before any fetch, so that
+    the caller can name the file (and the team) in the error."""
+    parse_status_map(tables.get("status_map", {}))
+    parse_points_map(tables.get("points_map", {}))
+    LintSettings.from_mapping(tables.get("lint", {}))
+
+
+def merge_tables(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """A team's tables over the top-level ones, key by key, as its other keys beat the
+    top-level values: `[teams.status_map]` adds statuses to `[status_map]` or remaps them,
+    a `[teams.lint]` key replaces the same `[lint]` key (a team's `disable` list replaces
+    the top-level one)."""
+    names = [name for name in TABLES if name in defaults or name in own]
+    return {name: {**defaults.get(name, {}), **own.get(name, {})} for name in names}
 
 
 def config_option(

@@ -24,6 +24,8 @@ class TeamRequest:
     options: AuditOptions = AuditOptions()
     okrs: str | None = None  # the team's own set, None: the company set only
     credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # Its set's `[lint]`: the top-level table with the team's own keys over it.
+    lint_settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -181,10 +181,10 @@ def _finish(
     runs: list[TeamRun],
 ) -> PortfolioResult:
     """Lint, warnings, thresholds and the history's changes on the portfolio and its teams."""
-    settings = LintSettings.from_mapping(request.lint_settings)
-    findings = list(lint(company, settings=settings))
+    findings = list(lint(company, settings=LintSettings.from_mapping(request.lint_settings)))
     for team in teams:
         if team.team_set is not None:
+            settings = LintSettings.from_mapping(team.request.lint_settings)
             findings += [
                 replace(f, message=f"{team.request.name}: {f.message}")
                 for f in lint(team.team_set, parent=company, settings=settings)
