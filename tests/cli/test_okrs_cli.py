@@ -243,3 +243,17 @@ def test_bundled_bad_set_trips_every_rule() -> None:
         "unaligned",
         "near-duplicate-kr",
     }
+
+
+def test_counts_have_thousands_separators(okr_file: WriteOkrs) -> None:
+    krs = "".join(
+        f"      - id: KR1.{n}\n        title: Net activation rate of cohort {n} from 50% to 70%\n"
+        for n in range(1, 1201)
+    )
+    path = okr_file(CLEAN.split("    key_results:\n")[0] + "    key_results:\n" + krs)
+
+    result = invoke(["okrs", "lint", path])
+
+    assert "1,200 findings (0 errors, 1,200 warnings, 0 info; 1 objective, 1,200 key results)" in (
+        result.stdout
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from backlog_audit.model import LintFinding, OkrSet
 from backlog_audit.okrs.lint import count_by_severity
+from backlog_audit.reports.figures import count
 from backlog_audit.reports.json import lint_dict
 from backlog_audit.reports.markdown import escape
 
@@ -22,8 +23,8 @@ class LintFormat(str, Enum):
 
 
 def _count(n: int, noun: str) -> str:
-    """`1 error`, `2 errors`; "info" has no plural."""
-    return f"{n} {noun}{'' if n == 1 or noun == 'info' else 's'}"
+    """`1 error`, `1,200 errors`; "info" has no plural."""
+    return f"{count(n)} {noun}{'' if n == 1 or noun == 'info' else 's'}"
 
 
 def _tally(okr_set: OkrSet, findings: Sequence[LintFinding]) -> str:
