@@ -11,8 +11,9 @@ out instead of failing the batch.
 
 In parallel (`adapters/parallel.py`, a few requests in flight): on Cloud a search lists the
 ids alone (5,000 a page, one request for most scopes), then fetches them with the audit's
-fields in bulk batches of 100, all at once; on Data Center, once the first page announced
-the total, the pages after it are asked for ahead of need. Either way the pages and items
+fields in bulk batches of 100, all at once; on Data Center and for a board's backlog
+(`--sprint backlog`, Cloud or Data Center), once the first page announced the total, the pages
+after it are asked for ahead of need. Either way the pages and items
 are taken in the order of the sequential fetch, and the page guard checks them so.
 """
 
@@ -112,7 +113,8 @@ class IssueSearch:
         if jql:
             params["jql"] = jql
         path = f"/rest/agile/1.0/board/{board}/backlog"
-        return self._collect(self._offset_pages(path, params, AGILE_PAGE, post=False), progress)
+        pages = self._offset_pages(path, params, AGILE_PAGE, post=False, ahead=True)
+        return self._collect(pages, progress)
 
     def by_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Issues by id or key, in batches of 100; ones the user may not see are left out,

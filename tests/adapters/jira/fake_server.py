@@ -16,6 +16,7 @@ and answers 400 with Jira's wording for anything else.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import re
@@ -105,6 +106,28 @@ class LoggedRequest:
     query: dict[str, list[str]]
     body: Any
     at: float = 0.0  # time.monotonic() when it arrived
+
+
+class Meeting:
+    """The first `parties` requests `where` selects wait for each other (`FakeJira.meet`)."""
+
+    TIMEOUT = 10.0  # only waited out when the client under test does not overlap requests
+
+    def __init__(self, parties: int, where: Callable[[LoggedRequest], bool]) -> None:
+        self.where = where
+        self._barrier = threading.Barrier(parties, timeout=self.TIMEOUT)
+        self._seats = parties
+        self._lock = threading.Lock()
+
+    def attend(self, request: LoggedRequest) -> None:
+        """Wait for the others when `request` is one of the first `parties` selected."""
+        with self._lock:
+            if self._seats == 0 or not self.where(request):
+                return
+            self._seats -= 1
+        # Broken when they never came together: the test's count of requests in flight says so.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            self._barrier.wait()
 
 
 class JqlError(Exception):
@@ -351,6 +374,7 @@ class FakeJira:
         self.delay = 0.0  # seconds before each answer (a site's latency, for benchmarks)
         self.in_flight = 0  # requests being answered now
         self.most_in_flight = 0  # the most answered at once (a bound per site is kept)
+        self.meeting: Meeting | None = None  # requests held until several are in flight
         self.base_url = ""
         self._tokens: dict[str, tuple[str, int]] = {}
         self._counter = itertools.count(1)
@@ -373,6 +397,13 @@ class FakeJira:
                 "errors": {},
             }
         self.failures.append(Failure(status, path, times, dict(headers or {}), body))
+
+    def meet(self, parties: int, where: Callable[[LoggedRequest], bool] = lambda r: True) -> None:
+        """Hold the first `parties` requests that `where` selects, in flight, until all of
+        them are: a client that sends them together passes at once, one that sends them one
+        after another is let go after `Meeting.TIMEOUT` with `most_in_flight` short of
+        `parties`. Overlap shown without counting on timing."""
+        self.meeting = Meeting(parties, where)
 
     def count(self, path_part: str = "") -> int:
         """Requests received so far whose path contains `path_part`."""
@@ -984,6 +1015,8 @@ class _Handler(BaseHTTPRequestHandler):
                 leave()
 
         try:
+            if jira.meeting is not None:
+                jira.meeting.attend(logged)
             if jira.delay:
                 time.sleep(jira.delay)
             serve(self, jira.rules, method, (self.path, raw), answer)

@@ -7,9 +7,11 @@ import math
 import time
 from collections.abc import Callable
 
+import pytest
+
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.adapters.parallel import WORKERS
-from tests.adapters.jira.fake_server import FakeJiraServer
+from tests.adapters.jira.fake_server import FakeIssue, FakeJiraServer
 from tests.adapters.jira.test_requests import big_site, searches
 
 
@@ -67,3 +69,20 @@ def test_a_429_to_one_bulk_fetch_holds_back_every_other_request_until_its_wait_i
     assert len(early) <= 2 * (WORKERS - 1)  # the first wave, and the racing next ones
     assert len(fetches) - 1 - len(early) >= 10
     assert waits[0] == 1.0 and len(waits) > 1 and all(w <= 1.0 for w in waits)
+
+
+@pytest.mark.parametrize("mode", ["cloud", "dc"])
+def test_a_board_backlog_asks_for_the_pages_after_the_first_together(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource], mode: str
+) -> None:
+    site = jira_server.jira = big_site(mode, 0)
+    # 500 APP stories in no sprint: board 7's backlog, 50 a page (the agile API's cap)
+    site.issues += [FakeIssue(str(70000 + n), f"APP-{1000 + n}") for n in range(500)]
+    later = lambda r: "/backlog" in r.path and r.query.get("startAt") != ["0"]  # noqa: E731
+    site.meet(WORKERS, later)  # the later pages must be in flight together to pass at once
+    backlog = make_source(board=7, sprint="backlog").fetch()
+    keys = [i.key for i in backlog.items if not i.carrier_only]
+    assert keys[:3] == ["APP-1000", "APP-1001", "APP-1002"] and len(keys) == 500
+    starts = [int(r.query["startAt"][0]) for r in site.requests if "/backlog" in r.path]
+    assert starts[0] == 0 and sorted(starts) == list(range(0, 500, 50))  # each page once
+    assert site.most_in_flight == WORKERS
