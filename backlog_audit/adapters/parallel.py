@@ -9,16 +9,33 @@ the source's one `RetryPolicy`, whose gate makes them all back off together on a
 Whatever order answers arrive in, callers see results in the order they asked: the audit's
 items, its reports and the page guard's checks are those of the sequential fetch. The first
 failure ends the whole read: requests not yet started are cancelled and the error raised.
+
+A site's budget (`site_budget`): in a portfolio run, several teams read one site at once,
+each with its own workers. Every request holds one of the site's slots while it is on the
+wire (`request_slot`, taken by `RetryPolicy.call` for each try, so a retry's sleep holds
+none), so the site never has more requests in flight than its budget, whatever the number of
+teams. The budget follows the work into the workers started here (a context variable, copied
+into each task); an audit of one team has none and runs at full speed.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
-from typing import Generic, TypeVar
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar, copy_context
+from typing import Any, Generic, TypeVar
 
-__all__ = ["WORKERS", "Prefetch", "in_order", "prefetching"]
+__all__ = [
+    "WORKERS",
+    "Prefetch",
+    "in_order",
+    "prefetching",
+    "request_slot",
+    "site_budget",
+    "submit",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,6 +46,32 @@ _END = object()  # the plan's end
 # Requests of one source in flight at once. Five keep a 3,000-issue Jira Cloud sprint (30
 # bulk fetches) to six round trips while far below any site's concurrency limits.
 WORKERS = 5
+
+# The slots of the site the current work reads (None: no budget, a one-team audit).
+_BUDGET: ContextVar[threading.Semaphore | None] = ContextVar("site_budget", default=None)
+
+
+@contextmanager
+def site_budget(slots: threading.Semaphore) -> Iterator[None]:
+    """Every request sent in this block, by this thread or the workers it starts here, holds
+    one of `slots` while it is on the wire."""
+    token = _BUDGET.set(slots)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def request_slot() -> AbstractContextManager[Any]:
+    """Hold one of the current site's slots (nothing when there is no budget)."""
+    slots = _BUDGET.get()
+    return nullcontext() if slots is None else slots
+
+
+def submit(pool: ThreadPoolExecutor, fn: Callable[..., R], *args: Any) -> Future[R]:
+    """`pool.submit(fn, *args)` in a copy of the caller's context, so that the worker
+    honours the caller's site budget (a worker thread starts with an empty context)."""
+    return pool.submit(copy_context().run, fn, *args)
 
 
 def in_order(
@@ -52,7 +95,7 @@ def in_order(
         return results
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
     try:
-        futures = [pool.submit(fn, task) for task in tasks]
+        futures = [submit(pool, fn, task) for task in tasks]
         pending: set[Future[R]] = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -87,7 +130,7 @@ class Prefetch(Generic[K, R]):
             key = next(self._plan, _END)
             if key is _END:
                 return
-            self._futures[key] = self._pool.submit(self._fn, key)  # type: ignore[index,arg-type]
+            self._futures[key] = submit(self._pool, self._fn, key)  # type: ignore[index]
 
     def get(self, key: K) -> R:
         """The result for `key`: prefetched when planned, else fetched in this thread."""

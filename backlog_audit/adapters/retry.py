@@ -21,6 +21,9 @@ wait):
   `RateGate`. A retry's wait closes the gate for every thread until it ends: the other
   requests in flight wait it out before their next try, instead of each earning its own 429
   from a site that asked to be left alone (Jira Cloud's and Asana's limits are per user).
+- within the site's budget: each try holds one of the site's request slots
+  (`parallel.request_slot`, a portfolio run's bound per site) while on the wire, and none
+  while it waits, so a team sleeping through a Retry-After holds up no other team.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
+
+from backlog_audit.adapters.parallel import request_slot
 
 __all__ = [
     "NO_HINT",
@@ -240,7 +245,8 @@ class RetryPolicy:
         while True:
             self.gate.wait(self.sleep)
             try:
-                return fn()
+                with request_slot():
+                    return fn()
             except Exception as exc:
                 asked = wait_for(exc) if idempotent else None
                 attempt += 1

@@ -1,9 +1,13 @@
-"""Teams fetched concurrently: at most `jobs` at once, and at most a few per source site.
+"""Teams fetched concurrently: at most `jobs` at once, and a budget of requests per site.
 
 Each team's source fetches on its own thread, so one team's retries (sleeping through a
-Retry-After) never stall another's. A site (a source kind and its base URL) takes at most
-`SITE_LIMITS[kind]` teams at once, so that several teams on one Jira or Asana site never
-send it more concurrent requests than its documented limits allow (docs/portfolio.md).
+Retry-After) never stall another's. A site (a source kind and its base URL) has at most
+`SITE_LIMITS[kind]` requests in flight at once, shared by every team reading it: a team's
+source may send several requests together (Jira's bulk fetches, Asana's projects), and each
+request, from the team's thread or from one of its source's workers, holds one of the site's
+slots while it is on the wire (`adapters.parallel.site_budget`). So however many teams read
+one Jira or Asana site, it never gets more concurrent requests than its documented limits
+allow (docs/portfolio.md); a team alone on its site reads at its full speed.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Protocol
 
 from backlog_audit.adapters import Progress, plugin
+from backlog_audit.adapters.parallel import site_budget
 from backlog_audit.errors import BacklogAuditError
 from backlog_audit.model import Backlog
 
-# Teams fetched at once per site. Each source sends one request at a time, so this is the
-# site's concurrent requests from one portfolio run. Asana allows 50 concurrent reads per
-# token and Jira Cloud limits by cost per hour, not by connections, so 10 is well inside
-# both; Trello's 100 requests per 10 s per token and monday.com's complexity budget per
-# account are shared by every board, so those sites take one or two teams at a time.
+# Requests in flight at once per site, from all the teams of one portfolio run together.
+# Asana allows 50 concurrent reads per token and Jira Cloud limits by cost per hour, not by
+# connections, so 10 is well inside both (two teams' 5 workers each); Trello's 100 requests
+# per 10 s per token and monday.com's complexity budget per account are shared by every
+# board, so those sites take one or two requests at a time.
 SITE_LIMITS: dict[str, int] = {"jira": 10, "asana": 10, "trello": 2, "monday": 1}
 
 Outcome = Backlog | BacklogAuditError
@@ -46,20 +51,20 @@ def site_of(kind: str, params: Mapping[str, Any], credentials: Mapping[str, str]
 
 
 class Sites:
-    """One semaphore per (kind, base URL) with a limit in `SITE_LIMITS`."""
+    """One semaphore per (kind, base URL) with a limit in `SITE_LIMITS`: the site's slots."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
 
-    def slot(self, kind: str, site: str) -> AbstractContextManager[Any]:
-        """Hold one of the site's places while a team fetches (none for files)."""
+    def budget(self, kind: str, site: str) -> AbstractContextManager[Any]:
+        """While a team fetches, its requests share the site's slots (no bound for files)."""
         limit = SITE_LIMITS.get(kind)
         if limit is None:
             return nullcontext()
         with self._lock:
             semaphore = self._slots.setdefault(site, threading.BoundedSemaphore(limit))
-        return semaphore
+        return site_budget(semaphore)
 
 
 def fetch_all(
@@ -81,11 +86,11 @@ def fetch_all(
     def one(index: int) -> Outcome:
         kind, site, source = sources[index]
         try:
-            with sites.slot(kind, site):
-                # Checked once a place is free: a team waiting for one starts no fetch after
-                # another failed (cancelling the future is too late once a worker took it).
-                if failed.is_set() and not keep_going:
-                    return _cancelled()
+            # A team whose thread starts after another failed starts no fetch (cancelling
+            # the future is too late once a thread took it).
+            if failed.is_set() and not keep_going:
+                return _cancelled()
+            with sites.budget(kind, site):
                 return source.fetch(None)
         except BacklogAuditError as exc:
             failed.set()

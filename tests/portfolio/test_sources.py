@@ -91,7 +91,7 @@ def test_team_option_audits_only_those_teams(portfolio: Portfolio) -> None:
     assert portfolio.asana.requests == []  # Growth was not fetched
 
 
-def test_one_site_never_gets_more_teams_at_once_than_its_bound(
+def test_one_site_never_gets_more_requests_at_once_than_its_bound(
     portfolio: Portfolio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     teams = "".join(
@@ -102,7 +102,7 @@ def test_one_site_never_gets_more_teams_at_once_than_its_bound(
     portfolio.jira.delay = 0.02
     monkeypatch.setitem(fetch.SITE_LIMITS, "jira", 2)
     _result, out = run(portfolio, "--jobs", "5")
-    assert portfolio.jira.most_in_flight == 2  # one request at a time per team, two teams
+    assert portfolio.jira.most_in_flight == 2  # from five teams together
     assert len(report_of(out)["teams"]) == 5
 
 

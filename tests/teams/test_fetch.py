@@ -1,5 +1,6 @@
 """Teams fetched concurrently: a slow or retrying team never holds up the others, and a
-site never takes more teams at once than its bound (teams/fetch.py)."""
+site never has more requests in flight than its bound, from all its teams together
+(teams/fetch.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 
 import pytest
 
+from backlog_audit.adapters.parallel import in_order, request_slot
 from backlog_audit.errors import BacklogAuditError, SourceError
 from backlog_audit.model import Backlog
 from backlog_audit.teams import fetch
@@ -70,15 +72,76 @@ def test_a_stalled_team_does_not_hold_up_the_others() -> None:
     assert [o.scope for o in outcomes if isinstance(o, Backlog)] == ["slow", "b", "c"]
 
 
-def test_a_site_takes_at_most_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+class Requests:
+    """A source that sends `n` requests on its workers (as Jira's bulk fetches go), each
+    holding a site slot the way `RetryPolicy.call` does, counting requests in flight."""
+
+    in_flight = 0
+    most = 0
+    lock = threading.Lock()
+
+    def __init__(self, name: str, n: int, meet: threading.Barrier) -> None:
+        self.name, self.n, self.meet = name, n, meet
+
+    def request(self, number: int) -> int:
+        with request_slot():
+            with Requests.lock:
+                Requests.in_flight += 1
+                Requests.most = max(Requests.most, Requests.in_flight)
+            try:
+                # Requests meet in pairs: two are in flight whenever the bound allows two,
+                # however slowly threads start, and a third would be counted beside them.
+                self.meet.wait()
+                time.sleep(0.01)
+                return number
+            finally:
+                with Requests.lock:
+                    Requests.in_flight -= 1
+
+    def fetch(self, progress: object = None) -> Backlog:
+        in_order(self.request, list(range(self.n)))
+        return Backlog("jira", self.name, ())
+
+
+def test_a_site_has_at_most_its_bound_of_requests_in_flight_from_all_its_teams(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setitem(fetch.SITE_LIMITS, "jira", 2)
-    # Teams meet in pairs: two are in flight at once however slowly threads start (a 20 ms
-    # fetch could end before the next one began on a loaded machine), and a third would be
-    # counted beside them while they sleep.
+    Requests.in_flight = Requests.most = 0
     pairs = threading.Barrier(2, timeout=30)
-    sources = [("jira", "jira https://one", Source(str(n), meet=pairs)) for n in range(6)]
-    fetch_all(sources, jobs=6, keep_going=False)  # type: ignore[arg-type]
-    assert Source.most == 2
+    # 4 teams of 6 requests each, 5 workers a team: 20 could be in flight at once
+    sources = [("jira", "jira https://one", Requests(str(n), 6, pairs)) for n in range(4)]
+    outcomes = fetch_all(sources, jobs=4, keep_going=False)  # type: ignore[arg-type]
+    assert all(isinstance(o, Backlog) for o in outcomes)
+    assert Requests.most == 2
+
+
+def test_teams_of_one_site_fetch_together_beyond_its_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The bound counts requests, not teams: three teams of a one-request site all start
+    # (and meet here, or this times out), each waiting for a slot only to send a request.
+    monkeypatch.setitem(fetch.SITE_LIMITS, "jira", 1)
+    started = threading.Barrier(3, timeout=30)
+
+    class Starts(Source):
+        def fetch(self, progress: object = None) -> Backlog:
+            started.wait()
+            with request_slot():
+                return super().fetch(progress)
+
+    sources = [("jira", "jira https://one", Starts(str(n))) for n in range(3)]
+    outcomes = fetch_all(sources, jobs=3, keep_going=False)  # type: ignore[arg-type]
+    assert all(isinstance(o, Backlog) for o in outcomes)
+    assert Source.most == 1  # and one request at a time
+
+
+def test_a_fetch_outside_a_portfolio_has_no_site_bound() -> None:
+    # A one-team audit: its workers are bounded by the source alone (parallel.WORKERS).
+    Requests.in_flight = Requests.most = 0
+    meet = threading.Barrier(5, timeout=30)
+    Requests("alone", 5, meet).fetch()
+    assert Requests.most == 5
 
 
 def test_two_sites_each_have_their_own_bound(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,8 +151,9 @@ def test_two_sites_each_have_their_own_bound(monkeypatch: pytest.MonkeyPatch) ->
 
     class Meets(Source):
         def fetch(self, progress: object = None) -> Backlog:
-            started.wait()  # both sites' teams are in flight at once, or this times out
-            return super().fetch(progress)
+            with request_slot():
+                started.wait()  # both sites' requests are in flight at once, or this times out
+                return super().fetch(progress)
 
     sources = [("jira", "jira https://one", Meets("a")), ("jira", "jira https://two", Meets("b"))]
     gate.set()
