@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -147,16 +147,18 @@ class _ObjectiveDraft:
     row: int
     title: str = ""
     owner: str = ""
-    aligns_to: str = ""
+    aligns_to: str = ""  # from its rows without a KR
     key_results: list[KeyResult] = field(default_factory=list)
 
     def merge(self, path: str, row: int, values: Mapping[str, str]) -> None:
-        """Take the objective columns of a row; refuse a second, different value."""
-        for column, attr in (
-            ("objective", "title"),
-            ("owner", "owner"),
-            ("aligns_to", "aligns_to"),
-        ):
+        """Take the objective columns of a row; refuse a second, different value.
+
+        `aligns_to` is the objective's on a row without a KR only; on a KR's row it is the
+        KR's (`_aligned`)."""
+        columns = [("objective", "title"), ("owner", "owner")]
+        if not _has_key_result(values):
+            columns.append(("aligns_to", "aligns_to"))
+        for column, attr in columns:
             new, old = values.get(column, ""), getattr(self, attr)
             if new and old and new != old:
                 problem = (
@@ -170,13 +172,31 @@ class _ObjectiveDraft:
         """The finished objective; its title must have been given on some row."""
         if not self.title:
             raise OkrFileError(path, f"row {self.row}", f"objective {self.id} has no title")
+        aligns_to, key_results = _aligned(self.aligns_to, self.key_results)
         return Objective(
             id=self.id,
             title=self.title,
-            key_results=tuple(self.key_results),
+            key_results=key_results,
             owner=self.owner or None,
-            aligns_to=self.aligns_to or None,
+            aligns_to=aligns_to,
         )
+
+
+def _aligned(own: str, key_results: list[KeyResult]) -> tuple[str | None, tuple[KeyResult, ...]]:
+    """An objective's `aligns_to` and its KRs' own, from the column on each row (SPEC 11).
+
+    The value on a row without a KR is the objective's. Without one, a value that all of its
+    KR rows giving one agree on is the objective's too: a set written one row per KR repeats
+    its objective's columns, and objective-only work rolls up to it. A KR row's value that
+    differs from the objective's is the KR's own (which wins in the roll-up); a KR row
+    without one follows its objective.
+    """
+    given = {kr.aligns_to for kr in key_results if kr.aligns_to}
+    objective = own or (given.pop() if len(given) == 1 else "")
+    krs = tuple(
+        kr if kr.aligns_to != objective else replace(kr, aligns_to=None) for kr in key_results
+    )
+    return objective or None, krs
 
 
 def _okrs_from_rows(path: str, rows: _Rows) -> OkrSet:
@@ -259,6 +279,7 @@ def _row_key_result(path: str, row: int, values: Mapping[str, str], obj_id: str)
         indicator=_row_choice(path, row, values, "indicator", INDICATORS),
         current=_row_number(path, row, values, "current"),
         aliases=aliases,
+        aligns_to=values.get("aligns_to") or None,
     )
 
 

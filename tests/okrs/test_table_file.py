@@ -220,3 +220,64 @@ def test_invalid_xlsx_names_the_spreadsheet_row(tmp_path: Path) -> None:
         "row 4",
         "key result 'KR1.2' has no objective: objective_id is empty",
     )
+
+
+ALIGN_HEAD = "objective_id,objective,key_result_id,key_result,Aligns to\n"
+
+
+def _aligns(spec: str) -> list[tuple[str, str | None, list[tuple[str, str | None]]]]:
+    okrs = load_okrs(spec)
+    return [
+        (o.id, o.aligns_to, [(kr.id, kr.aligns_to) for kr in o.key_results])
+        for o in okrs.objectives
+    ]
+
+
+def test_aligns_to_on_kr_rows_that_differ_is_each_krs_own(tmp_path: Path) -> None:
+    spec = write(tmp_path, "team.csv", ALIGN_HEAD + (
+        "T1,Grow,TK1,Sign-ups per week from 4 to 6,CKR-1.2\n"
+        "T1,,TK2,Upgrades from 5% to 8%,CKR-1.1\n"
+        "T1,,TK3,Referrals from 1 to 2,\n"
+    ))  # fmt: skip
+    # No objective row and no single value: the objective aligns to nothing of its own, so
+    # TK3 (no value) follows it to nothing.
+    assert _aligns(spec) == [("T1", None, [("TK1", "CKR-1.2"), ("TK2", "CKR-1.1"), ("TK3", None)])]
+
+
+def test_aligns_to_on_an_objective_row_is_the_objectives(tmp_path: Path) -> None:
+    spec = write(tmp_path, "team.csv", ALIGN_HEAD + (
+        "T1,Grow,,,CO-1\n"
+        "T1,,TK1,Sign-ups per week from 4 to 6,CKR-1.2\n"
+        "T1,,TK2,Upgrades from 5% to 8%,\n"
+    ))  # fmt: skip
+    assert _aligns(spec) == [("T1", "CO-1", [("TK1", "CKR-1.2"), ("TK2", None)])]
+
+
+def test_one_value_repeated_on_the_kr_rows_is_the_objectives(tmp_path: Path) -> None:
+    # A set written one row per KR repeats the objective's columns (and valid.csv gives it
+    # on one row only): the objective aligns, the KRs follow it.
+    spec = write(tmp_path, "team.csv", ALIGN_HEAD + (
+        "T1,Grow,TK1,Sign-ups per week from 4 to 6,CO-1\n"
+        "T1,,TK2,Upgrades from 5% to 8%,CO-1\n"
+    ))  # fmt: skip
+    assert _aligns(spec) == [("T1", "CO-1", [("TK1", None), ("TK2", None)])]
+
+
+def test_two_objective_rows_with_different_aligns_to_are_refused(tmp_path: Path) -> None:
+    spec = write(tmp_path, "team.csv", ALIGN_HEAD + "T1,Grow,,,CO-1\nT1,,,,CO-2\n")
+    error = refused(spec)
+    assert (error.where, error.problem) == (
+        "row 3",
+        "objective T1 has two different aligns_to values: 'CO-1' and 'CO-2'",
+    )
+
+
+def test_xlsx_reads_aligns_to_on_kr_rows_as_csv_does(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Objective ID", "Objective", "Key Result ID", "Key Result", "Aligns To"],
+        ["T1", "Grow", "TK1", "Sign-ups per week from 4 to 6", "CKR-1.2"],
+        ["T1", None, "TK2", "Upgrades from 5% to 8%", "CKR-1.1"],
+    ]
+    assert _aligns(xlsx(tmp_path, {"OKRs": rows})) == [
+        ("T1", None, [("TK1", "CKR-1.2"), ("TK2", "CKR-1.1")])
+    ]
