@@ -10,7 +10,7 @@ hands it to notebook users. `ItemTable.of(results)` turns a plain tuple of `Item
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, overload
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 ITEM_COLUMNS = ("key", "title", "type", "status", "status_category", "points", "sprint",
                 "sprints", "assignee", "parent", "url", "references", "key_results",
                 "objectives", "link_state", "inherited_from")  # fmt: skip
+# Columns of `ItemTable.frame` after ITEM_COLUMNS that reports read but SPEC 9 does not show.
+_MORE_TEXTS = ("project", "placeholders")
 _STATES = {state.value: state for state in LinkState}
 
 
@@ -79,9 +81,8 @@ def item_schema() -> dict[str, pl.DataType]:
 
     text, texts = pl.String(), pl.List(pl.String())
     lists = {"sprints", "references", "key_results", "objectives", "placeholders"}
-    schema: dict[str, pl.DataType] = {
-        name: texts if name in lists else text for name in (*ITEM_COLUMNS, "placeholders")
-    }
+    names = (*ITEM_COLUMNS, *_MORE_TEXTS)
+    schema: dict[str, pl.DataType] = {name: texts if name in lists else text for name in names}
     schema["points"] = pl.Float64()
     schema["source"] = pl.Int64()
     return schema
@@ -90,8 +91,11 @@ def item_schema() -> dict[str, pl.DataType]:
 class ItemTable(Sequence[ItemResult]):
     """The in-scope items of an audit with their links, in report order.
 
-    `frame`: the columns of ITEM_COLUMNS (`parent` is the parent's key), then `placeholders`
-    and `source`, each row's index in `items`: the `Item` it was audited from.
+    `frame`: the columns of ITEM_COLUMNS (`parent` is the parent's key), then `project`,
+    `placeholders` and `source`, each row's index in `items`: the `Item` it was audited from.
+
+    Reports that show a few of the items ask for those alone (`select`, `take`, a slice):
+    only they are built into `ItemResult`s.
     """
 
     def __init__(self, frame: pl.DataFrame, items: Sequence[Item]) -> None:
@@ -116,9 +120,13 @@ class ItemTable(Sequence[ItemResult]):
 
     @cached_property
     def _results(self) -> tuple[ItemResult, ...]:
+        return self._build(self.frame)
+
+    def _build(self, frame: pl.DataFrame) -> tuple[ItemResult, ...]:
+        """The results of some rows of `frame`, in their order."""
         columns = ("source", "link_state", "key_results", "objectives", "references",
                    "inherited_from", "parent", "placeholders")  # fmt: skip
-        rows = zip(*(self.frame[name].to_list() for name in columns), strict=True)
+        rows = zip(*(frame[name].to_list() for name in columns), strict=True)
         items = self._items
         return tuple(
             ItemResult(
@@ -134,6 +142,43 @@ class ItemTable(Sequence[ItemResult]):
             for source, state, krs, objectives, refs, inherited_from, parent, placeholders in rows
         )
 
+    def positions(
+        self, states: Collection[LinkState] | None = None, keys: Collection[str] | None = None
+    ) -> list[int]:
+        """The row positions of the items in one of `states` and with one of `keys`
+        (None: any), in report order."""
+        import polars as pl
+
+        mask = pl.lit(value=True)
+        if states is not None:
+            mask &= pl.col("link_state").is_in([state.value for state in states])
+        if keys is not None:
+            mask &= pl.col("key").is_in(list(keys))
+        found = self.frame.select(pl.arg_where(mask)).to_series()
+        positions: list[int] = found.to_list()
+        return positions
+
+    def take(self, positions: Sequence[int]) -> tuple[ItemResult, ...]:
+        """The results at these row positions (only they are built)."""
+        if "_results" in self.__dict__:
+            return tuple(self._results[n] for n in positions)
+        import polars as pl
+
+        return self._build(self.frame[pl.Series(positions, dtype=pl.Int64)])
+
+    def select(
+        self,
+        states: Collection[LinkState] | None = None,
+        keys: Collection[str] | None = None,
+        limit: int | None = None,
+    ) -> tuple[ItemResult, ...]:
+        """The first `limit` (None: all) results in one of `states` and with one of `keys`."""
+        return self.take(self.positions(states, keys)[:limit])
+
+    def count_in(self, *states: LinkState) -> int:
+        """How many items are in one of `states`."""
+        return len(self.positions(states))
+
     def __len__(self) -> int:
         return self.frame.height
 
@@ -142,7 +187,11 @@ class ItemTable(Sequence[ItemResult]):
     @overload
     def __getitem__(self, index: slice) -> tuple[ItemResult, ...]: ...
     def __getitem__(self, index: int | slice) -> ItemResult | tuple[ItemResult, ...]:
-        return self._results[index]
+        if "_results" in self.__dict__:
+            return self._results[index]
+        if isinstance(index, slice):
+            return self.take(range(len(self))[index])
+        return self.take([range(len(self))[index]])[0]
 
     def __iter__(self) -> Iterator[ItemResult]:
         return iter(self._results)
@@ -167,7 +216,7 @@ def _row(result: ItemResult, source: int) -> tuple[Any, ...]:
         StatusCategory(category).value, item.points, item.sprint, list(item.sprints),
         item.assignee, result.parent_key, item.url, list(result.references),
         list(result.key_results), list(result.objectives), result.link_state.value,
-        result.inherited_from, list(result.placeholders), source,
+        result.inherited_from, item.project, list(result.placeholders), source,
     )  # fmt: skip
 
 

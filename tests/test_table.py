@@ -6,7 +6,11 @@ import json
 import math
 from datetime import datetime, timezone
 
+import polars as pl
+import pytest
+
 from backlog_audit.core.audit import audit
+from backlog_audit.model import AuditResult, ItemResult, LinkState
 from backlog_audit.reports import json as json_report
 from backlog_audit.table import ITEM_COLUMNS, ItemTable
 from tests.builders import backlog, item, standard_okrs
@@ -58,3 +62,60 @@ def test_to_pandas_gives_the_json_reports_items_and_tables() -> None:
         {"key": "APP-9", "reference": "KR9.9", "affected_items": 1, "suggestion": None}
     ]
     assert list(frames["stale_links"].columns) == ["key", "reference", "affected_items"]
+
+
+def test_select_gives_the_items_of_some_states_or_keys_in_report_order() -> None:
+    table = RESULT.items
+    assert isinstance(table, ItemTable)
+    everything = list(RESULT.items)
+    dangling = [r for r in everything if r.link_state is LinkState.DANGLING]
+    assert table.select([LinkState.DANGLING]) == tuple(dangling)
+    assert table.count_in(LinkState.DANGLING, LinkState.LINKED) == 2
+    assert [r.key for r in table.select(keys={"APP-10", "APP-2"})] == ["APP-2", "APP-10"]
+    assert [r.key for r in table.select(limit=1)] == ["APP-2"]
+    assert table.select([LinkState.ORPHANED]) == ()
+
+
+def _many(orphans: int, linked: int) -> AuditResult:
+    items = [item(f"O-{n}", assignee="ann") for n in range(orphans)]
+    items += [item(f"L-{n}", "KR1.1") for n in range(linked)]
+    return audit(backlog(*items), standard_okrs(), now=NOW)
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys of every item built into an `ItemResult` from the table."""
+    keys: list[str] = []
+    build = ItemTable._build
+
+    def counting(self: ItemTable, frame: pl.DataFrame) -> tuple[ItemResult, ...]:
+        keys.extend(frame["key"].to_list())
+        return build(self, frame)
+
+    monkeypatch.setattr(ItemTable, "_build", counting)
+    return keys
+
+
+def test_a_slice_builds_only_its_items(built: list[str]) -> None:
+    table = _many(3, 40).items
+    assert [r.key for r in table[1:3]] == ["L-1", "L-2"]
+    assert table[-1].key == "O-2"
+    assert sorted(built) == ["L-1", "L-2", "O-2"]
+
+
+def test_markdown_and_html_build_only_the_items_they_list(
+    built: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A capped list builds its shown rows alone: 60 linked items are never built for the
+    orphans' list, and the page's item table builds its first MAX_ROWS only."""
+    from backlog_audit.reports import html, markdown
+    from backlog_audit.reports.html import tables
+
+    result = _many(30, 60)
+    markdown.render(result)
+    # The orphans (the fix list counts them all), never a linked item.
+    assert built and not any(key.startswith("L-") for key in built)
+    built.clear()
+    monkeypatch.setattr(tables, "MAX_ROWS", 5)
+    html.render(result)
+    assert len([key for key in built if key.startswith("L-")]) <= 5

@@ -17,10 +17,11 @@ from enum import Enum
 
 from backlog_audit.core.audit import UNASSIGNED, natural_key
 from backlog_audit.model import AuditResult, BadLink, ItemResult, LinkState
+from backlog_audit.table import ItemTable
 
 NO_PARENT = "(no parent)"
 __all__ = ["NO_PARENT", "UNASSIGNED", "FixEntry", "FixGroup", "GroupBy", "fix_entries",
-           "fix_groups", "groups_by", "jql_for"]  # fmt: skip
+           "fix_groups", "groups_by", "jql_for", "problems"]  # fmt: skip
 
 # The states the fix list is about: work that should carry a KR link and does not.
 FIX_STATES = (LinkState.ORPHANED, LinkState.DANGLING)
@@ -85,25 +86,32 @@ def _jql_key(key: str) -> str:
 
 def fix_entries(result: AuditResult) -> tuple[FixEntry, ...]:
     """Every orphaned or dangling item, in the result's (natural key) order."""
-    bad_by_key = _bad_links_by_key(result.dangling_links)
-    stale_by_key = _bad_links_by_key(result.stale_links)
-    return tuple(
-        FixEntry(
-            key=r.key,
-            title=r.item.title,
-            link_state=r.link_state,
-            points=r.points,
-            problem=_problem(r, bad_by_key, stale_by_key),
-            url=r.item.url,
-        )
-        for r in result.items
-        if r.link_state in FIX_STATES
-    )
+    return tuple(entry for _r, entry in _to_fix(result))
+
+
+def _to_fix(result: AuditResult) -> list[tuple[ItemResult, FixEntry]]:
+    """The orphaned and dangling items with their entries; only these items are built into
+    objects from the columnar table (issue 15)."""
+    dangling = _bad_links_by_key(result.dangling_links)
+    stale = _bad_links_by_key(result.stale_links)
+    return [
+        (r, FixEntry(key=r.key, title=r.item.title, link_state=r.link_state, points=r.points,
+                     problem=_problem(r, dangling, stale), url=r.item.url))
+        for r in ItemTable.of(result.items).select(FIX_STATES)
+    ]  # fmt: skip
+
+
+def problems(result: AuditResult, shown: Iterable[ItemResult]) -> list[str]:
+    """What is wrong with each of `shown` (items of `result` to fix), as its fix entry says."""
+    dangling = _bad_links_by_key(result.dangling_links)
+    stale = _bad_links_by_key(result.stale_links)
+    return [_problem(r, dangling, stale) for r in shown]
 
 
 def fix_groups(result: AuditResult) -> tuple[FixGroup, ...]:
     """Groups by parent, then groups by assignee (see `groups_by`)."""
-    return groups_by(result, GroupBy.PARENT) + groups_by(result, GroupBy.ASSIGNEE)
+    to_fix = _to_fix(result)
+    return _grouped(result, GroupBy.PARENT, to_fix) + _grouped(result, GroupBy.ASSIGNEE, to_fix)
 
 
 def groups_by(result: AuditResult, by: GroupBy) -> tuple[FixGroup, ...]:
@@ -112,12 +120,16 @@ def groups_by(result: AuditResult, by: GroupBy) -> tuple[FixGroup, ...]:
     The catch-all group (no parent / unassigned) comes last whatever its size: it cannot be
     fixed in one place.
     """
+    return _grouped(result, by, _to_fix(result))
+
+
+def _grouped(result: AuditResult, by: GroupBy,
+             to_fix: list[tuple[ItemResult, FixEntry]]) -> tuple[FixGroup, ...]:  # fmt: skip
     value_of = _parent_of if by is GroupBy.PARENT else _assignee_of
     catch_all = NO_PARENT if by is GroupBy.PARENT else UNASSIGNED
-    results = {r.key: r for r in result.items}
     grouped: dict[str, list[FixEntry]] = defaultdict(list)
-    for entry in fix_entries(result):
-        grouped[value_of(results[entry.key]) or catch_all].append(entry)
+    for r, entry in to_fix:
+        grouped[value_of(r) or catch_all].append(entry)
     order = sorted(grouped, key=lambda v: (v == catch_all, -len(grouped[v]), natural_key(v), v))
     return tuple(_group(by, value, grouped[value], result.supports_jql) for value in order)
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from backlog_audit.core.audit import natural_key
-from backlog_audit.core.fixlist import FixGroup, GroupBy, groups_by
+from backlog_audit.core.fixlist import FixGroup, GroupBy, fix_groups
 from backlog_audit.model import (
     AuditResult,
     Changes,
@@ -30,6 +30,7 @@ from backlog_audit.reports.common import (
     utf8,
 )
 from backlog_audit.reports.figures import number, percent, points_delta, status_of
+from backlog_audit.table import ItemTable
 
 # A chat post stays short: longer lists end with "... and N more".
 TOP_ORPHANS = 20
@@ -221,12 +222,14 @@ def _unit(unit: str | None) -> str:
 
 
 def _orphans(result: AuditResult) -> str:
-    orphans = [r for r in result.items if r.link_state is LinkState.ORPHANED]
-    if not orphans:
+    table = ItemTable.of(result.items)
+    found = table.count_in(LinkState.ORPHANED)
+    if not found:
         return "## Orphaned work\n\nNone: every item has an OKR link."
-    lines = [_orphan_line(r) for r in orphans[:TOP_ORPHANS]]
-    text = f"## Orphaned work ({len(orphans)})\n\n" + "\n".join(lines)
-    text += _more(TOP_ORPHANS, len(orphans), "orphaned items")
+    # Only the orphans shown are built from the table (a backlog may have 100,000).
+    lines = [_orphan_line(r) for r in table.select([LinkState.ORPHANED], limit=TOP_ORPHANS)]
+    text = f"## Orphaned work ({found})\n\n" + "\n".join(lines)
+    text += _more(TOP_ORPHANS, found, "orphaned items")
     return text
 
 
@@ -240,12 +243,13 @@ def _orphan_line(r: ItemResult) -> str:
 
 
 def _bad_links(result: AuditResult) -> str:
-    urls = {r.key: r.item.url for r in result.items}
     bad = [(b, "unknown KR") for b in result.dangling_links]
     bad += [(b, "retired KR") for b in result.stale_links]
     if not bad:
         return "## Dangling and stale links\n\nNone: every link names a current KR."
     bad.sort(key=lambda pair: (natural_key(pair[0].key), pair[0].reference))
+    shown = {b.key for b, _problem in bad[:TOP_LINKS]}
+    urls = {r.key: r.item.url for r in ItemTable.of(result.items).select(keys=shown)}
     rows = [
         [link(b.key, urls.get(b.key)), escape(b.reference), problem, escape(b.suggestion),
          str(b.affected_items)]
@@ -258,10 +262,11 @@ def _bad_links(result: AuditResult) -> str:
 
 
 def _fix_list(result: AuditResult) -> str:
-    by_parent = groups_by(result, GroupBy.PARENT)
+    groups = fix_groups(result)
+    by_parent = tuple(group for group in groups if group.by is GroupBy.PARENT)
     if not by_parent:
         return ""
-    by_assignee = groups_by(result, GroupBy.ASSIGNEE)
+    by_assignee = tuple(group for group in groups if group.by is GroupBy.ASSIGNEE)
     intro = "Link an epic to fix all its children at once."
     if result.supports_jql:
         intro += " Paste a query into Jira's issue search to bulk-edit a group."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from backlog_audit.core.audit import natural_key
-from backlog_audit.core.fixlist import FixGroup, GroupBy, fix_entries, groups_by
+from backlog_audit.core.fixlist import FixGroup, GroupBy, groups_by, problems
 from backlog_audit.model import (
     AuditResult,
     BadLink,
@@ -23,6 +23,7 @@ from backlog_audit.reports.common import utc_text
 from backlog_audit.reports.figures import LINK_STATE_LABELS, count, percent, points
 from backlog_audit.reports.html.markup import Html, el, join
 from backlog_audit.reports.html.table import CellValue, Col, Num, Table, link, num
+from backlog_audit.table import ItemTable
 
 # Rows of an item-level table written into the page; past this, the other formats have them.
 MAX_ROWS = 1_000
@@ -153,28 +154,30 @@ def _group_row(group: FixGroup, jql: bool) -> list[CellValue]:
 
 def orphans(result: AuditResult) -> tuple[Table, int]:
     """Items with no OKR link and why (a parent's bad link, if any); and how many there are."""
-    problems = {entry.key: entry.problem for entry in fix_entries(result)}
-    found = [r for r in result.items if r.link_state is LinkState.ORPHANED]
+    table = ItemTable.of(result.items)
+    # Only the orphans shown are built from the table (a backlog may have 100,000).
+    found = table.select([LinkState.ORPHANED], limit=MAX_ROWS)
     columns = (
         Col("Key", "key"), Col("Title", "wide"), Col("Problem", "wide"), Col("Type"),
         Col("Status"), Col("Points", "num"), Col("Sprint"), Col("Assignee"), Col("Parent", "key"),
     )  # fmt: skip
     rows = [
-        [link(r.key, r.item.url), r.item.title, problems.get(r.key), r.item.type, r.item.status,
+        [link(r.key, r.item.url), r.item.title, problem, r.item.type, r.item.status,
          _pts(r.item.points), r.item.sprint, r.item.assignee, r.parent_key]
-        for r in found[:MAX_ROWS]
+        for r, problem in zip(found, problems(result, found), strict=True)
     ]  # fmt: skip
-    table = Table("orphans", columns, rows, page=PAGE,
+    shown = Table("orphans", columns, rows, page=PAGE,
                   empty="No orphaned work: every item has an OKR link.")  # fmt: skip
-    return table, len(found)
+    return shown, table.count_in(LinkState.ORPHANED)
 
 
 def bad_links(result: AuditResult) -> tuple[Table, int]:
     """Links to unknown KRs (with a suggestion) and to retired KRs, by key."""
-    by_key = {r.key: r for r in result.items}
     bad = [(b, "Unknown KR") for b in result.dangling_links]
     bad += [(b, "Retired KR") for b in result.stale_links]
     bad.sort(key=lambda pair: (natural_key(pair[0].key), pair[0].reference))
+    shown = {b.key for b, _problem in bad[:MAX_ROWS]}
+    by_key = {r.key: r for r in ItemTable.of(result.items).select(keys=shown)}
     columns = (
         Col("Key", "key"), Col("Title", "wide"), Col("Reference"), Col("Problem"),
         Col("Did you mean"), Col("Items affected", "num"), Col("Assignee"),
