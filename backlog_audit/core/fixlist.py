@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from backlog_audit.core.audit import UNASSIGNED, natural_key
 from backlog_audit.model import AuditResult, BadLink, ItemResult, LinkState
@@ -89,23 +90,45 @@ def fix_entries(result: AuditResult) -> tuple[FixEntry, ...]:
     return tuple(entry for _r, entry in _to_fix(result))
 
 
-def _to_fix(result: AuditResult) -> list[tuple[ItemResult, FixEntry]]:
-    """The orphaned and dangling items with their entries; only these items are built into
-    objects from the columnar table (issue 15)."""
+class _Row(NamedTuple):
+    """What the fix list reads of an item: one row of the items table."""
+
+    link_state: LinkState
+    key: str
+    parent: str | None
+    placeholders: Sequence[str]
+    assignee: str | None
+
+
+_COLUMNS = ("link_state", "key", "parent", "placeholders", "assignee", "title", "points", "url")
+
+
+def _to_fix(result: AuditResult) -> list[tuple[_Row, FixEntry]]:
+    """The orphaned and dangling items with their entries, read from the items table's
+    columns: no item is built into an object (issue 15)."""
+    import polars as pl
+
+    frame = ItemTable.of(result.items).frame
+    states = [state.value for state in FIX_STATES]
+    rows = frame.filter(pl.col("link_state").is_in(states)).select(_COLUMNS)
     dangling = _bad_links_by_key(result.dangling_links)
     stale = _bad_links_by_key(result.stale_links)
-    return [
-        (r, FixEntry(key=r.key, title=r.item.title, link_state=r.link_state, points=r.points,
-                     problem=_problem(r, dangling, stale), url=r.item.url))
-        for r in ItemTable.of(result.items).select(FIX_STATES)
-    ]  # fmt: skip
+    found = []
+    for state, key, parent, placeholders, assignee, title, points, url in rows.iter_rows():
+        row = _Row(LinkState(state), key, parent, placeholders, assignee)
+        entry = FixEntry(key=key, title=title, link_state=row.link_state, points=points or 0.0,
+                         problem=_problem(row, dangling, stale), url=url)  # fmt: skip
+        found.append((row, entry))
+    return found
 
 
 def problems(result: AuditResult, shown: Iterable[ItemResult]) -> list[str]:
     """What is wrong with each of `shown` (items of `result` to fix), as its fix entry says."""
     dangling = _bad_links_by_key(result.dangling_links)
     stale = _bad_links_by_key(result.stale_links)
-    return [_problem(r, dangling, stale) for r in shown]
+    rows = (_Row(r.link_state, r.key, r.parent_key, r.placeholders, r.item.assignee)
+            for r in shown)  # fmt: skip
+    return [_problem(row, dangling, stale) for row in rows]
 
 
 def fix_groups(result: AuditResult) -> tuple[FixGroup, ...]:
@@ -124,12 +147,12 @@ def groups_by(result: AuditResult, by: GroupBy) -> tuple[FixGroup, ...]:
 
 
 def _grouped(result: AuditResult, by: GroupBy,
-             to_fix: list[tuple[ItemResult, FixEntry]]) -> tuple[FixGroup, ...]:  # fmt: skip
-    value_of = _parent_of if by is GroupBy.PARENT else _assignee_of
-    catch_all = NO_PARENT if by is GroupBy.PARENT else UNASSIGNED
+             to_fix: list[tuple[_Row, FixEntry]]) -> tuple[FixGroup, ...]:  # fmt: skip
+    parent = by is GroupBy.PARENT
+    catch_all = NO_PARENT if parent else UNASSIGNED
     grouped: dict[str, list[FixEntry]] = defaultdict(list)
-    for r, entry in to_fix:
-        grouped[value_of(r) or catch_all].append(entry)
+    for row, entry in to_fix:
+        grouped[(row.parent if parent else row.assignee) or catch_all].append(entry)
     order = sorted(grouped, key=lambda v: (v == catch_all, -len(grouped[v]), natural_key(v), v))
     return tuple(_group(by, value, grouped[value], result.supports_jql) for value in order)
 
@@ -137,14 +160,6 @@ def _grouped(result: AuditResult, by: GroupBy,
 def _group(by: GroupBy, value: str, entries: list[FixEntry], jql: bool) -> FixGroup:
     keys = [entry.key for entry in entries]
     return FixGroup(by, value, tuple(entries), jql_for(keys) if jql else None)
-
-
-def _parent_of(result: ItemResult) -> str | None:
-    return result.parent_key
-
-
-def _assignee_of(result: ItemResult) -> str | None:
-    return result.item.assignee
 
 
 def _bad_links_by_key(links: Iterable[BadLink]) -> dict[str, list[BadLink]]:
@@ -155,7 +170,7 @@ def _bad_links_by_key(links: Iterable[BadLink]) -> dict[str, list[BadLink]]:
 
 
 def _problem(
-    result: ItemResult,
+    result: _Row,
     dangling: dict[str, list[BadLink]],
     stale: dict[str, list[BadLink]],
 ) -> str:
@@ -163,7 +178,7 @@ def _problem(
     if result.link_state is LinkState.DANGLING:
         own = [_describe(link, "names no known KR") for link in dangling.get(result.key, ())]
         return "; ".join(own) or "its OKR link names no known KR"
-    parent = result.parent_key
+    parent = result.parent
     if parent is not None and (dangling.get(parent) or stale.get(parent)):
         bad = [_describe(link, "names no known KR") for link in dangling.get(parent, ())]
         bad += [_describe(link, "is a retired KR") for link in stale.get(parent, ())]

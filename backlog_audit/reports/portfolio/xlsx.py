@@ -10,13 +10,20 @@ over all of its cells. Below it, a native bar chart of coverage per team.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart
 
 from backlog_audit.portfolio.model import PortfolioResult
-from backlog_audit.reports.xlsx import TABLE_SHEETS, _kr_charts, body, charts, sheets, styles
+from backlog_audit.reports.xlsx import (
+    TABLE_SHEETS,
+    _kr_charts,
+    body,
+    charts,
+    item_sheets,
+    sheets,
+    styles,
+)
 from backlog_audit.reports.xlsx.summary import write_summary
 from backlog_audit.reports.xlsx.tables import Column, Table, write_table
 
@@ -77,10 +84,8 @@ def _coverage_chart(table: Table) -> BarChart:
 
 
 def _items_with_team(result: PortfolioResult) -> Table:
-    items = sheets.items(result.result)
-    pairs = zip(result.item_teams, items.rows, strict=True)
-    rows = [["; ".join(teams), *row] for teams, row in pairs]
-    return replace(items, columns=(Column("Team", max_width=24), *items.columns), rows=rows)
+    teams = ["; ".join(teams) for teams in result.item_teams]
+    return item_sheets.items(result.result).with_first_column(Column("Team", max_width=24), teams)
 
 
 def render(result: PortfolioResult) -> bytes:

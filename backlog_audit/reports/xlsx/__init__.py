@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart
 
 from backlog_audit.model import AuditResult
-from backlog_audit.reports.xlsx import body, charts, sheets
+from backlog_audit.reports.xlsx import body, charts, item_sheets, sheets
 from backlog_audit.reports.xlsx.summary import write_summary
 from backlog_audit.reports.xlsx.tables import Table, write_table
 
@@ -26,10 +26,10 @@ TABLE_SHEETS: tuple[Callable[[AuditResult], Table], ...] = (
     sheets.key_results,
     sheets.objectives,
     sheets.fix_list,
-    sheets.orphaned_work,
-    sheets.dangling_links,
+    item_sheets.orphaned_work,
+    item_sheets.dangling_links,
     sheets.uncovered,
-    sheets.items,
+    item_sheets.items,
     sheets.okr_lint,
     lambda _result: sheets.definitions(),
 )
@@ -46,7 +46,7 @@ def render(result: AuditResult) -> bytes:
         bodies = {}
         for table in tables:
             ws = write_table(wb, table)
-            if table.rows:
+            if table.height:
                 bodies[ws.title] = body.prepare(ws, table)
             if table.title == sheets.TREND and len(table.rows) >= 2:
                 ws.add_chart(_trend_chart(table), "G2")

@@ -37,7 +37,7 @@ _PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HYPERLINK_TYPE = _REL_NS + "/hyperlink"
 _NUMBER_FORMATS = {
     "int": styles.INTEGER,
-    "points": styles.INTEGER,  # whole points; a fraction gets styles.POINTS (see `_Styles`)
+    "points": styles.INTEGER,  # whole points; a fraction gets styles.POINTS (see `Styles`)
     "percent": styles.PERCENT,
     "delta": styles.DELTA,
     "time": styles.UTC_TIME,
@@ -52,7 +52,7 @@ _ROWS_PER_WRITE = 2_000
 
 
 @dataclass(frozen=True)
-class _Styles:
+class Styles:
     """Style ids (the `s` attribute) a table's cells need, registered with openpyxl.
 
     Per column: its plain style (number format, alignment; 0 for none), the style of a
@@ -72,7 +72,7 @@ class Body:
     """The data rows still to be written into one sheet."""
 
     table: Table
-    styles: _Styles
+    styles: Styles
     key_index: int | None  # the column that links to the item
     links: list[tuple[str, str]] = field(default_factory=list)  # (cell, url)
 
@@ -88,7 +88,7 @@ def prepare(ws: WriteOnlyWorksheet, table: Table) -> Body:
     ]
     key_index = kinds.index("key") if "key" in kinds else None
     key_align = aligns[key_index] if key_index is not None else None
-    ids = _Styles(
+    ids = Styles(
         column=tuple(_registered(ws, number_format=f, align=a)
                      for f, a in zip(formats, aligns, strict=True)),
         fraction=tuple(_registered(ws, number_format=f, align=a)
@@ -125,24 +125,36 @@ def _registered(
 # --- rows -----------------------------------------------------------------------------------
 
 
+# Escaped XML character data: a carriage return survives as a reference. In this order.
+XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+
+
 def _text(value: str) -> str:
-    """Escaped XML character data; a carriage return survives as a reference."""
-    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace("\r", "&#13;")
+    """Escaped XML character data (`XML_ESCAPES`)."""
+    for mark, entity in XML_ESCAPES:
+        value = value.replace(mark, entity)
+    return value
 
 
 def _attribute(value: str) -> str:
     return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
+# A cell is `<c r="B7"` + STYLE (when not 0) + the rest of its kind, around its content.
+STYLE = ' s="{}"'
+STRING_OPEN, STRING_CLOSE = ' t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>"
+NUMBER_OPEN, NUMBER_CLOSE = "><v>", "</v></c>"
+ROW_HEIGHT = ' ht="{:g}" customHeight="1"'
+
+
 def _string_cell(ref: str, text: str, style: int) -> str:
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
+    s = STYLE.format(style) if style else ""
+    return f'<c r="{ref}"{s}{STRING_OPEN}{_text(text)}{STRING_CLOSE}'
 
 
 def _number_cell(ref: str, number: float | int, style: int) -> str:
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s}><v>{number!r}</v></c>'
+    s = STYLE.format(style) if style else ""
+    return f'<c r="{ref}"{s}{NUMBER_OPEN}{number!r}{NUMBER_CLOSE}'
 
 
 def row_xml(body: Body, row: Sequence[Any], row_index: int, url: str | None,
@@ -150,14 +162,14 @@ def row_xml(body: Body, row: Sequence[Any], row_index: int, url: str | None,
     """One `<row>`; returns it with the number of hyperlinks still allowed on the sheet."""
     ids = body.styles
     height = body.table.layout.row_height(row)
-    tall = f' ht="{height:g}" customHeight="1"' if height is not None else ""
+    tall = ROW_HEIGHT.format(height) if height is not None else ""
     parts = [f'<row r="{row_index}"{tall}>']
     key_index = body.key_index
     for index, raw in enumerate(row):
         value = cells.cell_value(raw)
         if value is None or value == "":
             continue
-        ref = f"{_LETTERS[index]}{row_index}"
+        ref = f"{LETTERS[index]}{row_index}"
         link = index == key_index and url is not None and links_left > 0
         target = safe_url(url) if link else None
         if target is not None:
@@ -168,7 +180,7 @@ def row_xml(body: Body, row: Sequence[Any], row_index: int, url: str | None,
     return "".join(parts), links_left
 
 
-def _cell(ref: str, value: cells.Value, ids: _Styles, index: int, linked: bool) -> str:
+def _cell(ref: str, value: cells.Value, ids: Styles, index: int, linked: bool) -> str:
     if isinstance(value, str):
         quoted = cells.needs_text_cell(value)
         if linked:
@@ -183,12 +195,17 @@ def _cell(ref: str, value: cells.Value, ids: _Styles, index: int, linked: bool) 
     return _number_cell(ref, value, ids.column[index])  # type: ignore[arg-type]
 
 
-_LETTERS = [get_column_letter(i) for i in range(1, 257)]
+LETTERS = [get_column_letter(i) for i in range(1, 257)]
 
 
 def rows_xml(body: Body) -> Iterator[str]:
     """The table's data rows from sheet row 2 on, in chunks."""
     table = body.table
+    if table.frame is not None:
+        from backlog_audit.reports.xlsx import frame_rows
+
+        yield from frame_rows.rows_xml(body)
+        return
     links_left = cells.MAX_HYPERLINKS
     chunk: list[str] = []
     for index, row in enumerate(table.rows):
@@ -212,7 +229,9 @@ def fill(workbook: bytes, bodies: dict[str, Body]) -> bytes:
     targets = {paths[title]: body for title, body in bodies.items()}
     rels = {_rels_path(path): path for path in targets}
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+    # The fastest deflate: a third of the time of the default level, for a file about a
+    # quarter bigger (10 MB for 100,000 items): the data rows are most of both.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         for info in source.infolist():
             if info.filename in rels:
                 continue  # rewritten with its sheet

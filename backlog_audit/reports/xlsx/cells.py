@@ -26,7 +26,11 @@ TRUNCATED = " … [truncated]"
 # XML 1.0 refuses these characters: control characters (openpyxl raises on them), lone
 # surrogates (they cannot even be encoded), and the noncharacters U+FFFE and U+FFFF, which
 # openpyxl lets through and which make the whole sheet unreadable ("not well-formed").
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REFUSED = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0xD800, 0xDFFF), (0xFFFE, 0xFFFF))
+_ILLEGAL = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _REFUSED) + "]")
+# The same class for the engine's regex dialect, over text that cannot hold surrogates.
+ENGINE_ILLEGAL = "[" + "".join(f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in _REFUSED
+                               if a != 0xD800) + "]"  # fmt: skip
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 
 Value = str | int | float | datetime | date | None

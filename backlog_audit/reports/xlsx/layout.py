@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from itertools import repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backlog_audit.reports.figures import points
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # What a column holds; numbers are right-aligned and so are their headers.
 NUMERIC_KINDS = frozenset({"int", "points", "percent", "delta", "time"})
@@ -75,7 +78,7 @@ class Layout:
         return any(column.wrap for column in self.columns)
 
     @cached_property
-    def _wrapped(self) -> tuple[tuple[int, float], ...]:
+    def wrapped(self) -> tuple[tuple[int, float], ...]:
         """(index, width) of the wrapped columns."""
         return tuple((i, c.width) for i, c in enumerate(self.columns) if c.wrap)
 
@@ -86,7 +89,7 @@ class Layout:
         over the wrapped columns only.
         """
         lines = 1
-        for index, width in self._wrapped:
+        for index, width in self.wrapped:
             value = row[index]
             if isinstance(value, str):
                 lines = max(lines, line_count(value, width))
@@ -96,11 +99,38 @@ class Layout:
 def lay_out(headers: Sequence[str], kinds: Sequence[str], caps: Sequence[int],
             rows: Sequence[Sequence[Any]]) -> Layout:  # fmt: skip
     """Widths that fit each column's header and content within its cap, and what wraps."""
+    widths = [content_width(rows, index, kind) for index, kind in enumerate(kinds)]
+    return lay_out_widths(headers, kinds, caps, widths)
+
+
+def lay_out_frame(headers: Sequence[str], kinds: Sequence[str], caps: Sequence[int],
+                  frame: pl.DataFrame) -> Layout:  # fmt: skip
+    """`lay_out` of a table held as columns (the first `len(headers)` of `frame`)."""
+    widths = [_frame_width(frame[:, index], kind) for index, kind in enumerate(kinds)]
+    return lay_out_widths(headers, kinds, caps, widths)
+
+
+def _frame_width(column: pl.Series, kind: str) -> int:
+    """`content_width` of one column: text measured by the engine, numbers as shown."""
+    import polars as pl
+
+    if kind in _FIXED_WIDTHS:
+        return _FIXED_WIDTHS[kind]
+    if column.dtype == pl.String:
+        longest = column.str.len_chars().max()
+        return int(longest) if isinstance(longest, int) else 0
+    shown = points if kind == "points" else _shown
+    return max((len(shown(v)) for v in column.drop_nulls().unique().to_list()), default=0)
+
+
+def lay_out_widths(headers: Sequence[str], kinds: Sequence[str], caps: Sequence[int],
+                   widths: Sequence[int]) -> Layout:  # fmt: skip
+    """The layout of columns whose widest values are `widths` wide (`content_width`)."""
     columns = []
     previous_numeric = False
-    for index, (header, kind, cap) in enumerate(zip(headers, kinds, caps, strict=True)):
+    for header, kind, cap, width in zip(headers, kinds, caps, widths, strict=True):
         numeric = kind in NUMERIC_KINDS
-        widest = content_width(rows, index, kind) + 2
+        widest = width + 2
         content = min(widest, cap)
         # The cap holds long content in; the header is never cut (it wraps to two lines).
         width = max(content, header_width(header, content), MIN_WIDTH)
@@ -160,6 +190,11 @@ def _shown(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return value if isinstance(value, str) else str(value)
+
+
+def one_line_chars(width: float) -> float:
+    """Text without a line break and at most this many characters takes one line."""
+    return (width - 1) * _FILL / _WIDEST
 
 
 def line_count(text: str, width: float) -> int:

@@ -9,9 +9,9 @@ column is, what wraps and how tall rows are is decided in `layout`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,10 +22,15 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from backlog_audit.reports.xlsx import cells, styles
-from backlog_audit.reports.xlsx.layout import ColumnLayout, Layout, lay_out
+from backlog_audit.reports.xlsx.layout import ColumnLayout, Layout, lay_out, lay_out_frame
+
+if TYPE_CHECKING:
+    import polars as pl
 
 Kind = Literal["text", "wrap", "key", "int", "points", "percent", "delta", "time"]
 
+# The column of a `Table.frame` holding each row's URL.
+LINK = "_link"
 _EMPTY_FONT = Font(name=styles.FONT_NAME, italic=True, color=styles.GREY_TEXT)
 
 
@@ -47,7 +52,9 @@ class Table:
     """A table sheet: columns, rows of plain values, and how to dress them.
 
     `links[i]` is the URL of row i's key column (the first column of kind "key");
-    `share_columns` and `coverage_columns` name columns that get colour scales;
+    a big table holds its rows as columns instead (`frame`: one column per `columns`, in
+    order, then `LINK`, the URLs, when it links: issue 15); `share_columns` and
+    `coverage_columns` name columns that get colour scales;
     `value_colours` maps a column header to {cell text: fill colour}; `page_breaks` are
     data-row indexes that start a new printed page.
     """
@@ -62,6 +69,12 @@ class Table:
     value_colours: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     empty_text: str = "Nothing to show."
     page_breaks: tuple[int, ...] = ()
+    frame: pl.DataFrame | None = None
+
+    @property
+    def height(self) -> int:
+        """How many data rows the table has."""
+        return len(self.rows) if self.frame is None else self.frame.height
 
     def letter(self, header: str) -> str:
         """The column letter of a header."""
@@ -72,18 +85,30 @@ class Table:
     @property
     def last_row(self) -> int:
         """The sheet row of the last data row (the header is row 1)."""
-        return max(len(self.rows), 1) + 1
+        return max(self.height, 1) + 1
 
     @cached_property
     def layout(self) -> Layout:
         """Widths, alignment and wrapping of the columns (computed once: a pass over the rows)."""
         columns = self.columns
-        return lay_out(
-            [c.header for c in columns],
-            [c.kind for c in columns],
-            [c.max_width for c in columns],
-            self.rows,
-        )
+        headers, kinds = [c.header for c in columns], [c.kind for c in columns]
+        caps = [c.max_width for c in columns]
+        if self.frame is not None:
+            return lay_out_frame(headers, kinds, caps, self.frame)
+        return lay_out(headers, kinds, caps, self.rows)
+
+    def with_first_column(self, column: Column, values: Sequence[Any]) -> Table:
+        """The table with one more column in front (the portfolio's Team), values per row."""
+        columns = (column, *self.columns)
+        if self.frame is None:
+            rows = [[value, *row] for value, row in zip(values, self.rows, strict=True)]
+            return replace(self, columns=columns, rows=rows)
+        import polars as pl
+
+        first = pl.Series("first", values, dtype=pl.String)
+        frame = self.frame.insert_column(0, first)
+        names = {old: f"c{n}" for n, old in enumerate(frame.columns) if old != LINK}
+        return replace(self, columns=columns, frame=frame.rename(names))
 
     @property
     def shown_columns(self) -> int:
@@ -103,12 +128,12 @@ def write_table(wb: Workbook, table: Table) -> WriteOnlyWorksheet:
     _set_print_layout(ws, table)
     last_col = get_column_letter(table.shown_columns)
     ws.auto_filter.ref = f"A1:{last_col}{table.last_row}"
-    if table.rows:
+    if table.height:
         _add_conditional_formats(ws, table)
     if table.layout.header_height is not None:
         ws.row_dimensions[1].height = table.layout.header_height
     ws.append(_header(ws, table))
-    if not table.rows:
+    if not table.height:
         empty = WriteOnlyCell(ws, value=table.empty_text)
         empty.font = _EMPTY_FONT
         ws.append([empty])
