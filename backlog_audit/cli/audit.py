@@ -123,7 +123,8 @@ HELP_GROUPS = (
 @click.option(
     "--keep-going",
     is_flag=True,
-    help="Portfolio: report the other teams when one fails (exit 3 all the same).",
+    help="Portfolio: report and record the other teams when one fails (exit 3 all the "
+    "same; 2 when a team's failure is a usage error, such as an unknown sprint).",
 )
 @click.option(
     "--fail-under-team",

@@ -4,9 +4,11 @@ The order follows `run.execute`: plan the report paths, load and check every OKR
 build every team's source (all usage errors before the first request), fetch the teams
 (`fetch`), audit each against its set and the company set, roll up (`portfolio`), read the
 history, render, then write the reports and record the portfolio and every team as one
-commit. A failed team stops the run (exit 3, nothing written) unless `keep_going`: then the
-rest is reported, nothing is recorded (a partial portfolio is no point of its trend), and
-the exit code is 3 all the same.
+commit. A failed team stops the run (exit 3, or 2 for a usage error such as an unknown
+board; nothing written) unless `keep_going`: then the rest is reported and recorded, the
+portfolio under a scope of its own that names the failed teams (a partial portfolio is no
+point of the whole one's trend, and is compared with nothing), and the exit code is the
+failure's all the same (`failure_code`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from pathlib import Path
 
 from backlog_audit.adapters import BacklogSource, Progress, make_source
 from backlog_audit.core.audit import audit
-from backlog_audit.errors import EXIT_OK, EXIT_SOURCE, EXIT_THRESHOLD, BacklogAuditError, UsageError
+from backlog_audit.errors import (
+    EXIT_OK,
+    EXIT_SOURCE,
+    EXIT_THRESHOLD,
+    EXIT_USAGE,
+    BacklogAuditError,
+    UsageError,
+)
 from backlog_audit.history import recording_all, with_history
 from backlog_audit.model import AuditResult, Backlog, OkrSet
 from backlog_audit.okrs import load_audited_okrs
@@ -44,13 +53,21 @@ class PortfolioOutcome:
     portfolio: PortfolioResult
     written: tuple[str, ...]
     breaches: tuple[str, ...]
+    failures: tuple[BacklogAuditError, ...] = ()  # the failed teams' errors (--keep-going)
 
     @property
     def exit_code(self) -> int:
-        """3 when a team failed (--keep-going), else 1 when a threshold broke, else 0."""
-        if self.portfolio.failed:
-            return EXIT_SOURCE
+        """A failed team's code (--keep-going), else 1 when a threshold broke, else 0."""
+        if self.failures:
+            return failure_code(self.failures)
         return EXIT_THRESHOLD if self.breaches else EXIT_OK
+
+
+def failure_code(errors: tuple[BacklogAuditError, ...]) -> int:
+    """The exit code of a run whose teams failed with `errors`: 2 when one of them is a
+    usage error (a board that does not exist: nothing will change until the config does),
+    else 3 (a source failed: trying again later may do)."""
+    return EXIT_USAGE if any(e.exit_code == EXIT_USAGE for e in errors) else EXIT_SOURCE
 
 
 @dataclass(frozen=True)
@@ -116,7 +133,8 @@ def execute(
     breaches = tuple(request.thresholds.breaches(result.result)) + team_breaches(
         result, request.fail_under_team
     )
-    outcome = PortfolioOutcome(result, (), breaches)
+    failures = tuple(o for o in outcomes if isinstance(o, BacklogAuditError))
+    outcome = PortfolioOutcome(result, (), breaches, failures)
     written = publish(planned, _recording(request, result, outcome.exit_code))
     return replace(outcome, written=tuple(written))
 
@@ -143,12 +161,13 @@ def _prepare(team: TeamRequest, company: OkrSet) -> _Team:
 
 
 def _raise_first_failure(teams: list[_Team], outcomes: list[Outcome], keep_going: bool) -> None:
-    """The first failed team's error (config order), named by team; with `keep_going` only
-    a usage error (a wrong selector is no outage to work around)."""
+    """The first failed team's error (config order), named by team; none with `keep_going`,
+    which reports any team's failure at fetch time, a usage error too (an unknown board is
+    found by the first request: the other teams are no less worth reporting)."""
+    if keep_going:
+        return
     for team, outcome in zip(teams, outcomes, strict=False):
-        if isinstance(outcome, BacklogAuditError) and (
-            not keep_going or isinstance(outcome, UsageError)
-        ):
+        if isinstance(outcome, BacklogAuditError):
             error = type(outcome)(f"team {team.request.name!r}: {outcome}")
             error.exit_code = outcome.exit_code
             raise error from None
@@ -199,20 +218,30 @@ def _finish(
         warnings=tuple(warnings),
         fail_under=request.thresholds.fail_under,
         max_orphans=request.thresholds.max_orphans,
-        scope_id=f"portfolio {Path(request.config).resolve()} [{', '.join(r.name for r in runs)}]",
+        scope_id=_scope_id(request, runs),
     )
     team_results = result.team_results
     if request.history is not None:
-        base = with_history(base, request.history)
+        if not result.failed:  # a partial portfolio is compared with nothing
+            base = with_history(base, request.history)
         team_results = tuple(with_history(r, request.history) for r in team_results)
     return replace(result, result=base, team_results=team_results)
+
+
+def _scope_id(request: PortfolioRequest, runs: list[TeamRun]) -> str:
+    """The portfolio's scope in the history: its config and teams; a run in which teams
+    failed (--keep-going) is a partial portfolio, a scope of its own naming them."""
+    scope = f"portfolio {Path(request.config).resolve()} [{', '.join(r.name for r in runs)}]"
+    failed = [run.name for run in runs if run.error is not None]
+    return f"{scope} partial: {', '.join(failed)} failed" if failed else scope
 
 
 def _recording(
     request: PortfolioRequest, result: PortfolioResult, exit_code: int
 ) -> AbstractContextManager[object]:
-    """Record the portfolio and each team as one commit; nothing when a team failed."""
-    if request.history is None or result.failed:
+    """Record the portfolio and each audited team as one commit (a partial portfolio under
+    its own scope, `_scope_id`)."""
+    if request.history is None:
         return nullcontext()
     return recording_all([result.result, *result.team_results], request.history, exit_code)
 
