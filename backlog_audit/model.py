@@ -140,7 +140,8 @@ class Backlog:
 
     kind: str  # "jira" | "asana" | "csv"
     scope: str
-    items: tuple[Item, ...]
+    # A tuple, or the items a source delivered as the core's columns (`core.rows.FrameItems`).
+    items: Sequence[Item]
     warnings: tuple[str, ...] = ()
     # Jira sources set this so the fix list can offer `key in (...)` queries.
     supports_jql: bool = False

@@ -3,17 +3,20 @@
 Sources deliver `Item`s; `ItemRows.of(items)` lays them out as columns, numbers their raw link
 values (`cell`: the same select values, free text and labels get the same number, so the core
 reads and resolves each distinct cell once), then `unique` keeps each item once (SPEC 6) and
-`in_scope` says which rows are counted work (SPEC 2).
+`in_scope` says which rows are counted work (SPEC 2). A source that reads columns itself (the
+CSV source) builds the table with `ItemRows.of_columns` and delivers its `items`: a sequence
+that builds `Item`s only when read, and that `ItemRows.of` turns back into the same table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, overload
 
 from backlog_audit.core.order import casefold
-from backlog_audit.model import AuditOptions, Item
+from backlog_audit.model import AuditOptions, Item, StatusCategory
 from backlog_audit.table import texts
 
 if TYPE_CHECKING:
@@ -49,9 +52,12 @@ class ItemRows:
 
     @classmethod
     def of(cls, items: Sequence[Item]) -> ItemRows:
-        """Lay out a source's items as columns (each attribute read once)."""
+        """Lay out a source's items as columns (each attribute read once); items a source
+        delivered as columns (`FrameItems`) are their own table."""
         import polars as pl
 
+        if isinstance(items, FrameItems):
+            return cls(items.frame, items.cells, items)
         numbers: dict[RawCell, int] = {}
         cell = [
             numbers.setdefault((i.references, i.free_text, i.labels), len(numbers)) for i in items
@@ -72,6 +78,124 @@ class ItemRows:
         columns["source"] = pl.Series(range(len(items)), dtype=pl.Int64)
         frame = pl.DataFrame({name: columns[name].alias(name) for name in columns})
         return cls(frame, tuple(numbers), items)
+
+    @classmethod
+    def of_columns(cls, columns: pl.DataFrame, cells: Sequence[RawCell]) -> ItemRows:
+        """The table of items a source read as columns: `columns` has every column of
+        `frame` but `source` (any order), `cell` indexing `cells`."""
+        import polars as pl
+
+        schema = frame_schema()
+        frame = columns.with_row_index("source").select(
+            pl.col(name).cast(kind) for name, kind in schema.items()
+        )
+        items = FrameItems(frame, tuple(cells))
+        return cls(frame, items.cells, items)
+
+
+def frame_schema() -> dict[str, pl.DataType]:
+    """`ItemRows.frame`'s columns and their types, in order."""
+    import polars as pl
+
+    schema: dict[str, pl.DataType] = {name: pl.String() for name in _TEXT}
+    schema |= {"points": pl.Float64(), "level": pl.Int64(), "carrier_only": pl.Boolean(),
+               "sprints": pl.List(pl.String()), "cell": pl.Int64(),
+               "source": pl.Int64()}  # fmt: skip
+    return schema
+
+
+class FrameItems(Sequence[Item]):
+    """A source's items held as the core's columns (`ItemRows.frame`, `cells`): the audit
+    reads the columns; an `Item` is built only when someone reads the items one by one."""
+
+    def __init__(self, frame: pl.DataFrame, cells: tuple[RawCell, ...]) -> None:
+        self.frame = frame
+        self.cells = cells
+
+    @cached_property
+    def _items(self) -> tuple[Item, ...]:
+        return self._build(self.frame)
+
+    def _build(self, frame: pl.DataFrame) -> tuple[Item, ...]:
+        """The items of some rows of the table, in their order."""
+        names = ("id", "key", "title", "type", "status", "status_category", "points", "cell",
+                 "parent", "sprints", "sprint", "assignee", "project", "url", "level",
+                 "carrier_only")  # fmt: skip
+        rows = zip(*(frame[name].to_list() for name in names), strict=True)
+        categories = {category.value: category for category in StatusCategory}
+        cells = self.cells
+        return tuple(
+            Item(
+                id=item_id,
+                key=key,
+                title=title,
+                type=kind,
+                status=status,
+                status_category=categories[category],
+                points=points,
+                references=cells[cell][0],
+                free_text=cells[cell][1],
+                labels=cells[cell][2],
+                parent=parent,
+                sprints=tuple(sprints),
+                sprint=sprint,
+                assignee=assignee,
+                project=project,
+                url=url,
+                level=level,
+                carrier_only=carrier_only,
+            )  # fmt: skip
+            for (
+                item_id,
+                key,
+                title,
+                kind,
+                status,
+                category,
+                points,
+                cell,
+                parent,
+                sprints,
+                sprint,
+                assignee,
+                project,
+                url,
+                level,
+                carrier_only,
+            ) in rows  # fmt: skip
+        )
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Item, ...]: ...
+    def __getitem__(self, index: int | slice) -> Item | tuple[Item, ...]:
+        if "_items" in self.__dict__:
+            return self._items[index]
+        # A report that shows a few items builds those alone.
+        import polars as pl
+
+        if isinstance(index, slice):
+            wanted = range(len(self))[index]
+            return self._build(self.frame[pl.Series(wanted, dtype=pl.Int64)])
+        return self._build(self.frame[[range(len(self))[index]]])[0]
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return f"FrameItems({len(self)} items)"
 
 
 def unique(frame: pl.DataFrame) -> pl.DataFrame:

@@ -1,89 +1,109 @@
 """What the rows of an export say about each other: ids a spreadsheet rounded, repeated
-rows, and parents (by id, key or name; a parent outside the export named by its key)."""
+rows, and parents (by id, key or name; a parent outside the export named by its key).
+
+Each works on the item columns (`items.ItemColumns.frame`), once per distinct value."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from backlog_audit.errors import InputError
-from backlog_audit.model import Item
+from backlog_audit.model import StatusCategory
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # An id a spreadsheet showed in scientific notation and saved that way: 1.20658E+15.
 _ROUNDED = re.compile(r"^\d(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE)
 
 
-def check_ids(path: str, tool: str, items: list[Item]) -> None:
+def check_ids(path: str, tool: str, items: pl.DataFrame) -> tuple[str, ...]:
     """Exit 2 when a spreadsheet rounded the ids: then many different items share one id.
+    Else a warning when rows share an id: the audit counts each item once (SPEC 6).
 
     Asana's 16-digit task ids, opened and saved in Excel, become `1.20658E+15`: 141 tasks
     would be read as one item (coverage 100%). Ids in scientific notation, or one id on rows
     with different names, are never real.
     """
-    rounded = [item.id for item in items if _ROUNDED.match(item.id)]
-    names: dict[str, set[str]] = {}
-    for item in items:
-        names.setdefault(item.id, set()).add(item.title)
-    clashing = [item_id for item_id, titles in names.items() if len(titles) > 1]
-    if not rounded and not clashing:
-        return
-    example = rounded[0] if rounded else clashing[0]
-    raise InputError(
-        f"{path}: ids such as '{example}' were rounded by a spreadsheet, so different items "
-        f"share one id; export the CSV again from {tool} and audit it without re-saving it"
+    import polars as pl
+
+    # Only an id with an E can be in scientific notation: the rule reads those alone.
+    maybe = items.filter(pl.col("id").str.contains("[eE]"))["id"]
+    rounded = [item_id for item_id in maybe.to_list() if _ROUNDED.match(item_id)]
+    repeated = items.filter(~pl.col("id").is_first_distinct())
+    titles = (
+        items.filter(pl.col("id").is_in(repeated["id"].implode()))
+        .group_by("id", maintain_order=True)
+        .agg(pl.col("title").n_unique())
     )
-
-
-def repeats(path: str, items: list[Item]) -> tuple[str, ...]:
-    """A warning when rows share an id: the audit counts each item once (SPEC 6)."""
-    seen: set[str] = set()
-    repeated = []
-    for item in items:
-        if item.id in seen:
-            repeated.append(item.key)
-        seen.add(item.id)
-    if not repeated:
+    clashing = titles.filter(pl.col("title") > 1)["id"]
+    if rounded or clashing.len():
+        example = rounded[0] if rounded else clashing[0]
+        raise InputError(
+            f"{path}: ids such as '{example}' were rounded by a spreadsheet, so different "
+            f"items share one id; export the CSV again from {tool} and audit it without "
+            "re-saving it"
+        )
+    if not repeated.height:
         return ()
     return (
-        f"{path}: {len(repeated)} rows repeat an item already read (first: {repeated[0]}); "
-        "each item is counted once",
+        f"{path}: {repeated.height} rows repeat an item already read (first: "
+        f"{repeated['key'][0]}); each item is counted once",
     )
 
 
-def resolve_parent_names(items: list[Item]) -> list[Item]:
+def resolve_parent_names(items: pl.DataFrame) -> pl.DataFrame:
     """Asana exports name the parent task; point `parent` at its id when the name is unique."""
-    by_name: dict[str, list[str]] = {}
-    for item in items:
-        by_name.setdefault(item.title, []).append(item.id)
-    unique: Mapping[str, str] = {name: ids[0] for name, ids in by_name.items() if len(ids) == 1}
-    return [_with_parent(item, unique) for item in items]
+    import polars as pl
+
+    unique = items.group_by("title").agg(pl.col("id").first(), pl.len()).filter(pl.col("len") == 1)
+    return items.with_columns(pl.col("parent").replace(unique["title"], unique["id"]))
 
 
-def _with_parent(item: Item, ids_by_name: Mapping[str, str]) -> Item:
-    if item.parent is None or item.parent not in ids_by_name:
-        return item
-    return replace(item, parent=ids_by_name[item.parent])
-
-
-def resolve_parent_keys(items: list[Item], parent_keys: Mapping[str, str]) -> list[Item]:
+def resolve_parent_keys(items: pl.DataFrame, empty_cell: int) -> pl.DataFrame:
     """Jira's Parent column holds the parent's id, Epic Link and plain CSVs a key: use ids.
 
-    A parent that is not in the export becomes a carrier named by its key (`parent_keys`:
-    item id -> the `Parent key` column, Server/Data Center), so that the reports and the fix
-    list say `CR-284` where they would say `10963`; it carries no link.
+    A parent that is not in the export becomes a carrier named by its key (the `parent_key`
+    column: `Parent key`, Server/Data Center; the last one an item's rows give), so that the
+    reports and the fix list say `CR-284` where they would say `10963`; it carries no link
+    (`empty_cell`: the number of the cell with nothing in it).
     """
-    ids = {item.id for item in items}
-    by_key = {item.key: item.id for item in items}
-    resolved = [
-        replace(item, parent=by_key[item.parent])
-        if item.parent and item.parent not in ids and item.parent in by_key
-        else item
-        for item in items
-    ]
-    stubs: dict[str, Item] = {}
-    for item in resolved:
-        if item.parent and item.parent not in ids and item.parent not in stubs:
-            key = parent_keys.get(item.id) or item.parent
-            stubs[item.parent] = Item(id=item.parent, key=key, carrier_only=True)
-    return resolved + list(stubs.values())
+    import polars as pl
+
+    ids = items["id"].implode()
+    parent = pl.col("parent")
+    outside = items.select(parent.is_not_null() & ~parent.is_in(ids)).to_series()
+    if not outside.any():  # every parent is an item of the export, named by its id
+        return items
+    # A parent named by a key (the last item of that key): only those rows are looked up.
+    named_by = items.filter(outside)["parent"].unique()
+    by_key = (
+        items.filter(pl.col("key").is_in(named_by.implode()))
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("id").last())
+    )
+    resolved = items.with_columns(
+        pl.when(outside).then(parent.replace(by_key["key"], by_key["id"])).otherwise(parent)
+    )
+    missing = (
+        resolved.filter(outside)
+        .filter(~parent.is_in(ids))
+        .select("id", "parent")
+        .unique("parent", keep="first", maintain_order=True)
+    )
+    if not missing.height:
+        return resolved
+    named = items.drop_nulls("parent_key").group_by("id").agg(pl.col("parent_key").last())
+    stubs = missing.join(named, on="id", how="left", maintain_order="left").select(
+        pl.col("parent").alias("id"),
+        pl.coalesce("parent_key", "parent").alias("key"),
+        pl.lit("").alias("title"),
+        pl.lit("").alias("type"),
+        pl.lit("").alias("status"),
+        pl.lit(StatusCategory.TODO.value).alias("status_category"),
+        pl.lit(True).alias("carrier_only"),
+        pl.lit(empty_cell, pl.Int64).alias("cell"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("sprints"),
+    )
+    return pl.concat([resolved, stubs], how="diagonal_relaxed")

@@ -20,11 +20,9 @@ import codecs
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from charset_normalizer import from_bytes
 
 from backlog_audit.errors import InputError
 
@@ -47,9 +45,10 @@ _SAMPLE_CHARS = 1 << 16
 
 @dataclass(frozen=True)
 class Sniffed:
-    """The text of a file and how it was read."""
+    """A file's content as UTF-8 bytes (the original bytes when they are UTF-8 already,
+    without a byte order mark) and how it was read."""
 
-    text: str
+    data: bytes
     encoding: str
     delimiter: str
 
@@ -57,43 +56,94 @@ class Sniffed:
         """`cp1252 text, columns separated by semicolons`: the `-v` line's words."""
         return f"{self.encoding} text, columns separated by {DELIMITERS[self.delimiter]}"
 
+    @property
+    def text(self) -> str:
+        """The whole text (decoded when asked: a large export is read as bytes)."""
+        return self.data.decode("utf-8")
+
 
 def sniff(path: str, raw: bytes) -> Sniffed:
-    """Decode a file's bytes and find its column separator (exit 2 on JSON or binary)."""
-    text, encoding = decode(path, raw)
-    refuse_json(path, text)
-    return Sniffed(text, encoding, delimiter(text))
+    """Read a file's bytes as UTF-8 and find its column separator (exit 2 on JSON or binary)."""
+    data, encoding = decode(path, raw)
+    sample = _head(data)
+    if sample.lstrip(_JSON_SPACE)[:1] in ("{", "[") or not sample.strip():
+        refuse_json(path, data.decode("utf-8"))
+    return Sniffed(data, encoding, delimiter(sample))
 
 
-def decode(path: str, raw: bytes) -> tuple[str, str]:
-    """The file's text and the name of its encoding (see the module docstring)."""
+def decode(path: str, raw: bytes) -> tuple[bytes, str]:
+    """The file's content as UTF-8 and the name of its encoding (see the module docstring).
+
+    Other encodings are transcoded piece by piece, so that a large re-saved export is never
+    held as one Python string.
+    """
     if raw.startswith(b"PK\x03\x04"):  # a zip archive: .xlsx, .ods
         raise InputError(f"{path}: a workbook (.xlsx/.ods), not a CSV: save it as CSV UTF-8")
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
-            return _decoded(path, raw, encoding), encoding.removesuffix("-sig")
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+            if encoding == "utf-8-sig":
+                return _checked_utf8(path, raw[len(bom) :], encoding), "utf-8"
+            return _transcoded(path, raw, encoding), encoding
+    if _is_utf8(raw):
+        return raw, "utf-8"
     found = _detected(raw)
     if found is None:
         raise InputError(f"{path}: not text in an encoding spreadsheets write; save as CSV UTF-8")
-    return _decoded(path, raw, found), found.replace("_", "-")
+    return _transcoded(path, raw, found), found.replace("_", "-")
 
 
-def _decoded(path: str, raw: bytes, encoding: str) -> str:
+# What `str.lstrip` removed before a JSON document's first character (BOM included).
+_JSON_SPACE = "\ufeff \t\r\n"
+# Bytes decoded at once when checking or transcoding a file: little memory, C speed.
+_CHUNK = 1 << 20
+
+
+def _chunks(raw: bytes, encoding: str) -> Iterator[str]:
+    """The text of `raw`, piece by piece (raises UnicodeDecodeError as `bytes.decode`)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(raw)
+    for start in range(0, len(raw), _CHUNK):
+        yield decoder.decode(view[start : start + _CHUNK])
+    yield decoder.decode(b"", final=True)
+
+
+def _is_utf8(raw: bytes) -> bool:
+    if raw.isascii():
+        return True
     try:
-        return raw.decode(encoding)
+        for _ in _chunks(raw, "utf-8"):
+            pass
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _checked_utf8(path: str, raw: bytes, encoding: str) -> bytes:
+    if not _is_utf8(raw):
+        _transcoded(path, raw, encoding)  # raises with the decoder's reason
+    return raw
+
+
+def _transcoded(path: str, raw: bytes, encoding: str) -> bytes:
+    try:
+        return b"".join(text.encode("utf-8") for text in _chunks(raw, encoding))
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{path}: not valid {encoding} text ({exc.reason}); save it as CSV UTF-8"
         ) from None
 
 
+def _head(data: bytes) -> str:
+    """The first characters of UTF-8 content: what the separator is judged on."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    return decoder.decode(data[: 4 * _SAMPLE_CHARS])[:_SAMPLE_CHARS]
+
+
 def _detected(raw: bytes) -> str | None:
     """The legacy encoding charset-normalizer finds least messy, then most coherent, then
     cp1252; None when no candidate decodes the bytes as text."""
+    from charset_normalizer import from_bytes  # only for a file that is not UTF-8
+
     matches = list(from_bytes(raw, cp_isolation=_CANDIDATES))
     if not matches:
         return None
@@ -105,7 +155,8 @@ def _detected(raw: bytes) -> str | None:
 
 
 def delimiter(text: str) -> str:
-    """The separator that splits the header into most columns, and the rows into as many."""
+    """The separator that splits the header into most columns, and the rows into as many
+    (judged on the text's first characters)."""
     sample = text[:_SAMPLE_CHARS]
     best, best_score = ",", (0.0, 1)
     for candidate in DELIMITERS:

@@ -2,25 +2,40 @@
 
 pandas would rename repeats to `Labels.1`; here a repeated header is one multi-value column,
 and headers are matched case-insensitively, with `Custom field (NAME)` also answering to NAME.
+The rows are one frame of text columns (`records`); the columns a reader needs are
+`cleaned` once (each cell stripped of whitespace as `str.strip` does, an empty one None), and
+a column is read from them as engine expressions (`value`, `values`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from backlog_audit.adapters.csv.records import read_records
 from backlog_audit.adapters.csv.sniff import sniff
 from backlog_audit.errors import InputError
 
+if TYPE_CHECKING:
+    import polars as pl
+
 LOG = logging.getLogger(__name__)
 
-_MAX_CELL = 2**31 - 1
 _CUSTOM = re.compile(r"^custom field \((.+)\)$", re.IGNORECASE)
+# What `str.strip()` strips (every character for which `str.isspace()` holds): the
+# engine's own notion of whitespace leaves out the four information separators.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+# A control character that a real cell hardly ever holds.
+_SEPARATOR = "\x1f"
 
 
 def _fold(header: str) -> str:
@@ -59,11 +74,12 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """A CSV export's headers and rows."""
+    """A CSV export's headers and rows: `frame` holds one text column per header (`c0`,
+    `c1`...) and one row per record after the header, blank ones included."""
 
     path: str
     headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    frame: pl.DataFrame
     _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     def positions(self, column: str) -> tuple[int, ...]:
@@ -84,39 +100,70 @@ class Table:
         """Whether the column is present."""
         return bool(self.positions(column))
 
+    def cells(self, column: str) -> list[pl.Expr]:
+        """Each cell of a (possibly repeated) column, in a frame of `cleaned` cells."""
+        import polars as pl
+
+        return [pl.col(f"c{i}") for i in self.positions(column)]
+
+    def value(self, column: str) -> pl.Expr:
+        """The first non-empty value of a column, or None (`Row.value` for every row), in a
+        frame of `cleaned` cells."""
+        import polars as pl
+
+        cells = self.cells(column)
+        if len(cells) == 1:
+            return cells[0]
+        return pl.coalesce(cells) if cells else pl.lit(None, dtype=pl.String)
+
+    def values(self, column: str) -> pl.Expr:
+        """Every non-empty value of a column, as a list (`Row.values` for every row), in a
+        frame of `cleaned` cells."""
+        import polars as pl
+
+        cells = self.cells(column)
+        if not cells:
+            return pl.lit([], dtype=pl.List(pl.String))
+        if len(cells) == 1 and not self._holds(column, _SEPARATOR):
+            # One cell a row: split on a character no cell holds (ten times faster).
+            return cells[0].str.split(_SEPARATOR).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+        return pl.concat_list(cells).list.drop_nulls()
+
+    def _holds(self, column: str, text: str) -> bool:
+        return any(
+            self.frame[f"c{i}"].str.contains(text, literal=True).any()
+            for i in self.positions(column)
+        )
+
+    def cleaned(self, columns: Iterable[str], rows: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The cells of `columns` (of `rows`, a slice of `frame`), each stripped as
+        `str.strip` strips, an empty one None; `_row`, each row's index, kept if there."""
+        import polars as pl
+
+        rows = self.frame if rows is None else rows
+        names = sorted({i for column in columns for i in self.positions(column)})
+        keep = [name for name in ("_row",) if name in rows.columns]
+        stripped = rows.select(*keep, *(pl.col(f"c{i}").str.strip_chars(WHITESPACE) for i in names))
+        # Two steps: the engine would strip each cell twice to test and keep it at once.
+        return stripped.with_columns(
+            pl.when(pl.col(f"c{i}").str.len_bytes() > 0).then(pl.col(f"c{i}")).alias(f"c{i}")
+            for i in names
+        )
+
+    def __len__(self) -> int:
+        """The records after the header, blank ones included."""
+        return self.frame.height
+
     def __iter__(self) -> Iterator[Row]:
-        for number, cells in enumerate(self.rows, start=2):
-            if any(cell.strip() for cell in cells):
-                yield Row(number, cells, self)
-
-
-def _records(path: str, text: str, delimiter: str) -> list[list[str]]:
-    """Every record; exit 2 naming the line of a quoted field that is never closed.
-
-    Read leniently, such a quote swallows the rest of the file into one cell: an audit of
-    3 items of 6, without a word. Read strictly first, to find it; a file whose only fault
-    is a quote the strict reader refuses elsewhere (`ab"c` mid-cell) is read leniently, as
-    spreadsheets do.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[list[str]] = []
-    start = 1
-    try:
-        for record in reader:
-            records.append(record)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            raise InputError(
-                f"{path}: line {start}: a quoted field opens here and is never closed "
-                '(an unbalanced "): the rest of the file would be read as one cell'
-            ) from None
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return records
+        """The rows that are not blank, one by one (for samples and small checks)."""
+        for number, cells in enumerate(self.frame.iter_rows(), start=2):
+            texts = tuple(text or "" for text in cells)
+            if any(text.strip() for text in texts):
+                yield Row(number, texts, self)
 
 
 def read_table(path: str) -> Table:
-    """Read a CSV export: any encoding and separator a spreadsheet writes (`csv_sniff`),
+    """Read a CSV export: any encoding and separator a spreadsheet writes (`sniff`),
     multi-line cells allowed; a JSON file is refused with what it is."""
     try:
         raw = Path(path).read_bytes()
@@ -125,16 +172,9 @@ def read_table(path: str) -> Table:
     except OSError as exc:
         raise InputError(f"{path}: cannot read CSV: {exc.strerror or exc}") from None
     sniffed = sniff(path, raw)
+    del raw  # a transcoded export need not be held twice
     LOG.info("%s: %s", path, sniffed.describe())
-    # csv refuses cells over 128 KiB by default; a long description in a column the audit
-    # does not even read must not fail it. The limit is process-wide, so it is put back.
-    previous = csv.field_size_limit(_MAX_CELL)
-    try:
-        records = _records(path, sniffed.text, sniffed.delimiter)
-    except csv.Error as exc:
-        raise InputError(f"{path}: cannot read CSV: {exc}") from None
-    finally:
-        csv.field_size_limit(previous)
-    if not records:
-        raise InputError(f"{path}: the file is empty")
-    return Table(path, tuple(h.strip() for h in records[0]), tuple(map(tuple, records[1:])))
+    records = read_records(path, sniffed.data, sniffed.delimiter)
+    header = records.row(0) if records.height else ()
+    headers = tuple((text or "").strip() for text in header)
+    return Table(path, headers, records.slice(1))
