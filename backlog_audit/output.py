@@ -1,9 +1,12 @@
 """Writing reports: every file atomically, stdout for `-`, nothing written on failure.
 
-All reports are rendered to bytes before the first file is touched. Then the commit protocol
-of "reports + history" (`publish`):
+Every report is rendered before its target is touched: the workbook, Markdown, HTML and CSV
+tables to bytes before the first file is written, the JSON report (`reports.STREAMED`) piece
+by piece straight into its temporary file (a million items never make one string). Then the
+commit protocol of "reports + history" (`publish`):
 
-1. prepare: every report is written in full to a temporary file beside its target;
+1. prepare: every report is written in full to a temporary file beside its target (a report
+   that fails while it is written leaves nothing: its temporary file is removed);
 2. the history takes the run (inserted, not yet committed): a history that cannot take it
    stops here, and no report was replaced;
 3. write: each report is renamed over its target, the earlier report kept aside (a hard
@@ -27,14 +30,15 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from backlog_audit.errors import UsageError
 from backlog_audit.model import AuditResult
-from backlog_audit.reports import ReportFormat, render
+from backlog_audit.reports import STREAMED, ReportFormat, chunks, render
 from backlog_audit.reports import csv as csv_report
 
 DEFAULT_STEM = "backlog-audit"
@@ -47,12 +51,24 @@ _TMP_FLAGS = (
 )
 
 
+Body = bytes | Callable[[], Iterable[bytes]]
+
+
 @dataclass(frozen=True)
 class Planned:
-    """One file (or stdout) and its bytes."""
+    """One file (or stdout) and its report: its bytes, or its pieces, rendered as written."""
 
     path: str  # "-" for stdout
-    data: bytes
+    body: Body
+
+    @property
+    def data(self) -> bytes:
+        """The whole report (a streamed one rendered now, in memory)."""
+        return b"".join(_pieces(self.body))
+
+
+def _pieces(body: Body) -> Iterable[bytes]:
+    return (body,) if isinstance(body, bytes) else body()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -75,7 +91,7 @@ class _Staged:
 
     path: Path  # as the user named it, for messages
     target: Path
-    data: bytes
+    data: bytes = b""  # the report, for a target written in place
     tmp: Path | None = None
     kept: Path | None = None  # the earlier report, kept aside until the run is committed
     placed: bool = False  # the new report is at `target`
@@ -124,21 +140,23 @@ def _keep_aside(target: Path) -> Path:
     return kept
 
 
-def _stage(path: Path, data: bytes) -> _Staged:
-    """Write `data` to a temporary file beside `path`'s target; nothing is replaced yet."""
-    staged = _Staged(path, path, data)
+def _stage(path: Path, body: Body) -> _Staged:
+    """Write the report to a temporary file beside `path`'s target; nothing is replaced yet."""
+    staged = _Staged(path, path)
     try:
         if path.is_dir():
             raise UsageError(f"cannot write report {path}: it is a directory")
         if path.exists() and not path.is_file():
             # A device or a FIFO, through any links (/dev/stdout): written in place at commit.
+            staged.data = b"".join(_pieces(body))
             return staged
         staged.target = target = _link_target(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         # The name is cut so that the temporary name fits wherever the report's own name does.
         fd, tmp = _create_tmp(staged, target)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in _pieces(body):
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(target))
@@ -298,12 +316,22 @@ def render_targets(
         if each is not None:
             each(target.path)
         if target.table is None:
-            planned.append(Planned(target.path, render(target.fmt, result)))
+            planned.append(Planned(target.path, _body(target, result)))
+            continue
+        if target.table == csv_report.ITEMS_TABLE and target.path != STDOUT:
+            planned.append(Planned(target.path, partial(csv_report.items_chunks, result)))
             continue
         if tables is None:
-            tables = csv_report.tables(result)
+            tables = csv_report.tables(result, items=False)
         planned.append(Planned(target.path, tables[target.table]))
     return planned
+
+
+def _body(target: Target, result: AuditResult) -> Body:
+    """A streamed format's pieces, rendered while its file is written; else its bytes now."""
+    if target.fmt in STREAMED and target.path != STDOUT:
+        return partial(chunks, target.fmt, result)
+    return render(target.fmt, result)
 
 
 def plan(
@@ -331,7 +359,7 @@ def publish(planned: list[Planned], commit: AbstractContextManager[object]) -> l
         # One at a time, so that a failure finds the files staged so far in `staged`.
         for report in planned:
             if report.path != STDOUT:
-                staged.append(_stage(Path(report.path), report.data))  # noqa: PERF401
+                staged.append(_stage(Path(report.path), report.body))  # noqa: PERF401
         try:
             with commit:
                 for each in staged:

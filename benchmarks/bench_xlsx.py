@@ -38,6 +38,7 @@ from backlog_audit.model import (
 )
 from backlog_audit.reports import xlsx
 from backlog_audit.reports.xlsx import TABLE_SHEETS
+from backlog_audit.reports.xlsx.tables import LINK
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 EPICS = 2_000
@@ -146,7 +147,9 @@ def baseline(result: AuditResult) -> bytes:
         table = build(result)
         ws = wb.create_sheet(table.title)
         ws.append([c.header for c in table.columns])
-        for row in table.rows:
+        # A big table holds its rows as columns (issue 15): the same cells, as rows.
+        rows = table.rows if table.frame is None else table.frame.drop(LINK, strict=False).rows()
+        for row in rows:
             ws.append(list(row))
     buffer = io.BytesIO()
     wb.save(buffer)

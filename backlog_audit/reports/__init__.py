@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib import import_module
 
 from backlog_audit.model import AuditResult
 from backlog_audit.reports.interface import Renderer, ReportFormat
 
-__all__ = ["ReportFormat", "Renderer", "render", "renderer"]
+__all__ = ["STREAMED", "ReportFormat", "Renderer", "chunks", "render", "renderer"]
 
 _MODULES = {
     ReportFormat.XLSX: "backlog_audit.reports.xlsx",
@@ -27,3 +28,16 @@ def renderer(fmt: ReportFormat) -> Renderer:
 def render(fmt: ReportFormat, result: AuditResult) -> bytes:
     """Render one report format to bytes."""
     return renderer(fmt)(result)
+
+
+# The formats whose module writes the report in pieces (`chunks(result)`), straight to its file.
+STREAMED = frozenset({ReportFormat.JSON})
+
+
+def chunks(fmt: ReportFormat, result: AuditResult) -> Iterator[bytes]:
+    """One report in pieces, each rendered when asked for (a format not in STREAMED: its whole
+    bytes, rendered on the first ask)."""
+    if fmt in STREAMED:
+        yield from import_module(_MODULES[fmt]).chunks(result)
+    else:
+        yield render(fmt, result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from backlog_audit.core.fixlist import FixGroup, fix_groups
@@ -10,7 +10,7 @@ from backlog_audit.model import AuditResult, LinkState
 from backlog_audit.reports import csv_rule
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.common import utf8
-from backlog_audit.table import BREAKDOWN_COLUMNS
+from backlog_audit.table import BREAKDOWN_COLUMNS, ITEM_COLUMNS, ItemTable
 
 ITEMS_TABLE = "items.csv"
 
@@ -49,19 +49,22 @@ def _table(rows: Iterable[Mapping[str, Any]], header: Sequence[str]) -> bytes:
     return utf8("\ufeff" + body)
 
 
-def tables(result: AuditResult) -> dict[str, bytes]:
-    """Every table of the report (`TABLES`), by file name, in the order of `TABLES`."""
+def tables(result: AuditResult, *, items: bool = True) -> dict[str, bytes]:
+    """Every table of the report (`TABLES`), by file name, in the order of `TABLES`
+    (`items=False`: all but ITEMS_TABLE, which `items_chunks` writes in pieces)."""
     built = _build_tables(result)
-    if built.keys() != set(TABLES):
+    if items:
+        built[ITEMS_TABLE] = b"".join(items_chunks(result))
+    if built.keys() != set(TABLES) - (set() if items else {ITEMS_TABLE}):
         # output.py plans file paths from TABLES: a table built but not named there would
         # never be written, and one named but not built would fail later. A programming error.
         odd = sorted(built.keys() ^ set(TABLES))
         raise AssertionError(f"CSV tables built and TABLES disagree on {odd}")
-    return {name: built[name] for name in TABLES}
+    return {name: built[name] for name in TABLES if name in built}
 
 
 def _build_tables(result: AuditResult) -> dict[str, bytes]:
-    report = json_report.to_dict(result)
+    report = json_report.to_dict(result, items=False)
     summary = {k: v for k, v in report["summary"].items() if k != "open"}
     summary |= {f"open_{k}": v for k, v in report["summary"]["open"].items()}
     summary_rows = [{"figure": k, "value": v} for k, v in summary.items()]
@@ -69,7 +72,6 @@ def _build_tables(result: AuditResult) -> dict[str, bytes]:
         "summary.csv": _table(summary_rows, ["figure", "value"]),
         "key_results.csv": _table(report["key_results"], _KR_COLUMNS),
         "objectives.csv": _table(report["objectives"], _OBJECTIVE_COLUMNS),
-        ITEMS_TABLE: _table(report["items"], _ITEM_COLUMNS),
         "orphans.csv": _table([{"key": k} for k in report["orphans"]], ["key"]),
         "dangling_links.csv": _table(
             report["dangling_links"], ["key", "reference", "suggestion", "affected_items"]
@@ -136,26 +138,35 @@ _WORK_COLUMNS = ("items", "points", "share", "points_share", "todo", "in_progres
 _KR_COLUMNS = ("id", "objective_id", "title", "baseline", "target", "current", *_WORK_COLUMNS)
 _OBJECTIVE_COLUMNS = ("id", "title", *_WORK_COLUMNS)
 
-_ITEM_COLUMNS = (
-    "key",
-    "title",
-    "type",
-    "status",
-    "status_category",
-    "points",
-    "sprint",
-    "sprints",
-    "assignee",
-    "parent",
-    "url",
-    "references",
-    "key_results",
-    "objectives",
-    "link_state",
-    "inherited_from",
-)
+# The JSON report's item fields (SPEC 9), in its order.
+_ITEM_COLUMNS = ITEM_COLUMNS
 
 
 def render(result: AuditResult) -> bytes:
     """The items table alone (for `-o file.csv` or `-o -`), without building the others."""
-    return _table((json_report.item_dict(r) for r in result.items), _ITEM_COLUMNS)
+    return b"".join(items_chunks(result))
+
+
+# Items encoded and written at a time: the text of a million items is never one string.
+_ROWS_PER_CHUNK = 20_000
+_LISTS = frozenset({"sprints", "references", "key_results", "objectives"})
+
+
+def items_chunks(result: AuditResult) -> Iterator[bytes]:
+    """The items table in pieces, its records built by the engine from the items table's
+    columns (issue 15): the JSON report's item fields, lists joined with `; `, every field
+    by `csv_rule`'s rule."""
+    import polars as pl
+
+    yield utf8("\ufeff" + csv_rule.table(_ITEM_COLUMNS, ()))
+    frame = ItemTable.of(result.items).frame
+    for start in range(0, frame.height, _ROWS_PER_CHUNK):
+        part = frame.slice(start, _ROWS_PER_CHUNK)
+        fields = [
+            pl.lit(csv_rule.number_fields(part[name])) if name == "points"
+            else csv_rule.text_fields(pl.col(name).list.join("; ") if name in _LISTS
+                                      else pl.col(name))
+            for name in _ITEM_COLUMNS
+        ]  # fmt: skip
+        records = pl.concat_str([pl.concat_str(fields, separator=","), pl.lit(csv_rule.RECORD_END)])
+        yield part.select(records.str.join("")).item().encode("utf-8")

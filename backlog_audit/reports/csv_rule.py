@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from backlog_audit.reports.interface import looks_like_formula
+from backlog_audit.reports.interface import FORMULA_START, engine_class, looks_like_formula
 
-__all__ = ["RECORD_END", "field", "table"]
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["RECORD_END", "field", "number_fields", "table", "text_fields"]
 
 RECORD_END = "\r\n"
 _QUOTED_WHEN = (",", '"', "\r", "\n")
@@ -42,3 +45,32 @@ def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A header record and one record per row, every record ended by CRLF."""
     records = [header, *rows]
     return "".join(",".join(field(value) for value in record) + RECORD_END for record in records)
+
+
+def text_fields(column: pl.Expr) -> pl.Expr:
+    """`field` of every value of a text column, by the engine (issue 15): the same rule."""
+    import polars as pl
+
+    formula = column.str.contains(FORMULA_START)
+    # The quote a formula gets holds none of these marks: the value's own are what count.
+    marked = column.str.contains(engine_class(_QUOTED_WHEN))
+    doubled = column.str.replace_all('"', '""', literal=True)
+    prefix = pl.when(formula).then(pl.lit("'")).otherwise(pl.lit(""))
+    quoted = pl.concat_str(pl.lit('"'), prefix, doubled, pl.lit('"'))
+    return (
+        pl.when(column.is_null())
+        .then(pl.lit(""))
+        .when(formula | marked)
+        .then(quoted)
+        .otherwise(column)
+    )
+
+
+def number_fields(column: pl.Series) -> pl.Series:
+    """`field` of every value of a number column: Python's own text, once per distinct value."""
+    import polars as pl
+
+    values = column.drop_nulls().unique()
+    texts = pl.Series([field(v) for v in values.to_list()], dtype=pl.String)
+    mapped = column.replace_strict(values, texts, default=None, return_dtype=pl.String)
+    return mapped.fill_null("")

@@ -33,6 +33,16 @@ class Renderer(Protocol):
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def engine_class(marks: tuple[str, ...]) -> str:
+    """A regex character class of single characters, in the engine's dialect (`\\x{3D}`)."""
+    assert all(len(mark) == 1 for mark in marks)
+    return "[" + "".join(f"\\x{{{ord(mark):X}}}" for mark in marks) + "]"
+
+
+# `looks_like_formula` for the engine's string expressions (issue 15's columnar writers).
+FORMULA_START = "^" + engine_class(FORMULA_TRIGGERS)
+
+
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet would treat this string as a formula."""
     return text.startswith(FORMULA_TRIGGERS)

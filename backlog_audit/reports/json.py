@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,7 +18,7 @@ from backlog_audit.model import (
     WorkRow,
 )
 from backlog_audit.reports.common import utf8
-from backlog_audit.reports.json_rows import items_array
+from backlog_audit.reports.json_rows import items_chunks
 from backlog_audit.table import breakdown_dict, tally_dict
 
 SCHEMA_VERSION = 1
@@ -136,9 +137,9 @@ class _Encoded(str):
     """Text already encoded as JSON and laid out (the `items` list): written as it is."""
 
 
-def to_dict(result: AuditResult) -> dict[str, Any]:
-    """The whole report as plain data."""
-    return _report(result, [item_dict(r) for r in result.items])
+def to_dict(result: AuditResult, *, items: bool = True) -> dict[str, Any]:
+    """The whole report as plain data (`items=False`: its `items` left empty)."""
+    return _report(result, [item_dict(r) for r in result.items] if items else [])
 
 
 def _report(result: AuditResult, items: list[dict[str, Any]] | _Encoded) -> dict[str, Any]:
@@ -211,8 +212,18 @@ def finite(value: Any) -> Any:
 
 def render(result: AuditResult) -> bytes:
     """The JSON report as UTF-8 bytes; the items are encoded by the engine (`json_rows`)."""
-    # `items` sits one level down in the report: laid out as `layout` lays out depth 1.
-    report = _report(result, _Encoded(items_array(result.items, inner="    ", pad="  ")))
+    return b"".join(chunks(result))
+
+
+# Where the items go in the laid-out report: JSON text never holds a raw NUL (it is escaped).
+_ITEMS_HERE = _Encoded("\x00items\x00")
+
+
+def chunks(result: AuditResult) -> Iterator[bytes]:
+    """The JSON report in pieces as it is written: everything but the items, then the items
+    a slice at a time (`json_rows.items_chunks`), so that a million items never make one
+    string (issue 15)."""
+    report = _report(result, _ITEMS_HERE)
     try:
         text = layout(report)
     except ValueError:
@@ -220,4 +231,9 @@ def render(result: AuditResult) -> bytes:
         # of inf / inf is NaN): null, like any figure that cannot be computed. Checked only
         # on failure, so the common report keeps the C encoder's speed.
         text = layout(finite(report))
-    return utf8(text + "\n")
+    head, tail = text.split(_ITEMS_HERE)
+    yield utf8(head)
+    # `items` sits one level down in the report: laid out as `layout` lays out depth 1.
+    for piece in items_chunks(result.items, inner="    ", pad="  "):
+        yield utf8(piece)
+    yield utf8(tail + "\n")

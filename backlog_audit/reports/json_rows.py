@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from backlog_audit.model import ItemResult
@@ -51,11 +51,19 @@ def _number(column: pl.Series) -> pl.Series:
     return mapped.fill_null("null")
 
 
+# Items encoded and written at a time: the text of a million items is never one string.
+_ROWS_PER_CHUNK = 20_000
+
+
 def item_lines(items: Sequence[ItemResult]) -> pl.Series:
     """Each item's JSON object on one line, in report order."""
+    return _lines(ItemTable.of(items).frame)
+
+
+def _lines(frame: pl.DataFrame) -> pl.Series:
+    """Each row's JSON object on one line."""
     import polars as pl
 
-    frame = ItemTable.of(items).frame
     schema = item_schema()
     parts: list[pl.Expr] = []
     for n, name in enumerate(ITEM_COLUMNS):
@@ -74,8 +82,17 @@ def item_lines(items: Sequence[ItemResult]) -> pl.Series:
 
 def items_array(items: Sequence[ItemResult], inner: str, pad: str) -> str:
     """The `items` list laid out as `json.py` lays out lists: one entry per line."""
-    lines = item_lines(items)
-    if not len(lines):
-        return "[]"
-    joined = lines.str.join(",\n" + inner).item()
-    return "[\n" + inner + str(joined) + "\n" + pad + "]"
+    return "".join(items_chunks(items, inner, pad))
+
+
+def items_chunks(items: Sequence[ItemResult], inner: str, pad: str) -> Iterator[str]:
+    """`items_array`'s text in pieces, each encoded when asked for (`_ROWS_PER_CHUNK` items)."""
+    frame = ItemTable.of(items).frame
+    if not frame.height:
+        yield "[]"
+        return
+    for start in range(0, frame.height, _ROWS_PER_CHUNK):
+        lines = _lines(frame.slice(start, _ROWS_PER_CHUNK))
+        lead = "[\n" if start == 0 else ",\n"
+        yield lead + inner + str(lines.str.join(",\n" + inner).item())
+    yield "\n" + pad + "]"

@@ -165,3 +165,29 @@ def test_warnings_have_a_table(result: AuditResult) -> None:
     assert rows(csv_report.tables(warned)["warnings.csv"]) == [
         {"warning": "Jira counted 41 issues but sent 40"}
     ]
+
+
+def test_the_items_table_from_columns_follows_the_csv_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """items.csv is built by the engine from the items table (issue 15): the same bytes as
+    each item's JSON fields through `csv_rule`, for text made to hurt (formulas, quotes,
+    commas, line ends, control characters, half an emoji, odd numbers), a slice at a time."""
+    from datetime import datetime, timezone
+
+    from backlog_audit.core.audit import audit
+    from backlog_audit.reports import csv_rule
+    from tests.builders import backlog, item, standard_okrs
+    from tests.reports.xlsx.test_frame_rows import hurtful
+
+    odd = (item("APP-90", title='a, "b"\r\nc', sprints=("=S", "a;b")),
+           item("APP-91", title="cut \ud83d", points=1e-9))  # fmt: skip
+    result = audit(backlog(*hurtful(), *odd), standard_okrs(),
+                   now=datetime(2026, 11, 22, tzinfo=timezone.utc))  # fmt: skip
+    columns = csv_report.ITEM_COLUMNS
+    records = [
+        [csv_report._cell(json_report.item_dict(r)[c]) for c in columns] for r in result.items
+    ]
+    expected = ("\ufeff" + csv_rule.table(columns, records)).encode("utf-8", "surrogatepass")
+    expected = expected.replace("\ud83d".encode("utf-8", "surrogatepass"), "\ufffd".encode())
+    monkeypatch.setattr(csv_report, "_ROWS_PER_CHUNK", 4)
+    assert csv_report.render(result) == expected
+    assert csv_report.tables(result)[csv_report.ITEMS_TABLE] == expected

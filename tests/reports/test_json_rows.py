@@ -40,3 +40,24 @@ def test_a_lone_surrogate_in_an_item_is_audited_and_shown_as_a_replacement_chara
     assert result.items[0].item.title == "cut \ud83d emoji"  # the Item as the source gave it
     report = json.loads(json_report.render(result))
     assert report["items"][0]["title"] == "cut \ufffd emoji"
+
+
+def test_items_written_in_pieces_join_to_the_same_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The items are encoded a slice at a time (issue 15); slices of one item each give the
+    same bytes as one slice of all, and the report reads back as the plain-data report."""
+    from backlog_audit.reports import json_rows
+
+    result = audit(
+        backlog(*(item(f"APP-{n}", "KR1.1", title=f"t{n}") for n in range(5))),
+        standard_okrs(),
+        now=datetime(2026, 11, 22, tzinfo=timezone.utc),
+    )
+    whole = json_report.render(result)
+    monkeypatch.setattr(json_rows, "_ROWS_PER_CHUNK", 2)
+    pieces = list(json_report.chunks(result))
+    assert len(pieces) == 1 + 3 + 2  # head, three slices, the list's end, the tail
+    assert b"".join(pieces) == whole
+    assert json.loads(whole) == json.loads(json.dumps(json_report.to_dict(result)))
+    empty = audit(backlog(), standard_okrs(), now=datetime(2026, 11, 22, tzinfo=timezone.utc))
+    assert json.loads(json_report.render(empty))["items"] == []
+    assert b'"items": [],' in json_report.render(empty)

@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +70,52 @@ def test_several_formats_refuse_an_existing_file(result: AuditResult, tmp_path: 
     existing.write_text("{}")
     with pytest.raises(UsageError, match="several formats need a directory"):
         plan(result, (JSON, MD), str(existing))
+
+
+def test_json_and_the_items_table_are_written_while_rendered(
+    result: AuditResult, tmp_path: Path
+) -> None:
+    """The JSON report and items.csv go to their files in pieces (issue 15): planned as
+    pieces to render, not as bytes; the bytes written are the report's."""
+    from backlog_audit.output import publish
+    from backlog_audit.reports import csv as csv_report
+    from backlog_audit.reports import json as json_report
+
+    planned = plan(result, (JSON, CSV, MD), str(tmp_path))
+    bodies = {Path(p.path).name: p.body for p in planned}
+    assert callable(bodies["backlog-audit.json"]) and callable(bodies["items.csv"])
+    assert isinstance(bodies["backlog-audit.md"], bytes)
+    assert isinstance(bodies["summary.csv"], bytes)
+    publish(planned, contextlib.nullcontext())
+    assert (tmp_path / "backlog-audit.json").read_bytes() == json_report.render(result)
+    items = tmp_path / "backlog-audit-csv" / "items.csv"
+    assert items.read_bytes() == csv_report.render(result)
+
+
+def test_a_report_that_fails_while_written_replaces_nothing(
+    result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A streamed report that fails half way leaves the earlier report as it was and no
+    temporary file; the other reports of the run are not replaced either."""
+    from backlog_audit.output import publish
+    from backlog_audit.reports import json_rows
+
+    (tmp_path / "backlog-audit.json").write_bytes(b"earlier json")
+    (tmp_path / "backlog-audit.md").write_bytes(b"earlier md")
+    planned = plan(result, (MD, JSON), str(tmp_path))
+    monkeypatch.setattr(json_rows, "_ROWS_PER_CHUNK", 2)
+    encode = json_rows._lines
+    calls = []
+
+    def fails_second_time(frame: Any) -> Any:
+        calls.append(frame.height)
+        if len(calls) == 2:
+            raise RuntimeError("the engine fell over")
+        return encode(frame)
+
+    monkeypatch.setattr(json_rows, "_lines", fails_second_time)
+    with pytest.raises(RuntimeError):
+        publish(planned, contextlib.nullcontext())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backlog-audit.json", "backlog-audit.md"]
+    assert (tmp_path / "backlog-audit.json").read_bytes() == b"earlier json"
+    assert (tmp_path / "backlog-audit.md").read_bytes() == b"earlier md"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from backlog_audit.reports.common import MAX_URL_CHARS, safe_url
-from backlog_audit.reports.interface import FORMULA_TRIGGERS
+from backlog_audit.reports.interface import FORMULA_START, engine_class
 from backlog_audit.reports.xlsx import cells
 from backlog_audit.reports.xlsx.body import (
     LETTERS,
@@ -39,6 +39,7 @@ _ROWS_PER_SLICE = 10_000
 # (Spelled out: the engine's case-insensitive match would take the long s "ſ" for an s.)
 _PLAIN_URL = r"^[hH][tT][tT][pP][sS]?://[\x21-\x7E]*$"
 _ROW, _LINKED = "_row", "_linked"
+_ESCAPED = engine_class(tuple(mark for mark, _entity in XML_ESCAPES))
 
 
 def rows_xml(body: Body) -> Iterator[str]:
@@ -76,7 +77,10 @@ def _cleaned(column: pl.Series) -> pl.Series:
 
     if column.dtype != pl.String:
         return column
-    cleaned = column.str.replace_all(cells.ENGINE_ILLEGAL, "")
+    # Most columns hold no refused character: they are left as they are, without a pass.
+    cleaned = column
+    if column.str.contains(cells.ENGINE_ILLEGAL).any():
+        cleaned = column.str.replace_all(cells.ENGINE_ILLEGAL, "")
     # Only text over half the cap can be over it (a character counts at most twice).
     long = cleaned.str.len_chars() > cells.MAX_CELL_CHARS // 2
     if long.any():
@@ -104,16 +108,20 @@ def _cell_expr(body: Body, index: int, column: pl.Series) -> pl.Expr:
     value = pl.lit(column)
     ref = [pl.lit(f'<c r="{LETTERS[index]}'), pl.col(_ROW), pl.lit('"')]
     if column.dtype == pl.String:
-        quoted = pl.any_horizontal([value.str.starts_with(mark) for mark in FORMULA_TRIGGERS])
-        style = pl.when(quoted).then(ids.quoted[index]).otherwise(ids.column[index])
+        quoted = column.str.contains(FORMULA_START)
+        style: int | pl.Expr = ids.column[index]
+        # A column without formula-like text or links keeps one style: no choice per cell.
+        if quoted.any():
+            style = pl.when(pl.lit(quoted)).then(ids.quoted[index]).otherwise(ids.column[index])
         if index == body.key_index:
-            linked = pl.when(quoted).then(ids.quoted_link).otherwise(ids.link)
+            linked = pl.when(pl.lit(quoted)).then(ids.quoted_link).otherwise(ids.link)
             style = pl.when(pl.col(_LINKED)).then(linked).otherwise(style)
         text = value
-        for mark, entity in XML_ESCAPES:
-            text = text.str.replace_all(mark, entity, literal=True)
+        if column.str.contains(_ESCAPED).any():
+            for mark, entity in XML_ESCAPES:
+                text = text.str.replace_all(mark, entity, literal=True)
         cell = pl.concat_str(*ref, _style(style), pl.lit(STRING_OPEN), text, pl.lit(STRING_CLOSE))
-        empty = value.is_null() | (value == "")
+        empty = pl.lit(column.is_null() | (column == ""))
     else:
         number = column.cast(pl.Float64)
         fraction = number != number.floor()
