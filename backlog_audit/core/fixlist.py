@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property, partial
 from typing import NamedTuple
 
 from backlog_audit.core.audit import UNASSIGNED, natural_key
@@ -40,14 +41,20 @@ class GroupBy(str, Enum):
 
 @dataclass(frozen=True)
 class FixEntry:
-    """One item to fix and why it needs fixing."""
+    """One item to fix and why it needs fixing (`problem`)."""
 
     key: str
     title: str
     link_state: LinkState
     points: float
-    problem: str
     url: str | None = None
+    why: Callable[[], str] = field(default=lambda: "no OKR link", repr=False, compare=False)
+
+    @cached_property
+    def problem(self) -> str:
+        """Plain words on what is wrong: worked out when first asked, since most reports
+        show only the groups' counts (40,000 texts for a big backlog's CSV alone)."""
+        return self.why()
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,7 @@ def _to_fix(result: AuditResult) -> list[tuple[_Row, FixEntry]]:
     for state, key, parent, placeholders, assignee, title, points, url in rows.iter_rows():
         row = _Row(LinkState(state), key, parent, placeholders, assignee)
         entry = FixEntry(key=key, title=title, link_state=row.link_state, points=points or 0.0,
-                         problem=_problem(row, dangling, stale), url=url)  # fmt: skip
+                         url=url, why=partial(_problem, row, dangling, stale))  # fmt: skip
         found.append((row, entry))
     return found
 

@@ -28,7 +28,13 @@ from backlog_audit.reports.xlsx.body import (
     XML_ESCAPES,
     Body,
 )
-from backlog_audit.reports.xlsx.layout import Layout, height_of, line_count, one_line_chars
+from backlog_audit.reports.xlsx.layout import (
+    Layout,
+    height_of,
+    line_count,
+    one_line_chars,
+    surely_one_line,
+)
 from backlog_audit.reports.xlsx.tables import LINK
 
 if TYPE_CHECKING:
@@ -155,6 +161,8 @@ def _heights(frame: pl.DataFrame, layout: Layout) -> pl.Series:
             column.str.len_chars() > one_line_chars(width)
         )
         at = maybe.fill_null(value=False).arg_true()
+        # Of those, the engine measures the drawn width: Python counts only what may wrap.
+        at = at.filter(~surely_one_line(column.gather(at), width))
         counted = [max(n, line_count(v, width))
                    for n, v in zip(lines.gather(at), column.gather(at), strict=True)]  # fmt: skip
         lines = lines.scatter(at, counted)

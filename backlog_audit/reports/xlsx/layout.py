@@ -21,6 +21,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from backlog_audit.reports.figures import points
+from backlog_audit.reports.interface import engine_class
 
 if TYPE_CHECKING:
     import polars as pl
@@ -195,6 +196,24 @@ def _shown(value: Any) -> str:
 def one_line_chars(width: float) -> float:
     """Text without a line break and at most this many characters takes one line."""
     return (width - 1) * _FILL / _WIDEST
+
+
+def surely_one_line(column: pl.Series, width: float) -> pl.Series:
+    """Which texts take one line in a column `width` wide, judged by the engine: no line
+    break and a drawn width (`text_width`) short of the line by more than rounding can
+    move it. False means "count it" (`line_count`), not "more than one line"."""
+    import polars as pl
+
+    by_width: dict[float, list[str]] = {}
+    for char, size in _CHAR_WIDTHS.items():
+        by_width.setdefault(size, []).append(char)
+    drawn = column.str.len_chars().cast(pl.Float64) * _OTHER
+    for size, chars in by_width.items():
+        counted = column.str.count_matches(engine_class(tuple(chars))).cast(pl.Float64)
+        drawn = drawn + counted * (size - _OTHER)
+    room = (width - 1) * _FILL
+    no_break = ~column.str.contains("\n", literal=True)
+    return (no_break & (drawn <= room - 1e-6)).fill_null(value=True)
 
 
 def line_count(text: str, width: float) -> int:

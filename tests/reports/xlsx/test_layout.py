@@ -71,3 +71,27 @@ def test_text_past_its_cap_wraps_and_its_rows_get_heights() -> None:
 def test_counts_are_measured_with_their_thousands_separators() -> None:
     layout = lay_out(["Items"], ["int"], [50], [[1_234_567]])
     assert layout.columns[0].width >= len("1,234,567") + 2
+
+
+def test_the_engine_says_one_line_only_where_the_count_says_so() -> None:
+    """`surely_one_line` lets the columnar writer skip counting (issue 15): it must never
+    call one line what `line_count` counts as more, and should see the plain short cases."""
+    import random
+
+    import polars as pl
+
+    from backlog_audit.reports.xlsx.layout import line_count, surely_one_line
+
+    rng = random.Random(15)
+    chars = "abcdeghijklmnopWM%@ 0123456789.,ABCé😀\n"
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(0, 80))) for _ in range(5_000)]
+    for width in (16.0, 30.0, 62.0):
+        said = surely_one_line(pl.Series(texts), width).to_list()
+        assert not [
+            t for t, one in zip(texts, said, strict=True) if one and line_count(t, width) > 1
+        ]
+        assert sum(said) > 500
+    assert surely_one_line(pl.Series(["Pipeline template picker", "a\nb"]), 62.0).to_list() == [
+        True,
+        False,
+    ]
