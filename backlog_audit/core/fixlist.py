@@ -15,18 +15,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property, partial
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from backlog_audit.core.audit import UNASSIGNED, natural_key
 from backlog_audit.model import AuditResult, BadLink, ItemResult, LinkState
 from backlog_audit.table import ItemTable
 
+if TYPE_CHECKING:
+    import polars as pl
+
 NO_PARENT = "(no parent)"
 __all__ = ["NO_PARENT", "UNASSIGNED", "FixEntry", "FixGroup", "GroupBy", "fix_entries",
-           "fix_groups", "groups_by", "jql_for", "problems"]  # fmt: skip
+           "fix_groups", "groups_by", "jql_for", "problems", "problems_in"]  # fmt: skip
 
 # The states the fix list is about: work that should carry a KR link and does not.
 FIX_STATES = (LinkState.ORPHANED, LinkState.DANGLING)
+
+_STATES = {state.value: state for state in LinkState}
 
 # A Jira issue key that JQL accepts unquoted; anything else is quoted.
 _PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*-\d+$")
@@ -122,7 +127,7 @@ def _to_fix(result: AuditResult) -> list[tuple[_Row, FixEntry]]:
     stale = _bad_links_by_key(result.stale_links)
     found = []
     for state, key, parent, placeholders, assignee, title, points, url in rows.iter_rows():
-        row = _Row(LinkState(state), key, parent, placeholders, assignee)
+        row = _Row(_STATES[state], key, parent, placeholders, assignee)
         entry = FixEntry(key=key, title=title, link_state=row.link_state, points=points or 0.0,
                          url=url, why=partial(_problem, row, dangling, stale))  # fmt: skip
         found.append((row, entry))
@@ -131,10 +136,22 @@ def _to_fix(result: AuditResult) -> list[tuple[_Row, FixEntry]]:
 
 def problems(result: AuditResult, shown: Iterable[ItemResult]) -> list[str]:
     """What is wrong with each of `shown` (items of `result` to fix), as its fix entry says."""
-    dangling = _bad_links_by_key(result.dangling_links)
-    stale = _bad_links_by_key(result.stale_links)
     rows = (_Row(r.link_state, r.key, r.parent_key, r.placeholders, r.item.assignee)
             for r in shown)  # fmt: skip
+    return _problems(result, rows)
+
+
+def problems_in(result: AuditResult, frame: pl.DataFrame) -> list[str]:
+    """`problems` of the items of some rows of the items table (`table.ItemTable.frame`),
+    read from its columns: no item is built."""
+    names = ("link_state", "key", "parent", "placeholders", "assignee")
+    rows = (_Row(_STATES[s], k, p, h, a) for s, k, p, h, a in frame.select(names).iter_rows())
+    return _problems(result, rows)
+
+
+def _problems(result: AuditResult, rows: Iterable[_Row]) -> list[str]:
+    dangling = _bad_links_by_key(result.dangling_links)
+    stale = _bad_links_by_key(result.stale_links)
     return [_problem(row, dangling, stale) for row in rows]
 
 

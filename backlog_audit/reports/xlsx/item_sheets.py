@@ -2,15 +2,15 @@
 
 Items and Orphaned Work are built as columns from the audit's items table
 (`table.ItemTable.frame`, issue 15): no `ItemResult` is built for an Items row, and
-`frame_rows` writes them as SpreadsheetML. Orphaned Work builds its orphans alone, for the
-words of their problem (`core.fixlist.problems`).
+`frame_rows` writes them as SpreadsheetML. Orphaned Work's problems are worded from the
+table's columns too (`core.fixlist.problems_in`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backlog_audit.core.fixlist import problems
+from backlog_audit.core.fixlist import problems_in
 from backlog_audit.core.order import natural_sort
 from backlog_audit.model import AuditResult, LinkState
 from backlog_audit.reports.figures import LINK_STATE_LABELS, STATUS_CATEGORY_LABELS
@@ -75,7 +75,7 @@ def orphaned_work(result: AuditResult) -> Table:
         Column("Problem", max_width=60),
     )
     orphans = table.frame.filter(pl.col("link_state") == LinkState.ORPHANED.value)
-    said = problems(result, table.select([LinkState.ORPHANED]))
+    said = problems_in(result, orphans)
     exprs: list[pl.Expr] = [*_basics(), pl.col("assignee"), pl.col("parent"), pl.col("project"),
              pl.lit(pl.Series(said, dtype=pl.String)).alias("problem")]  # fmt: skip
     return Table(
