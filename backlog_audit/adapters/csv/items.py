@@ -94,8 +94,9 @@ class ColumnReader:
         import polars as pl
 
         frame = self._rows(progress)
-        self._refuse_keyless(frame)
-        frame = frame.filter(pl.col("key").is_not_null())
+        if frame["key"].null_count():
+            self._refuse_keyless(frame)
+            frame = frame.filter(pl.col("key").is_not_null())
         if progress is not None:  # blank rows are no items: the total is what was read
             progress(frame.height, frame.height)
         cell, cells = self._cells(frame)
@@ -105,24 +106,28 @@ class ColumnReader:
         return ItemColumns(frame.select(pl.exclude("^_.*$")), cells)
 
     def _rows(self, progress: Progress | None) -> pl.DataFrame:
-        """The rule of each column for every row: a slice of rows at a time when progress
-        is heard (about 50 slices, each a multiple of PROGRESS_EVERY rows)."""
+        """The rule of each column for every row, on the cells the rules read, cleaned a
+        slice of rows at a time when progress is heard (about 50 slices, each a multiple of
+        PROGRESS_EVERY rows)."""
         import polars as pl
 
-        columns = [pl.col("_row"), *self._expressions()]
-        used = self._columns_read()
-        rows = self.table.frame.with_row_index("_row")
+        used, rows = self._columns_read(), self.table.frame
         total = rows.height
         if progress is None:
-            return self.table.cleaned(used, rows).select(columns)
-        progress(0, total)
-        step = PROGRESS_EVERY * max(1, ceil(total / PROGRESS_EVERY / _STEPS))
-        parts = [self.table.cleaned(used, rows.head(0)).select(columns)]
-        for start in range(0, total, step):
-            parts.append(self.table.cleaned(used, rows.slice(start, step)).select(columns))
-            if start + step < total:
-                progress(start + step, total)
-        return pl.concat(parts)
+            cleaned = self.table.cleaned(used)
+        else:
+            progress(0, total)
+            step = PROGRESS_EVERY * max(1, ceil(total / PROGRESS_EVERY / _STEPS))
+            parts = [self.table.cleaned(used, rows.head(0))]
+            for start in range(0, total, step):
+                parts.append(self.table.cleaned(used, rows.slice(start, step)))
+                if start + step < total:
+                    progress(start + step, total)
+            cleaned = pl.concat(parts)
+        # Every rule strips a cell first: the cells as written are not needed again.
+        self.table = self.table.with_cells(cleaned)
+        del cleaned, rows
+        return self.table.frame.with_row_index("_row").select(pl.col("_row"), *self._expressions())
 
     def _columns_read(self) -> list[str]:
         d = self.dialect

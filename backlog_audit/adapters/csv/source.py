@@ -46,6 +46,7 @@ class CsvSource(BacklogSource):
         table = read_table(self._path)
         dialect = detect(table)
         reader = ColumnReader(table, dialect, self._settings, self._jira_url)
+        del table  # the reader holds the rows, and lets go of the cells it has read
         columns = reader.read(progress)
         items, cells = columns.frame, list(columns.cells)
         repeated = check_ids(self._path, dialect.name, items)

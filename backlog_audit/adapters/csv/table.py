@@ -3,8 +3,9 @@
 pandas would rename repeats to `Labels.1`; here a repeated header is one multi-value column,
 and headers are matched case-insensitively, with `Custom field (NAME)` also answering to NAME.
 The rows are one frame of text columns (`records`); the columns a reader needs are
-`cleaned` once (each cell stripped of whitespace as `str.strip` does, an empty one None), and
-a column is read from them as engine expressions (`value`, `values`).
+`cleaned` once (each cell stripped of whitespace as `str.strip` does, an empty one None: the
+same values for every rule, which strips first), and a column is read from them as engine
+expressions (`value`, `values`).
 """
 
 from __future__ import annotations
@@ -137,18 +138,22 @@ class Table:
 
     def cleaned(self, columns: Iterable[str], rows: pl.DataFrame | None = None) -> pl.DataFrame:
         """The cells of `columns` (of `rows`, a slice of `frame`), each stripped as
-        `str.strip` strips, an empty one None; `_row`, each row's index, kept if there."""
+        `str.strip` strips, an empty one None."""
         import polars as pl
 
         rows = self.frame if rows is None else rows
         names = sorted({i for column in columns for i in self.positions(column)})
-        keep = [name for name in ("_row",) if name in rows.columns]
-        stripped = rows.select(*keep, *(pl.col(f"c{i}").str.strip_chars(WHITESPACE) for i in names))
+        stripped = rows.select(pl.col(f"c{i}").str.strip_chars(WHITESPACE) for i in names)
         # Two steps: the engine would strip each cell twice to test and keep it at once.
         return stripped.with_columns(
             pl.when(pl.col(f"c{i}").str.len_bytes() > 0).then(pl.col(f"c{i}")).alias(f"c{i}")
             for i in names
         )
+
+    def with_cells(self, cells: pl.DataFrame) -> Table:
+        """The table with the columns of `cells` (`c0`, `c1`... as `cleaned` gives them) in
+        place of its own: the cells as written are no longer held."""
+        return Table(self.path, self.headers, self.frame.with_columns(cells), self._positions)
 
     def __len__(self) -> int:
         """The records after the header, blank ones included."""
