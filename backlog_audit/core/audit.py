@@ -70,6 +70,7 @@ def audit_rows(
     total = tally(linked)
     krs = kr_rows(okrs, linked, total)
     uncovered = tuple(row.id for row in krs if row.items == 0)
+    carriers = _carriers(linked)
     return AuditResult(
         generated_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
         source_kind=backlog.kind,
@@ -84,8 +85,8 @@ def audit_rows(
         by_project=breakdown(linked, "project", NO_PROJECT),
         items=items,
         orphans=tuple(_keys_in(linked, LinkState.ORPHANED)),
-        dangling_links=_bad_links(linked, resolved, stale=False),
-        stale_links=_bad_links(linked, resolved, stale=True),
+        dangling_links=_bad_links(carriers, resolved, stale=False),
+        stale_links=_bad_links(carriers, resolved, stale=True),
         uncovered_key_results=uncovered,
         inheritance_conflicts=_conflicts(linked),
         warnings=backlog.warnings
@@ -194,8 +195,29 @@ def _summary(linked: pl.DataFrame, krs: int, uncovered: int) -> Summary:
     )
 
 
+def _carriers(linked: pl.DataFrame) -> pl.DataFrame:
+    """The items whose cell holds a bad reference (an item's own, or its ancestor's), each
+    with its cell, how many audited items it affects and when it was first met (`_seen`)."""
+    import polars as pl
+
+    own = pl.col("blamed") == "own"
+    return (
+        linked.filter(pl.col("blamed").is_not_null())
+        .select(
+            "pos",
+            pl.when(own).then(pl.col("key")).otherwise(pl.col("anc_key")).alias("carrier"),
+            pl.when(own).then(pl.col("cell")).otherwise(pl.col("anc_cell")).alias("_cell"),
+        )
+        .sort("pos")
+        .drop("pos")
+        .with_row_index("_seen")
+        .group_by("carrier", "_cell", maintain_order=True)
+        .agg(pl.len().alias("affected"), pl.col("_seen").first())
+    )
+
+
 def _bad_links(
-    linked: pl.DataFrame, resolved: list[Resolved], *, stale: bool
+    carriers: pl.DataFrame, resolved: list[Resolved], *, stale: bool
 ) -> tuple[BadLink, ...]:
     """Each bad reference once per carrying item, with how many audited items it affects.
 
@@ -203,18 +225,6 @@ def _bad_links(
     """
     import polars as pl
 
-    own = pl.col("blamed") == "own"
-    carriers = (
-        linked.sort("pos")
-        .filter(pl.col("blamed").is_not_null())
-        .select(
-            pl.when(own).then(pl.col("key")).otherwise(pl.col("anc_key")).alias("carrier"),
-            pl.when(own).then(pl.col("cell")).otherwise(pl.col("anc_cell")).alias("_cell"),
-        )
-        .with_row_index("_seen")
-        .group_by("carrier", "_cell", maintain_order=True)
-        .agg(pl.len().alias("affected"), pl.col("_seen").first())
-    )
     bad = []
     for cell in carriers["_cell"].unique().to_list():
         found = [(r, None) for r in resolved[cell].stale] if stale else resolved[cell].dangling

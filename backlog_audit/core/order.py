@@ -48,7 +48,11 @@ def sort_columns(column: pl.Series) -> pl.DataFrame:
     """
     import polars as pl
 
-    parts = casefold(column).str.extract_all(_PARTS)
+    folded = _ascii_digits(casefold(column))
+    simple = _simple_sort_columns(folded)
+    if simple is not None:
+        return simple
+    parts = folded.str.extract_all(_PARTS)
     width = len(parts) and int(parts.list.len().max() or 0)  # type: ignore[arg-type]
     frame = pl.DataFrame({"parts": parts})
     columns = []
@@ -67,10 +71,51 @@ def sort_columns(column: pl.Series) -> pl.DataFrame:
 
 def natural_sort(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """`frame` sorted by `column` in natural order; rows with equal keys keep their order."""
+    import polars as pl
+
     keys = sort_columns(frame[column])
     if not keys.width or not frame.height:
         return frame
-    names = [f"_nat{i}" for i in range(keys.width)]
-    keyed = frame.hstack(keys.rename(dict(zip(keys.columns, names, strict=True))))
-    ordered = keyed.sort(names, nulls_last=False, maintain_order=True)
-    return ordered.drop(names)
+    order = keys.select(
+        pl.arg_sort_by(keys.columns, nulls_last=False, maintain_order=True).alias("order")
+    ).to_series()
+    # An export listed in key order (most are) needs no reordering of its wide table.
+    if (order == pl.int_range(0, frame.height, eager=True)).all():
+        return frame
+    return frame[order]
+
+
+def _ascii_digits(column: pl.Series) -> pl.Series:
+    """Every decimal digit as its ASCII digit: `natural_key` reads `٣` as 3 (Python's `int`),
+    which the engine's digit counts and text order would not (only the few distinct values
+    that hold another script's digits are mapped)."""
+    import polars as pl
+
+    other = column.str.contains(r"[\d--0-9]").fill_null(False)
+    if not other.any():
+        return column
+    values = column.filter(other).unique().to_list()
+    mapped = ["".join(str(int(c)) if c.isdecimal() else c for c in v) for v in values]
+    return column.replace(pl.Series(values, dtype=pl.String), pl.Series(mapped, dtype=pl.String))
+
+
+def _simple_sort_columns(folded: pl.Series) -> pl.DataFrame | None:
+    """`sort_columns` for keys that are all a text (no digit) and a number of at most 18
+    ASCII digits, each part optional (`app-123`, `app`, `42`): the number compared as an
+    integer; None when a key has another shape."""
+    import polars as pl
+
+    if not folded.str.contains(r"^\D*[0-9]{0,18}$").fill_null(False).all():
+        return None
+    text = folded.str.extract(r"^(\D*)", 1).fill_null("")
+    digits = folded.str.extract(r"([0-9]*)$", 1).fill_null("")
+    number = digits.cast(pl.UInt64, strict=False)  # "" (no number): None
+    has_text, has_number = text != "", digits != ""
+    return pl.select(
+        # part 0: the text, else the number; part 1: the number after a text
+        pl.when(has_text).then(0).when(has_number).then(1).cast(pl.Int8).alias("kind0"),
+        pl.when(has_text).then(text).alias("text0"),
+        pl.when(~has_text).then(number).alias("number0"),
+        pl.when(has_text & has_number).then(1).cast(pl.Int8).alias("kind1"),
+        pl.when(has_text).then(number).alias("number1"),
+    )
