@@ -118,6 +118,11 @@ class ItemTable(Sequence[ItemResult]):
         table.__dict__["_results"] = tuple(results)
         return table
 
+    @property
+    def sources(self) -> Sequence[Item]:
+        """The `Item`s the rows were audited from: a row's `source` is its index here."""
+        return self._items
+
     @cached_property
     def _results(self) -> tuple[ItemResult, ...]:
         return self._build(self.frame)

@@ -21,6 +21,7 @@ from backlog_audit.core.tallies import (
     breakdown,
     kr_rows,
     objective_rows,
+    summary,
     tally,
 )
 from backlog_audit.model import (
@@ -31,8 +32,6 @@ from backlog_audit.model import (
     InheritanceConflict,
     LinkState,
     OkrSet,
-    StatusCategory,
-    Summary,
 )
 from backlog_audit.table import ItemTable, item_schema, texts
 
@@ -77,7 +76,7 @@ def audit_rows(
         scope=backlog.scope,
         scope_id=backlog.scope_id,
         okrs=okrs,
-        summary=_summary(linked, len(krs), len(uncovered)),
+        summary=summary(linked, len(krs), len(uncovered)),
         key_results=krs,
         objectives=objective_rows(okrs, linked, total),
         by_sprint=breakdown(linked, "sprint", NO_SPRINT),
@@ -174,25 +173,6 @@ def _keys_in(linked: pl.DataFrame, state: LinkState) -> list[str]:
     import polars as pl
 
     return linked.filter(pl.col("link_state") == state.value)["key"].to_list()
-
-
-def _summary(linked: pl.DataFrame, krs: int, uncovered: int) -> Summary:
-    import polars as pl
-
-    states = dict(linked["link_state"].value_counts().iter_rows())
-    open_items = linked.filter(pl.col("status_category") != StatusCategory.DONE.value)
-    return Summary(
-        all=tally(linked),
-        open=tally(open_items),
-        orphaned_items=int(states.get(LinkState.ORPHANED.value, 0)),
-        dangling_items=int(states.get(LinkState.DANGLING.value, 0)),
-        stale_items=int(states.get(LinkState.STALE.value, 0)),
-        objective_only_items=int(states.get(LinkState.OBJECTIVE_ONLY.value, 0)),
-        inherited_items=int(states.get(LinkState.INHERITED.value, 0)),
-        unestimated_items=linked["points"].null_count(),
-        key_results=krs,
-        uncovered_key_results=uncovered,
-    )
 
 
 def _carriers(linked: pl.DataFrame) -> pl.DataFrame:

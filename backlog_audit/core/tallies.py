@@ -1,5 +1,5 @@
-"""The figures of SPEC 6 over the audited items' table: tallies, KR and objective rows,
-breakdowns.
+"""The figures of SPEC 6 over the audited items' table: tallies, the summary, KR and objective
+rows, breakdowns. One rule for every count: a single audit's and a portfolio's (SPEC 11).
 
 Points are summed one item after another in item order (a running sum), never by the engine's
 pairwise or compensated sum: those differ from the item-by-item sum in the last digit, and a
@@ -12,7 +12,16 @@ import math
 from typing import TYPE_CHECKING
 
 from backlog_audit.core.order import natural_key
-from backlog_audit.model import BreakdownRow, KeyResult, LinkState, OkrSet, Tally, WorkRow
+from backlog_audit.model import (
+    BreakdownRow,
+    KeyResult,
+    LinkState,
+    OkrSet,
+    StatusCategory,
+    Summary,
+    Tally,
+    WorkRow,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -57,6 +66,27 @@ def tally(frame: pl.DataFrame) -> Tally:
     """Items and points of a table of audited items, all and linked."""
     row = frame.select(tally_columns()).row(0, named=True)
     return Tally(**{name: row[name] for name in _TALLY})
+
+
+def summary(linked: pl.DataFrame, krs: int, uncovered: int) -> Summary:
+    """The headline figures (SPEC 6) of a table of audited items: tallies of all and of open
+    items, items per link state, unestimated items; `krs` and `uncovered` as counted."""
+    import polars as pl
+
+    states = dict(linked["link_state"].value_counts().iter_rows())
+    open_items = linked.filter(pl.col("status_category") != StatusCategory.DONE.value)
+    return Summary(
+        all=tally(linked),
+        open=tally(open_items),
+        orphaned_items=int(states.get(LinkState.ORPHANED.value, 0)),
+        dangling_items=int(states.get(LinkState.DANGLING.value, 0)),
+        stale_items=int(states.get(LinkState.STALE.value, 0)),
+        objective_only_items=int(states.get(LinkState.OBJECTIVE_ONLY.value, 0)),
+        inherited_items=int(states.get(LinkState.INHERITED.value, 0)),
+        unestimated_items=linked["points"].null_count(),
+        key_results=krs,
+        uncovered_key_results=uncovered,
+    )
 
 
 def _share(part: float, whole: float) -> float | None:

@@ -1,8 +1,9 @@
 """The portfolio's figures from each team's audit (SPEC 11, "Items" and "Figures").
 
 Items are identified by source site and key: the first team (config order) that has an item
-gives its link state in the portfolio; every team that has it is listed. Company KR and
-objective rows count the items whose links roll up to them; the matrix counts, per team,
+gives its link state in the portfolio; every team that has it is listed (`table`). Every
+figure is the core's (`core.tallies`) over the teams' tables, with each item's links rolled
+up to company ids: the portfolio's rows over all distinct items; the matrix, per team, over
 the team's own items (an item two teams share is in both teams' cells).
 """
 
@@ -11,11 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from backlog_audit.core.audit import NO_PROJECT, NO_SPRINT, UNASSIGNED, natural_key
-from backlog_audit.model import AuditResult, BadLink, ItemResult, LinkState, OkrSet
-from backlog_audit.portfolio import tally as count
+from backlog_audit.core.order import natural_key
+from backlog_audit.core.tallies import (
+    NO_PROJECT,
+    NO_SPRINT,
+    UNASSIGNED,
+    breakdown,
+    kr_rows,
+    objective_rows,
+    summary,
+    tally,
+)
+from backlog_audit.model import AuditResult, BadLink, LinkState, OkrSet
 from backlog_audit.portfolio.model import (
     MatrixCell,
     PortfolioResult,
@@ -24,16 +33,7 @@ from backlog_audit.portfolio.model import (
     Unaligned,
 )
 from backlog_audit.portfolio.rollup import RollUp
-
-
-def item_identity(result: ItemResult, site: str) -> tuple[str, str]:
-    """(source site, key): the site from the item's URL, else the team's source site."""
-    url = result.item.url
-    if url:
-        parts = urlsplit(url)
-        if parts.netloc:
-            return f"{parts.scheme}://{parts.netloc}".casefold(), result.key
-    return site, result.key
+from backlog_audit.portfolio.table import PortfolioTable, TeamTable, counting, merged, team_table
 
 
 def portfolio(
@@ -44,63 +44,55 @@ def portfolio(
     scope: str,
 ) -> PortfolioResult:
     """The portfolio of the teams' runs (failed ones listed, their items absent)."""
-    firsts: dict[tuple[str, str], tuple[ItemResult, RollUp, list[str]]] = {}
-    for run in runs:
-        if run.result is None:
-            continue
-        for r in run.result.items:
-            entry = firsts.setdefault(item_identity(r, run.site), (r, rollups[run.name], []))
-            entry[2].append(run.name)
-    ordered = sorted(firsts.values(), key=lambda e: natural_key(e[0].key))
-    results = [r for r, _up, _teams in ordered]
+    tables = [
+        team_table(run.name, run.result.items, rollups[run.name], run.site)
+        for run in runs
+        if run.result is not None
+    ]
+    every = merged(tables)
     audited = [run.result for run in runs if run.result is not None]
-    base = _base(company, results, [(r, up) for r, up, _t in ordered], audited, now, scope)
     return PortfolioResult(
-        result=base,
+        result=_base(company, every, audited, now, scope),
         teams=tuple(_team(run, company) for run in runs),
-        matrix=_matrix(company, runs, rollups),
+        matrix=_matrix(company, tables),
         unaligned=tuple(
             Unaligned(run.name, team_id, kind)
             for run in runs
             for team_id, kind in rollups[run.name].unaligned
         ),
-        item_teams=tuple(tuple(teams) for _r, _up, teams in ordered),
+        item_teams=every.teams,
         team_results=tuple(audited),
     )
 
 
 def _base(
     company: OkrSet,
-    results: list[ItemResult],
-    rolled: list[tuple[ItemResult, RollUp]],
+    every: PortfolioTable,
     audited: list[AuditResult],
     now: datetime,
     scope: str,
 ) -> AuditResult:
     """The portfolio over all distinct items, with the company set's rows."""
-    total = count.tally(results)
-    reach = [(r, up.contributions(r)) for r, up in rolled]
-    kr_rows = tuple(
-        count.work_row(kr.id, kr.title, [r for r, ids in reach if kr.id in ids], total, kr)
-        for kr in company.key_results
-    )
-    uncovered = tuple(row.id for row in kr_rows if row.items == 0)
+    import polars as pl
+
+    frame = counting(every.frame)
+    total = tally(frame)
+    krs = kr_rows(company, frame, total)
+    uncovered = tuple(row.id for row in krs if row.items == 0)
+    orphaned = frame.filter(pl.col("link_state") == LinkState.ORPHANED.value)
     return AuditResult(
         generated_at=now,
         source_kind="portfolio",
         scope=scope,
         okrs=company,
-        summary=count.summary(results, len(kr_rows), len(uncovered)),
-        key_results=kr_rows,
-        objectives=tuple(
-            count.work_row(o.id, o.title, [r for r, ids in reach if o.id in ids], total)
-            for o in company.objectives
-        ),
-        by_sprint=count.breakdown(results, lambda r: r.item.sprint or NO_SPRINT),
-        by_assignee=count.breakdown(results, lambda r: r.item.assignee or UNASSIGNED),
-        by_project=count.breakdown(results, lambda r: r.item.project or NO_PROJECT),
-        items=tuple(results),
-        orphans=tuple(r.key for r in results if r.link_state is LinkState.ORPHANED),
+        summary=summary(frame, len(krs), len(uncovered)),
+        key_results=krs,
+        objectives=objective_rows(company, frame, total),
+        by_sprint=breakdown(frame, "sprint", NO_SPRINT),
+        by_assignee=breakdown(frame, "assignee", UNASSIGNED),
+        by_project=breakdown(frame, "project", NO_PROJECT),
+        items=every.items,
+        orphans=tuple(orphaned["key"].to_list()),
         dangling_links=_links([b for a in audited for b in a.dangling_links]),
         stale_links=_links([b for a in audited for b in a.stale_links]),
         uncovered_key_results=uncovered,
@@ -123,24 +115,20 @@ def _team(run: TeamRun, company: OkrSet) -> TeamFigures:
         return TeamFigures(run.name, run.source, run.scope, run.okrs, None, (), (), run.error)
     own = (run.team_set or company).key_results
     uncovered = tuple(kr.id for kr in own if kr.id in run.result.uncovered_key_results)
-    summary = replace(
+    team_summary = replace(
         run.result.summary, key_results=len(own), uncovered_key_results=len(uncovered)
     )
     return TeamFigures(
-        run.name, run.source, run.scope, run.okrs, summary, uncovered, run.result.orphans
+        run.name, run.source, run.scope, run.okrs, team_summary, uncovered, run.result.orphans
     )
 
 
-def _matrix(
-    company: OkrSet, runs: Sequence[TeamRun], rollups: dict[str, RollUp]
-) -> tuple[MatrixCell, ...]:
-    """Every audited team x company KR, zeros included."""
-    cells = []
-    for run in runs:
-        if run.result is None:
-            continue
-        reach = [(r, rollups[run.name].contributions(r)) for r in run.result.items]
-        for kr in company.key_results:
-            mine = [r for r, ids in reach if kr.id in ids]
-            cells.append(MatrixCell(run.name, kr.id, len(mine), sum(r.points for r in mine)))
+def _matrix(company: OkrSet, tables: Sequence[TeamTable]) -> tuple[MatrixCell, ...]:
+    """Every audited team x company KR, zeros included: the company KR rows of the team's
+    own items."""
+    cells: list[MatrixCell] = []
+    for table in tables:
+        frame = counting(table.frame)
+        rows = kr_rows(company, frame, tally(frame))
+        cells += (MatrixCell(table.name, row.id, row.items, row.points) for row in rows)
     return tuple(cells)

@@ -8,12 +8,12 @@ KR or objective with no `aligns_to` at all is unaligned and contributes to nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from backlog_audit.core.linking import normalise
 from backlog_audit.errors import UsageError
-from backlog_audit.model import ItemResult, OkrSet
+from backlog_audit.model import OkrSet
 
 
 @dataclass(frozen=True)
@@ -25,18 +25,31 @@ class RollUp:
     # company KR id -> its objective id
     objective_of: dict[str, str] = field(default_factory=dict)
     unaligned: tuple[tuple[str, str], ...] = ()  # (id, "objective" | "key_result")
+    # team KR id -> its team objective id (company KRs are in `objective_of`)
+    team_objective_of: dict[str, str] = field(default_factory=dict)
 
-    def contributions(self, result: ItemResult) -> frozenset[str]:
-        """The company KR and objective ids an item's links roll up to.
+    def contributions(
+        self, key_results: Sequence[str], objectives: Sequence[str]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The company KRs and the company objectives an item's links roll up to, in the
+        order first reached, from the KRs and objectives the core gave it.
 
-        Its KRs, or (objective-only, no KR) its objectives; each company KR also counts for
-        its company objective.
+        Its KRs, and the objectives it links itself (an objective-only link, or one beside
+        a KR), as the single audit's KR and objective rows count them: an objective that is
+        only its KRs' own adds nothing, so that a KR's own `aligns_to` wins over its
+        objective's. Each company KR also counts for its company objective.
         """
-        own = result.key_results or result.objectives
-        reached = {target for ref in own if (target := self.targets.get(ref)) is not None}
-        return frozenset(
-            reached | {self.objective_of[t] for t in reached if t in self.objective_of}
-        )
+        implied = {
+            self.objective_of.get(kr) or self.team_objective_of.get(kr) for kr in key_results
+        }
+        reached: dict[str, None] = {}
+        for ref in [*key_results, *(o for o in objectives if o not in implied)]:
+            target = self.targets.get(ref)
+            if target is not None:
+                reached[target] = None
+        krs = tuple(t for t in reached if t in self.objective_of)
+        objectives_reached = dict.fromkeys(self.objective_of.get(t, t) for t in reached)
+        return krs, tuple(objectives_reached)
 
 
 def roll_up(team: OkrSet | None, company: OkrSet) -> RollUp:
@@ -57,7 +70,8 @@ def roll_up(team: OkrSet | None, company: OkrSet) -> RollUp:
         targets[team_id] = _follow(team_id, parents, company_ids, team.source)
         if targets[team_id] is None:  # no aligns_to, or a chain that ends without one
             unaligned.append((team_id, kind))
-    return RollUp(targets, objective_of, tuple(unaligned))
+    own = {kr.id: kr.objective_id for kr in team.key_results}
+    return RollUp(targets, objective_of, tuple(unaligned), own)
 
 
 def _parents(team: OkrSet) -> dict[str, tuple[str | None, str]]:

@@ -59,3 +59,23 @@ def test_a_cycle_is_exit_2_naming_file_and_ids() -> None:
 def test_an_unknown_target_is_exit_2() -> None:
     with pytest.raises(UsageError, match=r"team.yaml: K1 aligns to 'CK9', which is no id"):
         roll_up(team(Objective("T1", "t1", (kr("K1", "T1", "CK9"),))), COMPANY)
+
+
+TWO = OkrSet(
+    (
+        Objective("C1", "Company one", (KeyResult("CK1", "C1", "Company KR one"),)),
+        Objective("C2", "Company two", (KeyResult("CK2", "C2", "Company KR two"),)),
+    ),
+    source="company.yaml",
+)
+
+
+def test_an_item_reaches_its_krs_targets_and_the_objectives_it_links_itself() -> None:
+    # T1 aligns to C1, but its KR K1 to CK2: an item on K1 works toward CK2 and C2 only.
+    up = roll_up(team(Objective("T1", "t1", (kr("K1", "T1", "CK2"),), aligns_to="C1")), TWO)
+    # The core gives an item on K1 the objectives [T1]: K1's own, which adds nothing.
+    assert up.contributions(["K1"], ["T1"]) == (("CK2",), ("C2",))
+    # An objective the item links itself beside a KR counts, as in a single audit's rows.
+    assert up.contributions(["CK1"], ["C1", "C2"]) == (("CK1",), ("C1", "C2"))
+    assert up.contributions(["K1"], ["T1", "C1"]) == (("CK2",), ("C2", "C1"))
+    assert up.contributions([], ["T1"]) == ((), ("C1",))  # objective-only: T1's aligns_to
