@@ -7,7 +7,7 @@ from typing import Any
 
 from backlog_audit.portfolio.model import PortfolioResult
 from backlog_audit.reports import csv as single
-from backlog_audit.reports.portfolio.json import to_dict
+from backlog_audit.reports.portfolio.json import portfolio_dict
 
 EXTRA_TABLES = ("teams.csv", "matrix.csv", "unaligned.csv")
 TEAM_COLUMNS = (
@@ -30,7 +30,7 @@ TEAM_COLUMNS = (
 def team_rows(result: PortfolioResult) -> list[dict[str, Any]]:
     """The team table's rows (also the workbook's and Markdown's)."""
     rows = []
-    for team in to_dict(result)["teams"]:
+    for team in portfolio_dict(result)["teams"]:
         summary = team["summary"] or {}
         rows.append(
             {
@@ -45,7 +45,7 @@ def team_rows(result: PortfolioResult) -> list[dict[str, Any]]:
 def tables(result: PortfolioResult) -> dict[str, bytes]:
     """Every table by file name: the single audit's, then `EXTRA_TABLES`."""
     out = dict(single.tables(result.result))
-    report = to_dict(result)
+    report = portfolio_dict(result)
     out[single.ITEMS_TABLE] = _items(result)
     out["teams.csv"] = single._table(team_rows(result), TEAM_COLUMNS)
     out["matrix.csv"] = single._table(report["matrix"], ["team", "key_result", "items", "points"])
