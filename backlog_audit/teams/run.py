@@ -18,8 +18,9 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from backlog_audit.adapters import BacklogSource, Progress, make_source
+from backlog_audit.adapters import BacklogSource, Progress, make_source, plugin
 from backlog_audit.core.audit import audit
 from backlog_audit.errors import (
     EXIT_OK,
@@ -123,8 +124,8 @@ def execute(
     )
     _raise_first_failure(teams, outcomes, request.keep_going)
     runs = [
-        _team_run(team, outcome, site, audited.result)
-        for team, outcome, (_kind, site, audited) in zip(teams, outcomes, sources, strict=True)
+        _team_run(team, outcome, item_site(team.request), audited.result)
+        for team, outcome, (_kind, _site, audited) in zip(teams, outcomes, sources, strict=True)
     ]
     rollups = {t.request.name: t.rollup for t in teams}
     result = portfolio(company, runs, rollups, moment, _scope(request))
@@ -171,6 +172,29 @@ def _raise_first_failure(teams: list[_Team], outcomes: list[Outcome], keep_going
             error = type(outcome)(f"team {team.request.name!r}: {outcome}")
             error.exit_code = outcome.exit_code
             raise error from None
+
+
+def item_site(team: TeamRequest) -> str:
+    """Where a team's items without a link of their own come from (SPEC 11: items are
+    identified by source site and key; an item with a URL by the URL's site).
+
+    The site a team names with a `*_url` option (a CSV export's `jira_url`: the Jira site
+    its keys are issues of), as a URL's site is written; else the file it reads (two exports
+    of different sites never merge, the same file read by two teams does); else its source
+    and base URL, as the sources' requests go (`fetch.site_of`).
+    """
+    urls = [str(v) for k, v in team.params.items() if k.endswith("_url") and v]
+    if urls:
+        try:
+            parts = urlsplit(urls[0])
+        except ValueError:  # refused by the source itself, with its own message
+            parts = None
+        if parts is not None and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}".casefold()
+    files = [team.params[name] for name in plugin(team.source).input_files if team.params.get(name)]
+    if files:
+        return f"file {Path(str(files[0])).resolve()}"
+    return site_of(team.source, team.params, team.credentials)
 
 
 def _team_run(team: _Team, outcome: Outcome, site: str, result: AuditResult | None) -> TeamRun:
