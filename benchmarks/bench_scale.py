@@ -7,6 +7,7 @@ the ratio, and each process's peak memory (ru_maxrss).
     .venv/bin/python benchmarks/bench_scale.py json  [--items 1000000] [--rounds 3]
     .venv/bin/python benchmarks/bench_scale.py xlsx  [--items 100000]  [--rounds 3]
     .venv/bin/python benchmarks/bench_scale.py startup [--rounds 3]
+    .venv/bin/python benchmarks/bench_scale.py formats [--items 100000] [--rounds 3]
 
 - json: a plain CSV export (1 epic per 50 stories, 60 distinct link values) read by the CSV
   source, audited, the JSON report written; baseline: pandas `read_csv` + `to_csv` of the
@@ -15,6 +16,8 @@ the ratio, and each process's peak memory (ru_maxrss).
   write-only mode writing the export's rows (the Items rows) alone (goal <= 0.5x). Each round
   also prints the writing alone: `render` of the prepared result against openpyxl's reading
   and writing of the rows, both timed inside their processes (imports excluded).
+- formats: each report of one prepared 100,000-item result (the xlsx case's export, read
+  and audited once), rendered in turn in one process, `--rounds` times: wall and CPU time.
 - startup: the README's first command (52 items; xlsx, md and json) end to end (goal
   <= 0.6 s), beside a bare `python -c pass` for the machine's own start-up.
 """
@@ -180,6 +183,33 @@ def compare(case: str, items: int, rounds: int) -> None:
         print(f"writing alone: {', '.join(f'{r:.2f}' for r in writing)}; worst {max(writing):.2f}")
 
 
+def formats(items: int, rounds: int) -> None:
+    """Every report format of one prepared result, in turn, `rounds` times (in-process)."""
+    from backlog_audit.adapters import SourceSettings
+    from backlog_audit.adapters.csv import CsvConfig
+    from backlog_audit.adapters.csv.source import CsvSource
+    from backlog_audit.core.audit import audit
+    from backlog_audit.okrs import load_okrs
+    from backlog_audit.reports import ReportFormat, render
+
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "export.csv"
+        write_jira(export, items)
+        okrs = load_okrs(str(ROOT / "examples" / "okrs.yaml"))
+        backlog = CsvSource(SourceSettings(), CsvConfig(input_path=str(export)), {}).fetch()
+        result = audit(backlog, okrs)
+    render(ReportFormat.XLSX, result)  # imports every writer's modules once
+    for n in range(1, rounds + 1):
+        shown = []
+        for fmt in ReportFormat:
+            wall, cpu = time.perf_counter(), time.process_time()
+            size = len(render(fmt, result))
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            shown.append(f"{fmt.value} {wall:.2f}s (cpu {cpu:.2f}s, {size / 2**20:.1f} MiB)")
+        print(f"round {n}: " + "; ".join(shown), flush=True)
+    print(f"peak {_peak_mib():.0f} MiB")
+
+
 def startup(rounds: int) -> None:
     """The README's first command end to end, and a bare interpreter, alternately."""
     tool = str(Path(sys.executable).with_name("backlog-audit"))
@@ -193,7 +223,7 @@ def startup(rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("case", choices=("json", "xlsx", "startup", "run"))
+    parser.add_argument("case", choices=("json", "xlsx", "formats", "startup", "run"))
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--items", type=int)
     parser.add_argument("--rounds", type=int, default=3)
@@ -208,6 +238,8 @@ def main() -> None:
             run_tool(Path(export), Path(out), what)
     elif args.case == "startup":
         startup(args.rounds)
+    elif args.case == "formats":
+        formats(args.items or 100_000, args.rounds)
     else:
         default = 1_000_000 if args.case == "json" else 100_000
         compare(args.case, args.items or default, args.rounds)
