@@ -10,7 +10,7 @@ from backlog_audit.model import AuditResult, LinkState
 from backlog_audit.reports import csv_rule
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.common import utf8
-from backlog_audit.table import BREAKDOWN_COLUMNS, ITEM_COLUMNS, ItemTable
+from backlog_audit.table import BREAKDOWN_COLUMNS, ITEM_COLUMNS, ItemTable, texts
 
 ITEMS_TABLE = "items.csv"
 
@@ -99,19 +99,32 @@ def _fix_list(groups: Sequence[FixGroup]) -> bytes:
     """The fix list (SPEC 10): one row per item per group; the group's JQL is in
     `fix_list_groups.csv`, found by `group_by` and `group` (a query of thousands of keys on
     every row of its group made the file 86 MB for 200,000 items)."""
-    rows = [
-        {
-            "group_by": group.by.value,
-            "group": group.value,
-            "key": entry.key,
-            "title": entry.title,
-            "link_state": entry.link_state.value,
-            "problem": entry.problem,
-        }
-        for group in groups
-        for entry in group.entries
-    ]
-    return _table(rows, ["group_by", "group", "key", "title", "link_state", "problem"])
+    pairs = [(group, entry) for group in groups for entry in group.entries]
+    columns = {
+        "group_by": [group.by.value for group, _entry in pairs],
+        "group": [group.value for group, _entry in pairs],
+        "key": [entry.key for _group, entry in pairs],
+        "title": [entry.title for _group, entry in pairs],
+        "link_state": [entry.link_state.value for _group, entry in pairs],
+        "problem": [entry.problem for _group, entry in pairs],
+    }
+    return _text_table(columns)
+
+
+def _text_table(columns: Mapping[str, Sequence[str | None]]) -> bytes:
+    """A table of text columns (one row per item of a big backlog), its fields by the
+    engine (`csv_rule.text_fields`): as `_table` writes them, faster (issue 15)."""
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {name: texts(values, name) for name, values in columns.items()},
+        schema=dict.fromkeys(columns, pl.String),
+    )
+    fields = [csv_rule.text_fields(pl.col(name)) for name in columns]
+    records = pl.concat_str([pl.concat_str(fields, separator=","), pl.lit(csv_rule.RECORD_END)])
+    head = "\ufeff" + csv_rule.table(list(columns), ())
+    body: str = frame.select(records.str.join("")).item()
+    return utf8(head) + body.encode("utf-8")
 
 
 def _fix_list_groups(groups: Sequence[FixGroup]) -> bytes:

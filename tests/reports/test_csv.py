@@ -191,3 +191,27 @@ def test_the_items_table_from_columns_follows_the_csv_rule(monkeypatch: pytest.M
     monkeypatch.setattr(csv_report, "_ROWS_PER_CHUNK", 4)
     assert csv_report.render(result) == expected
     assert csv_report.tables(result)[csv_report.ITEMS_TABLE] == expected
+
+
+def test_the_fix_list_from_columns_follows_the_csv_rule() -> None:
+    """fix_list.csv (a row per item to fix, per grouping) is built by the engine: the same
+    bytes as its rows through `csv_rule`, for items made to hurt."""
+    from datetime import datetime, timezone
+
+    from backlog_audit.core.audit import audit
+    from backlog_audit.core.fixlist import fix_groups
+    from tests.builders import backlog, standard_okrs
+    from tests.reports.xlsx.test_frame_rows import hurtful
+
+    result = audit(
+        backlog(*hurtful()), standard_okrs(), now=datetime(2026, 11, 22, tzinfo=timezone.utc)
+    )
+    header = ["group_by", "group", "key", "title", "link_state", "problem"]
+    rows = [
+        dict(zip(header, (g.by.value, g.value, e.key, e.title, e.link_state.value, e.problem),
+                 strict=True))
+        for g in fix_groups(result)
+        for e in g.entries
+    ]  # fmt: skip
+    assert len(rows) > 10
+    assert csv_report.tables(result)["fix_list.csv"] == csv_report._table(rows, header)
