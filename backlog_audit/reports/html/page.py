@@ -12,7 +12,7 @@ import base64
 import hashlib
 from importlib import resources
 
-from backlog_audit.core.fixlist import GroupBy
+from backlog_audit.core.fixlist import GroupBy, fix_groups
 from backlog_audit.model import AuditResult
 from backlog_audit.reports.common import utf8
 from backlog_audit.reports.figures import count
@@ -154,8 +154,9 @@ def _fix_list(result: AuditResult) -> Html:
     if result.supports_jql:
         intro += " Paste a group's query into Jira's issue search to bulk-edit it."
     parts: list[Html | None] = [el("p", intro, class_="note")]
+    found = fix_groups(result)  # both kinds at once: one pass over the items to fix
     for by, title in ((GroupBy.PARENT, "By parent or epic"), (GroupBy.ASSIGNEE, "By assignee")):
-        table, total = tables.fix_list(result, by)
+        table, total = tables.fix_list(result, by, found)
         parts += [el("h3", title, el("span", count(total), class_="count")),
                   render_table(table),
                   tables.shown_note(len(table.rows), total, "groups", "largest first")]  # fmt: skip

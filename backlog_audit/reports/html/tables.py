@@ -121,9 +121,14 @@ def uncovered(result: AuditResult) -> Table:
                  filterable=False)  # fmt: skip
 
 
-def fix_list(result: AuditResult, by: GroupBy) -> tuple[Table, int]:
-    """One kind of fix group (by parent or by assignee) and how many groups there are."""
-    groups = groups_by(result, by)
+def fix_list(
+    result: AuditResult, by: GroupBy, found: Sequence[FixGroup] | None = None
+) -> tuple[Table, int]:
+    """One kind of fix group (by parent or by assignee) and how many groups there are;
+    `found`: the result's fix groups of both kinds, when the caller has them already."""
+    if found is None:
+        found = groups_by(result, by)
+    groups = [group for group in found if group.by is by]
     columns = [
         Col("Parent or epic" if by is GroupBy.PARENT else "Assignee"), Col("Items", "num"),
         Col("Orphaned", "num"), Col("Dangling", "num"), Col("Points", "num"),
