@@ -8,6 +8,9 @@ ancestor cell) pair and joined back, figures aggregated over columns (`core.tall
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -172,7 +175,8 @@ def _linked(
 def _keys_in(linked: pl.DataFrame, state: LinkState) -> list[str]:
     import polars as pl
 
-    return linked.filter(pl.col("link_state") == state.value)["key"].to_list()
+    # One column filtered, not the table's every list column.
+    return linked.select(pl.col("key").filter(pl.col("link_state") == state.value))["key"].to_list()
 
 
 def _carriers(linked: pl.DataFrame) -> pl.DataFrame:
@@ -219,10 +223,24 @@ def _bad_links(
         .agg(pl.col("affected").sum(), pl.col("hint").first())
         .sort("reference", maintain_order=True)
     )
-    return tuple(
-        BadLink(key, ref, int(affected), hint)
-        for key, ref, affected, hint in natural_sort(rows, "carrier").iter_rows()
-    )
+    ordered = natural_sort(rows, "carrier").with_columns(pl.col("affected").cast(pl.Int64))
+    columns = [ordered[name].to_list() for name in ordered.columns]
+    with _uncollected():
+        return tuple(map(BadLink, *columns))
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """Make many small objects (texts and numbers, no cycles) without the garbage
+    collector's passes, each of which walks every object made so far: they cost two thirds
+    of the time of 400,000 `BadLink`s."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _conflicts(linked: pl.DataFrame) -> tuple[InheritanceConflict, ...]:

@@ -74,7 +74,9 @@ def summary(linked: pl.DataFrame, krs: int, uncovered: int) -> Summary:
     import polars as pl
 
     states = dict(linked["link_state"].value_counts().iter_rows())
-    open_items = linked.filter(pl.col("status_category") != StatusCategory.DONE.value)
+    open_items = linked.select("link_state", "points", "status_category").filter(
+        pl.col("status_category") != StatusCategory.DONE.value
+    )
     return Summary(
         all=tally(linked),
         open=tally(open_items),
