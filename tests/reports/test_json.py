@@ -12,6 +12,7 @@ import pytest
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditResult, Backlog, Item, StatusCategory
 from backlog_audit.reports import ReportFormat, render
+from backlog_audit.reports.json import layout
 
 TOP_KEYS = [
     "schema_version", "generated_at", "source", "okr_cycle", "summary", "key_results",
@@ -246,3 +247,13 @@ def test_warnings_reach_json_consumers(result: AuditResult) -> None:
     report = json.loads(render(ReportFormat.JSON, warned))
     assert report["warnings"] == ["Jira counted 41 issues but sent 40"]
     assert json.loads(render(ReportFormat.JSON, replace(result, warnings=())))["warnings"] == []
+
+
+def test_a_list_of_texts_is_laid_out_one_per_line_whatever_the_texts_hold() -> None:
+    """Lists of texts (orphans, uncovered KRs, warnings) are encoded in one call and split
+    at the separators: quotes, commas and `", "` inside a text stay inside it."""
+    texts = ['a", "b', '", "', "plain", 'back\\\\", "slash', "", "ü 😀", '\\"']
+    laid = layout({"orphans": texts})
+    assert json.loads(laid) == {"orphans": texts}
+    shown = ["    " + json.dumps(t, ensure_ascii=False) for t in texts]
+    assert laid.splitlines()[2:-2] == [line + "," for line in shown[:-1]] + shown[-1:]
