@@ -154,9 +154,17 @@ def _linked(
         }
     )  # fmt: skip
     orphaned = pl.col("link_state") == LinkState.ORPHANED.value
+    # Each row's pair and cell columns gathered beside the items' own columns: a join would
+    # copy every column of the table, twice.
+    pair_of = frame.select("cell", "anc_cell").join(
+        pairs.with_row_index("_pair"), on=["cell", "anc_cell"], how="left", maintain_order="left"
+    )["_pair"]
+    cell_of = frame["cell"].replace_strict(
+        cell_columns["cell"], pl.int_range(0, len(present), eager=True), return_dtype=pl.UInt32
+    )
     joined = (
-        frame.join(pair_columns, on=["cell", "anc_cell"], how="left", maintain_order="left")
-        .join(cell_columns, on="cell", how="left", maintain_order="left")
+        frame.hstack(pair_columns.drop("cell", "anc_cell")[pair_of])
+        .hstack(cell_columns.drop("cell")[cell_of])
         .with_columns(
             pl.when(pl.col("from_ancestor")).then(pl.col("anc_key")).alias("inherited_from"),
             pl.when(pl.col("parent_pos").is_not_null())
