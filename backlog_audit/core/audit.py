@@ -113,8 +113,10 @@ def _linked(
     # A parent named by an empty id is no parent.
     named = pl.when(pl.col("parent") != "").then(pl.col("parent"))
     parent = frame.select(named).to_series()
+    # Ids are unique here: only the items that are someone's parent are looked up.
+    parents = frame.filter(pl.col("id").is_in(parent.unique().implode()))
     parent_pos = parent.replace_strict(
-        frame["id"], frame["pos"], default=None, return_dtype=pl.Int64
+        parents["id"], parents["pos"], default=None, return_dtype=pl.Int64
     )
     has_refs = pl.Series([bool(r.references) for r in resolved], dtype=pl.Boolean)
     if options.inherit:
