@@ -18,7 +18,6 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from backlog_audit.adapters import BacklogSource, Progress, make_source, plugin
 from backlog_audit.core.audit import audit
@@ -39,6 +38,7 @@ from backlog_audit.portfolio.figures import portfolio
 from backlog_audit.portfolio.model import PortfolioResult, TeamRun
 from backlog_audit.portfolio.rollup import RollUp, roll_up
 from backlog_audit.portfolio.sets import combined
+from backlog_audit.portfolio.table import site_of_url
 from backlog_audit.run import Clock, utc_now
 from backlog_audit.teams.fetch import Outcome, fetch_all, site_of
 from backlog_audit.teams.reports import plan_targets, render_planned, team_breaches
@@ -179,22 +179,17 @@ def item_site(team: TeamRequest) -> str:
     identified by source site and key; an item with a URL by the URL's site).
 
     The site a team names with a `*_url` option (a CSV export's `jira_url`: the Jira site
-    its keys are issues of), as a URL's site is written; else the file it reads (two exports
-    of different sites never merge, the same file read by two teams does); else its source
-    and base URL, as the sources' requests go (`fetch.site_of`).
+    its keys are issues of), read as an item's link is (`portfolio.table.site_of_url`); else
+    the file it reads (two exports of different sites never merge, the same file read by two
+    teams does); else its source and base URL, as the sources' requests go (`site_of`).
     """
-    urls = [str(v) for k, v in team.params.items() if k.endswith("_url") and v]
-    if urls:
-        try:
-            parts = urlsplit(urls[0])
-        except ValueError:  # refused by the source itself, with its own message
-            parts = None
-        if parts is not None and parts.netloc:
-            return f"{parts.scheme}://{parts.netloc}".casefold()
     files = [team.params[name] for name in plugin(team.source).input_files if team.params.get(name)]
     if files:
-        return f"file {Path(str(files[0])).resolve()}"
-    return site_of(team.source, team.params, team.credentials)
+        fallback = f"file {Path(str(files[0])).resolve()}"
+    else:
+        fallback = site_of(team.source, team.params, team.credentials)
+    urls = [str(v) for k, v in team.params.items() if k.endswith("_url") and v]
+    return site_of_url(urls[0], fallback) if urls else fallback
 
 
 def _team_run(team: _Team, outcome: Outcome, site: str, result: AuditResult | None) -> TeamRun:
