@@ -18,8 +18,8 @@ from backlog_audit.model import (
     WorkRow,
 )
 from backlog_audit.reports.common import utf8
-from backlog_audit.reports.json_rows import items_chunks
-from backlog_audit.table import breakdown_dict, tally_dict
+from backlog_audit.reports.json_rows import items_chunks, records_array
+from backlog_audit.table import breakdown_dict, tally_dict, texts
 
 SCHEMA_VERSION = 1
 
@@ -142,7 +142,28 @@ def to_dict(result: AuditResult, *, items: bool = True) -> dict[str, Any]:
     return _report(result, [item_dict(r) for r in result.items] if items else [])
 
 
+def _bad_list(
+    links: tuple[BadLink, ...], *, with_suggestion: bool, encoded: bool
+) -> list[dict[str, Any]] | _Encoded:
+    """`dangling_links` or `stale_links`: plain data, or (`encoded`) JSON text by the engine
+    with `_bad`'s fields."""
+    if not encoded:
+        return [_bad(b, with_suggestion=with_suggestion) for b in links]
+    import polars as pl
+
+    columns = {"key": texts([b.key for b in links]),
+               "reference": texts([b.reference for b in links])}  # fmt: skip
+    if with_suggestion:
+        columns["suggestion"] = texts([b.suggestion for b in links])
+    columns["affected_items"] = pl.Series([b.affected_items for b in links], dtype=pl.Int64)
+    # One level down in the report: laid out as `layout` lays out depth 1.
+    return _Encoded(records_array(columns, inner="    ", pad="  "))
+
+
 def _report(result: AuditResult, items: list[dict[str, Any]] | _Encoded) -> dict[str, Any]:
+    """The report as plain data; with its items encoded already (`render`), its bad links
+    are encoded by the engine too."""
+    encoded = isinstance(items, _Encoded)
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": iso(result.generated_at),
@@ -158,8 +179,8 @@ def _report(result: AuditResult, items: list[dict[str, Any]] | _Encoded) -> dict
         },
         "items": items,
         "orphans": list(result.orphans),
-        "dangling_links": [_bad(b, with_suggestion=True) for b in result.dangling_links],
-        "stale_links": [_bad(b, with_suggestion=False) for b in result.stale_links],
+        "dangling_links": _bad_list(result.dangling_links, with_suggestion=True, encoded=encoded),
+        "stale_links": _bad_list(result.stale_links, with_suggestion=False, encoded=encoded),
         "uncovered_key_results": list(result.uncovered_key_results),
         "inheritance_conflicts": [
             {"key": c.key, "own": list(c.own), "inherited": list(c.inherited)}

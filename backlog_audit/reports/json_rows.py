@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from backlog_audit.model import ItemResult
@@ -96,3 +96,26 @@ def items_chunks(items: Sequence[ItemResult], inner: str, pad: str) -> Iterator[
         lead = "[\n" if start == 0 else ",\n"
         yield lead + inner + str(lines.str.join(",\n" + inner).item())
     yield "\n" + pad + "]"
+
+
+def records_array(columns: Mapping[str, pl.Series], inner: str, pad: str) -> str:
+    """A list of flat records (text and integer fields, in the order of `columns`) laid out
+    as `json.layout` lays out a list one level down: the dangling links of a million items
+    (400,000) encoded by the engine rather than one `json` call each."""
+    import polars as pl
+
+    frame = pl.DataFrame(dict(columns))
+    if not frame.height:
+        return "[]"
+    parts: list[pl.Expr] = []
+    for n, (name, column) in enumerate(columns.items()):
+        parts.append(pl.lit(("{" if n == 0 else ", ") + json.dumps(name) + ": "))
+        value = pl.col(name)
+        if column.dtype == pl.String:
+            parts.append(_text(value))
+        else:
+            assert column.dtype.is_integer(), name
+            parts.append(value.cast(pl.String).fill_null("null"))
+    parts.append(pl.lit("}"))
+    lines = frame.select(pl.concat_str(parts)).to_series()
+    return "[\n" + inner + str(lines.str.join(",\n" + inner).item()) + "\n" + pad + "]"

@@ -12,6 +12,7 @@ import pytest
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditResult, Backlog, Item, StatusCategory
 from backlog_audit.reports import ReportFormat, render
+from backlog_audit.reports import json as json_report
 from backlog_audit.reports.json import layout
 
 TOP_KEYS = [
@@ -257,3 +258,24 @@ def test_a_list_of_texts_is_laid_out_one_per_line_whatever_the_texts_hold() -> N
     assert json.loads(laid) == {"orphans": texts}
     shown = ["    " + json.dumps(t, ensure_ascii=False) for t in texts]
     assert laid.splitlines()[2:-2] == [line + "," for line in shown[:-1]] + shown[-1:]
+
+
+def test_the_engine_encodes_the_whole_report_as_the_plain_data_reads() -> None:
+    """`render` encodes the items and the bad links with the engine (issue 15): the same
+    bytes as `layout` of the plain-data report, also for texts made to hurt."""
+    from backlog_audit.model import BadLink
+    from backlog_audit.reports.common import utf8
+    from tests.builders import backlog, standard_okrs
+    from tests.reports.xlsx.test_frame_rows import NOW, hurtful
+
+    result = audit(backlog(*hurtful()), standard_okrs(), now=NOW)
+    odd = ('quote " and \\\\ backslash', "tab\there\x01\x1f", "ü 😀 \u2028", "", "=cmd|' /C'")
+    hurt = replace(
+        result,
+        dangling_links=tuple(BadLink(f"K-{n}", t, n, t or None) for n, t in enumerate(odd)),
+        stale_links=(BadLink("S-1", odd[0], 7, "ignored"),),
+    )  # fmt: skip
+    for each in (result, hurt, replace(result, dangling_links=(), stale_links=())):
+        assert render(ReportFormat.JSON, each) == utf8(
+            layout(json_report.finite(json_report.to_dict(each))) + "\n"
+        )
