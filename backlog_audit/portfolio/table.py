@@ -1,8 +1,8 @@
 """The teams' audited items as one table, rolled up to the company set (SPEC 11, "Items").
 
 Each team's items come as the core left them (`table.ItemTable.frame`: report order, link
-states decided). A team's table adds the item's team, its identity (source site and key),
-its project, and the company KRs and objectives its links roll up to. The portfolio's table
+states decided). A team's table adds the item's team, its identity (source site and key)
+and the company KRs and objectives its links roll up to. The portfolio's table
 keeps each identity once, as the first team (config order) has it, in natural key order, and
 lists every team that has it. No figure is counted here: `figures` hands these tables to the
 core's tallies (`core.tallies`), with the rolled-up ids in the core's `key_results` and
@@ -11,9 +11,11 @@ core's tallies (`core.tallies`), with the rolled-up ids in the core's `key_resul
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from typing import TYPE_CHECKING, overload
 from urllib.parse import urlsplit
 
 from backlog_audit.core.order import natural_sort
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 # The columns a team's table adds to the core's item columns.
-_TEAM, _SITE, _PROJECT, _KRS, _OBJECTIVES = "_team", "_site", "project", "_krs", "_objectives"
+_TEAM, _SITE, _KRS, _OBJECTIVES = "_team", "_site", "_krs", "_objectives"
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def url_sites(urls: pl.Series, site: str) -> pl.Series:
 
 
 def team_table(name: str, results: Sequence[ItemResult], up: RollUp, site: str) -> TeamTable:
-    """A team's items with its name, their identity, project and rolled-up company ids."""
+    """A team's items with its name, their identity and the company ids they roll up to."""
     import polars as pl
 
     table = ItemTable.of(results)
@@ -97,7 +99,6 @@ def team_table(name: str, results: Sequence[ItemResult], up: RollUp, site: str) 
     frame = frame.with_columns(
         pl.lit(name, dtype=pl.String).alias(_TEAM),
         url_sites(frame["url"], site),
-        texts([items[source].project for source in frame["source"].to_list()], _PROJECT),
         texts(krs, _KRS, nested=True),
         texts(objectives, _OBJECTIVES, nested=True),
     )
@@ -112,14 +113,13 @@ def merged(tables: Sequence[TeamTable]) -> PortfolioTable:
     if not tables:  # every team failed (--keep-going): no items
         empty = pl.DataFrame(schema=item_schema())
         none = pl.Series([], dtype=pl.List(pl.String))
-        frame = empty.with_columns(pl.Series(_PROJECT, [], dtype=pl.String),
-                                   none.alias(_KRS), none.alias(_OBJECTIVES))  # fmt: skip
+        frame = empty.with_columns(none.alias(_KRS), none.alias(_OBJECTIVES))
         return PortfolioTable(ItemTable(empty, []), frame, ())
-    items: list[Item] = []
-    frames = []
-    for table in tables:
-        frames.append(table.frame.with_columns(pl.col("source") + len(items)))
-        items += table.items
+    items = Joined([table.items for table in tables])
+    frames = [
+        table.frame.with_columns(pl.col("source") + start)
+        for table, start in zip(tables, items.starts, strict=True)
+    ]
     every = pl.concat(frames, how="vertical")
     identity = [_SITE, "key"]
     teams = every.group_by(identity, maintain_order=True).agg(pl.col(_TEAM).alias("_teams"))
@@ -132,12 +132,36 @@ def merged(tables: Sequence[TeamTable]) -> PortfolioTable:
     )
 
 
+class Joined(Sequence[Item]):
+    """The teams' `Item`s as one sequence, each read from its team's only when asked for (a
+    source may build an `Item` only then)."""
+
+    def __init__(self, parts: Sequence[Sequence[Item]]) -> None:
+        self._parts = parts
+        self.starts = list(accumulate((len(part) for part in parts[:-1]), initial=0))
+        self._length = sum(len(part) for part in parts)
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(self._length)[index]]
+        n = range(self._length)[index]  # IndexError past the end, as a list's
+        part = bisect_right(self.starts, n) - 1
+        return self._parts[part][n - self.starts[part]]
+
+
 def counting(frame: pl.DataFrame) -> pl.DataFrame:
     """The table the core's tallies read: the rolled-up company ids as `key_results` and
     `objectives`."""
     import polars as pl
 
     return frame.select(
-        "key", "link_state", "points", "status_category", "sprint", "assignee", _PROJECT,
+        "key", "link_state", "points", "status_category", "sprint", "assignee", "project",
         pl.col(_KRS).alias("key_results"), pl.col(_OBJECTIVES).alias("objectives"),
     )  # fmt: skip

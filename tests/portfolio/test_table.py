@@ -4,8 +4,10 @@ the item's URL's scheme and host, else the team's source site."""
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
-from backlog_audit.portfolio.table import site_of_url, url_sites
+from backlog_audit.model import Item
+from backlog_audit.portfolio.table import Joined, site_of_url, url_sites
 
 URLS = [
     "https://Acme.atlassian.net/browse/A-1",  # hosts compare without case
@@ -36,3 +38,13 @@ def test_the_site_is_the_urls_scheme_and_host_else_the_teams() -> None:
 def test_a_column_of_urls_gets_the_same_sites_as_one_by_one() -> None:
     got = url_sites(pl.Series(URLS, dtype=pl.String), "csv").to_list()
     assert got == [site_of_url(url, "csv") for url in URLS]
+
+
+def test_the_teams_items_read_as_one_sequence_without_copying() -> None:
+    growth, onboarding = [Item("1", "GRO-1"), Item("2", "GRO-2")], [Item("1", "ON-1")]
+    joined = Joined([growth, onboarding, []])
+    assert len(joined) == 3 and joined.starts == [0, 2, 3]
+    assert [joined[n].key for n in range(3)] == ["GRO-1", "GRO-2", "ON-1"]
+    assert joined[-1].key == "ON-1" and [i.key for i in joined[1:]] == ["GRO-2", "ON-1"]
+    with pytest.raises(IndexError):
+        joined[3]
