@@ -2,9 +2,11 @@
 items (the Items sheet with a Team column).
 
 The Portfolio sheet is one table with a row per team: coverage by items and points,
-orphans, uncovered KRs, the error of a failed team, then one column per company KR holding
-the items that team rolls up to it: the team x company KR matrix, coloured as a heat map
-over all of its cells. Below it, a native bar chart of coverage per team.
+orphans, uncovered KRs, the error of a failed team, then the team x company KR matrix (SPEC
+11: "items and points, zeros included") twice side by side: a column per company KR holding
+the items that team rolls up to it, then a column per company KR holding their points. Each
+is coloured as a heat map of its own (a count and a sum of estimates are not on one scale).
+Below it, a native bar chart of coverage per team.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from backlog_audit.reports.xlsx import (
     styles,
 )
 from backlog_audit.reports.xlsx.summary import write_summary
-from backlog_audit.reports.xlsx.tables import Column, Table, write_table
+from backlog_audit.reports.xlsx.tables import Column, Kind, Table, write_table
 
 PORTFOLIO = "Portfolio"
 _TEAM_COLUMNS = (
@@ -38,12 +40,18 @@ _TEAM_COLUMNS = (
     Column("Uncovered KRs", "wrap", max_width=30),
 )
 _ERROR = Column("Error", "wrap", max_width=40)
+_MATRIX_KINDS: tuple[Kind, Kind] = ("int", "points")
+
+
+def matrix_headers(kr: str) -> tuple[str, str]:
+    """The headers of a company KR's two matrix columns: its items, its points."""
+    return f"{kr} items", f"{kr} points"
 
 
 def portfolio_table(result: PortfolioResult) -> Table:
-    """The team table with the matrix's items as one column per company KR."""
+    """The team table with the matrix's items per company KR, then its points."""
     krs = [kr.id for kr in result.result.okrs.key_results]
-    cells = {(c.team, c.key_result): c.items for c in result.matrix}
+    cells = {(c.team, c.key_result): c for c in result.matrix}
     rows = []
     for team in result.teams:
         s = team.summary
@@ -52,7 +60,8 @@ def portfolio_table(result: PortfolioResult) -> Table:
             if s is not None
             else [None, None, None, None]
         )
-        matrix = [cells.get((team.name, kr)) for kr in krs]
+        mine = [cells.get((team.name, kr)) for kr in krs]  # none for a failed team
+        matrix = [c and c.items for c in mine] + [c and c.points for c in mine]
         # A failed team's error, in a column of its own only when a team failed.
         error = [team.error] if result.failed else []
         rows.append(
@@ -62,10 +71,23 @@ def portfolio_table(result: PortfolioResult) -> Table:
     columns = (
         *_TEAM_COLUMNS,
         *((_ERROR,) if result.failed else ()),
-        *(Column(kr, "int", max_width=12) for kr in krs),
+        *(
+            Column(matrix_headers(kr)[n], kind, max_width=9)
+            for n, kind in enumerate(_MATRIX_KINDS)
+            for kr in krs
+        ),
     )
     coverage = ("Coverage", "Points coverage")
     return Table(PORTFOLIO, columns, rows, freeze="B2", coverage_columns=coverage)
+
+
+def _heat_maps(table: Table, krs: list[str]) -> list[str]:
+    """The matrix's items cells and its points cells, each a range of its own (a heat map
+    compares every cell of its range)."""
+    if not krs:
+        return []
+    first, last = matrix_headers(krs[0]), matrix_headers(krs[-1])
+    return [f"{table.letter(first[n])}2:{table.letter(last[n])}{table.last_row}" for n in range(2)]
 
 
 def _coverage_chart(table: Table) -> BarChart:
@@ -99,11 +121,9 @@ def render(result: PortfolioResult) -> bytes:
     top = portfolio_table(result)
     ws = write_table(wb, top)
     bodies = {ws.title: body.prepare(ws, top)} if top.rows else {}
-    krs = len(single.okrs.key_results)
-    if top.rows and krs:
-        first, last = top.letter(single.okrs.key_results[0].id), top.letter(top.columns[-1].header)
-        heat = f"{first}2:{last}{top.last_row}"
-        ws.conditional_formatting.add(heat, styles.share_scale())
+    if top.rows:
+        for heat in _heat_maps(top, [kr.id for kr in single.okrs.key_results]):
+            ws.conditional_formatting.add(heat, styles.share_scale())
     if top.rows:
         ws.add_chart(_coverage_chart(top), f"A{top.last_row + 3}")
     write_summary(wb, single, _kr_charts(tables[0]))
