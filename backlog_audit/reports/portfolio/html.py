@@ -12,12 +12,12 @@ _MAIN = b"<main>"
 _NAV = b'<nav aria-label="Sections"><ul>'
 
 
-def _table(header: list[str], rows: list[list[str]], numbers: int = 0) -> Html:
-    """A table styled as the page's data tables; columns from `numbers` on are right-aligned
-    (the page's `num` class)."""
+def _table(header: list[str], rows: list[list[str]], numbers: range = range(0)) -> Html:
+    """A table styled as the page's data tables; the columns in `numbers` hold figures,
+    right-aligned with their headers (the page's `num` class)."""
 
     def kind(index: int) -> str | None:
-        return "num" if numbers and index >= numbers else None
+        return "num" if index in numbers else None
 
     head = el("thead", el("tr", [el("th", h, scope="col", class_=kind(i))
                                  for i, h in enumerate(header)]))  # fmt: skip
@@ -32,7 +32,8 @@ def sections(result: PortfolioResult) -> Html:
     for t in result.teams:
         s = t.summary
         if s is None:
-            teams.append([t.name, t.source, "", f"failed: {t.error}", "", "", ""])
+            # The error in the text column: a figure's column keeps to one line.
+            teams.append([t.name, t.source, "", "", "", "", f"failed: {t.error}"])
         else:
             teams.append(
                 [t.name, t.source, count(s.all.items), percent(s.all.coverage),
@@ -52,12 +53,12 @@ def sections(result: PortfolioResult) -> Html:
            el("h2", "Teams"),
            el("p", result.coverage_note) if result.coverage_note else None,
            _table(["Team", "Source", "Items", "Coverage", "Points coverage", "Orphans",
-                   "Uncovered KRs"], teams),
+                   "Uncovered KRs"], teams, numbers=range(2, 6)),
            id="teams"),
         el("section",
            el("h2", "Team x company KR matrix"),
            el("p", "Items / points of each team that roll up to each company key result."),
-           _table(["Team", *krs], matrix, numbers=1),
+           _table(["Team", *krs], matrix, numbers=range(1, len(krs) + 1)),
            id="matrix"),
     ]  # fmt: skip
     if result.unaligned:
