@@ -18,7 +18,7 @@ from backlog_audit.reports import ReportFormat
 from backlog_audit.reports.figures import percent
 from backlog_audit.run import Clock, Thresholds
 from backlog_audit.teams.request import PortfolioRequest
-from backlog_audit.teams.run import PortfolioOutcome, execute
+from backlog_audit.teams.run import PortfolioOutcome, execute, failure_warning
 
 
 def request(
@@ -56,9 +56,11 @@ def run(portfolio: PortfolioRequest, clock: Clock, quiet: bool) -> PortfolioOutc
     show = not quiet and sys.stderr.isatty()
 
     def done(team: str, outcome: Backlog | BacklogAuditError) -> None:
-        # A failure is said once, at the end: by the run's error, or by `report`.
+        # A failure's error is said once, at the end: by the run's error, or by `report`.
         if show and isinstance(outcome, Backlog):
             click.echo(f"  {team}: {len(outcome.items)} items fetched", err=True)
+        elif show and portfolio.keep_going:  # without it, the run stops with the error
+            click.echo(f"  {team}: failed", err=True)
 
     return execute(portfolio, done, clock)
 
@@ -66,8 +68,11 @@ def run(portfolio: PortfolioRequest, clock: Clock, quiet: bool) -> PortfolioOutc
 def report(outcome: PortfolioOutcome, *, quiet: bool, to_stderr: bool) -> None:
     """Warnings, breaches, the failed teams, then the summary and the files written."""
     result = outcome.portfolio
+    # A failed team is a warning in the reports; here it has its own line, once.
+    failures = {failure_warning(team.name, team.error or "") for team in result.failed}
     for warning in result.result.warnings:
-        click.echo(f"backlog-audit: warning: {one_line(warning)}", err=True)
+        if warning not in failures:
+            click.echo(f"backlog-audit: warning: {one_line(warning)}", err=True)
     for breach in outcome.breaches:
         click.echo(f"backlog-audit: threshold: {one_line(breach)}", err=True)
     for team in result.failed:

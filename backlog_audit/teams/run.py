@@ -228,7 +228,7 @@ def _finish(
                 for f in lint(team.team_set, parent=company, settings=settings)
             ]
     warnings = [f"{run.name}: {w}" for run in runs if run.result for w in run.result.warnings]
-    warnings += [f"team {run.name} failed: {run.error}" for run in runs if run.error]
+    warnings += [failure_warning(run.name, run.error) for run in runs if run.error]
     if result.coverage_note:
         warnings.append(result.coverage_note)
     base = replace(
@@ -245,6 +245,11 @@ def _finish(
             base = with_history(base, request.history)
         team_results = tuple(with_history(r, request.history) for r in team_results)
     return replace(result, result=base, team_results=team_results)
+
+
+def failure_warning(team: str, error: str) -> str:
+    """The reports' warning for a team that failed (--keep-going)."""
+    return f"team {team} failed: {error}"
 
 
 def _scope_id(request: PortfolioRequest, runs: list[TeamRun]) -> str:

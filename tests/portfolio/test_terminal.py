@@ -20,10 +20,10 @@ FETCHED = {"Growth: 7 items fetched", "Onboarding: 7 items fetched", "Platform: 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
 
-def on_a_terminal(tmp_path: Path, *args: str) -> list[str]:
+def on_a_terminal(tmp_path: Path, *args: str, config: str = CONFIG, code: int = 0) -> list[str]:
     """Run `backlog-audit audit` with stdout and stderr on a pseudo-terminal; its lines."""
     primary, secondary = pty.openpty()
-    command = [sys.executable, "-m", "backlog_audit", "audit", "--config", CONFIG,
+    command = [sys.executable, "-m", "backlog_audit", "audit", "--config", config,
                "--no-history", "-o", f"{tmp_path}/", *args]  # fmt: skip
     env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
     env.pop("NO_COLOR", None)
@@ -44,7 +44,7 @@ def on_a_terminal(tmp_path: Path, *args: str) -> list[str]:
             if not chunk:
                 break
             output += chunk
-        assert process.wait(timeout=60) == 0, output
+        assert process.wait(timeout=60) == code, output
     os.close(primary)
     return output.decode("utf-8").replace("\r\n", "\n").splitlines()
 
@@ -77,3 +77,29 @@ def test_off_a_terminal_there_is_no_progress_line(tmp_path: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
     assert "fetched" not in done.stderr + done.stdout
     assert "Growth, Onboarding, Platform: 20 items" in done.stdout + done.stderr
+
+
+def test_a_failed_team_has_its_line_and_its_error_once(tmp_path: Path) -> None:
+    # Platform's export is JSON but no board: a usage error found when it is read, so with
+    # --keep-going the run reports the others and exits 2.
+    (tmp_path / "board.json").write_text('{"not": "a board"}', encoding="utf-8")
+    text = (
+        Path(CONFIG)
+        .read_text(encoding="utf-8")
+        .replace('okrs = "okrs/', f'okrs = "{Path(CONFIG).parent}/okrs/')
+    )
+    text = text.replace('input = "exports/platform-trello.json"', 'input = "board.json"')
+    text = text.replace('input = "exports/', f'input = "{Path(CONFIG).parent}/exports/')
+    config = tmp_path / "backlog-audit.toml"
+    config.write_text(text, encoding="utf-8")
+    lines = [plain(line) for line in on_a_terminal(tmp_path, "--keep-going", config=str(config),
+                                                   code=2)]  # fmt: skip
+    progress = sorted(line for line in lines if line.endswith(("items fetched", ": failed")))
+    assert progress == ["Growth: 7 items fetched", "Onboarding: 7 items fetched",
+                        "Platform: failed"]  # fmt: skip
+    said = [line for line in lines if "team Platform failed" in line]
+    assert said == [
+        "backlog-audit: team Platform failed: "
+        f"{tmp_path}/board.json: JSON, but not a Trello board export: export the board with "
+        "Board menu > Print and Export > JSON"
+    ]
