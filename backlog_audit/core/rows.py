@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from backlog_audit.core.order import casefold
 from backlog_audit.model import AuditOptions, Item, StatusCategory
@@ -104,6 +104,9 @@ def frame_schema() -> dict[str, pl.DataType]:
     return schema
 
 
+_CATEGORIES = {category.value: category for category in StatusCategory}
+
+
 class FrameItems(Sequence[Item]):
     """A source's items held as the core's columns (`ItemRows.frame`, `cells`): the audit
     reads the columns; an `Item` is built only when someone reads the items one by one."""
@@ -118,52 +121,21 @@ class FrameItems(Sequence[Item]):
 
     def _build(self, frame: pl.DataFrame) -> tuple[Item, ...]:
         """The items of some rows of the table, in their order."""
-        names = ("id", "key", "title", "type", "status", "status_category", "points", "cell",
-                 "parent", "sprints", "sprint", "assignee", "project", "url", "level",
-                 "carrier_only")  # fmt: skip
-        rows = zip(*(frame[name].to_list() for name in names), strict=True)
-        categories = {category.value: category for category in StatusCategory}
-        cells = self.cells
-        return tuple(
-            Item(
-                id=item_id,
-                key=key,
-                title=title,
-                type=kind,
-                status=status,
-                status_category=categories[category],
-                points=points,
-                references=cells[cell][0],
-                free_text=cells[cell][1],
-                labels=cells[cell][2],
-                parent=parent,
-                sprints=tuple(sprints),
-                sprint=sprint,
-                assignee=assignee,
-                project=project,
-                url=url,
-                level=level,
-                carrier_only=carrier_only,
-            )  # fmt: skip
-            for (
-                item_id,
-                key,
-                title,
-                kind,
-                status,
-                category,
-                points,
-                cell,
-                parent,
-                sprints,
-                sprint,
-                assignee,
-                project,
-                url,
-                level,
-                carrier_only,
-            ) in rows  # fmt: skip
-        )
+        rows = zip(*(frame[name].to_list() for name in frame.columns), strict=True)
+        return tuple(map(self._item, rows))
+
+    def _item(self, row: tuple[Any, ...]) -> Item:
+        """The `Item` of one row of the table (its columns in `frame_schema`'s order)."""
+        (item_id, key, title, kind, status, category, parent, sprint, assignee, project, url,
+         points, level, carrier_only, sprints, cell, _source) = row  # fmt: skip
+        references, free_text, labels = self.cells[cell]
+        return Item(
+            id=item_id, key=key, title=title, type=kind, status=status,
+            status_category=_CATEGORIES[category], points=points, references=references,
+            free_text=free_text, labels=labels, parent=parent, sprints=tuple(sprints),
+            sprint=sprint, assignee=assignee, project=project, url=url, level=level,
+            carrier_only=carrier_only,
+        )  # fmt: skip
 
     def __len__(self) -> int:
         return self.frame.height
@@ -181,7 +153,7 @@ class FrameItems(Sequence[Item]):
         if isinstance(index, slice):
             wanted = range(len(self))[index]
             return self._build(self.frame[pl.Series(wanted, dtype=pl.Int64)])
-        return self._build(self.frame[[range(len(self))[index]]])[0]
+        return self._item(self.frame.row(range(len(self))[index]))
 
     def __iter__(self) -> Iterator[Item]:
         return iter(self._items)
