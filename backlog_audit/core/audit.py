@@ -124,12 +124,17 @@ def _linked(
                                        options.max_inherit_depth)  # fmt: skip
     else:
         ancestor = pl.Series([None] * frame.height, dtype=pl.Int64)
-    frame = frame.with_columns(
+    # The in-scope rows first: their ancestors' and parents' columns are gathered for them
+    # alone, and the table's columns are copied once.
+    ancestor, parent_pos = ancestor.filter(counted), parent_pos.filter(counted)
+    everyone = frame
+    frame = frame.filter(counted).with_columns(
         parent_pos.alias("parent_pos"),
-        frame["cell"].gather(ancestor).fill_null(-1).alias("anc_cell"),
-        frame["key"].gather(ancestor).alias("anc_key"),
-        frame["key"].gather(parent_pos).alias("parent_key"),
-    ).filter(counted)
+        everyone["cell"].gather(ancestor).fill_null(-1).alias("anc_cell"),
+        everyone["key"].gather(ancestor).alias("anc_key"),
+        everyone["key"].gather(parent_pos).alias("parent_key"),
+    )
+    del everyone
     pairs = frame.select("cell", "anc_cell").unique(maintain_order=True)
     found = decisions(
         [(own, None if anc < 0 else anc) for own, anc in pairs.iter_rows()], resolved, cells
