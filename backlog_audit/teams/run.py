@@ -162,15 +162,21 @@ def _prepare(team: TeamRequest, company: OkrSet) -> _Team:
 
 
 def _raise_first_failure(teams: list[_Team], outcomes: list[Outcome], keep_going: bool) -> None:
-    """The first failed team's error (config order), named by team; none with `keep_going`,
-    which reports any team's failure at fetch time, a usage error too (an unknown board is
-    found by the first request: the other teams are no less worth reporting)."""
-    if keep_going:
+    """The first failed team's error (config order), named by team.
+
+    With `keep_going`, none while a team was audited: any team's failure at fetch time is
+    reported with the others, a usage error too (an unknown sprint is found by a request:
+    the other teams are no less worth reporting). When every team failed there is nothing
+    to report, so the run fails as without it (nothing written, nothing recorded), with the
+    code of all the failures (`failure_code`).
+    """
+    failures = [o for o in outcomes if isinstance(o, BacklogAuditError)]
+    if not failures or (keep_going and len(failures) < len(outcomes)):
         return
     for team, outcome in zip(teams, outcomes, strict=False):
         if isinstance(outcome, BacklogAuditError):
             error = type(outcome)(f"team {team.request.name!r}: {outcome}")
-            error.exit_code = outcome.exit_code
+            error.exit_code = failure_code(tuple(failures)) if keep_going else outcome.exit_code
             raise error from None
 
 

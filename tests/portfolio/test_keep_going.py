@@ -80,3 +80,17 @@ def test_a_partial_run_records_the_audited_teams_and_a_partial_portfolio(
     assert second["changes"]["coverage_delta"] == 0.0
     listing = invoke(["history", "--history", str(history)]).stdout
     assert "[App, Web, Growth, Docs] partial: Growth failed" in listing
+
+
+def test_when_every_team_fails_nothing_is_written_or_recorded(portfolio: Portfolio) -> None:
+    # Only Web (an unknown sprint: a usage error) and Growth (a refused token) are audited.
+    unknown_sprint(portfolio)
+    out = portfolio.config.parent / "report.json"
+    out.write_text('{"earlier": "report"}\n', encoding="utf-8")
+    result, report = audit(
+        portfolio, 2, "--keep-going", "--team", "Web", "--team", "Growth",
+        ASANA_ACCESS_TOKEN="wrong-token",
+    )  # fmt: skip
+    assert "team 'Web': board 9 has no sprint named 'Sprint 99'" in result.stderr
+    assert report == {"earlier": "report"}
+    assert not (portfolio.config.parent / "history.sqlite3").exists()
