@@ -1,9 +1,10 @@
 """Writing reports: every file atomically, stdout for `-`, nothing written on failure.
 
 Every report is rendered before its target is touched: the workbook, Markdown, HTML and CSV
-tables to bytes before the first file is written, the JSON report (`reports.STREAMED`) piece
-by piece straight into its temporary file (a million items never make one string). Then the
-commit protocol of "reports + history" (`publish`):
+tables to bytes before the first file is written, the JSON report and the items table
+(`reports.STREAMED`, `csv.items_chunks`) piece by piece straight into their temporary files
+(a million items never make one string). Then the commit protocol of "reports + history"
+(`publish`):
 
 1. prepare: every report is written in full to a temporary file beside its target (a report
    that fails while it is written leaves nothing: its temporary file is removed);

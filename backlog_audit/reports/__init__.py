@@ -46,7 +46,7 @@ def _settled() -> Iterator[None]:
 
 
 # The formats whose module writes the report in pieces (`chunks(result)`), straight to its file.
-STREAMED = frozenset({ReportFormat.JSON})
+STREAMED = frozenset({ReportFormat.JSON, ReportFormat.CSV})
 
 
 def chunks(fmt: ReportFormat, result: AuditResult) -> Iterator[bytes]:

@@ -157,7 +157,12 @@ _ITEM_COLUMNS = ITEM_COLUMNS
 
 def render(result: AuditResult) -> bytes:
     """The items table alone (for `-o file.csv` or `-o -`), without building the others."""
-    return b"".join(items_chunks(result))
+    return b"".join(chunks(result))
+
+
+def chunks(result: AuditResult) -> Iterator[bytes]:
+    """`render` in pieces, for writing straight to its file (`reports.STREAMED`)."""
+    return items_chunks(result)
 
 
 # Items encoded and written at a time: the text of a million items is never one string.

@@ -119,3 +119,16 @@ def test_a_report_that_fails_while_written_replaces_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backlog-audit.json", "backlog-audit.md"]
     assert (tmp_path / "backlog-audit.json").read_bytes() == b"earlier json"
     assert (tmp_path / "backlog-audit.md").read_bytes() == b"earlier md"
+
+
+def test_the_items_table_alone_is_written_while_rendered(
+    result: AuditResult, tmp_path: Path
+) -> None:
+    """`-o items.csv` (the items table alone) goes to its file in pieces, as in a directory."""
+    from backlog_audit.output import publish
+    from backlog_audit.reports import csv as csv_report
+
+    [only] = plan(result, (CSV,), str(tmp_path / "items.csv"))
+    assert callable(only.body)
+    publish([only], contextlib.nullcontext())
+    assert (tmp_path / "items.csv").read_bytes() == csv_report.render(result)
