@@ -32,3 +32,15 @@ def test_the_portfolio_sheet_shows_items_and_points_per_company_kr(tmp_path: Pat
     assert header[-10:] == [f"{kr} items" for kr in krs] + [f"{kr} points" for kr in krs]
     heat = {str(rule.sqref) for rule in sheet.conditional_formatting}
     assert {"H2:L4", "M2:Q4"} <= heat  # H..L: the five items columns; M..Q: the points
+
+
+def test_the_item_sheets_hold_every_teams_rows(tmp_path: Path) -> None:
+    """Items, Orphaned Work and Dangling Links are written from columns (issue 15): the
+    portfolio's workbook writes their rows too, the Items sheet with each item's team."""
+    out = tmp_path / "portfolio.xlsx"
+    invoke(["audit", "--config", CONFIG, "--format", "xlsx", "-o", str(out), "--no-history"])
+    book = load_workbook(out)
+    items = [list(row) for row in book["Items"].iter_rows(values_only=True)]
+    assert items[0][:3] == ["Team", "Key", "Title"]
+    assert len(items) > 10 and {row[0] for row in items[1:]} >= {"Growth", "Onboarding"}
+    assert book["Orphaned Work"].max_row > 1 and book["Dangling Links"].max_row > 1

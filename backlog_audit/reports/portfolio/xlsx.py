@@ -129,7 +129,7 @@ def render(result: PortfolioResult) -> bytes:
     write_summary(wb, single, _kr_charts(tables[0]))
     for table in tables:
         sheet = write_table(wb, table)
-        if table.rows:
+        if table.height:  # a big table holds its rows as columns (`Table.frame`)
             bodies[sheet.title] = body.prepare(sheet, table)
     buffer = io.BytesIO()
     wb.save(buffer)
