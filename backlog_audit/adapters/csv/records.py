@@ -25,13 +25,14 @@ if TYPE_CHECKING:
     import polars as pl
 
 _MAX_CELL = 2**31 - 1
+_BARE_CR = re.compile(b"\r(?!\n)")
 
 
 def engine_reads(data: bytes, delimiter: str) -> bool:
     """Whether the engine reads `data` as `csv` does: every CR ends a line with LF, and every
     quote belongs to a well-formed quoted cell (opening a cell, doubled inside it, or closing
     it just before a separator or a line end)."""
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+    if _BARE_CR.search(data):
         return False
     if b'"' not in data:
         return True
