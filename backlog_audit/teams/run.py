@@ -173,9 +173,18 @@ def _raise_first_failure(teams: list[_Team], outcomes: list[Outcome], keep_going
     failures = [o for o in outcomes if isinstance(o, BacklogAuditError)]
     if not failures or (keep_going and len(failures) < len(outcomes)):
         return
+    failed = [
+        t.request.name
+        for t, o in zip(teams, outcomes, strict=False)
+        if isinstance(o, BacklogAuditError)
+    ]
     for team, outcome in zip(teams, outcomes, strict=False):
         if isinstance(outcome, BacklogAuditError):
-            error = type(outcome)(f"team {team.request.name!r}: {outcome}")
+            message = f"team {team.request.name!r}: {outcome}"
+            if keep_going:  # every team failed: name the others, whose errors are not shown
+                others = ", ".join(name for name in failed if name != team.request.name)
+                message += f" (every team failed; also {others})" if others else ""
+            error = type(outcome)(message)
             error.exit_code = failure_code(tuple(failures)) if keep_going else outcome.exit_code
             raise error from None
 
