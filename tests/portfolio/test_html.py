@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 )
 CONFIG = str(EXAMPLES / "portfolio" / "backlog-audit.toml")
 # Each column's alignment, header first, then every cell: "header|cell|cell..."
-ALIGNMENTS = """Array.from(document.querySelectorAll("#%s table")[0].rows[0].cells).map(
+ALIGNMENTS = """Array.from(document.querySelectorAll("#%s-table")[0].rows[0].cells).map(
     (th, n) => Array.from(th.closest("table").rows)
         .map(row => getComputedStyle(row.cells[n]).textAlign.replace("start", "left"))
         .join("|"))"""

@@ -7,69 +7,79 @@ from backlog_audit.portfolio.model import PortfolioResult
 from backlog_audit.reports.figures import count, percent, points
 from backlog_audit.reports.html import render as single_render
 from backlog_audit.reports.html.markup import Html, el
+from backlog_audit.reports.html.table import CellValue, Col, Table, num, render_table
 
+_TEAM_COLUMNS = (
+    Col("Team"),
+    Col("Source"),
+    Col("Items", "num"),
+    Col("Coverage", "num"),
+    Col("Points coverage", "num"),
+    Col("Orphans", "num"),
+    Col("Uncovered KRs"),
+)
 _MAIN = b"<main>"
 _NAV = b'<nav aria-label="Sections"><ul>'
 
 
-def _table(header: list[str], rows: list[list[str]], numbers: range = range(0)) -> Html:
-    """A table styled as the page's data tables; the columns in `numbers` hold figures,
-    right-aligned with their headers (the page's `num` class)."""
-
-    def kind(index: int) -> str | None:
-        return "num" if index in numbers else None
-
-    head = el("thead", el("tr", [el("th", h, scope="col", class_=kind(i))
-                                 for i, h in enumerate(header)]))  # fmt: skip
-    body = el("tbody", [el("tr", [el("td", cell, class_=kind(i)) for i, cell in enumerate(row)])
-                        for row in rows])  # fmt: skip
-    return el("div", el("table", head, body, class_="data"), class_="table-wrap")
-
-
-def sections(result: PortfolioResult) -> Html:
-    """The Teams, Matrix and Unaligned sections."""
-    teams = []
+def _teams(result: PortfolioResult) -> Table:
+    """The team table: figures as numbers (they sort as numbers), a failed team's error in
+    the text column."""
+    rows: list[list[CellValue]] = []
     for t in result.teams:
         s = t.summary
         if s is None:
-            # The error in the text column: a figure's column keeps to one line.
-            teams.append([t.name, t.source, "", "", "", "", f"failed: {t.error}"])
-        else:
-            teams.append(
-                [t.name, t.source, count(s.all.items), percent(s.all.coverage),
-                 percent(s.all.points_coverage), count(s.orphaned_items),
-                 ", ".join(t.uncovered_key_results) or "none"]
-            )  # fmt: skip
+            rows.append([t.name, t.source, None, None, None, None, f"failed: {t.error}"])
+            continue
+        rows.append(
+            [t.name, t.source, num(s.all.items, count(s.all.items)),
+             _share(s.all.coverage), _share(s.all.points_coverage),
+             num(s.orphaned_items, count(s.orphaned_items)),
+             ", ".join(t.uncovered_key_results) or "none"]
+        )  # fmt: skip
+    return Table("teams", _TEAM_COLUMNS, rows, filterable=False)
+
+
+def _share(value: float | None) -> CellValue:
+    return num(None if value is None else value * 100, percent(value))
+
+
+def _matrix(result: PortfolioResult) -> Table:
+    """Items / points per team and company KR; a cell sorts by its items."""
     krs = [kr.id for kr in result.result.okrs.key_results]
     cells = {(c.team, c.key_result): c for c in result.matrix}
-    matrix = [
-        [t.name, *(f"{cells[(t.name, kr)].items} / {points(cells[(t.name, kr)].points)}"
+    rows: list[list[CellValue]] = [
+        [t.name, *(num(cells[(t.name, kr)].items,
+                       f"{cells[(t.name, kr)].items} / {points(cells[(t.name, kr)].points)}")
                    for kr in krs)]
         for t in result.teams
         if t.summary is not None
     ]  # fmt: skip
+    columns = (Col("Team"), *(Col(kr, "num") for kr in krs))
+    return Table("matrix", columns, rows, filterable=False)
+
+
+def sections(result: PortfolioResult) -> Html:
+    """The Teams, Matrix and Unaligned sections."""
     parts = [
         el("section",
            el("h2", "Teams"),
            el("p", result.coverage_note) if result.coverage_note else None,
-           _table(["Team", "Source", "Items", "Coverage", "Points coverage", "Orphans",
-                   "Uncovered KRs"], teams, numbers=range(2, 6)),
+           render_table(_teams(result)),
            id="teams"),
         el("section",
            el("h2", "Team x company KR matrix"),
            el("p", "Items / points of each team that roll up to each company key result."),
-           _table(["Team", *krs], matrix, numbers=range(1, len(krs) + 1)),
+           render_table(_matrix(result)),
            id="matrix"),
     ]  # fmt: skip
     if result.unaligned:
-        rows = [[u.team, u.id, u.kind.replace("_", " ")] for u in result.unaligned]
+        rows: list[list[CellValue]] = [
+            [u.team, u.id, u.kind.replace("_", " ")] for u in result.unaligned
+        ]
+        table = Table("unaligned", (Col("Team"), Col("Id"), Col("Kind")), rows, filterable=False)
         parts.append(
-            el(
-                "section",
-                el("h2", "Unaligned team OKRs"),
-                _table(["Team", "Id", "Kind"], rows),
-                id="unaligned",
-            )  # fmt: skip
+            el("section", el("h2", "Unaligned team OKRs"), render_table(table), id="unaligned")
         )
     return Html("".join(parts))
 
