@@ -123,8 +123,7 @@ HELP_GROUPS = (
 @click.option(
     "--keep-going",
     is_flag=True,
-    help="Portfolio: report and record the other teams when one fails (exit 3 all the "
-    "same; 2 when a team's failure is a usage error, such as an unknown sprint).",
+    help="Portfolio: report and record the other teams when one fails (exit 3 all the same).",
 )
 @click.option(
     "--fail-under-team",

@@ -7,8 +7,9 @@ history, render, then write the reports and record the portfolio and every team 
 commit. A failed team stops the run (exit 3, or 2 for a usage error such as an unknown
 board; nothing written) unless `keep_going`: then the rest is reported and recorded, the
 portfolio under a scope of its own that names the failed teams (a partial portfolio is no
-point of the whole one's trend, and is compared with nothing), and the exit code is the
-failure's all the same (`failure_code`).
+point of the whole one's trend, and is compared with nothing), and the exit code is 3 all
+the same (SPEC 11), a usage error found by a team's requests too: a run exiting 2 writes no
+report (SPEC 8).
 """
 
 from __future__ import annotations
@@ -58,16 +59,17 @@ class PortfolioOutcome:
 
     @property
     def exit_code(self) -> int:
-        """A failed team's code (--keep-going), else 1 when a threshold broke, else 0."""
+        """3 when a team failed (--keep-going: the others were reported, SPEC 11), else 1
+        when a threshold broke, else 0."""
         if self.failures:
-            return failure_code(self.failures)
+            return EXIT_SOURCE
         return EXIT_THRESHOLD if self.breaches else EXIT_OK
 
 
 def failure_code(errors: tuple[BacklogAuditError, ...]) -> int:
-    """The exit code of a run whose teams failed with `errors`: 2 when one of them is a
-    usage error (a board that does not exist: nothing will change until the config does),
-    else 3 (a source failed: trying again later may do)."""
+    """The exit code of a run that reports nothing because its teams failed with `errors`:
+    2 when one of them is a usage error (a sprint the board does not have: nothing will
+    change until the config does), else 3 (a source failed: trying again later may do)."""
     return EXIT_USAGE if any(e.exit_code == EXIT_USAGE for e in errors) else EXIT_SOURCE
 
 

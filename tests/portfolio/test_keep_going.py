@@ -1,6 +1,7 @@
 """`--keep-going` (SPEC 11 "Failures", issue 12): a team's usage error at fetch time is that
-team's failure like an outage; the run's exit code is 2 when a failure is a usage error,
-else 3; the audited teams are recorded, the portfolio under a partial scope of its own."""
+team's failure like an outage and the run, which reports the other teams, exits 3 (SPEC 11;
+SPEC 8 keeps 2 for a run that writes nothing); the audited teams are recorded, the portfolio
+under a partial scope of its own."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def unknown_sprint(portfolio: Portfolio) -> None:
 
 def test_a_usage_error_at_fetch_time_is_the_teams_failure(portfolio: Portfolio) -> None:
     unknown_sprint(portfolio)
-    result, report = audit(portfolio, 2, "--keep-going")
+    result, report = audit(portfolio, 3, "--keep-going")
     teams = {t["name"]: t for t in report["teams"]}
     assert teams["Web"]["error"] == "board 9 has no sprint named 'Sprint 99'"
     assert all(teams[name]["error"] is None for name in ("App", "Growth", "Docs"))
@@ -39,9 +40,9 @@ def test_a_usage_error_at_fetch_time_is_the_teams_failure(portfolio: Portfolio) 
     assert result.stderr.count("team Web failed:") == 1  # its line, not a warning too
 
 
-def test_a_usage_error_and_an_outage_make_exit_2(portfolio: Portfolio) -> None:
+def test_a_usage_error_and_an_outage_reported_exit_3(portfolio: Portfolio) -> None:
     unknown_sprint(portfolio)
-    _result, report = audit(portfolio, 2, "--keep-going", ASANA_ACCESS_TOKEN="wrong-token")
+    _result, report = audit(portfolio, 3, "--keep-going", ASANA_ACCESS_TOKEN="wrong-token")
     failed = [t["name"] for t in report["teams"] if t["error"]]
     assert failed == ["Web", "Growth"]
 

@@ -81,7 +81,7 @@ def test_off_a_terminal_there_is_no_progress_line(tmp_path: Path) -> None:
 
 def test_a_failed_team_has_its_line_and_its_error_once(tmp_path: Path) -> None:
     # Platform's export is JSON but no board: a usage error found when it is read, so with
-    # --keep-going the run reports the others and exits 2.
+    # --keep-going the run reports the others and exits 3.
     (tmp_path / "board.json").write_text('{"not": "a board"}', encoding="utf-8")
     text = (
         Path(CONFIG)
@@ -93,7 +93,7 @@ def test_a_failed_team_has_its_line_and_its_error_once(tmp_path: Path) -> None:
     config = tmp_path / "backlog-audit.toml"
     config.write_text(text, encoding="utf-8")
     lines = [plain(line) for line in on_a_terminal(tmp_path, "--keep-going", config=str(config),
-                                                   code=2)]  # fmt: skip
+                                                   code=3)]  # fmt: skip
     progress = sorted(line for line in lines if line.endswith(("items fetched", ": failed")))
     assert progress == ["Growth: 7 items fetched", "Onboarding: 7 items fetched",
                         "Platform: failed"]  # fmt: skip
