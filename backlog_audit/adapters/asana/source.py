@@ -40,6 +40,7 @@ from backlog_audit.adapters.asana.goals import goal_links
 from backlog_audit.adapters.asana.subtasks import Subtasks, read_subtasks
 from backlog_audit.adapters.asana.tasks import SUBTASK_FIELDS, TASK_FIELDS, TaskReader
 from backlog_audit.adapters.interface import BacklogSource, FieldInfo, Progress
+from backlog_audit.adapters.parallel import in_order, interleaved
 from backlog_audit.adapters.points import BadPoints, choose_points_fields
 from backlog_audit.adapters.settings import SourceSettings
 from backlog_audit.core.references import own_references
@@ -172,7 +173,8 @@ class AsanaSource(BacklogSource):
     # --- steps of fetch ------------------------------------------------------------------
 
     def _projects(self) -> list[ProjectFields]:
-        return [fetch_project_fields(self._client, gid) for gid in self._project_gids]
+        """Every audited project's name and fields, several projects at once."""
+        return in_order(partial(fetch_project_fields, self._client), self._project_gids)
 
     def _reader(
         self, projects: list[ProjectFields], graph: GoalGraph | None
@@ -210,30 +212,47 @@ class AsanaSource(BacklogSource):
     def _tasks(
         self, projects: list[ProjectFields], since: date, progress: Progress | None
     ) -> dict[str, tuple[Json, str]]:
-        """Every task in scope by gid, with the audited project it was first seen in."""
+        """Every task in scope by gid, with the audited project it was first seen in.
+
+        The listings (one per project, or per asked-for section of each project) are read
+        several at once, each page after page; the tasks are then taken in the order of the
+        sequential read (project by project, section by section), so that a task in two
+        projects is always seen from the first. Progress counts the distinct tasks received.
+        """
         name = self._config.asana_section
         # Every project's sections first: a name missing from the last project is exit 2
         # before any task is read, not after the other projects' listings.
-        sections = {p.project_gid: self._section_gids(p, name) for p in projects} if name else {}
+        sections = self._sections_named(projects, name) if name else {}
+        listings = [
+            (project, section)
+            for project in projects
+            for section in sections.get(project.project_gid, [None])
+        ]
+        pages: list[list[list[Json]]] = [[] for _ in listings]
+        seen: set[str] = set()
+        readers = [partial(self._task_pages, p, since, s) for p, s in listings]
+        for index, page in interleaved(readers):
+            pages[index].append(page)
+            seen.update(str(task["gid"]) for task in page)
+            if progress:
+                progress(len(seen), None)
         tasks: dict[str, tuple[Json, str]] = {}
-        for project in projects:
-            for page in self._task_pages(project, since, sections.get(project.project_gid)):
+        for (project, _), listing in zip(listings, pages, strict=True):
+            for page in listing:
                 for task in page:
                     tasks.setdefault(str(task["gid"]), (task, project.project_gid))
-                if progress:
-                    progress(len(tasks), None)
         return tasks
 
     def _task_pages(
-        self, project: ProjectFields, since: date, sections: list[str] | None
+        self, project: ProjectFields, since: date, section: str | None
     ) -> Iterator[list[Json]]:
-        """The pages of the project's tasks, or of its `sections` when a section is asked for."""
+        """The pages of the project's tasks, or of one of its sections."""
         client = self._client
         opts = {
             "completed_since": f"{since.isoformat()}T00:00:00.000Z",
             "opt_fields": SUBTASK_FIELDS if self._with_subtasks else TASK_FIELDS,
         }
-        if sections is None:
+        if section is None:
             return client.pages(
                 f"tasks of project {project.project_gid}",
                 lambda o: client.tasks.get_tasks_for_project(
@@ -241,42 +260,45 @@ class AsanaSource(BacklogSource):
                 ),
                 opts,
             )
-        return (
-            page
-            for section in sections
-            for page in client.pages(
-                f"tasks of section {section}",
-                partial(self._section_tasks, section),
-                opts,
-            )
+        return client.pages(
+            f"tasks of section {section}", partial(self._section_tasks, section), opts
         )
 
     def _section_tasks(self, section: str, opts: Json) -> Any:
         client = self._client
         return client.tasks.get_tasks_for_section(section, opts, **client.request_options)
 
-    def _section_gids(self, project: ProjectFields, name: str) -> list[str]:
-        """The gids of the sections called `name` (case-insensitive), or exit 2 listing them.
+    def _sections_named(self, projects: list[ProjectFields], name: str) -> dict[str, list[str]]:
+        """By project gid, the gids of its sections called `name` (case-insensitive), or
+        exit 2 naming the first project (in the order given) that has none.
 
         Asana allows two sections of one project to share a name (a copied sprint): both are
-        audited, rather than whichever the listing happens to give first.
+        audited, rather than whichever the listing happens to give first. The projects'
+        section lists are read several at once.
         """
+        wanted = field_key(name)
+        listed = in_order(self._sections, projects)
+        found: dict[str, list[str]] = {}
+        for project, sections in zip(projects, listed, strict=True):
+            found[project.project_gid] = [
+                str(s["gid"]) for s in sections if field_key(s.get("name")) == wanted
+            ]
+            if not found[project.project_gid]:
+                names = ", ".join(str(s.get("name")) for s in sections) or "(none)"
+                raise UsageError(
+                    f"Asana project {project.project_name} ({project.project_gid}) has no "
+                    f"section '{name}' (--asana-section); its sections: {names}"
+                )
+        return found
+
+    def _sections(self, project: ProjectFields) -> list[Json]:
         client = self._client
-        sections = client.records(
+        return client.records(
             f"sections of project {project.project_gid}",
             lambda o: client.sections.get_sections_for_project(
                 project.project_gid, o, **client.request_options
             ),
             {"opt_fields": "name"},
-        )
-        wanted = field_key(name)
-        found = [str(s["gid"]) for s in sections if field_key(s.get("name")) == wanted]
-        if found:
-            return found
-        names = ", ".join(str(s.get("name")) for s in sections) or "(none)"
-        raise UsageError(
-            f"Asana project {project.project_name} ({project.project_gid}) has no section "
-            f"'{name}' (--asana-section); its sections: {names}"
         )
 
     def _carriers(

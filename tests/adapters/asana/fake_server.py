@@ -14,7 +14,8 @@ It serves what the adapter reads, shaped like Asana's API (checked against the O
 - `opt_fields` honoured (dotted paths; compact records without it);
 - Asana's error bodies `{"errors": [{"message", "help"}]}` for 400, 401, 404, and injected
   429 (with `Retry-After`) and 5xx;
-- a request log (`FakeAsana.requests`).
+- a request log (`FakeAsana.requests`) and a count of requests in flight (`most_in_flight`),
+  with `meet` and `hold` to make requests overlap or follow one another in a test.
 
 Tests build the workspace with `AsanaData`'s `add_*` methods, then start `FakeAsana(data)`.
 """
@@ -34,6 +35,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.adapters.faults import Answer, Faults, RawRequest, serve
+from tests.adapters.meeting import Meeting
 
 Json = dict[str, Any]
 
@@ -411,6 +413,10 @@ class FakeAsana:
         self.faults: list[Fault] = []
         self.rules = Faults()  # the fault matrix's rules (tests/adapters/faults.py)
         self.task_page_cap = MAX_LIMIT  # tasks a page at most, whatever `limit` asks
+        self.in_flight = 0  # requests being answered now
+        self.most_in_flight = 0  # the most answered at once (a bound per site is kept)
+        self.meeting: Meeting | None = None
+        self.holds: list[tuple[Callable[[Request], bool], threading.Event]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         # A short poll keeps close() (shutdown) fast: tests start a server each.
@@ -442,6 +448,18 @@ class FakeAsana:
         with self._lock:
             self.faults.append(Fault(status, times, retry_after, path, body))
 
+    def meet(
+        self, parties: int, where: Callable[[Request], bool] = lambda r: True, linger: float = 0.0
+    ) -> None:
+        """Hold the first `parties` requests `where` selects, in flight, until all of them
+        are (`tests/adapters/meeting.py`): overlap shown without counting on timing."""
+        self.meeting = Meeting(parties, where, linger)
+
+    def hold(self, where: Callable[[Request], bool], until: threading.Event) -> None:
+        """Hold the requests `where` selects, in flight, until `until` is set (at most
+        `Meeting.TIMEOUT`): a test orders one request's answer after another's."""
+        self.holds.append((where, until))
+
     def paths(self) -> list[str]:
         """The paths requested so far, in order."""
         return [r.path for r in self.requests]
@@ -455,8 +473,29 @@ class FakeAsana:
         url = urlsplit(target)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         path = url.path[len(API_PREFIX) :] if url.path.startswith(API_PREFIX) else url.path
+        request = Request(method, path, query, headers, body=body)
         with self._lock:
-            self.requests.append(Request(method, path, query, headers, body=body))
+            self.requests.append(request)
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            self._wait_for_others(request)
+            return self._answer(method, path, query, headers, body)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _wait_for_others(self, request: Request) -> None:
+        """Hold `request` while a test's meeting or hold asks so (see `meet`, `hold`)."""
+        if self.meeting is not None:
+            self.meeting.attend(request)
+        for where, until in self.holds:
+            if where(request):
+                until.wait(Meeting.TIMEOUT)
+
+    def _answer(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> tuple[int, Json | bytes, dict[str, str]]:
         try:
             self._check_fault(path)
             self._check_auth(headers)

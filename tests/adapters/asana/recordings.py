@@ -9,7 +9,8 @@ The auth header, cookies and the SDK's client-description header never reach the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import vcr
 
+from backlog_audit.adapters import parallel
 from backlog_audit.adapters.asana.goals import load_goal_okrs
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditOptions, AuditResult
@@ -48,6 +50,20 @@ def _stable_response(response: dict[str, Any]) -> dict[str, Any]:
     for name in [h for h in headers if h.lower() in ("date", "server")]:
         del headers[name]
     return response
+
+
+@contextmanager
+def cassette(record_mode: str, name: str) -> Iterator[Any]:
+    """Record or replay `name`, one request at a time: vcrpy's patched connection pool is not
+    safe for requests from several threads (a replay of the source's parallel reads hung in
+    its `_get_conn`), and a recording is of the requests, not of their overlap."""
+    workers = parallel.WORKERS
+    parallel.WORKERS = 1
+    try:
+        with recorder(record_mode).use_cassette(name) as played:
+            yield played
+    finally:
+        parallel.WORKERS = workers
 
 
 def recorder(record_mode: str) -> vcr.VCR:
@@ -129,7 +145,7 @@ def record(name: str) -> None:
         scenario.prepare(fake)
         path = CASSETTES / f"{name}.yaml"
         path.unlink(missing_ok=True)
-        with recorder("all").use_cassette(path.name):
+        with cassette("all", path.name):
             try:
                 scenario.run(fake.base_url, Sleeps())
             except Exception as exc:  # a scenario of failure records the failing answer

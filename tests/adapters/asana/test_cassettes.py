@@ -7,7 +7,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from backlog_audit.errors import EXIT_SOURCE, SourceError
 from backlog_audit.model import AuditResult, LinkState
-from tests.adapters.asana.recordings import CASSETTES, SCENARIOS, recorder
+from tests.adapters.asana.recordings import CASSETTES, SCENARIOS, cassette
 from tests.adapters.asana.workspace import TOKEN, Sleeps, source_for, summary_figures
 
 # Nothing listens here: a request the cassette does not hold cannot reach anything.
@@ -15,7 +15,7 @@ NOWHERE = "http://127.0.0.1:9/api/1.0"
 
 
 def _replay(name: str, sleep: Sleeps | None = None) -> AuditResult:
-    with recorder("none").use_cassette(f"{name}.yaml"):
+    with cassette("none", f"{name}.yaml"):
         return SCENARIOS[name].run(NOWHERE, sleep if sleep is not None else Sleeps())  # type: ignore[no-any-return]
 
 
@@ -91,7 +91,7 @@ def test_cassettes_hold_no_credentials(name: str) -> None:
 
 def test_a_request_missing_from_the_cassette_fails() -> None:
     with (
-        recorder("none").use_cassette("asana_project_audit.yaml"),
+        cassette("none", "asana_project_audit.yaml"),
         pytest.raises(CannotOverwriteExistingCassetteException),
     ):
         source_for(NOWHERE, asana_project=("2003",)).fetch()

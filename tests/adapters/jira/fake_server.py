@@ -16,7 +16,6 @@ and answers 400 with Jira's wording for anything else.
 from __future__ import annotations
 
 import base64
-import contextlib
 import itertools
 import json
 import re
@@ -29,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.adapters.faults import Answer, Faults, RawRequest, serve
+from tests.adapters.meeting import Meeting
 
 SPRINT_FIELD = {"cloud": "customfield_10020", "dc": "customfield_10105"}
 EPIC_LINK_FIELD = "customfield_10014"
@@ -106,28 +106,6 @@ class LoggedRequest:
     query: dict[str, list[str]]
     body: Any
     at: float = 0.0  # time.monotonic() when it arrived
-
-
-class Meeting:
-    """The first `parties` requests `where` selects wait for each other (`FakeJira.meet`)."""
-
-    TIMEOUT = 10.0  # only waited out when the client under test does not overlap requests
-
-    def __init__(self, parties: int, where: Callable[[LoggedRequest], bool]) -> None:
-        self.where = where
-        self._barrier = threading.Barrier(parties, timeout=self.TIMEOUT)
-        self._seats = parties
-        self._lock = threading.Lock()
-
-    def attend(self, request: LoggedRequest) -> None:
-        """Wait for the others when `request` is one of the first `parties` selected."""
-        with self._lock:
-            if self._seats == 0 or not self.where(request):
-                return
-            self._seats -= 1
-        # Broken when they never came together: the test's count of requests in flight says so.
-        with contextlib.suppress(threading.BrokenBarrierError):
-            self._barrier.wait()
 
 
 class JqlError(Exception):
@@ -398,12 +376,17 @@ class FakeJira:
             }
         self.failures.append(Failure(status, path, times, dict(headers or {}), body))
 
-    def meet(self, parties: int, where: Callable[[LoggedRequest], bool] = lambda r: True) -> None:
+    def meet(
+        self,
+        parties: int,
+        where: Callable[[LoggedRequest], bool] = lambda r: True,
+        linger: float = 0.0,
+    ) -> None:
         """Hold the first `parties` requests that `where` selects, in flight, until all of
         them are: a client that sends them together passes at once, one that sends them one
         after another is let go after `Meeting.TIMEOUT` with `most_in_flight` short of
         `parties`. Overlap shown without counting on timing."""
-        self.meeting = Meeting(parties, where)
+        self.meeting = Meeting(parties, where, linger)
 
     def count(self, path_part: str = "") -> int:
         """Requests received so far whose path contains `path_part`."""
