@@ -355,6 +355,11 @@ class FakeJira:
         self.meeting: Meeting | None = None  # requests held until several are in flight
         self.base_url = ""
         self._tokens: dict[str, tuple[str, int]] = {}
+        self._indexed: tuple[int, int] | None = None
+        self._by_ref: tuple[dict[str, tuple[int, FakeIssue]], dict[str, tuple[int, FakeIssue]]] = (
+            {},
+            {},
+        )
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -422,10 +427,26 @@ class FakeJira:
         return ""
 
     def issue_by_id(self, ref: str) -> FakeIssue | None:
-        for issue in self.issues:
-            if ref in (issue.id, issue.key) or ref.casefold() == issue.key.casefold():
-                return issue
-        return None
+        """The first issue whose id or key is `ref` (a key in any case)."""
+        exact, folded = self._index()
+        found = [hit for hit in (exact.get(ref), folded.get(ref.casefold())) if hit is not None]
+        return min(found, key=lambda hit: hit[0])[1] if found else None
+
+    def _index(self) -> tuple[dict[str, tuple[int, FakeIssue]], dict[str, tuple[int, FakeIssue]]]:
+        """Issues by id and key, and by casefolded key, with their positions: a lookup is not
+        a scan (a bulk fetch of 100 in a 3,000-issue site would cost the fake 300,000
+        comparisons, CPU a benchmark's site would take from the client). Rebuilt when the
+        list is replaced or grows (tests add issues; none changes an id or key)."""
+        stamp = (id(self.issues), len(self.issues))
+        if self._indexed != stamp:
+            exact: dict[str, tuple[int, FakeIssue]] = {}
+            folded: dict[str, tuple[int, FakeIssue]] = {}
+            for n, issue in enumerate(self.issues):
+                exact.setdefault(issue.id, (n, issue))
+                exact.setdefault(issue.key, (n, issue))
+                folded.setdefault(issue.key.casefold(), (n, issue))
+            self._by_ref, self._indexed = (exact, folded), stamp
+        return self._by_ref
 
     def _issuetype(self, issue: FakeIssue) -> dict[str, Any]:
         kind: dict[str, Any] = {
@@ -517,6 +538,62 @@ class FakeJira:
             values[fid] = self._adf(value) if v3 and textarea and isinstance(value, str) else value
         return values
 
+    def _user_value(self, name: str) -> dict[str, Any]:
+        account = f"5b10a2844c20165700ede{abs(hash(name)) % 100000:05d}"
+        avatar = f"https://avatar-management.example/initials/{name[:2].upper()}-3.png"
+        return {
+            "self": f"{self.base_url}/rest/api/3/user?accountId={account}",
+            "accountId": account,
+            "emailAddress": f"{name.casefold().replace(' ', '.')}@example.com",
+            "avatarUrls": {
+                size: f"{avatar}?size={size}" for size in ("48x48", "24x24", "16x16", "32x32")
+            },
+            "displayName": name,
+            "active": True,
+            "timeZone": "Europe/Berlin",
+            "accountType": "atlassian",
+        }
+
+    def _other_fields(self, issue: FakeIssue, v3: bool) -> dict[str, Any]:
+        """What `*all` (and `*navigable`) add to the fields the audit reads, shaped as Jira
+        Cloud sends them for an issue without comments, work logs or attachments: every
+        system field, and every custom field of the site (null when not set). A client that
+        asks for every field pays for these bytes (benchmarks/bench_jira_cloud.py)."""
+        url = f"{self.base_url}/rest/api/{3 if v3 else 2}/issue/{issue.key}"
+        text = f"As a user I want {issue.summary or issue.key} so that the team ships it."
+        reporter = self._user_value("Sam Reporter")
+        others: dict[str, Any] = {str(f["id"]): None for f in self.fields if f.get("custom")}
+        others.update(
+            statuscategorychangedate="2026-11-10T09:00:00.000+0000",
+            timespent=None, aggregatetimespent=None, timeestimate=None,
+            aggregatetimeestimate=None, timeoriginalestimate=None,
+            aggregatetimeoriginalestimate=None, workratio=-1,
+            fixVersions=[], versions=[], components=[], issuelinks=[], subtasks=[],
+            attachment=[], resolution=None, resolutiondate=None, security=None,
+            environment=None, duedate=None, lastViewed=None,
+            watches={"self": f"{url}/watchers", "watchCount": 1, "isWatching": False},
+            votes={"self": f"{url}/votes", "votes": 0, "hasVoted": False},
+            issuerestriction={"issuerestrictions": {}, "shouldDisplay": False},
+            created="2026-11-02T10:15:30.000+0000",
+            updated="2026-11-20T16:42:05.000+0000",
+            priority={
+                "self": f"{self.base_url}/rest/api/3/priority/3",
+                "iconUrl": f"{self.base_url}/images/icons/priorities/medium.svg",
+                "name": "Medium",
+                "id": "3",
+            },
+            description=self._adf(text) if v3 else text,
+            timetracking={},
+            creator=reporter,
+            reporter=reporter,
+            progress={"progress": 0, "total": 0},
+            aggregateprogress={"progress": 0, "total": 0},
+            comment={"comments": [], "self": f"{url}/comment", "maxResults": 0, "total": 0,
+                     "startAt": 0},
+            worklog={"startAt": 0, "maxResults": 20, "total": 0, "worklogs": []},
+        )  # fmt: skip
+        return others
+
     def render(self, issue: FakeIssue, wanted: list[str], v3: bool) -> dict[str, Any]:
         """The issue JSON with the `fields` asked for (`*all`/`*navigable`: every field)."""
         out: dict[str, Any] = {"id": issue.id}
@@ -532,7 +609,7 @@ class FakeJira:
             return out
         every = self._all_fields(issue, v3)
         if any(n in ("*all", "*navigable") for n in names):
-            out["fields"] = every
+            out["fields"] = {**self._other_fields(issue, v3), **every}
         else:
             out["fields"] = {
                 n: every.get(n) for n in names if n in every or n.startswith("customfield_")
