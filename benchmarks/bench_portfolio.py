@@ -13,10 +13,9 @@ The fake listens with a backlog of 128 connections, as a real site's front end d
 socketserver's default of 5, the portfolio's first burst of connections (10 teams, then up to
 5 bulk fetches each) overflowed the listen queue, and every dropped SYN cost its team the
 kernel's 1 s retransmission wait. The script prints how many SYNs were dropped (Linux): a
-round with drops measures the harness, not the tool. It also finds an issue by id or key
-through an index rather than the tests' scan of every issue: 3,000 bulk-fetched issues
-scanned against 3,000 cost the fake's process about half a second of CPU per portfolio run,
-taken from the two cores the audit runs on, where a real site spends none of ours.
+round with drops measures the harness, not the tool. The fake finds an issue by id or key
+through an index (a scan of 3,000 issues per bulk-fetched issue cost its process about half a
+second of CPU per portfolio run, taken from the two cores the audit runs on).
 
 Run from the repository root:  .venv/bin/python benchmarks/bench_portfolio.py [--jobs 10]
 """
@@ -62,22 +61,6 @@ exempt: [BAU]
 """
 
 
-class IndexedJira(FakeJira):
-    """The fake Jira finding an issue by id or key through an index (the same answers as its
-    scan: the issues do not change once the site is built)."""
-
-    def issue_by_id(self, ref: str) -> FakeIssue | None:
-        index = self.__dict__.get("_by_ref")
-        if index is None:
-            index = {}
-            for issue in reversed(self.issues):  # the first issue wins, as in the scan
-                index[issue.key.casefold()] = issue
-            for issue in reversed(self.issues):
-                index[issue.id] = issue
-            self.__dict__["_by_ref"] = index
-        return index.get(ref) or index.get(ref.casefold())
-
-
 def site() -> FakeJira:
     """10 boards (projects P0..P9), each with an active sprint of 300 linked stories."""
     issues, boards, sprints = [], [], []
@@ -101,7 +84,7 @@ def site() -> FakeJira:
             issues.append(issue)
     fields = [custom_field(OKR_FIELD, "OKR", "select"),
               custom_field(POINTS, "Story point estimate", "jsw-story-points")]  # fmt: skip
-    return IndexedJira("cloud", issues=issues, custom_fields=fields, sprints=sprints, boards=boards)
+    return FakeJira("cloud", issues=issues, custom_fields=fields, sprints=sprints, boards=boards)
 
 
 def serve(delay: float, conn: multiprocessing.connection.Connection) -> None:
