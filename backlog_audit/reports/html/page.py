@@ -173,9 +173,10 @@ def _conflicts(result: AuditResult) -> Html | None:
     if not result.inheritance_conflicts:
         return None
     text = "The item's own link wins; the inherited one is ignored."
+    table, total = tables.conflicts(result)
     return sections.section("conflicts", "Inheritance conflicts", el("p", text, class_="note"),
-                            render_table(tables.conflicts(result)),
-                            count_text=count(len(result.inheritance_conflicts)))  # fmt: skip
+                            tables.shown_note(len(table.rows), total, "conflicts"),
+                            render_table(table), count_text=count(total))  # fmt: skip
 
 
 def _trend(result: AuditResult) -> Html | None:

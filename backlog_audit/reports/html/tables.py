@@ -203,12 +203,15 @@ def _bad_row(bad: BadLink, problem: str, item: ItemResult | None) -> list[CellVa
     ]  # fmt: skip
 
 
-def conflicts(result: AuditResult) -> Table:
-    """Items whose own KR link wins over a different inherited one."""
+def conflicts(result: AuditResult) -> tuple[Table, int]:
+    """Items whose own KR link wins over a different inherited one (up to MAX_ROWS), and
+    how many there are."""
     columns = (Col("Key", "key"), Col("Own link"), Col("Inherited link (ignored)"))
+    found = result.inheritance_conflicts
     rows = [[c.key, ", ".join(c.own), ", ".join(c.inherited)]
-            for c in result.inheritance_conflicts]  # fmt: skip
-    return Table("conflicts", columns, rows, empty="No inheritance conflicts.", filterable=False)
+            for c in found[:MAX_ROWS]]  # fmt: skip
+    table = Table("conflicts", columns, rows, empty="No inheritance conflicts.", filterable=False)
+    return table, len(found)
 
 
 def items(result: AuditResult) -> tuple[Table, int]:

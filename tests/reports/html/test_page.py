@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from backlog_audit.model import AuditResult, Summary, Tally
+from backlog_audit.model import AuditResult, InheritanceConflict, Summary, Tally
 from backlog_audit.reports import ReportFormat, render
 from backlog_audit.reports.html import page, tables
 from backlog_audit.reports.xlsx import styles
@@ -105,6 +105,16 @@ def test_tables_of_items_are_capped_and_say_where_the_rest_is(
     note = section.find("p", class_="note").text
     assert "Showing the first 5 of 12 items" in note
     assert "--format xlsx" in note and "--format csv" in note and "--format json" in note
+
+
+def test_inheritance_conflicts_are_capped_too(
+    result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tables, "MAX_ROWS", 5)
+    many = tuple(InheritanceConflict(f"APP-{n}", ("KR1.1",), ("KR2.1",)) for n in range(12))
+    section = doc(replace(result, inheritance_conflicts=many)).find("section", id="conflicts")
+    assert [row[0] for row in section.find("table").rows()] == [f"APP-{n}" for n in range(5)]
+    assert "Showing the first 5 of 12 conflicts" in section.text
 
 
 def test_changes_trend_lint_and_warnings(result: AuditResult) -> None:
