@@ -17,16 +17,7 @@ from typing import TYPE_CHECKING
 from backlog_audit.core.link_states import Cells, Resolved, decisions, nearest_referencing
 from backlog_audit.core.order import casefold, natural_key, natural_sort
 from backlog_audit.core.rows import TEST_TYPES, ItemRows, in_scope, scope_mask, text_set, unique
-from backlog_audit.core.tallies import (
-    NO_PROJECT,
-    NO_SPRINT,
-    UNASSIGNED,
-    breakdown,
-    kr_rows,
-    objective_rows,
-    summary,
-    tally,
-)
+from backlog_audit.core.tallies import NO_PROJECT, NO_SPRINT, UNASSIGNED, figures
 from backlog_audit.model import (
     AuditOptions,
     AuditResult,
@@ -69,9 +60,6 @@ def audit_rows(
     resolved = [cells.resolve(cell) for cell in rows.cells]
     linked = _linked(frame, scope_mask(frame, options), resolved, rows, cells, options)
     items = ItemTable(linked.select(list(item_schema())), rows.items)
-    total = tally(linked)
-    krs = kr_rows(okrs, linked, total)
-    uncovered = tuple(row.id for row in krs if row.items == 0)
     carriers = _carriers(linked)
     return AuditResult(
         generated_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
@@ -79,17 +67,10 @@ def audit_rows(
         scope=backlog.scope,
         scope_id=backlog.scope_id,
         okrs=okrs,
-        summary=summary(linked, len(krs), len(uncovered)),
-        key_results=krs,
-        objectives=objective_rows(okrs, linked, total),
-        by_sprint=breakdown(linked, "sprint", NO_SPRINT),
-        by_assignee=breakdown(linked, "assignee", UNASSIGNED),
-        by_project=breakdown(linked, "project", NO_PROJECT),
+        **figures(okrs, linked),
         items=items,
-        orphans=tuple(_keys_in(linked, LinkState.ORPHANED)),
         dangling_links=_bad_links(carriers, resolved, stale=False),
         stale_links=_bad_links(carriers, resolved, stale=True),
-        uncovered_key_results=uncovered,
         inheritance_conflicts=_conflicts(linked),
         warnings=backlog.warnings
         + _scope_warnings(frame, linked)
@@ -185,13 +166,6 @@ def _linked(
         )
     )
     return natural_sort(joined, "key")
-
-
-def _keys_in(linked: pl.DataFrame, state: LinkState) -> list[str]:
-    import polars as pl
-
-    # One column filtered, not the table's every list column.
-    return linked.select(pl.col("key").filter(pl.col("link_state") == state.value))["key"].to_list()
 
 
 def _carriers(linked: pl.DataFrame) -> pl.DataFrame:

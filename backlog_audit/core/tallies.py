@@ -9,7 +9,7 @@ report must not change with the engine.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from backlog_audit.core.order import natural_key
 from backlog_audit.model import (
@@ -172,3 +172,38 @@ def breakdown(frame: pl.DataFrame, column: str, missing: str) -> tuple[Breakdown
         for row in groups.iter_rows(named=True)
     }
     return tuple(BreakdownRow(value, rows[value]) for value in sorted(rows, key=natural_key))
+
+
+class Figures(TypedDict):
+    """The fields of an `AuditResult` that are counted from its items' table."""
+
+    summary: Summary
+    key_results: tuple[WorkRow, ...]
+    objectives: tuple[WorkRow, ...]
+    by_sprint: tuple[BreakdownRow, ...]
+    by_assignee: tuple[BreakdownRow, ...]
+    by_project: tuple[BreakdownRow, ...]
+    orphans: tuple[str, ...]
+    uncovered_key_results: tuple[str, ...]
+
+
+def figures(okrs: OkrSet, linked: pl.DataFrame) -> Figures:
+    """Every figure of the in-scope items' table against `okrs`: a single audit's and a
+    portfolio's alike (SPEC 6 and 11)."""
+    import polars as pl
+
+    total = tally(linked)
+    krs = kr_rows(okrs, linked, total)
+    uncovered = tuple(row.id for row in krs if row.items == 0)
+    # One column filtered, not the table's every list column.
+    orphaned = pl.col("key").filter(pl.col("link_state") == LinkState.ORPHANED.value)
+    return Figures(
+        summary=summary(linked, len(krs), len(uncovered)),
+        key_results=krs,
+        objectives=objective_rows(okrs, linked, total),
+        by_sprint=breakdown(linked, "sprint", NO_SPRINT),
+        by_assignee=breakdown(linked, "assignee", UNASSIGNED),
+        by_project=breakdown(linked, "project", NO_PROJECT),
+        orphans=tuple(linked.select(orphaned)["key"].to_list()),
+        uncovered_key_results=uncovered,
+    )

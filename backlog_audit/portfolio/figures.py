@@ -14,17 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from backlog_audit.core.order import natural_key
-from backlog_audit.core.tallies import (
-    NO_PROJECT,
-    NO_SPRINT,
-    UNASSIGNED,
-    breakdown,
-    kr_rows,
-    objective_rows,
-    summary,
-    tally,
-)
-from backlog_audit.model import AuditResult, BadLink, LinkState, OkrSet
+from backlog_audit.core.tallies import figures, kr_rows, tally
+from backlog_audit.model import AuditResult, BadLink, OkrSet
 from backlog_audit.portfolio.model import (
     MatrixCell,
     PortfolioResult,
@@ -73,29 +64,15 @@ def _base(
     scope: str,
 ) -> AuditResult:
     """The portfolio over all distinct items, with the company set's rows."""
-    import polars as pl
-
-    frame = counting(every.frame)
-    total = tally(frame)
-    krs = kr_rows(company, frame, total)
-    uncovered = tuple(row.id for row in krs if row.items == 0)
-    orphaned = frame.filter(pl.col("link_state") == LinkState.ORPHANED.value)
     return AuditResult(
         generated_at=now,
         source_kind="portfolio",
         scope=scope,
         okrs=company,
-        summary=summary(frame, len(krs), len(uncovered)),
-        key_results=krs,
-        objectives=objective_rows(company, frame, total),
-        by_sprint=breakdown(frame, "sprint", NO_SPRINT),
-        by_assignee=breakdown(frame, "assignee", UNASSIGNED),
-        by_project=breakdown(frame, "project", NO_PROJECT),
+        **figures(company, counting(every.frame)),
         items=every.items,
-        orphans=tuple(orphaned["key"].to_list()),
         dangling_links=_links([b for a in audited for b in a.dangling_links]),
         stale_links=_links([b for a in audited for b in a.stale_links]),
-        uncovered_key_results=uncovered,
         inheritance_conflicts=tuple(
             {c.key: c for a in audited for c in a.inheritance_conflicts}.values()
         ),
