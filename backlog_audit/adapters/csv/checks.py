@@ -28,9 +28,14 @@ def check_ids(path: str, tool: str, items: pl.DataFrame) -> tuple[str, ...]:
     """
     import polars as pl
 
+    ids = items["id"]
     # Only an id with an E can be in scientific notation: the rule reads those alone.
-    maybe = items.filter(pl.col("id").str.contains("[eE]"))["id"]
+    maybe = ids.filter(ids.str.contains("[eE]"))
     rounded = [item_id for item_id in maybe.to_list() if _ROUNDED.match(item_id)]
+    if not rounded and ids.hash().n_unique() == ids.len():
+        # Ids that hash apart differ (one pass over 64-bit numbers, where telling every id
+        # apart hashes and compares a million texts); two that hash alike are compared.
+        return ()
     repeated = items.filter(~pl.col("id").is_first_distinct())
     titles = (
         items.filter(pl.col("id").is_in(repeated["id"].implode()))
@@ -71,13 +76,16 @@ def resolve_parent_keys(items: pl.DataFrame, empty_cell: int) -> pl.DataFrame:
     """
     import polars as pl
 
-    ids = items["id"].implode()
-    parent = pl.col("parent")
-    outside = items.select(parent.is_not_null() & ~parent.is_in(ids)).to_series()
-    if not outside.any():  # every parent is an item of the export, named by its id
+    ids, parent = items["id"], pl.col("parent")
+    # The few distinct parents are looked up among the ids (a table of the parents, not of
+    # a million ids): those that are no id are named by a key, or outside the export.
+    parents = items["parent"].drop_nulls().unique()
+    known = ids.filter(ids.is_in(parents.implode()))
+    named_by = parents.filter(~parents.is_in(known.implode()))
+    if not named_by.len():  # every parent is an item of the export, named by its id
         return items
+    outside = parent.is_in(named_by.implode())
     # A parent named by a key (the last item of that key): only those rows are looked up.
-    named_by = items.filter(outside)["parent"].unique()
     by_key = (
         items.filter(pl.col("key").is_in(named_by.implode()))
         .group_by("key", maintain_order=True)
@@ -86,9 +94,9 @@ def resolve_parent_keys(items: pl.DataFrame, empty_cell: int) -> pl.DataFrame:
     resolved = items.with_columns(
         pl.when(outside).then(parent.replace(by_key["key"], by_key["id"])).otherwise(parent)
     )
+    # A parent whose key no item has stays as it was: outside the export.
     missing = (
-        resolved.filter(outside)
-        .filter(~parent.is_in(ids))
+        items.filter(outside & ~parent.is_in(by_key["key"].implode()))
         .select("id", "parent")
         .unique("parent", keep="first", maintain_order=True)
     )

@@ -9,7 +9,8 @@ before: it names the line of a quote that is never closed (exit 2), and reads a 
 as spreadsheets do. `engine_reads` is the test that tells them apart.
 
 Either way the result is one frame of text columns `c0`, `c1`... (the header row first):
-the cell as written, None where a row is shorter than the header.
+the cell as written, None where a row is shorter than the header. A UTF-8 file is read by
+the engine from the file itself: its bytes are never copied into Python.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backlog_audit.adapters.csv.sniff import Data
 from backlog_audit.errors import InputError
 
 if TYPE_CHECKING:
@@ -26,15 +29,19 @@ if TYPE_CHECKING:
 
 _MAX_CELL = 2**31 - 1
 _BARE_CR = re.compile(b"\r(?!\n)")
+# Bytes looked through at once for a quote: `bytes.find` runs at memory speed, and a file
+# mapped into memory is copied 1 MiB at a time, never whole.
+_CHUNK = 1 << 20
 
 
-def engine_reads(data: bytes, delimiter: str) -> bool:
+def engine_reads(data: Data, delimiter: str) -> bool:
     """Whether the engine reads `data` as `csv` does: every CR ends a line with LF, and every
     quote belongs to a well-formed quoted cell (opening a cell, doubled inside it, or closing
     it just before a separator or a line end)."""
     if _BARE_CR.search(data):
         return False
-    if b'"' not in data:
+    view = memoryview(data)
+    if not any(b'"' in bytes(view[at : at + _CHUNK]) for at in range(0, len(view), _CHUNK)):
         return True
     return b'"' not in _quoted_cell(delimiter).sub(b"", data)
 
@@ -47,15 +54,22 @@ def _quoted_cell(delimiter: str) -> re.Pattern[bytes]:
     return re.compile(b'"(?<![^' + sep + b'\\n]")[^"]*+(?:""[^"]*+)*+"(?![^' + sep + b"\\r\\n])")
 
 
-def read_records(path: str, data: bytes, delimiter: str) -> pl.DataFrame:
+def read_records(
+    path: str, data: Data, delimiter: str, *, as_written: bool = False
+) -> pl.DataFrame:
     """Every record of UTF-8 `data` (header first) as text columns `c0`, `c1`...; exit 2 on
-    an empty file or a quote that is never closed."""
+    an empty file or a quote that is never closed. `as_written`: the file at `path` holds
+    `data` (after a UTF-8 byte order mark, which the engine skips): the engine reads it."""
     import polars as pl
 
     if engine_reads(data, delimiter):
+        # The file itself, by its absolute path (the engine would expand a leading `~`),
+        # and never as a glob pattern (`export[1].csv` is a name).
+        source = Path(path).absolute() if as_written else bytes(data)
         try:
             frame = pl.read_csv(
-                data,
+                source,
+                glob=False,
                 has_header=False,
                 infer_schema=False,
                 separator=delimiter,
@@ -68,7 +82,7 @@ def read_records(path: str, data: bytes, delimiter: str) -> pl.DataFrame:
             if frame.height and any(cell is not None for cell in frame.row(0)):
                 frame.columns = [f"c{i}" for i in range(frame.width)]
                 return frame
-    return _python_frame(_records(path, data.decode("utf-8"), delimiter))
+    return _python_frame(_records(path, str(data, "utf-8"), delimiter))
 
 
 def _python_frame(records: list[list[str]]) -> pl.DataFrame:

@@ -26,6 +26,10 @@ from typing import Any
 
 from backlog_audit.errors import InputError
 
+# A file's bytes: read into memory, or a view of the file mapped into memory (a large export
+# is never copied: its bytes are checked where they lie, and the engine reads the file).
+Data = bytes | memoryview
+
 # The encodings spreadsheets and exporters write: Unicode, and the Windows code pages Excel
 # uses for "CSV" by system locale (Western, Central European, Cyrillic, Greek, Turkish,
 # Hebrew, Arabic, Baltic, Vietnamese).
@@ -46,11 +50,15 @@ _SAMPLE_CHARS = 1 << 16
 @dataclass(frozen=True)
 class Sniffed:
     """A file's content as UTF-8 bytes (the original bytes when they are UTF-8 already,
-    without a byte order mark) and how it was read."""
+    without a byte order mark) and how it was read; `as_written`: the content is the file's
+    own bytes (after a UTF-8 byte order mark, which the engine skips too); `ascii`: every
+    byte is ASCII (so is any whitespace in it)."""
 
-    data: bytes
+    data: Data
     encoding: str
     delimiter: str
+    as_written: bool = False
+    ascii: bool = False
 
     def describe(self) -> str:
         """`cp1252 text, columns separated by semicolons`: the `-v` line's words."""
@@ -59,37 +67,44 @@ class Sniffed:
     @property
     def text(self) -> str:
         """The whole text (decoded when asked: a large export is read as bytes)."""
-        return self.data.decode("utf-8")
+        return str(self.data, "utf-8")
 
 
-def sniff(path: str, raw: bytes) -> Sniffed:
+def sniff(path: str, raw: Data) -> Sniffed:
     """Read a file's bytes as UTF-8 and find its column separator (exit 2 on JSON or binary)."""
-    data, encoding = decode(path, raw)
+    data, encoding, ascii = decode(path, raw)
     sample = _head(data)
     if sample.lstrip(_JSON_SPACE)[:1] in ("{", "[") or not sample.strip():
-        refuse_json(path, data.decode("utf-8"))
-    return Sniffed(data, encoding, delimiter(sample))
+        refuse_json(path, str(data, "utf-8"))
+    as_written = encoding == "utf-8"
+    return Sniffed(data, encoding, delimiter(sample), as_written, ascii)
 
 
-def decode(path: str, raw: bytes) -> tuple[bytes, str]:
-    """The file's content as UTF-8 and the name of its encoding (see the module docstring).
+def decode(path: str, raw: Data) -> tuple[Data, str, bool]:
+    """The file's content as UTF-8, the name of its encoding (see the module docstring), and
+    whether that content is all ASCII (said of UTF-8 files, found while checking them).
 
     Other encodings are transcoded piece by piece, so that a large re-saved export is never
     held as one Python string.
     """
-    if raw.startswith(b"PK\x03\x04"):  # a zip archive: .xlsx, .ods
+    head = bytes(raw[:4])
+    if head.startswith(b"PK\x03\x04"):  # a zip archive: .xlsx, .ods
         raise InputError(f"{path}: a workbook (.xlsx/.ods), not a CSV: save it as CSV UTF-8")
     for bom, encoding in _BOMS:
-        if raw.startswith(bom):
+        if head.startswith(bom):
             if encoding == "utf-8-sig":
-                return _checked_utf8(path, raw[len(bom) :], encoding), "utf-8"
-            return _transcoded(path, raw, encoding), encoding
+                data = raw[len(bom) :]
+                ascii = _is_ascii(data)
+                return data if ascii else _checked_utf8(path, data, encoding), "utf-8", ascii
+            return _transcoded(path, raw, encoding), encoding, False
+    if _is_ascii(raw):
+        return raw, "utf-8", True
     if _is_utf8(raw):
-        return raw, "utf-8"
-    found = _detected(raw)
+        return raw, "utf-8", False
+    found = _detected(bytes(raw))
     if found is None:
         raise InputError(f"{path}: not text in an encoding spreadsheets write; save as CSV UTF-8")
-    return _transcoded(path, raw, found), found.replace("_", "-")
+    return _transcoded(path, raw, found), found.replace("_", "-"), False
 
 
 # What `str.lstrip` removed before a JSON document's first character (BOM included).
@@ -98,7 +113,7 @@ _JSON_SPACE = "\ufeff \t\r\n"
 _CHUNK = 1 << 20
 
 
-def _chunks(raw: bytes, encoding: str) -> Iterator[str]:
+def _chunks(raw: Data, encoding: str) -> Iterator[str]:
     """The text of `raw`, piece by piece (raises UnicodeDecodeError as `bytes.decode`)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     view = memoryview(raw)
@@ -107,9 +122,13 @@ def _chunks(raw: bytes, encoding: str) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
-def _is_utf8(raw: bytes) -> bool:
-    if raw.isascii():
-        return True
+def _is_ascii(raw: Data) -> bool:
+    # A piece at a time (a copy of 1 MiB, at memory speed): a mapped file is not copied whole.
+    view = memoryview(raw)
+    return all(bytes(view[at : at + _CHUNK]).isascii() for at in range(0, len(view), _CHUNK))
+
+
+def _is_utf8(raw: Data) -> bool:
     try:
         for _ in _chunks(raw, "utf-8"):
             pass
@@ -118,13 +137,13 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
-def _checked_utf8(path: str, raw: bytes, encoding: str) -> bytes:
+def _checked_utf8(path: str, raw: Data, encoding: str) -> Data:
     if not _is_utf8(raw):
         _transcoded(path, raw, encoding)  # raises with the decoder's reason
     return raw
 
 
-def _transcoded(path: str, raw: bytes, encoding: str) -> bytes:
+def _transcoded(path: str, raw: Data, encoding: str) -> bytes:
     try:
         return b"".join(text.encode("utf-8") for text in _chunks(raw, encoding))
     except UnicodeDecodeError as exc:
@@ -133,7 +152,7 @@ def _transcoded(path: str, raw: bytes, encoding: str) -> bytes:
         ) from None
 
 
-def _head(data: bytes) -> str:
+def _head(data: Data) -> str:
     """The first characters of UTF-8 content: what the separator is judged on."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     return decoder.decode(data[: 4 * _SAMPLE_CHARS])[:_SAMPLE_CHARS]

@@ -4,21 +4,23 @@ pandas would rename repeats to `Labels.1`; here a repeated header is one multi-v
 and headers are matched case-insensitively, with `Custom field (NAME)` also answering to NAME.
 The rows are one frame of text columns (`records`); the columns a reader needs are
 `cleaned` once (each cell stripped of whitespace as `str.strip` does, an empty one None: the
-same values for every rule, which strips first), and a column is read from them as engine
-expressions (`value`, `values`).
+same values for every rule, which strips first; `cleaning`), and a column is read from them
+as engine expressions (`value`, `values`).
 """
 
 from __future__ import annotations
 
 import logging
+import mmap
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backlog_audit.adapters.csv import cleaning
 from backlog_audit.adapters.csv.records import read_records
-from backlog_audit.adapters.csv.sniff import sniff
+from backlog_audit.adapters.csv.sniff import Data, sniff
 from backlog_audit.errors import InputError
 
 if TYPE_CHECKING:
@@ -27,14 +29,6 @@ if TYPE_CHECKING:
 LOG = logging.getLogger(__name__)
 
 _CUSTOM = re.compile(r"^custom field \((.+)\)$", re.IGNORECASE)
-# What `str.strip()` strips (every character for which `str.isspace()` holds): the
-# engine's own notion of whitespace leaves out the four information separators.
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-
-
 # A control character that a real cell hardly ever holds.
 _SEPARATOR = "\x1f"
 
@@ -76,11 +70,13 @@ class Row:
 @dataclass(frozen=True)
 class Table:
     """A CSV export's headers and rows: `frame` holds one text column per header (`c0`,
-    `c1`...) and one row per record after the header, blank ones included."""
+    `c1`...) and one row per record after the header, blank ones included; `ascii`: its
+    text is all ASCII."""
 
     path: str
     headers: tuple[str, ...]
     frame: pl.DataFrame
+    ascii: bool = False
     _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     def positions(self, column: str) -> tuple[int, ...]:
@@ -138,22 +134,16 @@ class Table:
 
     def cleaned(self, columns: Iterable[str], rows: pl.DataFrame | None = None) -> pl.DataFrame:
         """The cells of `columns` (of `rows`, a slice of `frame`), each stripped as
-        `str.strip` strips, an empty one None."""
-        import polars as pl
-
+        `str.strip` strips, an empty one None (`cleaning.cleaned`)."""
         rows = self.frame if rows is None else rows
         names = sorted({i for column in columns for i in self.positions(column)})
-        stripped = rows.select(pl.col(f"c{i}").str.strip_chars(WHITESPACE) for i in names)
-        # Two steps: the engine would strip each cell twice to test and keep it at once.
-        return stripped.with_columns(
-            pl.when(pl.col(f"c{i}").str.len_bytes() > 0).then(pl.col(f"c{i}")).alias(f"c{i}")
-            for i in names
-        )
+        return cleaning.cleaned(rows, [f"c{i}" for i in names], self.ascii)
 
     def with_cells(self, cells: pl.DataFrame) -> Table:
         """The table with the columns of `cells` (`c0`, `c1`... as `cleaned` gives them) in
         place of its own: the cells as written are no longer held."""
-        return Table(self.path, self.headers, self.frame.with_columns(cells), self._positions)
+        frame = self.frame.with_columns(cells)
+        return Table(self.path, self.headers, frame, self.ascii, self._positions)
 
     def __len__(self) -> int:
         """The records after the header, blank ones included."""
@@ -171,15 +161,47 @@ def read_table(path: str) -> Table:
     """Read a CSV export: any encoding and separator a spreadsheet writes (`sniff`),
     multi-line cells allowed; a JSON file is refused with what it is."""
     try:
-        raw = Path(path).read_bytes()
+        with _mapped(path) as raw:
+            records, ascii = _records(path, raw)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read CSV: {exc.strerror or exc}") from None
-    sniffed = sniff(path, raw)
-    del raw  # a transcoded export need not be held twice
-    LOG.info("%s: %s", path, sniffed.describe())
-    records = read_records(path, sniffed.data, sniffed.delimiter)
     header = records.row(0) if records.height else ()
     headers = tuple((text or "").strip() for text in header)
-    return Table(path, headers, records.slice(1))
+    return Table(path, headers, records.slice(1), ascii)
+
+
+def _records(path: str, raw: Data) -> tuple[pl.DataFrame, bool]:
+    """The records, and whether their text is ASCII. Its own function: the views of the
+    mapped file it makes are gone when it returns."""
+    sniffed = sniff(path, raw)
+    LOG.info("%s: %s", path, sniffed.describe())
+    # The engine reads the file itself only when it is there to read again (a pipe is not).
+    as_written = sniffed.as_written and isinstance(raw, memoryview)
+    records = read_records(path, sniffed.data, sniffed.delimiter, as_written=as_written)
+    return records, sniffed.ascii
+
+
+@contextmanager
+def _mapped(path: str) -> Iterator[Data]:
+    """The file's bytes, mapped into memory (not read: a large export is checked where it
+    lies, and the engine reads the file itself); read when it cannot be mapped (an empty
+    file, a pipe)."""
+    mapped, content = None, b""
+    with open(path, "rb") as handle:
+        try:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (ValueError, OSError):
+            content = handle.read()
+    if mapped is None:
+        yield content
+        return
+    view = memoryview(mapped)
+    try:
+        yield view
+    finally:
+        view.release()
+        # A view still held by an error's traceback keeps the map open: it is freed with it.
+        with suppress(BufferError):
+            mapped.close()

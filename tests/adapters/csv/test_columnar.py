@@ -35,6 +35,57 @@ def _text(name: str, text: str, encoding: str = "utf-8") -> Callable[[Path], str
     return build
 
 
+PLAIN_HEADER = "key,title,type,status,status_category,points,okr,parent,sprint,assignee,project"
+
+
+def _many(odd: dict[int, str], rows: int = 3_000) -> str:
+    """A plain export of `rows` clean rows (an epic per 50), but for the `odd` ones: the
+    shortcuts of the columnar reader (a column not stripped, ids told apart by hashes,
+    parents looked up by distinct value) must see one row out of many."""
+    lines = [PLAIN_HEADER]
+    for n in range(1, rows + 1):
+        epic = f"A-{n - (n - 1) % 50}"
+        parent = "" if epic == f"A-{n}" else epic
+        lines.append(odd.get(n, f"A-{n},Story {n},Story,To Do,todo,3,KR1.1,{parent},S1,Dev,APP"))
+    return "\r\n".join(lines) + "\r\n"
+
+
+ODD_ROWS = {  # one cell to strip, or to read as none, in each column, in one row each
+    1_234: "A-1234, Story 1234,Story,To Do,todo,3,KR1.1,A-1201,S1,Dev,APP",
+    2_345: "A-2345,Story 2345,Story,To Do,todo,3,KR1.1,A-2301,S1,Dev\t,APP",
+    2_400: 'A-2400,Story 2400,Story,Done,"",3,KR1.1,A-2351,S1,Dev,APP',
+    2_600: "A-2600,Story 2600,Story,To Do,todo,3,  ,A-2551,S1,Dev,APP",
+    2_700: "A-2700,Story 2700,Story,To Do,todo,3,KR1.1,A-2651,S1,Dev,\x1fAPP",
+    2_800: "A-2800,Story 2800,Story,To Do,todo, 5 ,KR1.1,A-2751,S1,Dev,APP",
+}
+WIDE_ODD_ROWS = {  # not ASCII: whitespace that starts or ends with a byte over 127
+    1_500: "A-1500,Story 1500,Story,To Do,todo,3,KR1.1,A-1451,S1\u00a0,Dev,APP",
+    1_600: "A-1600,Story 1600,\u3000Story,To Do,todo,3,KR1.1,A-1551,S1,Dev,APP",
+    1_700: "A-1700,Story 1700,Story,To Do,todo,3,KR1.1\u2003,A-1651,S1,Dev,APP",
+}
+PARENT_ROWS = {  # a parent outside the export; a parent named by a key no item has
+    2_222: "A-2222,Story 2222,Story,To Do,todo,3,KR1.1,B-7,S1,Dev,APP",
+    2_223: "A-2223,Story 2223,Story,To Do,todo,3,KR1.1,B-7,S1,Dev,APP",
+}
+JIRA_MANY = "Summary,Issue key,Issue id,Issue Type,Status,Parent id,Parent key,Epic Link,Labels\r\n"
+
+
+def _jira_many(rows: int = 3_000) -> str:
+    """A Server/Data Center export whose parents are ids, but for one row whose parent is
+    outside the export (named by its `Parent key`) and two named by Epic Link keys, one of
+    an item of the export and one not."""
+    lines = []
+    for n in range(1, rows + 1):
+        epic = n - (n - 1) % 50
+        parent = ("", "") if epic == n else (str(1000 + epic), f"A-{epic}")
+        parent = {1_111: ("99999", "OUT-1")}.get(n, parent)
+        link = {2_333: "A-51", 2_444: "GONE-7"}.get(n, "")
+        if link:
+            parent = ("", "")
+        lines.append(f"S {n},A-{n},{1000 + n},Story,To Do,{parent[0]},{parent[1]},{link},okr:KR1.1")
+    return JIRA_MANY + "\r\n".join(lines) + "\r\n"
+
+
 EXPORTS: dict[str, Callable[[Path], str]] = {
     "jira cloud, all fields": ex.jira_cloud_export,
     "jira server": ex.jira_server_export,
@@ -65,6 +116,20 @@ EXPORTS: dict[str, Callable[[Path], str]] = {
         "quotes.csv", 'key,okr,title\nA-1,KR1.1,a " stray\nA-2,"KR2.1,open\nA-3,,x\n'
     ),
     "bare CR line ends": _text("cr.csv", "key,okr,parent\rA-1,KR1.1,\rA-2,,A-1\r"),
+    "one odd row in many": _text("odd.csv", _many(ODD_ROWS), "utf-8"),
+    "one odd row in many, not ASCII": _text("wide.csv", _many(ODD_ROWS | WIDE_ODD_ROWS), "utf-8"),
+    "one odd row in many, with a BOM": _text("bom.csv", _many(ODD_ROWS), "utf-8-sig"),
+    "one odd row in many, cp1252": _text(
+        "cp.csv", _many(ODD_ROWS | {9: "A-9,Café,,,,,,,,,"}), "cp1252"
+    ),
+    "a parent outside in many": _text("parents.csv", _many(PARENT_ROWS), "utf-8"),
+    "a parent outside in many, jira": _text("jira-many.csv", _jira_many(), "utf-8"),
+    "a repeated row in many": _text(
+        "repeat.csv", _many({2_999: "A-7,Story 7,Story,To Do,todo,3,KR2.1,A-1,S1,Dev,APP"}), "utf-8"
+    ),
+    "a repeated id in many, another title": _text(
+        "clash.csv", _many({2_999: "A-7,Story 8,Story,To Do,todo,3,KR2.1,A-1,S1,Dev,APP"}), "utf-8"
+    ),
     "jira example": lambda _folder: str(ROOT / "examples" / "jira-export.csv"),
     "asana example": lambda _folder: str(ROOT / "examples" / "asana-export.csv"),
 }

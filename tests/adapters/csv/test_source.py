@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -277,3 +279,39 @@ def test_rows_read_are_reported_as_they_go(tmp_path: Path) -> None:
     )
     assert len(backlog.items) == 5_000
     assert heard == [(0, 5_001), (2_000, 5_001), (4_000, 5_001), (5_000, 5_000)]
+
+
+@pytest.mark.parametrize("name", ["export[1].csv", "export*.csv"])
+def test_a_file_name_is_a_name_not_a_pattern(tmp_path: Path, name: str) -> None:
+    # The engine reads a UTF-8 file itself, by its name: never as a glob pattern.
+    write(tmp_path, "key,okr\nB-1,KR2.1\n", "export1.csv", bom=False)
+    items = fetch(write(tmp_path, "key,okr\nA-1,KR1.1\n", name, bom=False))
+    assert list(items) == ["A-1"]
+
+
+def test_a_path_that_starts_with_a_tilde_is_the_folder_so_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `~` is the shell's to expand: a path that still has one names a folder called `~`.
+    (tmp_path / "~").mkdir()
+    write(tmp_path / "~", "key,okr\nA-1,KR1.1\n", bom=False)
+    (tmp_path / "home").mkdir()
+    write(tmp_path / "home", "key,okr\nB-1,KR2.1\n", bom=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    assert list(fetch("~/export.csv")) == ["A-1"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_export_piped_in_is_read_once(tmp_path: Path) -> None:
+    # `--input <(curl ...)`: the pipe cannot be mapped nor read twice; what was read is used.
+    pipe = tmp_path / "export.csv"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_bytes, args=(b"key,okr\nA-1,KR1.1\n",))
+    writer.start()
+    read: list[dict[str, Item]] = []
+    reader = threading.Thread(target=lambda: read.append(fetch(str(pipe))), daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    writer.join(timeout=1)
+    assert [list(items) for items in read] == [["A-1"]]
