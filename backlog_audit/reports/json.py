@@ -242,25 +242,36 @@ def render(result: AuditResult) -> bytes:
     return b"".join(chunks(result))
 
 
-# Where the items go in the laid-out report: JSON text never holds a raw NUL (it is escaped).
+# Where the items go in the report: `chunks` writes them in their place, a slice at a time.
 _ITEMS_HERE = _Encoded("\x00items\x00")
 
 
 def chunks(result: AuditResult) -> Iterator[bytes]:
-    """The JSON report in pieces as it is written: everything but the items, then the items
-    a slice at a time (`json_rows.items_chunks`), so that a million items never make one
-    string (issue 15)."""
+    """The JSON report in pieces as it is written: `layout(report)`'s bytes, each top-level
+    entry a piece of its own and the items a slice at a time (`json_rows.items_chunks`),
+    so that a million items, or the report around them, never make one string (issue 15)."""
     report = _report(result, _ITEMS_HERE)
     try:
-        text = layout(report)
+        laid = _members(report)
     except ValueError:
         # A figure past float's range (points of 1e308 add up to infinity, and a coverage
         # of inf / inf is NaN): null, like any figure that cannot be computed. Checked only
-        # on failure, so the common report keeps the C encoder's speed.
-        text = layout(finite(report))
-    head, tail = text.split(_ITEMS_HERE)
-    yield utf8(head)
-    # `items` sits one level down in the report: laid out as `layout` lays out depth 1.
-    for piece in items_chunks(result.items, inner="    ", pad="  "):
-        yield utf8(piece)
-    yield utf8(tail + "\n")
+        # on failure, so the common report keeps the C encoder's speed. Every entry is laid
+        # out before the first piece is written, so a failure leaves nothing half written.
+        laid = _members(finite(report))
+    yield b"{\n"
+    for n, (name, value) in enumerate(laid):
+        yield utf8(("" if n == 0 else ",\n") + f"  {_compact(name)}: ")
+        if value is _ITEMS_HERE:
+            # `items` sits one level down in the report: laid out as `layout` lays out depth 1.
+            yield from items_chunks(result.items, inner="    ", pad="  ")
+        else:
+            yield utf8(value)
+    yield b"\n}\n"
+
+
+def _members(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each top-level entry's name and its value as `layout(report)` lays it out (depth 1):
+    the engine's encoded lists as they are, never copied into a string of the whole."""
+    return [(name, layout(value, 1)) if not isinstance(value, _Encoded) else (name, value)
+            for name, value in report.items()]  # fmt: skip

@@ -1,10 +1,10 @@
 """The JSON report's `items` entries, encoded by the engine column by column (issue 15).
 
 A million items as Python dicts through `json` cost seconds; the same text is built from the
-items table (`table.ItemTable.frame`) with the engine's JSON string encoder, which escapes
-exactly as Python's `json` does with `ensure_ascii=False` (`tests/reports/test_json_rows.py`
-checks every control character), and the separators `json.py` uses (`", "`, `": "`). Points
-are written by Python's own float repr, once per distinct value; NaN and infinities as null.
+items table (`table.ItemTable.frame`) by engine expressions (`json_cells`) that escape exactly
+as Python's `json` does with `ensure_ascii=False` (`tests/reports/test_json_rows.py` checks
+every control character), with the separators `json.py` uses (`", "`, `": "`). Points are
+written by Python's own float repr, once per distinct value; NaN and infinities as null.
 """
 
 from __future__ import annotations
@@ -12,31 +12,19 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from backlog_audit.model import ItemResult
+from backlog_audit.reports.ahead import ahead
+from backlog_audit.reports.json_cells import Line, ListShape, TextShape, shapes
+from backlog_audit.reports.json_cells import encoded_text as _text
 from backlog_audit.table import ITEM_COLUMNS, ItemTable, item_schema
 
 if TYPE_CHECKING:
     import polars as pl
 
 _LISTS = ("sprints", "references", "key_results", "objectives")
-
-
-def _text(value: pl.Expr) -> pl.Expr:
-    """A text column as JSON: a string literal, or null."""
-    import polars as pl
-
-    encoded = pl.struct(value.alias("v")).struct.json_encode()
-    return encoded.str.slice(len('{"v":')).str.strip_suffix("}")
-
-
-def _texts(column: str) -> pl.Expr:
-    """A list of texts as JSON with `", "` between entries."""
-    import polars as pl
-
-    parts = pl.col(column).list.eval(_text(pl.element())).list.join(", ")
-    return pl.concat_str(pl.lit("["), parts, pl.lit("]"))
 
 
 def _number(column: pl.Series) -> pl.Series:
@@ -52,7 +40,12 @@ def _number(column: pl.Series) -> pl.Series:
 
 
 # Items encoded and written at a time: the text of a million items is never one string.
-_ROWS_PER_CHUNK = 20_000
+# Slices of 10,000 (about 4 MB of JSON) cost less than larger ones: the engine's copies of
+# a slice's text stay in the processor's cache (measured: docs/benchmarks.md).
+_ROWS_PER_CHUNK = 10_000
+# The item columns that are texts, and the slice shapes' row expressions built so far.
+_TEXTS = tuple(name for name in ITEM_COLUMNS if name != "points" and name not in _LISTS)
+_LINES: dict[tuple[tuple[TextShape, ...], tuple[ListShape, ...]], pl.Expr] = {}
 
 
 def item_lines(items: Sequence[ItemResult]) -> pl.Series:
@@ -62,40 +55,59 @@ def item_lines(items: Sequence[ItemResult]) -> pl.Series:
 
 def _lines(frame: pl.DataFrame) -> pl.Series:
     """Each row's JSON object on one line."""
+    shape = shapes(frame, _TEXTS, _LISTS)
+    line = _LINES.get(shape)
+    if line is None:
+        line = _LINES[shape] = _line(*shape)
+    with_points = frame.with_columns(_number(frame["points"]).alias("_points"))
+    return with_points.select(line.alias("item")).to_series()
+
+
+def _line(texts: tuple[TextShape, ...], lists: tuple[ListShape, ...]) -> pl.Expr:
+    """The expression of an item's line for a slice of this shape."""
     import polars as pl
 
+    text_shapes = dict(zip(_TEXTS, texts, strict=True))
+    list_shapes = dict(zip(_LISTS, lists, strict=True))
     schema = item_schema()
-    parts: list[pl.Expr] = []
+    line = Line()
     for n, name in enumerate(ITEM_COLUMNS):
-        parts.append(pl.lit(("{" if n == 0 else ", ") + json.dumps(name) + ": "))
+        line.literal(("{" if n == 0 else ", ") + json.dumps(name) + ": ")
         if name == "points":
-            parts.append(pl.col("_points"))
-        elif name in _LISTS:
-            parts.append(_texts(name))
+            line.value(pl.col("_points"))
+        elif name in list_shapes:
+            line.texts(name, list_shapes[name])
         else:
             assert schema[name] == pl.String(), name
-            parts.append(_text(pl.col(name)))
-    parts.append(pl.lit("}"))
-    with_points = frame.with_columns(_number(frame["points"]).alias("_points"))
-    return with_points.select(pl.concat_str(parts).alias("item")).to_series()
+            line.text(name, text_shapes[name])
+    line.literal("}")
+    return line.expr()
 
 
-def items_array(items: Sequence[ItemResult], inner: str, pad: str) -> str:
-    """The `items` list laid out as `json.py` lays out lists: one entry per line."""
-    return "".join(items_chunks(items, inner, pad))
-
-
-def items_chunks(items: Sequence[ItemResult], inner: str, pad: str) -> Iterator[str]:
-    """`items_array`'s text in pieces, each encoded when asked for (`_ROWS_PER_CHUNK` items)."""
+def items_chunks(items: Sequence[ItemResult], inner: str, pad: str) -> Iterator[bytes]:
+    """The `items` list as `json.py` lays out lists (one entry per line), as UTF-8 bytes in
+    pieces: slices of `_ROWS_PER_CHUNK` items, encoded in worker threads while the ones
+    before are written (`ahead`), each reaching the writer as the bytes the engine made."""
     frame = ItemTable.of(items).frame
     if not frame.height:
-        yield "[]"
+        yield b"[]"
         return
-    for start in range(0, frame.height, _ROWS_PER_CHUNK):
-        lines = _lines(frame.slice(start, _ROWS_PER_CHUNK))
-        lead = "[\n" if start == 0 else ",\n"
-        yield lead + inner + str(lines.str.join(",\n" + inner).item())
-    yield "\n" + pad + "]"
+    between = ",\n" + inner
+    starts = range(0, frame.height, _ROWS_PER_CHUNK)
+    slices = [frame.slice(start, _ROWS_PER_CHUNK) for start in starts]
+    for n, body in enumerate(ahead(partial(_joined, between=between), slices)):
+        yield ("[\n" + inner if n == 0 else between).encode()
+        yield body
+    yield ("\n" + pad + "]").encode()
+
+
+def _joined(frame: pl.DataFrame, between: str) -> bytes:
+    """The rows' lines with `between` between them, as UTF-8 bytes: the engine's own, never
+    decoded into a Python string and encoded again."""
+    import polars as pl
+
+    body: bytes = _lines(frame).str.join(between).cast(pl.Binary).item()
+    return body
 
 
 def records_array(columns: Mapping[str, pl.Series], inner: str, pad: str) -> str:

@@ -54,9 +54,10 @@ def test_items_written_in_pieces_join_to_the_same_report(monkeypatch: pytest.Mon
     )
     whole = json_report.render(result)
     monkeypatch.setattr(json_rows, "_ROWS_PER_CHUNK", 2)
-    pieces = list(json_report.chunks(result))
-    assert len(pieces) == 1 + 3 + 2  # head, three slices, the list's end, the tail
-    assert b"".join(pieces) == whole
+    pieces = list(json_rows.items_chunks(result.items, inner="    ", pad="  "))
+    assert len(pieces) == 2 * 3 + 1  # three slices, each after its separator; the list's end
+    assert b"".join(json_report.chunks(result)) == whole
+    assert b"".join(pieces) in whole
     assert json.loads(whole) == json.loads(json.dumps(json_report.to_dict(result)))
     empty = audit(backlog(), standard_okrs(), now=datetime(2026, 11, 22, tzinfo=timezone.utc))
     assert json.loads(json_report.render(empty))["items"] == []
