@@ -16,8 +16,9 @@ A site's budget (`site_budget`): in a portfolio run, several teams read one site
 each with its own workers. Every request holds one of the site's slots while it is on the
 wire (`request_slot`, taken by `RetryPolicy.call` for each try, so a retry's sleep holds
 none), so the site never has more requests in flight than its budget, whatever the number of
-teams. The budget follows the work into the workers started here (a context variable, copied
-into each task); an audit of one team has none and runs at full speed.
+teams. Waiting requests get the slots in the order of their team's priority (`slots.py`). The
+budget and the priority follow the work into the workers started here (a context variable,
+copied into each task); an audit of one team has none and runs at full speed.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar, copy_context
 from typing import Any, Generic, TypeVar
+
+from backlog_audit.adapters.slots import SiteSlots
 
 __all__ = [
     "WORKERS",
@@ -52,15 +55,17 @@ _END = object()  # the plan's end
 # concurrency limits.
 WORKERS = 5
 
-# The slots of the site the current work reads (None: no budget, a one-team audit).
-_BUDGET: ContextVar[threading.Semaphore | None] = ContextVar("site_budget", default=None)
+# The slots of the site the current work reads and the work's priority there (None: no
+# budget, a one-team audit).
+_BUDGET: ContextVar[tuple[SiteSlots, int] | None] = ContextVar("site_budget", default=None)
 
 
 @contextmanager
-def site_budget(slots: threading.Semaphore) -> Iterator[None]:
+def site_budget(slots: SiteSlots, priority: int = 0) -> Iterator[None]:
     """Every request sent in this block, by this thread or the workers it starts here, holds
-    one of `slots` while it is on the wire."""
-    token = _BUDGET.set(slots)
+    one of `slots` while it is on the wire, served before waiting requests of a higher
+    `priority` number."""
+    token = _BUDGET.set((slots, priority))
     try:
         yield
     finally:
@@ -69,8 +74,8 @@ def site_budget(slots: threading.Semaphore) -> Iterator[None]:
 
 def request_slot() -> AbstractContextManager[Any]:
     """Hold one of the current site's slots (nothing when there is no budget)."""
-    slots = _BUDGET.get()
-    return nullcontext() if slots is None else slots
+    budget = _BUDGET.get()
+    return nullcontext() if budget is None else budget[0].hold(budget[1])
 
 
 def submit(pool: ThreadPoolExecutor, fn: Callable[..., R], *args: Any) -> Future[R]:

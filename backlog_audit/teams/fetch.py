@@ -7,7 +7,9 @@ source may send several requests together (Jira's bulk fetches, Asana's projects
 request, from the team's thread or from one of its source's workers, holds one of the site's
 slots while it is on the wire (`adapters.parallel.site_budget`). So however many teams read
 one Jira or Asana site, it never gets more concurrent requests than its documented limits
-allow (docs/portfolio.md); a team alone on its site reads at its full speed.
+allow (docs/portfolio.md); a team alone on its site reads at its full speed. Requests waiting
+for a slot are served in the teams' config order (`adapters/slots.py`): the first teams finish
+early and are audited while the later ones still wait for the site.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Protocol
 
 from backlog_audit.adapters import Progress, plugin
 from backlog_audit.adapters.parallel import site_budget
+from backlog_audit.adapters.slots import SiteSlots
 from backlog_audit.errors import BacklogAuditError
 from backlog_audit.model import Backlog
 
@@ -51,20 +54,23 @@ def site_of(kind: str, params: Mapping[str, Any], credentials: Mapping[str, str]
 
 
 class Sites:
-    """One semaphore per (kind, base URL) with a limit in `SITE_LIMITS`: the site's slots."""
+    """The slots of each (kind, base URL) with a limit in `SITE_LIMITS`."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._slots: dict[str, SiteSlots] = {}
 
-    def budget(self, kind: str, site: str) -> AbstractContextManager[Any]:
-        """While a team fetches, its requests share the site's slots (no bound for files)."""
+    def budget(self, kind: str, site: str, priority: int) -> AbstractContextManager[Any]:
+        """While a team fetches, its requests share the site's slots, waiting ones served in
+        `priority` order (no bound for files)."""
         limit = SITE_LIMITS.get(kind)
         if limit is None:
             return nullcontext()
         with self._lock:
-            semaphore = self._slots.setdefault(site, threading.BoundedSemaphore(limit))
-        return site_budget(semaphore)
+            if site not in self._slots:
+                self._slots[site] = SiteSlots(limit)
+            slots = self._slots[site]
+        return site_budget(slots, priority)
 
 
 def fetch_all(
@@ -90,7 +96,8 @@ def fetch_all(
             # the future is too late once a thread took it).
             if failed.is_set() and not keep_going:
                 return _cancelled()
-            with sites.budget(kind, site):
+            # Config order: the first team's requests wait least (`adapters/slots.py`).
+            with sites.budget(kind, site, index):
                 return source.fetch(None)
         except BacklogAuditError as exc:
             failed.set()

@@ -10,10 +10,12 @@ import time
 import pytest
 
 from backlog_audit.adapters.parallel import in_order, request_slot
+from backlog_audit.adapters.slots import SiteSlots
 from backlog_audit.errors import BacklogAuditError, SourceError
 from backlog_audit.model import Backlog
 from backlog_audit.teams import fetch
 from backlog_audit.teams.fetch import Outcome, fetch_all, site_of
+from tests.adapters.test_slots import wait_until
 
 
 class Source:
@@ -134,6 +136,51 @@ def test_teams_of_one_site_fetch_together_beyond_its_bound(
     outcomes = fetch_all(sources, jobs=3, keep_going=False)  # type: ignore[arg-type]
     assert all(isinstance(o, Backlog) for o in outcomes)
     assert Source.most == 1  # and one request at a time
+
+
+def test_waiting_requests_of_one_site_are_served_in_the_teams_config_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first teams finish first, and are audited while the others wait for the site.
+    monkeypatch.setitem(fetch.SITE_LIMITS, "jira", 1)
+    made: list[SiteSlots] = []
+
+    class Slots(SiteSlots):
+        def __init__(self, limit: int) -> None:
+            super().__init__(limit)
+            made.append(self)
+
+    monkeypatch.setattr(fetch, "SiteSlots", Slots)
+    log: list[str] = []  # the site's requests, in the order they were sent
+    ask = {name: threading.Event() for name in "abc"}
+    answer_a = threading.Event()
+
+    class Asks:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def fetch(self, progress: object = None) -> Backlog:
+            assert ask[self.name].wait(30)
+            with request_slot():
+                log.append(self.name)
+                if self.name == "a":
+                    assert answer_a.wait(30)  # holds the only slot while b and c line up
+            return Backlog("jira", self.name, ())
+
+    sources = [("jira", "jira https://one", Asks(name)) for name in "abc"]
+    outcomes: list[list[Outcome]] = []
+    run = threading.Thread(target=lambda: outcomes.append(fetch_all(sources, 3, False)))  # type: ignore[arg-type]
+    run.start()
+    ask["a"].set()
+    wait_until(lambda: log == ["a"], "team a's request")
+    ask["c"].set()  # the third team asks before the second
+    wait_until(lambda: made[0].waiting == 1, "team c to wait")
+    ask["b"].set()
+    wait_until(lambda: made[0].waiting == 2, "team b to wait")
+    answer_a.set()
+    run.join(30)
+    assert log == ["a", "b", "c"]
+    assert all(isinstance(o, Backlog) for o in outcomes[0])
 
 
 def test_a_fetch_outside_a_portfolio_has_no_site_bound() -> None:
