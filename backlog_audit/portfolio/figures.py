@@ -5,12 +5,16 @@ gives its link state in the portfolio; every team that has it is listed (`table`
 figure is the core's (`core.tallies`) over the teams' tables, with each item's links rolled
 up to company ids: the portfolio's rows over all distinct items; the matrix, per team, over
 the team's own items (an item two teams share is in both teams' cells).
+
+A team's own share (its table and its row of the matrix: `team_share`) needs nothing of the
+other teams: a portfolio run computes it on the team's thread as soon as the team is audited,
+while later teams still wait for their sites, and hands it to `portfolio`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from backlog_audit.core.order import natural_key
@@ -27,25 +31,45 @@ from backlog_audit.portfolio.rollup import RollUp
 from backlog_audit.portfolio.table import PortfolioTable, TeamTable, counting, merged, team_table
 
 
+@dataclass(frozen=True)
+class TeamShare:
+    """An audited team's part of the portfolio: its table and its row of the matrix."""
+
+    table: TeamTable
+    cells: tuple[MatrixCell, ...]
+
+
+def team_share(run: TeamRun, rollup: RollUp, company: OkrSet) -> TeamShare:
+    """The share of an audited team (`run.result` set)."""
+    if run.result is None:
+        raise ValueError(f"team {run.name} was not audited")
+    table = team_table(run.name, run.result.items, rollup, run.site)
+    return TeamShare(table, _cells(company, table))
+
+
 def portfolio(
     company: OkrSet,
     runs: Sequence[TeamRun],
     rollups: dict[str, RollUp],
     now: datetime,
     scope: str,
+    shares: Mapping[str, TeamShare] | None = None,
 ) -> PortfolioResult:
-    """The portfolio of the teams' runs (failed ones listed, their items absent)."""
-    tables = [
-        team_table(run.name, run.result.items, rollups[run.name], run.site)
+    """The portfolio of the teams' runs (failed ones listed, their items absent), with the
+    `shares` already computed by team name (the others are computed here)."""
+    done = shares or {}
+    audited_shares = [
+        done.get(run.name) or team_share(run, rollups[run.name], company)
         for run in runs
         if run.result is not None
     ]
+    tables = [share.table for share in audited_shares]
     every = merged(tables)
     audited = [run.result for run in runs if run.result is not None]
     return PortfolioResult(
         result=_base(company, every, audited, now, scope),
         teams=tuple(_team(run, company) for run in runs),
-        matrix=_matrix(company, tables),
+        matrix=tuple(cell for share in audited_shares for cell in share.cells),
         unaligned=tuple(
             Unaligned(run.name, team_id, kind)
             for run in runs
@@ -100,12 +124,9 @@ def _team(run: TeamRun, company: OkrSet) -> TeamFigures:
     )
 
 
-def _matrix(company: OkrSet, tables: Sequence[TeamTable]) -> tuple[MatrixCell, ...]:
-    """Every audited team x company KR, zeros included: the company KR rows of the team's
+def _cells(company: OkrSet, table: TeamTable) -> tuple[MatrixCell, ...]:
+    """A team's row of the matrix: every company KR, zeros included, counted over the team's
     own items."""
-    cells: list[MatrixCell] = []
-    for table in tables:
-        frame = counting(table.frame)
-        rows = kr_rows(company, frame, tally(frame))
-        cells += (MatrixCell(table.name, row.id, row.items, row.points) for row in rows)
-    return tuple(cells)
+    frame = counting(table.frame)
+    rows = kr_rows(company, frame, tally(frame))
+    return tuple(MatrixCell(table.name, row.id, row.items, row.points) for row in rows)

@@ -35,7 +35,7 @@ from backlog_audit.model import AuditResult, Backlog, OkrSet
 from backlog_audit.okrs import load_audited_okrs
 from backlog_audit.okrs.lint import LintSettings, lint
 from backlog_audit.output import Planned, publish
-from backlog_audit.portfolio.figures import portfolio
+from backlog_audit.portfolio.figures import TeamShare, portfolio, team_share
 from backlog_audit.portfolio.model import PortfolioResult, TeamRun
 from backlog_audit.portfolio.rollup import RollUp, roll_up
 from backlog_audit.portfolio.sets import combined
@@ -86,19 +86,25 @@ class _Team:
 
 @dataclass
 class _Audit:
-    """A team's fetch, then its audit on the same thread: the audit's work overlaps the
-    other teams' waits for their sites, instead of following all of them."""
+    """A team's fetch, then its audit and its share of the portfolio on the same thread:
+    that work overlaps the other teams' waits for their sites, instead of following all of
+    them."""
 
     team: _Team
     moment: datetime
+    company: OkrSet
+    site: str  # `item_site`
     result: AuditResult | None = None
+    share: TeamShare | None = None
 
     def fetch(self, progress: Progress | None = None) -> Backlog:
-        """The team's backlog, audited into `result` against its sets."""
+        """The team's backlog, audited into `result` against its sets, and its `share`."""
         backlog = self.team.source.fetch(progress)
         request = self.team.request
         found = audit(backlog, self.team.okrs, request.options, self.moment)
         self.result = replace(found, scope_id=f"team {request.name}: {found.history_scope}")
+        run = _team_run(self.team, backlog, self.site, self.result)
+        self.share = team_share(run, self.team.rollup, self.company)
         return backlog
 
 
@@ -114,7 +120,7 @@ def execute(
         (
             t.request.source,
             site_of(t.request.source, t.request.params, t.request.credentials),
-            _Audit(t, moment),
+            _Audit(t, moment, company, item_site(t.request)),
         )
         for t in teams
     ]
@@ -125,12 +131,14 @@ def execute(
         None if done is None else lambda i, o: done(teams[i].request.name, o),
     )
     _raise_first_failure(teams, outcomes, request.keep_going)
+    audits = [audited for _kind, _site, audited in sources]
     runs = [
-        _team_run(team, outcome, item_site(team.request), audited.result)
-        for team, outcome, (_kind, _site, audited) in zip(teams, outcomes, sources, strict=True)
+        _team_run(team, outcome, audited.site, audited.result)
+        for team, outcome, audited in zip(teams, outcomes, audits, strict=True)
     ]
     rollups = {t.request.name: t.rollup for t in teams}
-    result = portfolio(company, runs, rollups, moment, _scope(request))
+    shares = {a.team.request.name: a.share for a in audits if a.share is not None}
+    result = portfolio(company, runs, rollups, moment, _scope(request), shares)
     result = _finish(result, request, company, teams, runs)
     planned = render_planned(result, targets)
     breaches = tuple(request.thresholds.breaches(result.result)) + team_breaches(
