@@ -12,13 +12,13 @@ items, its reports and the page guard's checks are those of the sequential fetch
 ends the whole read: requests not yet started are cancelled, and the error raised is that of
 the first read to fail in the order asked, whichever answer came first.
 
-A site's budget (`site_budget`): in a portfolio run, several teams read one site at once,
-each with its own workers. Every request holds one of the site's slots while it is on the
-wire (`request_slot`, taken by `RetryPolicy.call` for each try, so a retry's sleep holds
+A site's budget (`slots.site_budget`): in a portfolio run, several teams read one site at
+once, each with its own workers. Every request holds one of the site's slots while it is on
+the wire (`request_slot`, taken by `RetryPolicy.call` for each try, so a retry's sleep holds
 none), so the site never has more requests in flight than its budget, whatever the number of
-teams. Waiting requests get the slots in the order of their team's priority (`slots.py`). The
-budget and the priority follow the work into the workers started here (a context variable,
-copied into each task); an audit of one team has none and runs at full speed.
+teams; waiting requests get the slots by priority (`slots.py`). The budget follows the work
+into the workers started here (context variables, copied into each task, which marks the
+worker's requests as a batch); an audit of one team has none and runs at full speed.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from contextvars import ContextVar, copy_context
+from contextlib import contextmanager
+from contextvars import copy_context
 from typing import Any, Generic, TypeVar
 
-from backlog_audit.adapters.slots import SiteSlots
+from backlog_audit.adapters.slots import as_batch, request_slot, site_budget
 
 __all__ = [
     "WORKERS",
@@ -55,33 +55,17 @@ _END = object()  # the plan's end
 # concurrency limits.
 WORKERS = 5
 
-# The slots of the site the current work reads and the work's priority there (None: no
-# budget, a one-team audit).
-_BUDGET: ContextVar[tuple[SiteSlots, int] | None] = ContextVar("site_budget", default=None)
 
-
-@contextmanager
-def site_budget(slots: SiteSlots, priority: int = 0) -> Iterator[None]:
-    """Every request sent in this block, by this thread or the workers it starts here, holds
-    one of `slots` while it is on the wire, served before waiting requests of a higher
-    `priority` number."""
-    token = _BUDGET.set((slots, priority))
-    try:
-        yield
-    finally:
-        _BUDGET.reset(token)
-
-
-def request_slot() -> AbstractContextManager[Any]:
-    """Hold one of the current site's slots (nothing when there is no budget)."""
-    budget = _BUDGET.get()
-    return nullcontext() if budget is None else budget[0].hold(budget[1])
-
-
-def submit(pool: ThreadPoolExecutor, fn: Callable[..., R], *args: Any) -> Future[R]:
+def submit(
+    pool: ThreadPoolExecutor, fn: Callable[..., R], *args: Any, batch: bool = True
+) -> Future[R]:
     """`pool.submit(fn, *args)` in a copy of the caller's context, so that the worker
-    honours the caller's site budget (a worker thread starts with an empty context)."""
-    return pool.submit(copy_context().run, fn, *args)
+    honours the caller's site budget (a worker thread starts with an empty context); its
+    requests are a batch (`slots.py`) unless `batch` is false."""
+    context = copy_context()
+    if batch:
+        context.run(as_batch)
+    return pool.submit(context.run, fn, *args)
 
 
 def in_order(

@@ -21,8 +21,8 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Protocol
 
 from backlog_audit.adapters import Progress, plugin
-from backlog_audit.adapters.parallel import site_budget
-from backlog_audit.adapters.slots import SiteSlots
+from backlog_audit.adapters.shared import SharedReads
+from backlog_audit.adapters.slots import SiteSlots, site_budget
 from backlog_audit.errors import BacklogAuditError
 from backlog_audit.model import Backlog
 
@@ -54,23 +54,25 @@ def site_of(kind: str, params: Mapping[str, Any], credentials: Mapping[str, str]
 
 
 class Sites:
-    """The slots of each (kind, base URL) with a limit in `SITE_LIMITS`."""
+    """The slots of each (kind, base URL) with a limit in `SITE_LIMITS`, and the reads its
+    teams share (`adapters/shared.py`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._slots: dict[str, SiteSlots] = {}
+        self._sites: dict[str, tuple[SiteSlots, SharedReads]] = {}
 
-    def budget(self, kind: str, site: str, priority: int) -> AbstractContextManager[Any]:
-        """While a team fetches, its requests share the site's slots, waiting ones served in
-        `priority` order (no bound for files)."""
+    def budget(self, kind: str, site: str, team: int) -> AbstractContextManager[Any]:
+        """While a team fetches, its requests share the site's slots, waiting ones served
+        in the order of the teams' places (`team`: this one's), and the site's shared reads
+        (no bound for files)."""
         limit = SITE_LIMITS.get(kind)
         if limit is None:
             return nullcontext()
         with self._lock:
-            if site not in self._slots:
-                self._slots[site] = SiteSlots(limit)
-            slots = self._slots[site]
-        return site_budget(slots, priority)
+            if site not in self._sites:
+                self._sites[site] = (SiteSlots(limit), SharedReads())
+            slots, reads = self._sites[site]
+        return site_budget(slots, team, reads)
 
 
 def fetch_all(

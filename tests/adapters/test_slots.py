@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from backlog_audit.adapters.slots import SiteSlots
+from backlog_audit.adapters.slots import Priority, SiteSlots
 
 
 def wait_until(condition: object, what: str) -> None:
@@ -20,14 +20,14 @@ def wait_until(condition: object, what: str) -> None:
 
 
 def queue_in_order(
-    slots: SiteSlots, priorities: list[int], served: list[int]
+    slots: SiteSlots, priorities: list[Priority], served: list[Priority]
 ) -> list[threading.Thread]:
     """One thread per priority, each asking for a slot only once the one before waits, so
     that they ask in the order given; each notes its priority when served."""
     threads = []
     for n, priority in enumerate(priorities):
 
-        def ask(priority: int = priority) -> None:
+        def ask(priority: Priority = priority) -> None:
             with slots.hold(priority):
                 served.append(priority)
 
@@ -41,32 +41,33 @@ def queue_in_order(
 def test_waiting_requests_are_served_by_priority_then_in_the_order_they_asked() -> None:
     slots = SiteSlots(1)
     served: list[int] = []
-    slots.acquire(5)  # the only slot, held while the others line up
-    threads = queue_in_order(slots, [2, 1, 3, 0, 1], served)
+    slots.acquire((0, 5))  # the only slot, held while the others line up
+    threads = queue_in_order(slots, [(0, 2), (0, 1), (1, 0), (0, 3), (-1, 9), (0, 1)], served)
     slots.release()
     for thread in threads:
         thread.join(10)
-    assert served == [0, 1, 1, 2, 3]  # arrival order was 2, 1, 3, 0, 1
+    # By kind (shared reads, a team's own requests, batches), then team, then arrival.
+    assert served == [(-1, 9), (0, 1), (0, 1), (0, 2), (0, 3), (1, 0)]
 
 
 def test_a_free_slot_is_taken_at_once_whatever_the_priority() -> None:
     slots = SiteSlots(2)
-    slots.acquire(9)
-    slots.acquire(9)  # would block if a free slot waited for a more urgent request
+    slots.acquire((1, 9))
+    slots.acquire((1, 9))  # would block if a free slot waited for a more urgent request
     assert slots.waiting == 0
 
 
 def test_a_released_slot_goes_to_a_waiting_request_not_to_a_newcomer() -> None:
     slots = SiteSlots(1)
-    served: list[int] = []
-    slots.acquire(0)
-    threads = queue_in_order(slots, [7], served)
-    slots.release()  # handed over to the request of priority 7
+    served: list[Priority] = []
+    slots.acquire()
+    threads = queue_in_order(slots, [(1, 7)], served)
+    slots.release()  # handed over to the waiting request
     for thread in threads:
         thread.join(10)
-    assert served == [7]
+    assert served == [(1, 7)]
     # Once that request ended, the slot is free again.
-    slots.acquire(0)
+    slots.acquire()
     assert slots.waiting == 0
 
 
@@ -75,7 +76,7 @@ def test_never_more_holders_than_slots() -> None:
     lock = threading.Lock()
     counts = {"now": 0, "most": 0}
 
-    def work(priority: int) -> None:
+    def work(priority: Priority) -> None:
         for _ in range(20):
             with slots.hold(priority):
                 with lock:
@@ -85,7 +86,7 @@ def test_never_more_holders_than_slots() -> None:
                 with lock:
                     counts["now"] -= 1
 
-    threads = [threading.Thread(target=work, args=(n % 4,)) for n in range(10)]
+    threads = [threading.Thread(target=work, args=((n % 3 - 1, n),)) for n in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -17,7 +17,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
@@ -33,6 +33,8 @@ from backlog_audit.adapters.retry import (
     wait_for_answer,
     wait_for_transport,
 )
+from backlog_audit.adapters.shared import FirstTry
+from backlog_audit.adapters.slots import shared_reads, site_read
 from backlog_audit.adapters.urls import check_base_url
 from backlog_audit.errors import UsageError
 
@@ -215,6 +217,17 @@ class JiraHttp:
         """GET `path` (from the site root, e.g. `/rest/api/2/field`) and return its JSON."""
         return self._request("GET", path, params=dict(params or {}))
 
+    def get_site(self, path: str) -> Any:
+        """GET a read about the site that every team of a portfolio run makes alike (server
+        information, the field list): sent once per run for these credentials, the most
+        urgent of the site's requests (`adapters/shared.py`); a plain `get` otherwise."""
+        reads = shared_reads()
+        if reads is None:
+            return self.get(path)
+        with site_read():
+            key = (self.base_url, self._secrets, path)
+            return reads.read(key, lambda first_try: self._request("GET", path, first_try))
+
     def values(
         self,
         path: str,
@@ -259,11 +272,24 @@ class JiraHttp:
         """
         return self._request("POST", path, data=json.dumps(body))
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _request(
+        self, method: str, path: str, first_try: FirstTry | None = None, **kwargs: Any
+    ) -> Any:
         url = self.base_url + path
         session = self._client._session
 
         def once() -> Any:
+            try:
+                answer = attempt()
+            except BaseException:
+                if first_try is not None:
+                    first_try(False, None)
+                raise
+            if first_try is not None:
+                first_try(True, answer)
+            return answer
+
+        def attempt() -> Any:
             with self._count_lock:
                 self.request_count += 1
             LOG.debug("%s %s", method, path)
@@ -282,7 +308,7 @@ class JiraHttp:
 
         try:
             # Reads only, POSTs included (see `post`): every request may be retried.
-            return self._policy.call(once, self._wait_for, idempotent=True)
+            return self._policy_for(first_try).call(once, self._wait_for, idempotent=True)
         except JIRAError as exc:
             raise self._http_error(method, path, exc) from None
         except deadline.ResponseDeadline:
@@ -302,6 +328,20 @@ class JiraHttp:
             raise JiraHttpError(
                 f"cannot reach Jira at {self.base_url} ({type(exc).__name__})"
             ) from None
+
+    def _policy_for(self, first_try: FirstTry | None) -> RetryPolicy:
+        """The retry policy of a request; for a shared read's first try (`get_site`), one
+        that lets the teams waiting for it go on their own before any sleep: a wait at this
+        source's gate (another of its requests was asked to wait) or for a retry."""
+        if first_try is None:
+            return self._policy
+        sleep = self._policy.sleep
+
+        def released_then_sleep(seconds: float) -> None:
+            first_try(False, None)
+            sleep(seconds)
+
+        return replace(self._policy, sleep=released_then_sleep)
 
     @staticmethod
     def _wait_for(exc: Exception) -> float | None:

@@ -2,19 +2,28 @@
 
 Sprint scopes become JQL (`sprint in (...)`) so that they page like any search, at the
 largest page size; a board's backlog comes from the agile API, which alone knows it.
+
+A board scope costs two requests one after the other (the board's configuration, then its
+sprints), which need nothing of the site's field list: in a portfolio run, while the team
+waits for the site's shared reads, `BoardReads` sends them ahead on a worker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from backlog_audit.adapters.jira.http import JiraHttp, JiraHttpError
 from backlog_audit.adapters.jira.search import combine_jql
+from backlog_audit.adapters.parallel import submit
 from backlog_audit.errors import UsageError
 
 __all__ = [
     "BoardConfig",
+    "BoardReads",
     "Scope",
     "board_config",
     "check_scope_flags",
@@ -173,3 +182,66 @@ def resolve_scope(
         found = http.get(f"/rest/agile/1.0/sprint/{int(choice)}")  # 404 when it does not exist
         return _sprint_scope([found], user_jql, "")
     return _sprint_scope([_sprint_by_name(http, board, choice, warnings)], user_jql, "")
+
+
+class BoardReads:
+    """A scope's board configuration and scope (`board_config`, `resolve_scope`): read when
+    asked for, or all along on a worker from the start (`ahead`). Either way each is given,
+    or raises its error, where it is asked for: the source's errors and warnings come in the
+    same order as when read one after another."""
+
+    def __init__(
+        self, http: JiraHttp, board: int | None, sprint: str | None, jql: str | None
+    ) -> None:
+        self._http, self._board, self._sprint, self._jql = http, board, sprint, jql
+        self._config: Future[BoardConfig | None] | None = None
+        self._scope: Future[tuple[Scope, list[str]]] | None = None
+
+    @contextmanager
+    def ahead(self) -> Iterator[BoardReads]:
+        """Read the board on a worker during the block (none for a JQL scope); reads not
+        taken when it ends are abandoned."""
+        if self._board is None:
+            yield self
+            return
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="board")
+        self._config, self._scope = Future(), Future()
+        try:
+            # One of the team's own requests after the other, not a batch (`adapters/slots.py`).
+            submit(pool, self._read, self._config, self._scope, batch=False)
+            yield self
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _read(
+        self, config: Future[BoardConfig | None], scope: Future[tuple[Scope, list[str]]]
+    ) -> None:
+        try:
+            found = board_config(self._http, self._board) if self._board is not None else None
+        except BaseException as exc:  # raised where the configuration is asked for
+            config.set_exception(exc)
+            scope.set_exception(exc)
+            return
+        config.set_result(found)
+        warnings: list[str] = []
+        try:
+            scope.set_result(
+                (resolve_scope(self._http, found, self._sprint, self._jql, warnings), warnings)
+            )
+        except BaseException as exc:  # raised where the scope is asked for
+            scope.set_exception(exc)
+
+    def config(self) -> BoardConfig | None:
+        """The board's configuration (None: a JQL scope)."""
+        if self._config is not None:
+            return self._config.result()
+        return board_config(self._http, self._board) if self._board is not None else None
+
+    def scope(self, config: BoardConfig | None, warnings: list[str]) -> Scope:
+        """The scope of `config` (as `config()` gave it); a sprint list cut short is added to
+        `warnings`."""
+        if self._scope is not None:
+            scope, found = self._scope.result()
+            warnings.extend(found)
+            return scope
+        return resolve_scope(self._http, config, self._sprint, self._jql, warnings)

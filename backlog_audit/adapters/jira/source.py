@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -41,10 +42,9 @@ from backlog_audit.adapters.jira.issues import (
 )
 from backlog_audit.adapters.jira.scope import (
     BoardConfig,
+    BoardReads,
     Scope,
-    board_config,
     check_scope_flags,
-    resolve_scope,
     scope_label,
 )
 from backlog_audit.adapters.jira.search import IssueSearch, SearchResult
@@ -52,6 +52,7 @@ from backlog_audit.adapters.jira.values import ValueKind
 from backlog_audit.adapters.points import BadPoints
 from backlog_audit.adapters.retry import RetryPolicy
 from backlog_audit.adapters.settings import SourceSettings
+from backlog_audit.adapters.slots import shared_reads
 from backlog_audit.core.references import own_references
 from backlog_audit.errors import SourceError
 from backlog_audit.model import MAX_INHERIT_DEPTH, Backlog, Item
@@ -101,7 +102,7 @@ class JiraSource(BacklogSource):
 
     def _is_cloud(self) -> bool:
         if self._cloud is None:
-            info = self._http.get("/rest/api/2/serverInfo")
+            info = self._http.get_site("/rest/api/2/serverInfo")
             if not isinstance(info, dict):  # some other JSON API behind the URL
                 raise SourceError(
                     f"{self._http.base_url} answered serverInfo with no Jira server information:"
@@ -115,7 +116,7 @@ class JiraSource(BacklogSource):
         return "/rest/api/3" if self._is_cloud() else "/rest/api/2"
 
     def _catalog(self) -> FieldCatalog:
-        return FieldCatalog.from_json(self._http.get(f"{self._api()}/field"))
+        return FieldCatalog.from_json(self._http.get_site(f"{self._api()}/field"))
 
     # --- fetch ---------------------------------------------------------------------------
 
@@ -123,11 +124,15 @@ class JiraSource(BacklogSource):
         """Pull the items in scope and the parents they may inherit links from."""
         cfg = self._config
         check_scope_flags(cfg.board, cfg.sprint, cfg.jql)  # before the first request
-        catalog = self._catalog()
-        board = board_config(self._http, cfg.board) if cfg.board is not None else None
-        warnings: list[str] = []
-        plan = self._plan(catalog, board, warnings)
-        scope = resolve_scope(self._http, board, cfg.sprint, cfg.jql, warnings)
+        reads = BoardReads(self._http, cfg.board, cfg.sprint, cfg.jql)
+        # In a portfolio run the site's information is read once for all its teams: the
+        # team's own board requests go meanwhile, instead of after it (`BoardReads`).
+        with reads.ahead() if shared_reads() is not None else nullcontext(reads):
+            catalog = self._catalog()
+            board = reads.config()
+            warnings: list[str] = []
+            plan = self._plan(catalog, board, warnings)
+            scope = reads.scope(board, warnings)
         warnings.extend(w for w in scope.warnings if w)
         search = IssueSearch(self._http, self._is_cloud(), plan.request_fields())
         found = self._search(search, scope, progress)
