@@ -45,6 +45,9 @@ def _number(column: pl.Series) -> pl.Series:
 _ROWS_PER_CHUNK = 10_000
 # The item columns that are texts, and the slice shapes' row expressions built so far.
 _TEXTS = tuple(name for name in ITEM_COLUMNS if name != "points" and name not in _LISTS)
+# Columns whose values repeat from item to item: checked once per distinct value (`shapes`).
+_REPEATED = frozenset(("type", "status", "status_category", "sprint", "assignee", "parent",
+                       "link_state", "inherited_from"))  # fmt: skip
 _LINES: dict[tuple[tuple[TextShape, ...], tuple[ListShape, ...]], pl.Expr] = {}
 
 
@@ -55,7 +58,7 @@ def item_lines(items: Sequence[ItemResult]) -> pl.Series:
 
 def _lines(frame: pl.DataFrame) -> pl.Series:
     """Each row's JSON object on one line."""
-    shape = shapes(frame, _TEXTS, _LISTS)
+    shape = shapes(frame, _TEXTS, _LISTS, _REPEATED)
     line = _LINES.get(shape)
     if line is None:
         line = _LINES[shape] = _line(*shape)
