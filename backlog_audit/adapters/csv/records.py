@@ -54,34 +54,38 @@ def _quoted_cell(delimiter: str) -> re.Pattern[bytes]:
     return re.compile(b'"(?<![^' + sep + b'\\n]")[^"]*+(?:""[^"]*+)*+"(?![^' + sep + b"\\r\\n])")
 
 
-def read_records(
-    path: str, data: Data, delimiter: str, *, as_written: bool = False
-) -> pl.DataFrame:
+def read_records(path: str, data: Data, delimiter: str) -> pl.DataFrame:
     """Every record of UTF-8 `data` (header first) as text columns `c0`, `c1`...; exit 2 on
-    an empty file or a quote that is never closed. `as_written`: the file at `path` holds
-    `data` (after a UTF-8 byte order mark, which the engine skips): the engine reads it."""
+    an empty file or a quote that is never closed."""
+    frame = engine_records(bytes(data), delimiter) if engine_reads(data, delimiter) else None
+    return csv_records(path, data, delimiter) if frame is None else frame
+
+
+def engine_records(source: Path | bytes, delimiter: str) -> pl.DataFrame | None:
+    """The records the engine reads from a file or from UTF-8 bytes that `engine_reads`;
+    None when it refuses them, or reads them otherwise than `csv` (then `csv_records`)."""
     import polars as pl
 
-    if engine_reads(data, delimiter):
-        # The file itself, by its absolute path (the engine would expand a leading `~`),
-        # and never as a glob pattern (`export[1].csv` is a name).
-        source = Path(path).absolute() if as_written else bytes(data)
-        try:
-            frame = pl.read_csv(
-                source,
-                glob=False,
-                has_header=False,
-                infer_schema=False,
-                separator=delimiter,
-                truncate_ragged_lines=True,
-            )
-        except pl.exceptions.PolarsError:
-            pass  # the engine refuses what csv reads leniently: let csv read it
-        else:
-            # A blank first line is no header for csv (no columns); let csv say what it is.
-            if frame.height and any(cell is not None for cell in frame.row(0)):
-                frame.columns = [f"c{i}" for i in range(frame.width)]
-                return frame
+    try:
+        frame = pl.read_csv(
+            source,
+            glob=False,  # a file's name is a name: `export[1].csv` is no pattern
+            has_header=False,
+            infer_schema=False,
+            separator=delimiter,
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.PolarsError:
+        return None  # the engine refuses what csv reads leniently: let csv read it
+    # A blank first line is no header for csv (no columns); let csv say what it is.
+    if not frame.height or all(cell is None for cell in frame.row(0)):
+        return None
+    frame.columns = [f"c{i}" for i in range(frame.width)]
+    return frame
+
+
+def csv_records(path: str, data: Data, delimiter: str) -> pl.DataFrame:
+    """The records as Python's `csv` reads them (see the module docstring)."""
     return _python_frame(_records(path, str(data, "utf-8"), delimiter))
 
 

@@ -16,10 +16,16 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backlog_audit.adapters.csv import cleaning
-from backlog_audit.adapters.csv.records import read_records
+from backlog_audit.adapters.csv.records import (
+    csv_records,
+    engine_reads,
+    engine_records,
+    read_records,
+)
 from backlog_audit.adapters.csv.sniff import Data, sniff
 from backlog_audit.errors import InputError
 
@@ -162,7 +168,16 @@ def read_table(path: str) -> Table:
     multi-line cells allowed; a JSON file is refused with what it is."""
     try:
         with _mapped(path) as raw:
-            records, ascii = _records(path, raw)
+            records, delimiter, ascii = _checked(path, raw)
+        # The map is closed first: the engine maps the file itself, and two maps of it
+        # would count its size twice in the peak memory.
+        if records is None:
+            records = engine_records(Path(path).absolute(), delimiter)
+        if records is None:  # refused: `csv` reads the file (rare, and small)
+            with _mapped(path) as raw:
+                sniffed = sniff(path, raw)
+                records = csv_records(path, sniffed.data, sniffed.delimiter)
+                del sniffed
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
@@ -172,15 +187,20 @@ def read_table(path: str) -> Table:
     return Table(path, headers, records.slice(1), ascii)
 
 
-def _records(path: str, raw: Data) -> tuple[pl.DataFrame, bool]:
-    """The records, and whether their text is ASCII. Its own function: the views of the
-    mapped file it makes are gone when it returns."""
+def _checked(path: str, raw: Data) -> tuple[pl.DataFrame | None, str, bool]:
+    """The records (None: the engine is to read the file itself, absolutely named, since it
+    would expand a leading `~`), the separator, and whether the text is ASCII. Its own
+    function: the views of the mapped file it makes are gone when it returns."""
     sniffed = sniff(path, raw)
     LOG.info("%s: %s", path, sniffed.describe())
-    # The engine reads the file itself only when it is there to read again (a pipe is not).
-    as_written = sniffed.as_written and isinstance(raw, memoryview)
-    records = read_records(path, sniffed.data, sniffed.delimiter, as_written=as_written)
-    return records, sniffed.ascii
+    # A pipe is read once (it is not mapped): the engine cannot read it again.
+    if sniffed.as_written and isinstance(raw, memoryview):
+        if engine_reads(sniffed.data, sniffed.delimiter):
+            return None, sniffed.delimiter, sniffed.ascii
+        records = csv_records(path, sniffed.data, sniffed.delimiter)
+    else:
+        records = read_records(path, sniffed.data, sniffed.delimiter)
+    return records, sniffed.delimiter, sniffed.ascii
 
 
 @contextmanager
