@@ -285,17 +285,39 @@ class ColumnReader:
             numbers[((), (), ())] = 0
             cell = pl.repeat(0, frame.height, dtype=pl.Int64, eager=True)
             return cell.alias("cell"), tuple(numbers) if frame.height else ()
-        distinct = frame.select(keys).unique(maintain_order=True)
+        if len(keys) == 1:  # (a column's own `unique` takes half the time of a frame's)
+            distinct = frame[keys[0]].unique(maintain_order=True).to_frame()
+        else:
+            distinct = frame.select(keys).unique(maintain_order=True)
         found = []
         for values in distinct.iter_rows():
             free_text = tuple(value for value in values[:links] if value is not None)
             labels = _labels([value for value in values[links:] if value is not None], self.dialect)
             found.append(numbers.setdefault(((), free_text, labels), len(numbers)))
+        if len(keys) == 1:
+            return _numbered(frame[keys[0]], distinct[keys[0]], found), tuple(numbers)
         numbered = distinct.with_columns(pl.Series("cell", found, dtype=pl.Int64))
         joined = frame.select(keys).join(
             numbered, on=keys, how="left", nulls_equal=True, maintain_order="left"
         )
         return joined["cell"], tuple(numbers)
+
+
+def _numbered(column: pl.Series, distinct: pl.Series, found: Sequence[int]) -> pl.Series:
+    """Each cell's number, `found[i]` for a cell holding `distinct[i]` (None included).
+
+    The cells are read as an enumeration of the distinct texts: one lookup a row, then the
+    numbers gathered by place; a join of the column with its distinct values costs twice
+    that (about 35 ms a million rows, against 20)."""
+    import polars as pl
+
+    texts = [text is not None for text in distinct.to_list()]
+    by_place = pl.Series([n for n, text in zip(found, texts, strict=True) if text], dtype=pl.Int64)
+    places = column.cast(pl.Enum(distinct.drop_nulls())).to_physical()
+    cell = by_place.gather(places)
+    if not all(texts):  # the empty cell's number, where the column holds none
+        cell = cell.fill_null(found[texts.index(False)])
+    return cell.alias("cell")
 
 
 def _labels(values: Sequence[str], dialect: Dialect) -> tuple[str, ...]:

@@ -124,6 +124,7 @@ EXPORTS: dict[str, Callable[[Path], str]] = {
     "one odd row in many, cp1252": _text(
         "cp.csv", _many(ODD_ROWS | {9: "A-9,Café,,,,,,,,,"}), "cp1252"
     ),
+    "no link in many": _text("no-links.csv", _many({}).replace(",KR1.1,", ",,"), "utf-8"),
     "a parent outside in many": _text("parents.csv", _many(PARENT_ROWS), "utf-8"),
     "a parent outside in many, jira": _text("jira-many.csv", _jira_many(), "utf-8"),
     "a repeated row in many": _text(
