@@ -351,8 +351,9 @@ class AuditResult:
     # core.audit gives a `table.ItemTable` (columnar, built into objects only when iterated).
     items: Sequence[ItemResult]
     orphans: tuple[str, ...]
-    dangling_links: tuple[BadLink, ...]
-    stale_links: tuple[BadLink, ...]
+    # core.audit gives `core.bad_links.BadLinks` (columnar, built into objects only when iterated).
+    dangling_links: Sequence[BadLink]
+    stale_links: Sequence[BadLink]
     uncovered_key_results: tuple[str, ...]
     inheritance_conflicts: tuple[InheritanceConflict, ...]
     lint: tuple[LintFinding, ...] = ()

@@ -168,34 +168,37 @@ def _conflict(
     return (own.key_results or own.objectives, theirs.key_results) if clash else None
 
 
-def nearest_referencing(parent: pl.Series, has_refs: pl.Series, depth: int) -> pl.Series:
-    """Each row's nearest ancestor (row position) that has any references, else null.
+def nearest_referencing(rows: pl.LazyFrame, depth: int) -> pl.LazyFrame:
+    """`rows` with `ancestor`: each row's nearest ancestor (row position) that has any
+    references, else null.
 
-    `parent` holds each row's parent position (null: none, or not in the backlog). All rows
-    walk up together, one level a step, at most `depth` levels; a row stops at an ancestor
-    already on its path (a parent cycle) or at a missing parent, like SPEC 5's walk.
+    `rows` has `parent_pos`, each row's parent position (null: none, or not in the
+    backlog), and `has_refs`. All rows walk up together, one level a step, at most `depth`
+    levels; a row stops at an ancestor already on its path (a parent cycle) or at a missing
+    parent, like SPEC 5's walk. One plan for every level, so the engine runs it in one go.
     """
     import polars as pl
 
-    rows = pl.int_range(0, len(parent), dtype=pl.Int64, eager=True)
-    path = [rows]
-    walking = pl.Series([True] * len(parent), dtype=pl.Boolean)
-    found = pl.Series([None] * len(parent), dtype=pl.Int64)
-    current = rows
-    for _ in range(depth):
-        step = parent.gather(current)
+    steps = [f"_step{level}" for level in range(depth + 1)]
+    rows = rows.with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias(steps[0]),
+        pl.lit(None, dtype=pl.Int64).alias("ancestor"),
+        pl.lit(value=True).alias("_walking"),
+    )
+    for level in range(1, depth + 1):
+        rows = rows.with_columns(pl.col("parent_pos").gather(pl.col(steps[level - 1]))
+                                 .alias(steps[level]))  # fmt: skip
+        step = pl.col(steps[level])
         fresh = step.is_not_null()
-        for earlier in path:
-            fresh &= (step != earlier).fill_null(True)
-        alive = (walking & fresh).fill_null(False)
-        hit = (alive & has_refs.gather(step.fill_null(0))).fill_null(False)
-        found = pl.select(pl.when(hit).then(step).otherwise(found)).to_series()
-        walking = alive & ~hit
-        if not walking.any():
-            break
-        path.append(step)
-        current = step
-    return found
+        for earlier in steps[:level]:
+            fresh &= (step != pl.col(earlier)).fill_null(value=True)
+        alive = (pl.col("_walking") & fresh).fill_null(value=False)
+        hit = (alive & pl.col("has_refs").gather(step.fill_null(0))).fill_null(value=False)
+        rows = rows.with_columns(
+            pl.when(hit).then(step).otherwise(pl.col("ancestor")).alias("ancestor"),
+            (alive & ~hit).alias("_walking"),
+        )
+    return rows.drop(*steps, "_walking")
 
 
 def decisions(

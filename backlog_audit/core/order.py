@@ -1,12 +1,14 @@
 """Natural order (SPEC 9): `APP-9` before `APP-10`, `Sprint 9` before `Sprint 10`.
 
-`natural_key` is the order itself, for the short lists the reports sort; `natural_sort` gives
-a whole table the same order with sort columns the engine compares (text and number parts),
-so that a million keys are never turned into Python tuples one by one.
+`natural_key` is the order itself, for the short lists the reports sort; `natural_rank` gives
+every key of a column its place in that order as one number (keys of a text and a number, as
+nearly every export has, in one pass; others by sort columns the engine compares), so that a
+million keys are never turned into Python tuples one by one; `natural_sort` sorts a table by it.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -49,9 +51,6 @@ def sort_columns(column: pl.Series) -> pl.DataFrame:
     import polars as pl
 
     folded = _ascii_digits(casefold(column))
-    simple = _simple_sort_columns(folded)
-    if simple is not None:
-        return simple
     parts = folded.str.extract_all(_PARTS)
     width = len(parts) and int(parts.list.len().max() or 0)  # type: ignore[arg-type]
     frame = pl.DataFrame({"parts": parts})
@@ -71,18 +70,117 @@ def sort_columns(column: pl.Series) -> pl.DataFrame:
 
 def natural_sort(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """`frame` sorted by `column` in natural order; rows with equal keys keep their order."""
+    if not frame.height:
+        return frame
+    order = rank_order(natural_rank(frame[column]))
+    return frame if order is None else frame[order]
+
+
+def rank_order(rank: pl.Series) -> pl.Series | None:
+    """The positions of `rank`'s values in ascending order, equal ones in their order; None
+    when they are in order already (an export listed in key order, as most are, needs no
+    reordering of its wide table)."""
     import polars as pl
 
-    keys = sort_columns(frame[column])
-    if not keys.width or not frame.height:
-        return frame
+    frame = rank.to_frame("rank")
+    order = frame.select(pl.arg_sort_by("rank", maintain_order=True)).to_series()
+    if (order == pl.int_range(0, len(rank), eager=True)).all():
+        return None
+    return order
+
+
+def natural_rank(column: pl.Series) -> pl.Series:
+    """Each value's place in natural order (UInt64): equal for keys `natural_key` holds
+    equal (`APP-1`, `app-01`), smaller for keys it puts first.
+
+    One number per key lets the audit order its items, and its bad links by the key that
+    carries them, with one sort of one number column, keys read once for both.
+    """
+    import polars as pl
+
+    simple = _simple_rank(column)
+    if simple is not None:
+        return simple
+    keys = sort_columns(column)
+    if not keys.width:  # no key has a part: every key is ""
+        return pl.Series(column.name, [0] * len(column), dtype=pl.UInt64)
     order = keys.select(
-        pl.arg_sort_by(keys.columns, nulls_last=False, maintain_order=True).alias("order")
+        pl.arg_sort_by(keys.columns, nulls_last=False, maintain_order=True)
     ).to_series()
-    # An export listed in key order (most are) needs no reordering of its wide table.
-    if (order == pl.int_range(0, frame.height, eager=True)).all():
-        return frame
-    return frame[order]
+    # Down the sorted keys, a new rank wherever a key differs from the one before.
+    ordered = keys[order]
+    differs = pl.any_horizontal(pl.col(name).ne_missing(pl.col(name).shift(1))
+                                for name in keys.columns)  # fmt: skip
+    dense = ordered.select(differs.fill_null(True).cum_sum().cast(pl.UInt64)).to_series()
+    rank = pl.Series(column.name, [0] * len(column), dtype=pl.UInt64)
+    return rank.scatter(order, dense)
+
+
+# The bits of a simple key's rank below its prefix's place: room for its number (plus one).
+_NUMBER_BITS = 45
+# More distinct prefixes than this: the sort columns instead (their order is found in Python).
+_MAX_PREFIXES = 10_000
+
+
+def _simple_rank(column: pl.Series) -> pl.Series | None:
+    """`natural_rank` of keys that are a prefix (any text not ending in a digit) and an ASCII
+    number below 2**45 - 1, each part optional (`APP-123`, `P1-7`, `app`, `42`, ""), as
+    one number: the prefix's place among the distinct prefixes (few: ordered in Python by
+    `natural_key`), then the number plus one (0: none). None when a key has another shape,
+    or when one prefix's parts begin another's (`app-` and `app-5x-`: `app-7` would then go
+    after `app-5x-3`, and the prefix's place alone cannot say so)."""
+    import polars as pl
+
+    parts = column.str.extract_groups(r"(?s)^(.*?)([0-9]{0,18})$")
+    prefix, digits = parts.struct.field("1"), parts.struct.field("2")
+    if prefix.null_count():  # a null key
+        return None
+    number = digits.cast(pl.UInt64, strict=False)  # "" (no number): None
+    if len(number) and (number.max() or 0) >= 2**_NUMBER_BITS - 1:
+        return None
+    # Most exports have one prefix: one comparison instead of a lookup.
+    first = prefix[0] if len(prefix) else ""
+    distinct = [first] if (prefix == first).all() else prefix.unique().to_list()
+    places = _prefix_places(distinct)
+    if places is None:
+        return None
+    if len(places) == 1:
+        place: pl.Expr = pl.lit(places[first], dtype=pl.UInt64)
+    else:
+        place = pl.col("prefix").replace_strict(
+            list(places), list(places.values()), default=0, return_dtype=pl.UInt64
+        )
+    # A bare number goes after every prefix (`_prefix_places`); the empty key first.
+    bare = (pl.col("prefix") == "") & pl.col("number").is_not_null()
+    high = pl.when(bare).then(pl.lit(len(places) + 1, pl.UInt64)).otherwise(place)
+    value = (pl.col("number") + pl.lit(1, pl.UInt64)).fill_null(0)
+    rank = high * pl.lit(2**_NUMBER_BITS, pl.UInt64) + value
+    frame = pl.DataFrame([prefix.alias("prefix"), number.alias("number")])
+    return frame.select(rank.alias(column.name)).to_series()
+
+
+def _prefix_places(prefixes: list[str]) -> dict[str, int] | None:
+    """Each prefix's place (1, 2...; prefixes of equal `natural_key` alike; "" 0), or None
+    when places cannot order the keys: a prefix whose parts begin another's, more than
+    _MAX_PREFIXES of them, a prefix ending in a digit (a number past 18 digits), a bare
+    number beside a prefix that begins with one."""
+    if len(prefixes) > _MAX_PREFIXES or any(_DIGIT_END.search(p) for p in prefixes):
+        return None
+    try:
+        keys = {p: natural_key(p) for p in prefixes if p}
+    except ValueError:  # a part `int` cannot read (a superscript digit alone)
+        return None
+    if "" in prefixes and any(key[0][0] == 1 for key in keys.values()):
+        return None
+    ordered = sorted(set(keys.values()))
+    for shorter, longer in itertools.pairwise(ordered):
+        if longer[: len(shorter)] == shorter:
+            return None
+    place = {key: n for n, key in enumerate(ordered, start=1)}
+    return {p: place[keys[p]] if p else 0 for p in prefixes}
+
+
+_DIGIT_END = re.compile(r"\d\Z")
 
 
 def _ascii_digits(column: pl.Series) -> pl.Series:
@@ -97,25 +195,3 @@ def _ascii_digits(column: pl.Series) -> pl.Series:
     values = column.filter(other).unique().to_list()
     mapped = ["".join(str(int(c)) if c.isdecimal() else c for c in v) for v in values]
     return column.replace(pl.Series(values, dtype=pl.String), pl.Series(mapped, dtype=pl.String))
-
-
-def _simple_sort_columns(folded: pl.Series) -> pl.DataFrame | None:
-    """`sort_columns` for keys that are all a text (no digit) and a number of at most 18
-    ASCII digits, each part optional (`app-123`, `app`, `42`): the number compared as an
-    integer; None when a key has another shape."""
-    import polars as pl
-
-    if not folded.str.contains(r"^\D*[0-9]{0,18}$").fill_null(False).all():
-        return None
-    text = folded.str.extract(r"^(\D*)", 1).fill_null("")
-    digits = folded.str.extract(r"([0-9]*)$", 1).fill_null("")
-    number = digits.cast(pl.UInt64, strict=False)  # "" (no number): None
-    has_text, has_number = text != "", digits != ""
-    return pl.select(
-        # part 0: the text, else the number; part 1: the number after a text
-        pl.when(has_text).then(0).when(has_number).then(1).cast(pl.Int8).alias("kind0"),
-        pl.when(has_text).then(text).alias("text0"),
-        pl.when(~has_text).then(number).alias("number0"),
-        pl.when(has_text & has_number).then(1).cast(pl.Int8).alias("kind1"),
-        pl.when(has_text).then(number).alias("number1"),
-    )

@@ -10,12 +10,11 @@ that builds `Item`s only when read, and that `ItemRows.of` turns back into the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, overload
 
-from backlog_audit.core.order import casefold
 from backlog_audit.model import AuditOptions, Item, StatusCategory
 from backlog_audit.table import texts
 
@@ -190,38 +189,65 @@ def unique(frame: pl.DataFrame) -> pl.DataFrame:
     return frame[chosen]
 
 
-def scope_mask(frame: pl.DataFrame, options: AuditOptions) -> pl.Series:
-    """Whether each row is counted work (SPEC 2): the one place of the default type scope.
+class TypeScope:
+    """SPEC 2's type scope, decided once per distinct type name: the one place of the rule.
 
     --exclude-types and --include-types first, then test-management types (out), then the
-    hierarchy level when the source gives one, else the type name."""
-    import polars as pl
+    hierarchy level when the source gives one, else the type name. `counted()` applies it to
+    a table's rows (`type`, `level`, `carrier_only`); `tests` are the types left out as
+    test-management items (the audit says so).
+    """
 
-    kind = casefold(frame["type"]).alias("kind")
-    by_level = pl.col("level") == 0
-    by_name = ~pl.col("kind").is_in(text_set(NON_STANDARD_TYPES))
-    default = (
-        pl.when(pl.col("kind").is_in(text_set(TEST_TYPES)))
-        .then(False)
-        .when(pl.col("level").is_not_null())
-        .then(by_level)
-        .otherwise(by_name)
-    )
-    # AuditOptions casefolds its type names, whoever built it.
-    counted = (
-        pl.when(pl.col("carrier_only"))
-        .then(False)
-        .when(pl.col("kind").is_in(text_set(options.exclude_types)))
-        .then(False)
-        .when(pl.col("kind").is_in(text_set(options.include_types)))
-        .then(True)
-        .otherwise(default)
-    )
-    columns = pl.DataFrame([kind, frame["level"], frame["carrier_only"]])
-    return columns.select(counted.alias("in_scope")).to_series()
+    # What a type name says: out, in, or by level (else by name: counted, not counted).
+    _OUT, _IN, _NAMED, _UNNAMED = 0, 1, 2, 3
+
+    def __init__(self, types: Iterable[str | None], options: AuditOptions) -> None:
+        self.codes: dict[str, int] = {}
+        tests: set[str] = set()
+        for name in types:
+            # AuditOptions casefolds its type names, whoever built it.
+            kind = (name or "").casefold()
+            if kind in TEST_TYPES and kind not in options.include_types:
+                tests.add(name or "")
+            if kind in options.exclude_types:
+                code = self._OUT
+            elif kind in options.include_types:
+                code = self._IN
+            elif kind in TEST_TYPES:
+                code = self._OUT
+            else:
+                code = self._UNNAMED if kind in NON_STANDARD_TYPES else self._NAMED
+            self.codes[name or ""] = code
+        self.tests = frozenset(tests)
+
+    def counted(self) -> pl.Expr:
+        """Whether each row is counted work (Boolean, named `in_scope`)."""
+        import polars as pl
+
+        # Every name is in `codes`; the default only keeps the engine from checking so.
+        code = (
+            pl.col("type")
+            .fill_null("")
+            .replace_strict(
+                list(self.codes), list(self.codes.values()), default=self._OUT, return_dtype=pl.Int8
+            )
+        )
+        by_default = (
+            pl.when(pl.col("level").is_not_null())
+            .then(pl.col("level") == 0)
+            .otherwise(code == self._NAMED)
+        )
+        counted = (code == self._IN) | ((code >= self._NAMED) & by_default)
+        return (~pl.col("carrier_only") & counted).alias("in_scope")
 
 
-def text_set(values: frozenset[str]) -> pl.Series:
+def scope_mask(frame: pl.DataFrame, options: AuditOptions) -> pl.Series:
+    """Whether each row of the table is counted work (SPEC 2, `TypeScope`)."""
+    scope = TypeScope(frame["type"].unique().to_list(), options)
+    return frame.select(scope.counted()).to_series()
+
+
+def text_set(values: Iterable[str]) -> pl.Series:
     """A set of names for `is_in`: one list value (the engine's unambiguous form)."""
     import polars as pl
 

@@ -9,7 +9,7 @@ report must not change with the engine.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from backlog_audit.core.order import natural_key
 from backlog_audit.model import (
@@ -22,6 +22,7 @@ from backlog_audit.model import (
     Tally,
     WorkRow,
 )
+from backlog_audit.table import ENGINE
 
 if TYPE_CHECKING:
     import polars as pl
@@ -45,47 +46,75 @@ def counted_points() -> pl.Expr:
     return pl.col("points").fill_null(0.0) + 0.0
 
 
-def tally_columns() -> list[pl.Expr]:
-    """A `Tally`'s fields as aggregations of the items' table."""
+def tally_columns(where: pl.Expr | None = None, prefix: str = "") -> list[pl.Expr]:
+    """A `Tally`'s fields as aggregations of the items' table (of the rows `where` holds,
+    when given), named with `prefix`."""
     import polars as pl
 
     linked = pl.col("link_state").is_in(LINKED_STATES)
     exempt = pl.col("link_state") == LinkState.EXEMPT.value
     points = counted_points()
+    items = pl.len()
+    if where is not None:
+        items, linked, exempt, points = (
+            where.sum(),
+            linked & where,
+            exempt & where,
+            points.filter(where),
+        )
     return [
-        pl.len().cast(pl.Int64).alias("items"),
-        linked.sum().cast(pl.Int64).alias("linked_items"),
-        exempt.sum().cast(pl.Int64).alias("exempt_items"),
-        running_sum(points).alias("points"),
-        running_sum(points.filter(linked)).alias("linked_points"),
-        running_sum(points.filter(exempt)).alias("exempt_points"),
+        items.cast(pl.Int64).alias(f"{prefix}items"),
+        linked.sum().cast(pl.Int64).alias(f"{prefix}linked_items"),
+        exempt.sum().cast(pl.Int64).alias(f"{prefix}exempt_items"),
+        running_sum(points).alias(f"{prefix}points"),
+        running_sum(counted_points().filter(linked)).alias(f"{prefix}linked_points"),
+        running_sum(counted_points().filter(exempt)).alias(f"{prefix}exempt_points"),
     ]
+
+
+def _tally(row: dict[str, Any], prefix: str = "") -> Tally:
+    return Tally(**{name: row[f"{prefix}{name}"] for name in _TALLY})
 
 
 def tally(frame: pl.DataFrame) -> Tally:
     """Items and points of a table of audited items, all and linked."""
-    row = frame.select(tally_columns()).row(0, named=True)
-    return Tally(**{name: row[name] for name in _TALLY})
+    return _tally(frame.select(tally_columns()).row(0, named=True))
 
 
-def summary(linked: pl.DataFrame, krs: int, uncovered: int) -> Summary:
-    """The headline figures (SPEC 6) of a table of audited items: tallies of all and of open
-    items, items per link state, unestimated items; `krs` and `uncovered` as counted."""
+def _headline(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """One row: the tallies of all and of open items, items per link state, unestimated
+    items, and the orphans' keys (a list), in one pass over the table."""
     import polars as pl
 
-    states = dict(linked["link_state"].value_counts().iter_rows())
-    open_items = linked.select("link_state", "points", "status_category").filter(
-        pl.col("status_category") != StatusCategory.DONE.value
+    state = pl.col("link_state")
+    counted = [(state == s.value).sum().alias(s.value) for s in _COUNTED_STATES]
+    orphaned = state == LinkState.ORPHANED.value
+    return frame.select(
+        *tally_columns(),
+        *tally_columns(pl.col("status_category") != StatusCategory.DONE.value, "open_"),
+        *counted,
+        pl.col("points").null_count().alias("unestimated"),
+        pl.col("key").filter(orphaned).implode().alias("orphans"),
     )
+
+
+# The link states the summary counts items of.
+_COUNTED_STATES = (LinkState.ORPHANED, LinkState.DANGLING, LinkState.STALE,
+                   LinkState.OBJECTIVE_ONLY, LinkState.INHERITED)  # fmt: skip
+
+
+def _summary(row: dict[str, Any], krs: int, uncovered: int) -> Summary:
+    """The headline figures (SPEC 6) from `_headline`'s row; `krs` and `uncovered` as
+    counted."""
     return Summary(
-        all=tally(linked),
-        open=tally(open_items),
-        orphaned_items=int(states.get(LinkState.ORPHANED.value, 0)),
-        dangling_items=int(states.get(LinkState.DANGLING.value, 0)),
-        stale_items=int(states.get(LinkState.STALE.value, 0)),
-        objective_only_items=int(states.get(LinkState.OBJECTIVE_ONLY.value, 0)),
-        inherited_items=int(states.get(LinkState.INHERITED.value, 0)),
-        unestimated_items=linked["points"].null_count(),
+        all=_tally(row),
+        open=_tally(row, "open_"),
+        orphaned_items=int(row[LinkState.ORPHANED.value]),
+        dangling_items=int(row[LinkState.DANGLING.value]),
+        stale_items=int(row[LinkState.STALE.value]),
+        objective_only_items=int(row[LinkState.OBJECTIVE_ONLY.value]),
+        inherited_items=int(row[LinkState.INHERITED.value]),
+        unestimated_items=int(row["unestimated"]),
         key_results=krs,
         uncovered_key_results=uncovered,
     )
@@ -102,12 +131,12 @@ def _share(part: float, whole: float) -> float | None:
     return part / whole
 
 
-def _work(frame: pl.DataFrame, column: str) -> dict[str, dict[str, float]]:
+def _work(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
     """Items, points and status counts per KR (or objective) the items work toward."""
     import polars as pl
 
     category = pl.col("status_category")
-    rows = (
+    return (
         frame.select(column, "points", "status_category")
         .explode(column)
         .drop_nulls(column)
@@ -120,7 +149,11 @@ def _work(frame: pl.DataFrame, column: str) -> dict[str, dict[str, float]]:
             (category == "done").sum().alias("done"),
         )
     )
-    return {row.pop(column): row for row in rows.iter_rows(named=True)}
+
+
+def _by_id(rows: pl.DataFrame) -> dict[str, dict[str, float]]:
+    """`_work`'s rows by KR (or objective) id."""
+    return {row.pop(rows.columns[0]): row for row in rows.iter_rows(named=True)}
 
 
 def _row(row_id: str, title: str, work: dict[str, float] | None, total: Tally,
@@ -147,30 +180,35 @@ def _row(row_id: str, title: str, work: dict[str, float] | None, total: Tally,
 
 def kr_rows(okrs: OkrSet, frame: pl.DataFrame, total: Tally) -> tuple[WorkRow, ...]:
     """One row per KR, in OKR-file order (SPEC 6)."""
-    work = _work(frame, "key_results")
+    return _kr_rows(okrs, _by_id(_work(frame.lazy(), "key_results").collect(engine=ENGINE)), total)
+
+
+def _kr_rows(okrs: OkrSet, work: dict[str, dict[str, float]], total: Tally) -> tuple[WorkRow, ...]:
     return tuple(_row(kr.id, kr.title, work.get(kr.id), total, kr) for kr in okrs.key_results)
 
 
-def objective_rows(okrs: OkrSet, frame: pl.DataFrame, total: Tally) -> tuple[WorkRow, ...]:
+def _objective_rows(
+    okrs: OkrSet, work: dict[str, dict[str, float]], total: Tally
+) -> tuple[WorkRow, ...]:
     """One row per objective: its KRs' items and its objective-only items, each once."""
-    work = _work(frame, "objectives")
     return tuple(_row(o.id, o.title, work.get(o.id), total) for o in okrs.objectives)
 
 
-def breakdown(frame: pl.DataFrame, column: str, missing: str) -> tuple[BreakdownRow, ...]:
-    """Coverage per value of `column` (`missing` for none), values in natural order."""
+def _breakdown(frame: pl.LazyFrame, column: str, missing: str) -> pl.LazyFrame:
+    """Coverage per value of `column` (`missing` for none)."""
     import polars as pl
 
     value = pl.when(pl.col(column).is_null() | (pl.col(column) == "")).then(pl.lit(missing))
-    groups = (
-        frame.with_columns(value.otherwise(pl.col(column)).alias("_value"))
+    return (
+        frame.select(value.otherwise(pl.col(column)).alias("_value"), "link_state", "points")
         .group_by("_value", maintain_order=True)
         .agg(tally_columns())
     )
-    rows = {
-        row["_value"]: Tally(**{name: row[name] for name in _TALLY})
-        for row in groups.iter_rows(named=True)
-    }
+
+
+def _breakdown_rows(groups: pl.DataFrame) -> tuple[BreakdownRow, ...]:
+    """`_breakdown`'s groups as rows, values in natural order."""
+    rows = {row["_value"]: _tally(row) for row in groups.iter_rows(named=True)}
     return tuple(BreakdownRow(value, rows[value]) for value in sorted(rows, key=natural_key))
 
 
@@ -189,21 +227,37 @@ class Figures(TypedDict):
 
 def figures(okrs: OkrSet, linked: pl.DataFrame) -> Figures:
     """Every figure of the in-scope items' table against `okrs`: a single audit's and a
-    portfolio's alike (SPEC 6 and 11)."""
+    portfolio's alike (SPEC 6 and 11).
+
+    Six queries over the table, run by the engine in one call: each query's fixed cost,
+    not the rows, is what a small audit pays.
+    """
     import polars as pl
 
-    total = tally(linked)
-    krs = kr_rows(okrs, linked, total)
-    uncovered = tuple(row.id for row in krs if row.items == 0)
-    # One column filtered, not the table's every list column.
-    orphaned = pl.col("key").filter(pl.col("link_state") == LinkState.ORPHANED.value)
+    frame = linked.lazy()
+    head, krs, objectives, *breakdowns = pl.collect_all(
+        [
+            _headline(frame),
+            _work(frame, "key_results"),
+            _work(frame, "objectives"),
+            _breakdown(frame, "sprint", NO_SPRINT),
+            _breakdown(frame, "assignee", UNASSIGNED),
+            _breakdown(frame, "project", NO_PROJECT),
+        ],
+        engine=ENGINE,
+    )
+    row = head.row(0, named=True)
+    total = _tally(row)
+    kr_table = _kr_rows(okrs, _by_id(krs), total)
+    uncovered = tuple(r.id for r in kr_table if r.items == 0)
+    by_sprint, by_assignee, by_project = (_breakdown_rows(groups) for groups in breakdowns)
     return Figures(
-        summary=summary(linked, len(krs), len(uncovered)),
-        key_results=krs,
-        objectives=objective_rows(okrs, linked, total),
-        by_sprint=breakdown(linked, "sprint", NO_SPRINT),
-        by_assignee=breakdown(linked, "assignee", UNASSIGNED),
-        by_project=breakdown(linked, "project", NO_PROJECT),
-        orphans=tuple(linked.select(orphaned)["key"].to_list()),
+        summary=_summary(row, len(kr_table), len(uncovered)),
+        key_results=kr_table,
+        objectives=_objective_rows(okrs, _by_id(objectives), total),
+        by_sprint=by_sprint,
+        by_assignee=by_assignee,
+        by_project=by_project,
+        orphans=tuple(row["orphans"]),
         uncovered_key_results=uncovered,
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from backlog_audit.core.bad_links import BadLinks
 from backlog_audit.model import (
     AuditResult,
     BadLink,
@@ -19,7 +20,7 @@ from backlog_audit.model import (
 )
 from backlog_audit.reports.common import utf8
 from backlog_audit.reports.json_rows import items_chunks, records_array
-from backlog_audit.table import breakdown_dict, tally_dict, texts
+from backlog_audit.table import breakdown_dict, tally_dict
 
 SCHEMA_VERSION = 1
 
@@ -143,19 +144,15 @@ def to_dict(result: AuditResult, *, items: bool = True) -> dict[str, Any]:
 
 
 def _bad_list(
-    links: tuple[BadLink, ...], *, with_suggestion: bool, encoded: bool
+    links: Sequence[BadLink], *, with_suggestion: bool, encoded: bool
 ) -> list[dict[str, Any]] | _Encoded:
     """`dangling_links` or `stale_links`: plain data, or (`encoded`) JSON text by the engine
-    with `_bad`'s fields."""
+    with `_bad`'s fields, read from the links' columns (`BadLinks`: no object per link)."""
     if not encoded:
         return [_bad(b, with_suggestion=with_suggestion) for b in links]
-    import polars as pl
-
-    columns = {"key": texts([b.key for b in links]),
-               "reference": texts([b.reference for b in links])}  # fmt: skip
-    if with_suggestion:
-        columns["suggestion"] = texts([b.suggestion for b in links])
-    columns["affected_items"] = pl.Series([b.affected_items for b in links], dtype=pl.Int64)
+    frame = BadLinks.of(links).frame
+    names = ("key", "reference", "suggestion") if with_suggestion else ("key", "reference")
+    columns = {name: frame[name] for name in (*names, "affected_items")}
     # One level down in the report: laid out as `layout` lays out depth 1.
     return _Encoded(records_array(columns, inner="    ", pad="  "))
 
