@@ -16,7 +16,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -278,18 +278,15 @@ class JiraHttp:
         url = self.base_url + path
         session = self._client._session
 
-        def once() -> Any:
+        def once() -> requests.Response:
             try:
-                answer = attempt()
+                return attempt()
             except BaseException:
                 if first_try is not None:
                     first_try(False, None)
                 raise
-            if first_try is not None:
-                first_try(True, answer)
-            return answer
 
-        def attempt() -> Any:
+        def attempt() -> requests.Response:
             with self._count_lock:
                 self.request_count += 1
             LOG.debug("%s %s", method, path)
@@ -301,11 +298,30 @@ class JiraHttp:
             # `_session` is the ResilientSession every wrapper uses: it carries the auth, the
             # timeout and `max_retries=0`, and raises JIRAError on a failed status. pyproject
             # pins `jira<4`; the retry-count and 401 tests fail if that contract changes.
-            response = deadline.within(
-                self._deadline, lambda: session.request(method, url, **kwargs)
-            )
-            return _json_of(method, path, response, self._secrets)
+            return deadline.within(self._deadline, lambda: session.request(method, url, **kwargs))
 
+        response = self._send(method, path, first_try, once)
+        # Decoded once the request gave its site slot back (`RetryPolicy.call`): in a busy
+        # portfolio run the decoding may wait for the interpreter, and the site for nothing.
+        # Nothing here is retried: a broken answer raises as it did inside a try.
+        try:
+            answer = _json_of(method, path, response, self._secrets)
+        except JiraHttpError:
+            if first_try is not None:
+                first_try(False, None)
+            raise
+        if first_try is not None:
+            first_try(True, answer)
+        return answer
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        first_try: FirstTry | None,
+        once: Callable[[], requests.Response],
+    ) -> requests.Response:
+        """`once`, retried by the policy; its failures as one-line `JiraHttpError`s."""
         try:
             # Reads only, POSTs included (see `post`): every request may be retried.
             return self._policy_for(first_try).call(once, self._wait_for, idempotent=True)
