@@ -29,8 +29,11 @@ def check_ids(path: str, tool: str, items: pl.DataFrame) -> tuple[str, ...]:
     import polars as pl
 
     ids = items["id"]
-    # Only an id with an E can be in scientific notation: the rule reads those alone.
-    maybe = ids.filter(ids.str.contains("[eE]"))
+    # Only an id that starts with a digit (or a character past ASCII: `\d` reads other
+    # scripts' digits) and has an E can be in scientific notation: the rule reads those
+    # alone. The first test compares texts, five times cheaper than looking for the E.
+    digit_first = ids.filter(((ids >= "0") & (ids < ":")) | (ids >= "\x80"))
+    maybe = digit_first.filter(digit_first.str.contains("[eE]"))
     rounded = [item_id for item_id in maybe.to_list() if _ROUNDED.match(item_id)]
     if not rounded and ids.hash().n_unique() == ids.len():
         # Ids that hash apart differ (one pass over 64-bit numbers, where telling every id

@@ -124,6 +124,12 @@ EXPORTS: dict[str, Callable[[Path], str]] = {
     "one odd row in many, cp1252": _text(
         "cp.csv", _many(ODD_ROWS | {9: "A-9,Café,,,,,,,,,"}), "cp1252"
     ),
+    "a rounded id in many": _text(
+        "rounded.csv", _many({2_998: "1.2e+15,Story,Story,To Do,todo,3,KR2.1,A-1,S1,Dev,APP"})
+    ),
+    "a rounded id in other digits in many": _text(
+        "digits.csv", _many({2_998: "١.٢E+١٥,Story,Story,To Do,todo,3,KR2.1,A-1,S1,Dev,APP"})
+    ),
     "no link in many": _text("no-links.csv", _many({}).replace(",KR1.1,", ",,"), "utf-8"),
     "a parent outside in many": _text("parents.csv", _many(PARENT_ROWS), "utf-8"),
     "a parent outside in many, jira": _text("jira-many.csv", _jira_many(), "utf-8"),
