@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from backlog_audit.core.bad_links import bad_links, carriers, conflicts
 from backlog_audit.core.link_states import Cells, Decision, Resolved, decisions, nearest_referencing
-from backlog_audit.core.order import natural_key, natural_rank
+from backlog_audit.core.order import natural_key, natural_rank, rank_order
 from backlog_audit.core.rows import TEST_TYPES, ItemRows, TypeScope, in_scope, unique
 from backlog_audit.core.tallies import NO_PROJECT, NO_SPRINT, UNASSIGNED, figures
 from backlog_audit.model import AuditOptions, AuditResult, Backlog, LinkState, OkrSet
@@ -103,12 +103,14 @@ def _linked(
     narrow = (
         walk.with_columns(code.alias("code"))
         .filter("in_scope")
-        .sort("rank", maintain_order=True)
-        .select("pos", "parent_pos", "ancestor", "code")
+        .select("pos", "parent_pos", "ancestor", "code", "rank")
         .collect(engine=ENGINE)
         .rechunk()
     )
-    distinct = narrow["code"].unique().sort()
+    order = rank_order(narrow["rank"])  # None: in order already, as most exports are
+    if order is not None:
+        narrow = narrow[order]
+    distinct = narrow["code"].unique()
     pairs = [(c // width, c % width - 1) for c in distinct.to_list()]
     found = decisions([(own, None if anc < 0 else anc) for own, anc in pairs], resolved, cells)
     orphaned = LinkState.ORPHANED
@@ -132,12 +134,14 @@ def _linked(
         pl.int_range(0, frame.height, dtype=pl.Int64, eager=True), check_names=False
     )
     picked = frame if everyone else frame[positions]
-    pair = distinct.search_sorted(narrow["code"]).alias("pair")
+    pair = narrow["code"].replace_strict(
+        distinct, pl.int_range(0, len(distinct), dtype=pl.UInt32, eager=True)
+    )
     # Each row's pair columns gathered beside the items' own (a frame's gather: an
     # expression's gather of a literal list column is ten times slower).
     keys = frame["key"]
     linked = picked.hstack(
-        [positions, narrow["ancestor"], pair, *by_pair[pair].get_columns()]
+        [positions, narrow["ancestor"], pair.alias("pair"), *by_pair[pair].get_columns()]
     ).with_columns(
         pl.when("_from_ancestor").then(keys.gather(narrow["ancestor"])).alias("inherited_from"),
         pl.when(narrow["parent_pos"].is_not_null())

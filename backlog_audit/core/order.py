@@ -131,32 +131,58 @@ def _simple_rank(column: pl.Series) -> pl.Series | None:
     after `app-5x-3`, and the prefix's place alone cannot say so)."""
     import polars as pl
 
-    parts = column.str.extract_groups(r"(?s)^(.*?)([0-9]{0,18})$")
-    prefix, digits = parts.struct.field("1"), parts.struct.field("2")
-    if prefix.null_count():  # a null key
+    split = _split(column)
+    if split is None:
+        return None
+    prefix, digits = split
+    if len(digits) and (digits.str.len_bytes().max() or 0) > 18:  # type: ignore[operator]
         return None
     number = digits.cast(pl.UInt64, strict=False)  # "" (no number): None
     if len(number) and (number.max() or 0) >= 2**_NUMBER_BITS - 1:
         return None
-    # Most exports have one prefix: one comparison instead of a lookup.
-    first = prefix[0] if len(prefix) else ""
-    distinct = [first] if (prefix == first).all() else prefix.unique().to_list()
-    places = _prefix_places(distinct)
+    places = _prefix_places([prefix] if isinstance(prefix, str) else prefix.unique().to_list())
     if places is None:
         return None
-    if len(places) == 1:
-        place: pl.Expr = pl.lit(places[first], dtype=pl.UInt64)
+    columns = [number.alias("number")]
+    if isinstance(prefix, str):
+        place: pl.Expr = pl.lit(places[prefix], dtype=pl.UInt64)
+        no_prefix: pl.Expr = pl.lit(prefix == "")
     else:
+        columns.append(prefix.alias("prefix"))
         place = pl.col("prefix").replace_strict(
             list(places), list(places.values()), default=0, return_dtype=pl.UInt64
         )
+        no_prefix = pl.col("prefix") == ""
     # A bare number goes after every prefix (`_prefix_places`); the empty key first.
-    bare = (pl.col("prefix") == "") & pl.col("number").is_not_null()
+    bare = no_prefix & pl.col("number").is_not_null()
     high = pl.when(bare).then(pl.lit(len(places) + 1, pl.UInt64)).otherwise(place)
     value = (pl.col("number") + pl.lit(1, pl.UInt64)).fill_null(0)
     rank = high * pl.lit(2**_NUMBER_BITS, pl.UInt64) + value
-    frame = pl.DataFrame([prefix.alias("prefix"), number.alias("number")])
-    return frame.select(rank.alias(column.name)).to_series()
+    return pl.DataFrame(columns).select(rank.alias(column.name)).to_series()
+
+
+_ASCII_DIGITS = "0123456789"
+
+
+def _split(column: pl.Series) -> tuple[str | pl.Series, pl.Series] | None:
+    """Each key's prefix (one text when every key has the same) and its trailing ASCII
+    digits ("": none); None when a key is null."""
+    import polars as pl
+
+    if column.null_count():
+        return None
+    # Most exports have one prefix: checked by comparing each key's start (no search).
+    head = str(column[0]).rstrip(_ASCII_DIGITS) if len(column) else ""
+    if column.str.starts_with(head).all():
+        digits = column.str.slice(len(head))
+        if digits.str.contains(r"^[0-9]*$").all():
+            return head, digits
+    key = pl.col("key")
+    prefix = key.str.strip_chars_end(_ASCII_DIGITS)
+    frame = column.to_frame("key").select(
+        prefix.alias("prefix"), key.str.slice(prefix.str.len_chars()).alias("digits")
+    )
+    return frame["prefix"], frame["digits"]
 
 
 def _prefix_places(prefixes: list[str]) -> dict[str, int] | None:
