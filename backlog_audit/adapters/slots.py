@@ -1,6 +1,6 @@
 """A site's request slots in a portfolio run, granted to the most urgent waiting request.
 
-In a portfolio run, teams of one site share its slots (`parallel.site_budget`). With a
+In a portfolio run, teams of one site share its slots (`site_budget` below). With a
 plain semaphore, the teams' bulk fetches took the slots in whatever order the threads got
 there, so every team kept a request or two until the last round of the site's slots, and
 all the teams finished together: their audits (CPU, one at a time under the interpreter

@@ -5,11 +5,12 @@ Retry-After) never stall another's. A site (a source kind and its base URL) has 
 `SITE_LIMITS[kind]` requests in flight at once, shared by every team reading it: a team's
 source may send several requests together (Jira's bulk fetches, Asana's projects), and each
 request, from the team's thread or from one of its source's workers, holds one of the site's
-slots while it is on the wire (`adapters.parallel.site_budget`). So however many teams read
+slots while it is on the wire (`adapters.slots.site_budget`). So however many teams read
 one Jira or Asana site, it never gets more concurrent requests than its documented limits
 allow (docs/portfolio.md); a team alone on its site reads at its full speed. Requests waiting
-for a slot are served in the teams' config order (`adapters/slots.py`): the first teams finish
-early and are audited while the later ones still wait for the site.
+for a slot are served by kind, then in the teams' config order (`adapters/slots.py`): the
+first teams finish early and are audited while the later ones still wait for the site. Reads
+every team of a site makes alike are sent once (`adapters/shared.py`).
 """
 
 from __future__ import annotations
