@@ -53,7 +53,7 @@ def audit_rows(
     scope = TypeScope(types["type"].to_list(), options)
     rank = natural_rank(frame["key"])
     linked, found = _linked(frame, scope, rank, resolved, rows, cells, options)
-    carrying = carriers(linked, found, frame, rank)
+    dangling, stale = bad_links(carriers(linked, found, frame, rank), resolved)
     return AuditResult(
         generated_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
         source_kind=backlog.kind,
@@ -62,8 +62,8 @@ def audit_rows(
         okrs=okrs,
         **figures(okrs, linked),
         items=ItemTable(linked.select(list(item_schema())), rows.items),
-        dangling_links=bad_links(carrying, resolved, stale=False),
-        stale_links=bad_links(carrying, resolved, stale=True),
+        dangling_links=dangling,
+        stale_links=stale,
         inheritance_conflicts=conflicts(linked, found),
         warnings=backlog.warnings + _scope_warnings(types, linked) + _tests_left_out(types, scope),
         supports_jql=backlog.supports_jql,

@@ -53,15 +53,27 @@ def carriers(linked: pl.DataFrame, found: Sequence[Decision], frame: pl.DataFram
     )
 
 
-def bad_links(carrying: pl.DataFrame, resolved: Sequence[Resolved], *, stale: bool) -> BadLinks:
-    """Each bad reference once per carrying key, with how many audited items it affects.
+def bad_links(carrying: pl.DataFrame, resolved: Sequence[Resolved]) -> tuple[BadLinks, BadLinks]:
+    """The dangling and the stale links: each bad reference once per carrying key, with how
+    many audited items it affects (both lists in one call of the engine).
 
     Sorted by key (natural order), then reference; ties in the order items first met them.
     """
     import polars as pl
 
+    present = carrying["cell"].unique().to_list()
+    plans = [_links(carrying, present, resolved, stale=stale) for stale in (False, True)]
+    dangling, stale = pl.collect_all(plans, engine=ENGINE)
+    return BadLinks(dangling), BadLinks(stale)
+
+
+def _links(
+    carrying: pl.DataFrame, present: list[int], resolved: Sequence[Resolved], *, stale: bool
+) -> pl.LazyFrame:
+    import polars as pl
+
     cells, references, hints = [], [], []
-    for cell in carrying["cell"].unique().to_list():
+    for cell in present:
         found = [(r, None) for r in resolved[cell].stale] if stale else resolved[cell].dangling
         for reference, hint in found:
             cells.append(cell)
@@ -72,11 +84,11 @@ def bad_links(carrying: pl.DataFrame, resolved: Sequence[Resolved], *, stale: bo
             "cell": pl.Series(cells, dtype=pl.Int64),
             "reference": texts(references),
             "suggestion": texts(hints),
-        }  # fmt: skip
+        }
     )
     # A reference is in a cell once and a carrier has one cell: `seen` tells apart every
     # (key, reference) of equal keys and equal references.
-    frame = (
+    return (
         carrying.lazy()
         .join(bad.lazy(), on="cell")
         .group_by("key", "reference")
@@ -88,9 +100,7 @@ def bad_links(carrying: pl.DataFrame, resolved: Sequence[Resolved], *, stale: bo
         )
         .sort("rank", "reference", "seen")
         .select("key", "reference", "suggestion", "affected_items")
-        .collect(engine=ENGINE)
     )
-    return BadLinks(frame)
 
 
 def conflicts(linked: pl.DataFrame, found: Sequence[Decision]) -> tuple[InheritanceConflict, ...]:

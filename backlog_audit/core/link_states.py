@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from backlog_audit.core.linking import Resolver, Target, label_value
@@ -177,28 +178,40 @@ def nearest_referencing(rows: pl.LazyFrame, depth: int) -> pl.LazyFrame:
     levels; a row stops at an ancestor already on its path (a parent cycle) or at a missing
     parent, like SPEC 5's walk. One plan for every level, so the engine runs it in one go.
     """
+    for columns in _walk(depth):
+        rows = rows.with_columns(columns)
+    return rows.drop(*(f"_step{level}" for level in range(depth + 1)), "_walking")
+
+
+# Built once per depth: building the expressions costs a small audit more than running them.
+@cache
+def _walk(depth: int) -> list[list[pl.Expr]]:
+    """The columns `nearest_referencing` adds, one list a level."""
     import polars as pl
 
     steps = [f"_step{level}" for level in range(depth + 1)]
-    rows = rows.with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias(steps[0]),
-        pl.lit(None, dtype=pl.Int64).alias("ancestor"),
-        pl.lit(value=True).alias("_walking"),
-    )
+    walk = [
+        [
+            pl.int_range(pl.len(), dtype=pl.Int64).alias(steps[0]),
+            pl.lit(None, dtype=pl.Int64).alias("ancestor"),
+            pl.lit(value=True).alias("_walking"),
+        ]
+    ]
     for level in range(1, depth + 1):
-        rows = rows.with_columns(pl.col("parent_pos").gather(pl.col(steps[level - 1]))
-                                 .alias(steps[level]))  # fmt: skip
+        walk.append([pl.col("parent_pos").gather(pl.col(steps[level - 1])).alias(steps[level])])
         step = pl.col(steps[level])
         fresh = step.is_not_null()
         for earlier in steps[:level]:
             fresh &= (step != pl.col(earlier)).fill_null(value=True)
         alive = (pl.col("_walking") & fresh).fill_null(value=False)
         hit = (alive & pl.col("has_refs").gather(step.fill_null(0))).fill_null(value=False)
-        rows = rows.with_columns(
-            pl.when(hit).then(step).otherwise(pl.col("ancestor")).alias("ancestor"),
-            (alive & ~hit).alias("_walking"),
+        walk.append(
+            [
+                pl.when(hit).then(step).otherwise(pl.col("ancestor")).alias("ancestor"),
+                (alive & ~hit).alias("_walking"),
+            ]
         )
-    return rows.drop(*steps, "_walking")
+    return walk
 
 
 def decisions(

@@ -9,6 +9,7 @@ report must not change with the engine.
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from backlog_audit.core.order import natural_key
@@ -46,11 +47,15 @@ def counted_points() -> pl.Expr:
     return pl.col("points").fill_null(0.0) + 0.0
 
 
-def tally_columns(where: pl.Expr | None = None, prefix: str = "") -> list[pl.Expr]:
-    """A `Tally`'s fields as aggregations of the items' table (of the rows `where` holds,
-    when given), named with `prefix`."""
+# Expressions are built once: building them costs a small audit more than running them.
+@cache
+def tally_columns(*, open_only: bool = False) -> list[pl.Expr]:
+    """A `Tally`'s fields as aggregations of the items' table (`open_only`: of the items
+    not done, named `open_...`)."""
     import polars as pl
 
+    where = pl.col("status_category") != StatusCategory.DONE.value if open_only else None
+    prefix = "open_" if open_only else ""
     linked = pl.col("link_state").is_in(LINKED_STATES)
     exempt = pl.col("link_state") == LinkState.EXEMPT.value
     points = counted_points()
@@ -84,18 +89,23 @@ def tally(frame: pl.DataFrame) -> Tally:
 def _headline(frame: pl.LazyFrame) -> pl.LazyFrame:
     """One row: the tallies of all and of open items, items per link state, unestimated
     items, and the orphans' keys (a list), in one pass over the table."""
+    return frame.select(_headline_columns())
+
+
+@cache
+def _headline_columns() -> list[pl.Expr]:
     import polars as pl
 
     state = pl.col("link_state")
     counted = [(state == s.value).sum().alias(s.value) for s in _COUNTED_STATES]
     orphaned = state == LinkState.ORPHANED.value
-    return frame.select(
+    return [
         *tally_columns(),
-        *tally_columns(pl.col("status_category") != StatusCategory.DONE.value, "open_"),
+        *tally_columns(open_only=True),
         *counted,
         pl.col("points").null_count().alias("unestimated"),
         pl.col("key").filter(orphaned).implode().alias("orphans"),
-    )
+    ]
 
 
 # The link states the summary counts items of.
@@ -133,22 +143,27 @@ def _share(part: float, whole: float) -> float | None:
 
 def _work(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
     """Items, points and status counts per KR (or objective) the items work toward."""
-    import polars as pl
-
-    category = pl.col("status_category")
     return (
         frame.select(column, "points", "status_category")
         .explode(column)
         .drop_nulls(column)
         .group_by(column, maintain_order=True)
-        .agg(
-            pl.len().alias("items"),
-            running_sum(counted_points()).alias("points"),
-            (category == "todo").sum().alias("todo"),
-            (category == "in_progress").sum().alias("in_progress"),
-            (category == "done").sum().alias("done"),
-        )
+        .agg(_work_columns())
     )
+
+
+@cache
+def _work_columns() -> list[pl.Expr]:
+    import polars as pl
+
+    category = pl.col("status_category")
+    return [
+        pl.len().alias("items"),
+        running_sum(counted_points()).alias("points"),
+        (category == "todo").sum().alias("todo"),
+        (category == "in_progress").sum().alias("in_progress"),
+        (category == "done").sum().alias("done"),
+    ]
 
 
 def _by_id(rows: pl.DataFrame) -> dict[str, dict[str, float]]:
