@@ -10,14 +10,23 @@ The sockets are found through urllib3's connection pools, which both `requests` 
 Trello, monday.com) and the Asana SDK use: `install(session_or_pool_manager)` swaps in pools
 whose connections register their socket, before reading an answer, with the deadline of the
 thread that reads it. A request runs wholly in one thread, so the registry is thread-local.
+
+One thread keeps every request's deadline (`_Watchdog`). A timer thread per request cost each
+request the start of a thread before it was sent: 1.6 ms at the median, 15 ms at the 90th
+percentile and up to 75 ms when a portfolio run's teams share the interpreter, with the site's
+slot held meanwhile. A request now only adds its deadline to a heap.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import heapq
+import itertools
+import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -69,6 +78,62 @@ class _Watch:
     def end(self) -> None:
         self._over.set()
 
+    @property
+    def over(self) -> bool:
+        """Whether its request ended."""
+        return self._over.is_set()
+
+
+class _Watchdog:
+    """The deadlines of every request in flight, kept by one thread started with the first.
+
+    The thread sleeps until the earliest deadline; when one passes while its request still
+    runs, the request's watch expires on a thread of its own (rare: an answer that did not
+    come in time), so that the other deadlines are kept meanwhile. Ended requests leave the
+    heap when they reach its top.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._due: list[tuple[float, int, _Watch]] = []
+        self._numbers = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def keep(self, seconds: float, watch: _Watch) -> None:
+        """Expire `watch` `seconds` from now unless its request ended by then."""
+        entry = (time.monotonic() + seconds, next(self._numbers), watch)
+        with self._cond:
+            heapq.heappush(self._due, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="deadlines", daemon=True)
+                self._thread.start()
+            elif self._due[0] is entry:  # sooner than what the thread sleeps for
+                self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                while self._due and self._due[0][2].over:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._cond.wait()
+                    continue
+                left = self._due[0][0] - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                watch = heapq.heappop(self._due)[2]
+                threading.Thread(target=watch.expire, name="deadline", daemon=True).start()
+
+    def forget(self) -> None:
+        """Start afresh (in a child process after a fork, where the thread is not)."""
+        self.__init__()  # type: ignore[misc]
+
+
+_WATCHDOG = _Watchdog()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_WATCHDOG.forget)
+
 
 def _shut(sock: socket.socket) -> None:
     # shutdown, not close: it wakes a read blocked in another thread (close does not), and
@@ -80,15 +145,12 @@ def _shut(sock: socket.socket) -> None:
 @contextmanager
 def _watching(seconds: float) -> Iterator[_Watch]:
     watch = _Watch()
-    timer = threading.Timer(seconds, watch.expire)
-    timer.daemon = True
     previous = getattr(_local, "watch", None)
     _local.watch = watch
-    timer.start()
+    _WATCHDOG.keep(seconds, watch)
     try:
         yield watch
     finally:
-        timer.cancel()
         watch.end()
         _local.watch = previous
 

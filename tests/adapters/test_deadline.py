@@ -67,3 +67,40 @@ def test_an_answer_in_time_is_untouched(url: str) -> None:
     session = requests.Session()
     deadline.install(session)
     assert deadline.within(10.0, lambda: session.get(url, timeout=2).content) == b"x" * BODY
+
+
+def test_a_request_starts_no_thread_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One thread keeps every deadline: a thread started per request cost each request up to
+    # tens of milliseconds before it was sent, when many threads share the interpreter.
+    deadline.within(10.0, lambda: None)  # the deadlines' thread, started once
+    started: list[threading.Thread] = []
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        started.append(thread)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    for _ in range(20):
+        assert deadline.within(10.0, lambda: 42) == 42
+    assert started == []
+
+
+def test_deadlines_are_kept_whatever_order_they_come_in(url: str) -> None:
+    # A long deadline first, then a short one: the short one is kept at its time.
+    session = requests.Session()
+    deadline.install(session)
+    ended = threading.Event()
+    long_wait = threading.Thread(
+        target=lambda: (deadline.within(30.0, lambda: ended.wait(10)), None), daemon=True
+    )
+    long_wait.start()
+    time.sleep(0.05)
+    started = time.monotonic()
+    try:
+        with pytest.raises(deadline.ResponseDeadline):
+            deadline.within(0.5, lambda: session.get(url, timeout=2).content)
+        assert time.monotonic() - started < 3.0
+    finally:
+        ended.set()
+        long_wait.join(10)
