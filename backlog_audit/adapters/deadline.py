@@ -77,6 +77,8 @@ class _Watch:
 
     def end(self) -> None:
         self._over.set()
+        # The watch stays in the deadlines' heap until its time: it keeps no socket alive.
+        self._sockets = []
 
     @property
     def over(self) -> bool:
