@@ -43,3 +43,17 @@ def ahead(make: Callable[[A], T], args: Sequence[A], workers: int = 2) -> Iterat
             yield pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def later(make: Callable[[], T], *, background: bool) -> Callable[[], T]:
+    """A function that gives `make()`: made when it is called, or (`background`) begun now
+    in a thread of its own, the call then waiting for it (and raising its failure)."""
+    if not background:
+        return make
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-later")
+    try:
+        return pool.submit(make).result
+    finally:
+        pool.shutdown(wait=False)  # the thread ends once its one piece is made

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 from backlog_audit.core.bad_links import BadLinks
@@ -18,6 +19,7 @@ from backlog_audit.model import (
     Summary,
     WorkRow,
 )
+from backlog_audit.reports.ahead import later
 from backlog_audit.reports.common import utf8
 from backlog_audit.reports.json_rows import items_chunks, records_array
 from backlog_audit.table import breakdown_dict, tally_dict
@@ -160,7 +162,11 @@ def _bad_list(
 def _report(result: AuditResult, items: list[dict[str, Any]] | _Encoded) -> dict[str, Any]:
     """The report as plain data; with its items encoded already (`render`), its bad links
     are encoded by the engine too."""
-    encoded = isinstance(items, _Encoded)
+    return _head(result) | {"items": items} | _tail(result, encoded=isinstance(items, _Encoded))
+
+
+def _head(result: AuditResult) -> dict[str, Any]:
+    """The report's entries before `items`."""
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": iso(result.generated_at),
@@ -174,7 +180,12 @@ def _report(result: AuditResult, items: list[dict[str, Any]] | _Encoded) -> dict
             "by_assignee": [breakdown_dict(r) for r in result.by_assignee],
             "by_project": [breakdown_dict(r) for r in result.by_project],
         },
-        "items": items,
+    }
+
+
+def _tail(result: AuditResult, *, encoded: bool) -> dict[str, Any]:
+    """The report's entries after `items` (`encoded`: bad links as the engine's JSON text)."""
+    return {
         "orphans": list(result.orphans),
         "dangling_links": _bad_list(result.dangling_links, with_suggestion=True, encoded=encoded),
         "stale_links": _bad_list(result.stale_links, with_suggestion=False, encoded=encoded),
@@ -239,36 +250,43 @@ def render(result: AuditResult) -> bytes:
     return b"".join(chunks(result))
 
 
-# Where the items go in the report: `chunks` writes them in their place, a slice at a time.
-_ITEMS_HERE = _Encoded("\x00items\x00")
+# From this many items on, the entries after them are made in a thread while the items are
+# encoded and written: a million items' orphans and bad links take half a second.
+_TAIL_AHEAD_FROM = 10_000
 
 
 def chunks(result: AuditResult) -> Iterator[bytes]:
     """The JSON report in pieces as it is written: `layout(report)`'s bytes, each top-level
     entry a piece of its own and the items a slice at a time (`json_rows.items_chunks`),
-    so that a million items, or the report around them, never make one string (issue 15)."""
-    report = _report(result, _ITEMS_HERE)
-    try:
-        laid = _members(report)
-    except ValueError:
-        # A figure past float's range (points of 1e308 add up to infinity, and a coverage
-        # of inf / inf is NaN): null, like any figure that cannot be computed. Checked only
-        # on failure, so the common report keeps the C encoder's speed. Every entry is laid
-        # out before the first piece is written, so a failure leaves nothing half written.
-        laid = _members(finite(report))
+    so that a million items, or the report around them, never make one string (issue 15).
+    The entries after the items are laid out meanwhile (`ahead.later`)."""
+    tail = later(
+        partial(_laid_out, partial(_tail, result, encoded=True)),
+        background=len(result.items) >= _TAIL_AHEAD_FROM,
+    )
     yield b"{\n"
-    for n, (name, value) in enumerate(laid):
-        yield utf8(("" if n == 0 else ",\n") + f"  {_compact(name)}: ")
-        if value is _ITEMS_HERE:
-            # `items` sits one level down in the report: laid out as `layout` lays out depth 1.
-            yield from items_chunks(result.items, inner="    ", pad="  ")
-        else:
-            yield utf8(value)
+    for name, value in _laid_out(partial(_head, result)):
+        yield utf8(f"  {_compact(name)}: {value},\n")
+    # `items` sits one level down in the report: laid out as `layout` lays out depth 1.
+    yield b'  "items": '
+    yield from items_chunks(result.items, inner="    ", pad="  ")
+    for name, value in tail():
+        yield utf8(f",\n  {_compact(name)}: ")
+        yield utf8(value)
     yield b"\n}\n"
 
 
-def _members(report: dict[str, Any]) -> list[tuple[str, str]]:
-    """Each top-level entry's name and its value as `layout(report)` lays it out (depth 1):
-    the engine's encoded lists as they are, never copied into a string of the whole."""
-    return [(name, layout(value, 1)) if not isinstance(value, _Encoded) else (name, value)
-            for name, value in report.items()]  # fmt: skip
+def _laid_out(entries: Callable[[], dict[str, Any]]) -> list[tuple[str, str]]:
+    """Each of the `entries()` with its value as `layout(report)` lays it out (depth 1): the
+    engine's encoded lists as they are, never copied into a string of the whole."""
+    laid = []
+    for name, value in entries().items():
+        try:
+            text = value if isinstance(value, _Encoded) else layout(value, 1)
+        except ValueError:
+            # A figure past float's range (points of 1e308 add up to infinity, and a
+            # coverage of inf / inf is NaN): null, like any figure that cannot be computed.
+            # Checked only on failure, so the common report keeps the C encoder's speed.
+            text = layout(finite(value), 1)
+        laid.append((name, text))
+    return laid

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from backlog_audit.reports.ahead import ahead
+from backlog_audit.reports.ahead import ahead, later
 
 
 def test_pieces_come_in_their_order_whichever_finishes_first() -> None:
@@ -55,3 +55,25 @@ def test_a_single_piece_is_made_in_the_callers_thread() -> None:
     assert list(ahead(lambda _: threading.current_thread(), ["only"])) == [
         threading.current_thread()
     ]
+
+
+def test_later_in_the_background_begins_at_once_in_another_thread() -> None:
+    began = threading.Event()
+
+    def make() -> threading.Thread:
+        began.set()
+        return threading.current_thread()
+
+    result = later(make, background=True)
+    assert began.wait(timeout=5)  # begun before anyone asked for it
+    assert result() is not threading.current_thread()
+    assert later(make, background=False)() is threading.current_thread()
+
+
+def test_later_raises_its_failure_when_asked_for() -> None:
+    def fails() -> None:
+        raise RuntimeError("the bad links fell over")
+
+    result = later(fails, background=True)
+    with pytest.raises(RuntimeError, match="fell over"):
+        result()
