@@ -53,7 +53,8 @@ def audit_rows(
     scope = TypeScope(types["type"].to_list(), options)
     rank = natural_rank(frame["key"])
     linked, found = _linked(frame, scope, rank, resolved, rows, cells, options)
-    dangling, stale = bad_links(carriers(linked, found, frame, rank), resolved)
+    bad = any(d.blamed for d in found)
+    dangling, stale = bad_links(carriers(linked, found, frame, rank) if bad else None, resolved)
     return AuditResult(
         generated_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
         source_kind=backlog.kind,

@@ -53,14 +53,19 @@ def carriers(linked: pl.DataFrame, found: Sequence[Decision], frame: pl.DataFram
     )
 
 
-def bad_links(carrying: pl.DataFrame, resolved: Sequence[Resolved]) -> tuple[BadLinks, BadLinks]:
+def bad_links(
+    carrying: pl.DataFrame | None, resolved: Sequence[Resolved]
+) -> tuple[BadLinks, BadLinks]:
     """The dangling and the stale links: each bad reference once per carrying key, with how
-    many audited items it affects (both lists in one call of the engine).
+    many audited items it affects (both lists in one call of the engine). `carrying` is
+    `carriers`' table, None when no audited item consulted a bad reference.
 
     Sorted by key (natural order), then reference; ties in the order items first met them.
     """
     import polars as pl
 
+    if carrying is None:  # most small backlogs: no query at all
+        return BadLinks.of(()), BadLinks.of(())
     present = carrying["cell"].unique().to_list()
     plans = [_links(carrying, present, resolved, stale=stale) for stale in (False, True)]
     dangling, stale = pl.collect_all(plans, engine=ENGINE)
