@@ -13,7 +13,8 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import asdict, fields
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, overload
+from threading import Lock
+from typing import TYPE_CHECKING, Any, Final, Protocol, overload
 
 from backlog_audit.model import (
     AuditResult,
@@ -113,19 +114,67 @@ def item_schema() -> dict[str, pl.DataType]:
     return schema
 
 
+class DeferredRows(Protocol):
+    """The rows of an `ItemTable.frame` not laid out yet (the core's: gathered from the
+    source's table when asked for), whole or a slice at a time."""
+
+    @property
+    def height(self) -> int:
+        """How many rows there are."""
+        ...
+
+    def rows(self, start: int, length: int) -> pl.DataFrame:
+        """Rows `start` to `start + length` (fewer at the end), `item_schema`'s columns."""
+        ...
+
+
 class ItemTable(Sequence[ItemResult]):
     """The in-scope items of an audit with their links, in report order.
 
     `frame`: the columns of ITEM_COLUMNS (`parent` is the parent's key), then `project`,
     `placeholders` and `source`, each row's index in `items`: the `Item` it was audited from.
 
-    Reports that show a few of the items ask for those alone (`select`, `take`, a slice):
-    only they are built into `ItemResult`s.
+    The core's table is laid out when `frame` is first read (`DeferredRows`): the JSON
+    report reads its rows a slice at a time (`rows`), so that a million items' columns are
+    never copied whole beside the source's (issue 15). Reports that show a few of the items
+    ask for those alone (`select`, `take`, a slice): only they are built into `ItemResult`s.
     """
 
-    def __init__(self, frame: pl.DataFrame, items: Sequence[Item]) -> None:
-        self.frame = frame
+    def __init__(
+        self,
+        frame: pl.DataFrame | None,
+        items: Sequence[Item],
+        *,
+        deferred: DeferredRows | None = None,
+    ) -> None:
+        """A table of `frame`, or (None) of the `deferred` rows, laid out when read."""
+        if frame is None and deferred is None:
+            raise ValueError("an item table needs its frame or its deferred rows")
+        self._frame = frame
+        self._deferred = None if frame is not None else deferred
         self._items = items
+        self._lock = Lock()
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The whole table (laid out once, on first reading)."""
+        frame = self._frame
+        if frame is None:
+            with self._lock:  # two report threads lay it out once
+                if self._frame is None:
+                    deferred = self._deferred
+                    assert deferred is not None
+                    self._frame = deferred.rows(0, deferred.height)
+                frame = self._frame
+        return frame
+
+    def rows(self, start: int, length: int) -> pl.DataFrame:
+        """Rows `start` to `start + length` of `frame`, without laying out the whole table
+        when it is not laid out yet."""
+        frame, deferred = self._frame, self._deferred
+        if frame is not None or deferred is None:
+            return self.frame.slice(start, length)
+        return deferred.rows(start, length)
 
     @classmethod
     def of(cls, results: Sequence[ItemResult]) -> ItemTable:
@@ -210,6 +259,9 @@ class ItemTable(Sequence[ItemResult]):
         return len(self.positions(states))
 
     def __len__(self) -> int:
+        frame, deferred = self._frame, self._deferred
+        if frame is None and deferred is not None:
+            return deferred.height
         return self.frame.height
 
     @overload

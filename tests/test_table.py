@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import polars as pl
@@ -119,3 +120,64 @@ def test_markdown_and_html_build_only_the_items_they_list(
     monkeypatch.setattr(tables, "MAX_ROWS", 5)
     html.render(result)
     assert len([key for key in built if key.startswith("L-")]) <= 5
+
+
+def _gathered_backlog() -> AuditResult:
+    """Out of key order, an epic out of scope, links inherited, a parent outside."""
+    return audit(
+        backlog(
+            item("APP-10", "KR1.1", sprint="Sprint 2"),
+            item("EPIC-1", "KR2.1", type="Epic", url="https://example.com/EPIC-1"),
+            item("APP-3", parent="EPIC-1", points=3.0),
+            item("APP-2", parent="X-9", assignee="ann"),
+            item("APP-1", "KR9.9", "BAU"),
+            item("APP-4", parent="APP-3"),
+        ),
+        standard_okrs(),
+        now=NOW,
+    )
+
+
+def _in_order_backlog() -> AuditResult:
+    """Every item in scope and in key order: the source's rows are the table's."""
+    items = [item(f"APP-{n}", "KR1.1" if n % 2 else "", parent="APP-1") for n in range(1, 6)]
+    return audit(backlog(*items), standard_okrs(), now=NOW)
+
+
+@pytest.mark.parametrize("make", [_gathered_backlog, _in_order_backlog])
+def test_any_slice_of_the_audited_rows_is_that_slice_of_the_whole_table(
+    make: Callable[[], AuditResult],
+) -> None:
+    whole = make().items.frame
+    table = make().items
+    assert isinstance(table, ItemTable)
+    for start in range(len(whole) + 1):
+        for length in (1, 2, 3, len(whole)):
+            assert table.rows(start, length).equals(whole.slice(start, length))
+    assert len(table) == len(whole)
+    assert table.frame.equals(whole)
+
+
+def test_the_json_report_lays_out_the_audited_rows_a_slice_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The items table is never laid out whole beside the source's (issue 15: a million
+    items' copy of every column was a quarter of the peak memory)."""
+    from backlog_audit.core.audited import AuditedRows
+    from backlog_audit.reports import json_rows
+
+    monkeypatch.setattr(json_rows, "_ROWS_PER_CHUNK", 2)
+    asked: list[int] = []
+    rows = AuditedRows.rows
+
+    def counting(self: AuditedRows, start: int, length: int) -> pl.DataFrame:
+        asked.append(length)
+        return rows(self, start, length)
+
+    monkeypatch.setattr(AuditedRows, "rows", counting)
+    result = _gathered_backlog()
+    report = json_report.render(result)
+    assert asked == [2, 2, 2]  # the five items in scope, two at a time
+    # The same report once the table is laid out whole (as another report would have it).
+    assert len(result.items.frame) == 5
+    assert json_report.render(result) == report

@@ -11,16 +11,21 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from backlog_audit.core.audited import AuditedRows
 from backlog_audit.core.bad_links import bad_links, carriers, conflicts
 from backlog_audit.core.link_states import Cells, Decision, Resolved, decisions, nearest_referencing
 from backlog_audit.core.order import natural_key, natural_rank, rank_order
 from backlog_audit.core.rows import TEST_TYPES, ItemRows, TypeScope, in_scope, unique
 from backlog_audit.core.tallies import NO_PROJECT, NO_SPRINT, UNASSIGNED, figures
 from backlog_audit.model import AuditOptions, AuditResult, Backlog, LinkState, OkrSet
-from backlog_audit.table import ENGINE, ItemTable, item_schema, text_lists
+from backlog_audit.table import ENGINE, ItemTable, text_lists
 
 if TYPE_CHECKING:
     import polars as pl
+
+# The columns of the audited items that the figures, bad links and conflicts read.
+_COUNTED = ("key", "status_category", "points", "sprint", "assignee", "project", "link_state",
+            "key_results", "objectives")  # fmt: skip
 
 __all__ = ["NO_PROJECT", "NO_SPRINT", "TEST_TYPES", "UNASSIGNED", "audit", "audit_rows",
            "in_scope", "natural_key"]  # fmt: skip
@@ -52,7 +57,12 @@ def audit_rows(
     types = frame.group_by("type", "carrier_only").len()
     scope = TypeScope(types["type"].to_list(), options)
     rank = natural_rank(frame["key"])
-    linked, found = _linked(frame, scope, rank, resolved, rows, cells, options)
+    audited, found = _linked(frame, scope, rank, resolved, rows, cells, options)
+    # The figures, bad links and conflicts read these columns alone; the items table's
+    # others are laid out when a report reads them.
+    linked = audited.order.select("pos", "ancestor", "pair").hstack(
+        audited.columns(_COUNTED).get_columns()
+    )
     bad = any(d.blamed for d in found)
     dangling, stale = bad_links(carriers(linked, found, frame, rank) if bad else None, resolved)
     return AuditResult(
@@ -62,7 +72,7 @@ def audit_rows(
         scope_id=backlog.scope_id,
         okrs=okrs,
         **figures(okrs, linked),
-        items=ItemTable(linked.select(list(item_schema())), rows.items),
+        items=ItemTable(None, rows.items, deferred=audited),
         dangling_links=dangling,
         stale_links=stale,
         inheritance_conflicts=conflicts(linked, found),
@@ -79,7 +89,7 @@ def _linked(
     rows: ItemRows,
     cells: Cells,
     options: AuditOptions,
-) -> tuple[pl.DataFrame, list[Decision]]:
+) -> tuple[AuditedRows, list[Decision]]:
     """The in-scope rows with their link columns, in report order (natural key order), and
     the decision of each distinct (own cell, ancestor cell) pair (a row's `pair`)."""
     import polars as pl
@@ -128,31 +138,11 @@ def _linked(
         pl.Series("link_state", [d.state.value for d in found], dtype=pl.String),
         pl.Series("_from_ancestor", [d.from_ancestor for d in found], dtype=pl.Boolean),
     )
-    positions = narrow["pos"]
-    # The table's columns are gathered once, for the in-scope rows alone (not at all when
-    # every row is in scope and in order).
-    everyone = positions.len() == frame.height and positions.equals(
-        pl.int_range(0, frame.height, dtype=pl.Int64, eager=True), check_names=False
-    )
-    picked = frame if everyone else frame[positions]
     pair = narrow["code"].replace_strict(
         distinct, pl.int_range(0, len(distinct), dtype=pl.UInt32, eager=True)
     )
-    # Each row's pair columns gathered beside the items' own (a frame's gather: an
-    # expression's gather of a literal list column is ten times slower).
-    keys = frame["key"]
-    linked = picked.hstack(
-        [positions, narrow["ancestor"], pair.alias("pair"), *by_pair[pair].get_columns()]
-    ).with_columns(
-        pl.when("_from_ancestor").then(keys.gather(narrow["ancestor"])).alias("inherited_from"),
-        pl.when(narrow["parent_pos"].is_not_null())
-        .then(keys.gather(narrow["parent_pos"]))
-        .otherwise(pl.col("parent"))
-        .alias("parent"),
-    )
-    # Columns in pieces of different lengths (the source's, the engine's) would be aligned
-    # again by every query that reads two of them: once here instead.
-    return linked.rechunk(), found
+    placed = narrow.select("pos", "parent_pos", "ancestor", pair.alias("pair"))
+    return AuditedRows(frame, placed, by_pair), found
 
 
 def _parent_position() -> pl.Expr:

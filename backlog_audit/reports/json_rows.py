@@ -91,24 +91,25 @@ def items_chunks(items: Sequence[ItemResult], inner: str, pad: str) -> Iterator[
     """The `items` list as `json.py` lays out lists (one entry per line), as UTF-8 bytes in
     pieces: slices of `_ROWS_PER_CHUNK` items, encoded in worker threads while the ones
     before are written (`ahead`), each reaching the writer as the bytes the engine made."""
-    frame = ItemTable.of(items).frame
-    if not frame.height:
+    table = ItemTable.of(items)
+    if not len(table):
         yield b"[]"
         return
     between = ",\n" + inner
-    starts = range(0, frame.height, _ROWS_PER_CHUNK)
-    slices = [frame.slice(start, _ROWS_PER_CHUNK) for start in starts]
-    for n, body in enumerate(ahead(partial(_joined, between=between), slices)):
+    starts = range(0, len(table), _ROWS_PER_CHUNK)
+    for n, body in enumerate(ahead(partial(_joined, table, between=between), starts)):
         yield ("[\n" + inner if n == 0 else between).encode()
         yield body
     yield ("\n" + pad + "]").encode()
 
 
-def _joined(frame: pl.DataFrame, between: str) -> bytes:
-    """The rows' lines with `between` between them, as UTF-8 bytes: the engine's own, never
+def _joined(table: ItemTable, start: int, between: str) -> bytes:
+    """The lines of the table's rows from `start` (a slice, laid out now: the whole table
+    is never copied) with `between` between them, as UTF-8 bytes: the engine's own, never
     decoded into a Python string and encoded again."""
     import polars as pl
 
+    frame = table.rows(start, _ROWS_PER_CHUNK)
     body: bytes = _lines(frame).str.join(between).cast(pl.Binary).item()
     return body
 
