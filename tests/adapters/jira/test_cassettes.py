@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import base64
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import requests
+import vcr.patch
 
 from backlog_audit.adapters.jira import JiraConfig
 from backlog_audit.adapters.jira.source import JiraSource
@@ -70,6 +75,44 @@ def test_a_request_missing_from_the_cassette_is_not_sent_anywhere() -> None:
         pytest.raises(CannotOverwriteExistingCassetteException),
     ):
         source.fetch()
+
+
+def test_a_request_sent_while_another_thread_opens_a_connection_replays_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # vcrpy opens each connection with the real connection classes put back process-wide for
+    # a moment (`force_reset`). A request another thread sent in that moment got a real
+    # connection: it went to REPLAY_URL and failed, and vcrpy then spun forever in that
+    # thread (a test run that never ended, when the board's read ahead of the field list
+    # was in that moment). Here the first thread is held there until the other's request
+    # is over (at most a second): the other waits its turn and is replayed.
+    real_reset, held, released = vcr.patch.force_reset, threading.Lock(), threading.Event()
+    in_the_moment = threading.Event()
+
+    @contextmanager
+    def holding_reset() -> Iterator[None]:
+        with real_reset():
+            if held.acquire(blocking=False):  # only the first thread's moment
+                in_the_moment.set()
+                released.wait(1.0)
+            yield
+
+    monkeypatch.setattr(vcr.patch, "force_reset", holding_reset)
+    answers: list[int] = []
+    with recorder().use_cassette("cloud_board7_sprint_active.yaml") as cassette:
+        first = threading.Thread(
+            target=lambda: answers.append(
+                requests.get(f"{REPLAY_URL}/rest/api/2/serverInfo").status_code
+            )
+        )
+        first.start()
+        assert in_the_moment.wait(10)
+        try:
+            answers.append(requests.get(f"{REPLAY_URL}/rest/api/3/field").status_code)
+        finally:
+            released.set()
+            first.join()
+    assert answers == [200, 200] and cassette.play_count == 2
 
 
 def _secrets() -> list[str]:
