@@ -4,8 +4,9 @@ Sprint scopes become JQL (`sprint in (...)`) so that they page like any search, 
 largest page size; a board's backlog comes from the agile API, which alone knows it.
 
 A board scope costs two requests one after the other (the board's configuration, then its
-sprints), which need nothing of the site's field list: in a portfolio run, while the team
-waits for the site's shared reads, `BoardReads` sends them ahead on a worker.
+sprints), which need nothing of the site's information: while the source reads serverInfo and
+the field list (shared by a portfolio's teams, `adapters/shared.py`), `BoardReads` sends them
+ahead on a worker.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.adapters.parallel import WORKERS
-from tests.adapters.jira.fake_server import FakeIssue, FakeJiraServer
+from tests.adapters.jira.fake_server import FakeIssue, FakeJiraServer, LoggedRequest
 from tests.adapters.jira.test_requests import big_site, searches
 
 
@@ -86,3 +86,19 @@ def test_a_board_backlog_asks_for_the_pages_after_the_first_together(
     starts = [int(r.query["startAt"][0]) for r in site.requests if "/backlog" in r.path]
     assert starts[0] == 0 and sorted(starts) == list(range(0, 500, 50))  # each page once
     assert site.most_in_flight == WORKERS
+
+
+def test_a_board_audit_reads_its_board_while_the_sites_field_list_is_read(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    # The board's sprints need nothing of the field list: both are in flight at once (or the
+    # meeting times out, and at most one request was ever in flight).
+    site = jira_server.jira = big_site("cloud", 10)
+
+    def field_list_or_sprints(request: LoggedRequest) -> bool:
+        return request.path.endswith(("/field", "/board/7/sprint"))
+
+    site.meet(2, field_list_or_sprints)
+    backlog = make_source(board=7, sprint="active").fetch()
+    assert sum(1 for i in backlog.items if not i.carrier_only) == 10
+    assert site.most_in_flight >= 2
