@@ -11,6 +11,7 @@ ahead on a worker.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -197,6 +198,7 @@ class BoardReads:
         self._http, self._board, self._sprint, self._jql = http, board, sprint, jql
         self._config: Future[BoardConfig | None] | None = None
         self._scope: Future[tuple[Scope, list[str]]] | None = None
+        self._stop = threading.Event()  # set when the block of `ahead` ends
 
     @contextmanager
     def ahead(self) -> Iterator[BoardReads]:
@@ -212,7 +214,12 @@ class BoardReads:
             submit(pool, self._read, self._config, self._scope, batch=False)
             yield self
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Left early (the fetch failed first): no request of the source outlives its
+            # fetch. The sprints are not asked for; the request in flight, if any, ends
+            # (its deadline and retries bound it) before the failure goes on. Abandoned, it
+            # would go on sending while the process exits, or into the next fetch's site.
+            self._stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _read(
         self, config: Future[BoardConfig | None], scope: Future[tuple[Scope, list[str]]]
@@ -224,6 +231,8 @@ class BoardReads:
             scope.set_exception(exc)
             return
         config.set_result(found)
+        if self._stop.is_set():
+            return
         warnings: list[str] = []
         try:
             scope.set_result(

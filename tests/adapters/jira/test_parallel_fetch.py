@@ -4,6 +4,7 @@ them backing off together on a 429, and the items in the order of the sequential
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 
@@ -11,8 +12,10 @@ import pytest
 
 from backlog_audit.adapters.jira.source import JiraSource
 from backlog_audit.adapters.parallel import WORKERS
+from backlog_audit.errors import SourceError, UsageError
 from tests.adapters.jira.fake_server import FakeIssue, FakeJiraServer, LoggedRequest
 from tests.adapters.jira.test_requests import big_site, searches
+from tests.adapters.meeting import Meeting
 
 
 def test_cloud_fetches_the_listed_ids_in_bulk_batches_a_bounded_number_at_once(
@@ -102,3 +105,47 @@ def test_a_board_audit_reads_its_board_while_the_sites_field_list_is_read(
     backlog = make_source(board=7, sprint="active").fetch()
     assert sum(1 for i in backlog.items if not i.carrier_only) == 10
     assert site.most_in_flight >= 2
+
+
+class Held(Meeting):
+    """Requests to paths ending in `suffix` are answered late (`seconds` after they came)."""
+
+    def __init__(self, suffix: str, seconds: float = 0.5) -> None:
+        super().__init__(1, lambda r: True)
+        self.suffix, self.seconds = suffix, seconds
+
+    def attend(self, request: LoggedRequest) -> None:
+        if request.path.endswith(self.suffix):
+            time.sleep(self.seconds)
+
+
+def board_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("board")]
+
+
+def test_a_fetch_that_fails_leaves_no_board_read_behind(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    # The OKR field is wrong while the board's sprints are still being read: the error
+    # comes once that read ended. A read left running would send into the next fetch's
+    # site, or hold the process at exit (seen once: a test run that never exited).
+    site = jira_server.jira = big_site("cloud", 10)
+    site.meeting = Held("/board/7/sprint")
+    with pytest.raises(UsageError, match="No such field"):
+        make_source(board=7, sprint="active", okr_field="No such field").fetch()
+    assert not board_threads()
+
+
+def test_a_fetch_that_fails_before_the_board_is_read_asks_for_no_sprints(
+    jira_server: FakeJiraServer, make_source: Callable[..., JiraSource]
+) -> None:
+    # The credentials are refused at serverInfo while the board's configuration is read:
+    # the sprints, not yet asked for, never are.
+    site = jira_server.jira = big_site("cloud", 10)
+    site.fail(401, path="/serverInfo")
+    site.meeting = Held("/board/7/configuration")
+    with pytest.raises(SourceError):
+        make_source(board=7, sprint="active").fetch()
+    assert not board_threads()
+    assert site.count("/board/7/configuration") == 1
+    assert site.count("/board/7/sprint") == 0
