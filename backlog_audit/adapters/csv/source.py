@@ -48,9 +48,12 @@ class CsvSource(BacklogSource):
         reader = ColumnReader(table, dialect, self._settings, self._jira_url)
         del table  # the reader holds the rows, and lets go of the cells it has read
         columns = reader.read(progress)
+        warnings = reader.warnings()
+        # The columns share the reader's cells: let go of them before `_contiguous`.
+        del reader
         items, cells = columns.frame, list(columns.cells)
-        repeated = check_ids(self._path, dialect.name, items)
-        warnings = [*reader.warnings(), *repeated]
+        del columns
+        warnings += check_ids(self._path, dialect.name, items)
         if not items.height:
             warnings.append(f"{self._path}: no items in the export")
         if dialect is ASANA:
@@ -62,7 +65,15 @@ class CsvSource(BacklogSource):
             items = resolve_parent_keys(items, empty)
             if items.height > height and empty == len(cells):
                 cells.append(_NO_CELL)
-        rows = ItemRows.of_columns(items.drop("parent_key"), cells)
+        items = items.drop("parent_key")
+        # The engine's reader gives each column in pieces (one per block of the file read),
+        # which every query of the audit would align again: each is laid out in one piece,
+        # one after another, so that a column's pieces are let go before the next is copied
+        # (all at once, the copies stood beside every piece: 135 MiB at a million items).
+        for name in items.columns:
+            if items[name].n_chunks() > 1:
+                items = items.with_columns(items[name].rechunk())
+        rows = ItemRows.of_columns(items, cells)
         return Backlog(
             kind="csv",
             scope=f"{dialect.name} export {self._path}",
