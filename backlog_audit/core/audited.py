@@ -19,9 +19,8 @@ from backlog_audit.table import item_schema
 if TYPE_CHECKING:
     import polars as pl
 
-# The columns made from each row's pair, its parent's position and its ancestor's.
+# The columns made from each row's pair.
 _LINKS = ("references", "key_results", "objectives", "placeholders", "link_state")
-_KEYS = ("parent", "inherited_from")
 
 
 class AuditedRows:
@@ -41,6 +40,7 @@ class AuditedRows:
         self._source = source.select(name for name in source.columns if name in wanted)
         self._order = order
         self._by_pair = by_pair
+        self._plans: dict[tuple[str, ...], tuple[pl.DataFrame, pl.DataFrame, list[str]]] = {}
         positions = order["pos"]
         # Every row in scope and in order (most backlogs of stories): nothing to gather.
         self._everyone = positions.len() == source.height and positions.equals(
@@ -68,57 +68,61 @@ class AuditedRows:
         (None: to the end), in that order."""
         import polars as pl
 
+        source, links, empty = self._plan(tuple(names))
         order = self._order.slice(start, length)
-        own = [name for name in names if name in self._source.columns and name not in _KEYS]
-        picked = self._picked(self._source.select(own), order["pos"], start)
+        if self._everyone:
+            frame = source.slice(start, order.height)
+        else:
+            frame = gathered(source, order["pos"], empty)
+        if links.width:
+            frame = frame.hstack(links[order["pair"]].get_columns())
+        keys = self._source["key"]
+        made = []
+        if "parent" in names:
+            parent_pos = order["parent_pos"]
+            made.append(
+                pl.when(parent_pos.is_not_null())
+                .then(keys.gather(parent_pos))
+                .otherwise(pl.col("parent"))
+                .alias("parent")
+            )
+        if "inherited_from" in names:
+            ancestor = keys.gather(order["ancestor"])
+            made.append(pl.when("_from_ancestor").then(ancestor).alias("inherited_from"))
+        # Columns in pieces of different lengths (the source's, the engine's) would be
+        # aligned again by every query that reads two of them: once here instead.
+        return frame.with_columns(made).select(names).rechunk()
+
+    def _plan(self, names: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+        """What `columns(names)` reads: the source's columns, the pairs' columns, and which
+        of the source's columns hold no value at all (worked out once: the JSON report asks
+        for a hundred slices of a million items)."""
+        plan = self._plans.get(names)
+        if plan is None:
+            plan = self._plans[names] = self._new_plan(names)
+        return plan
+
+    def _new_plan(self, names: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+        source = self._source.select(
+            name for name in names if name in self._source.columns and name != "inherited_from"
+        )
         links = [name for name in names if name in _LINKS]
         if "inherited_from" in names:
             links.append("_from_ancestor")
-        made = self._by_pair.select(links)[order["pair"]] if links else None
-        keys = self._source["key"]
-        extra: list[pl.Series] = []
-        if "parent" in names:
-            parent_pos = order["parent_pos"]
-            raw = self._picked(self._source.select("parent"), order["pos"], start)["parent"]
-            extra.append(
-                pl.select(
-                    pl.when(parent_pos.is_not_null())
-                    .then(keys.gather(parent_pos))
-                    .otherwise(raw)
-                    .alias("parent")
-                ).to_series()
-            )
-        if made is not None and "inherited_from" in names:
-            ancestor = order["ancestor"]
-            extra.append(
-                pl.select(
-                    pl.when(made["_from_ancestor"])
-                    .then(keys.gather(ancestor))
-                    .alias("inherited_from")
-                ).to_series()
-            )
-        frame = picked.hstack([*(made.get_columns() if made is not None else ()), *extra])
-        # Columns in pieces of different lengths (the source's, the engine's) would be
-        # aligned again by every query that reads two of them: once here instead.
-        return frame.select(names).rechunk()
-
-    def _picked(self, frame: pl.DataFrame, positions: pl.Series, start: int) -> pl.DataFrame:
-        """The rows of `frame` (the source's columns) at `positions` (those from `start`)."""
-        if self._everyone:
-            return frame.slice(start, positions.len())
-        return gathered(frame, positions)
+        empty = [name for name in source.columns if source[name].null_count() == source.height]
+        return source, self._by_pair.select(links), empty
 
 
-def gathered(frame: pl.DataFrame, positions: pl.Series) -> pl.DataFrame:
-    """The rows of `frame` at `positions`; a column without any value (a CSV export's URL
-    without a URL column) made null at the new length, not gathered: the engine's gather
-    writes every row of it, and a column made null holds no memory until it is written."""
+def gathered(frame: pl.DataFrame, positions: pl.Series, empty: Sequence[str] = ()) -> pl.DataFrame:
+    """The rows of `frame` at `positions`; the columns `empty`, which hold no value at all
+    (a CSV export's URL without a URL column), made null at the new length, not gathered:
+    the engine's gather writes every row of a column, and one made null holds no memory
+    until it is written."""
     import polars as pl
 
-    empty = [name for name in frame.columns if frame[name].null_count() == frame.height]
-    gathered = frame.drop(empty)[positions]
+    picked = frame.drop(empty)[positions] if empty else frame[positions]
     if not empty:
-        return gathered
+        return picked
     nulls = [pl.Series(name, [], frame[name].dtype).extend_constant(None, positions.len())
              for name in empty]  # fmt: skip
-    return gathered.hstack(nulls).select(frame.columns)
+    return picked.hstack(nulls).select(frame.columns)
