@@ -5,6 +5,7 @@ alternating with its baseline, `--rounds` times; the script prints each round's 
 the ratio, and each process's peak memory (ru_maxrss).
 
     .venv/bin/python benchmarks/bench_scale.py json  [--items 1000000] [--rounds 3]
+    .venv/bin/python benchmarks/bench_scale.py stages [--items 1000000] [--rounds 3]
     .venv/bin/python benchmarks/bench_scale.py xlsx  [--items 100000]  [--rounds 3]
     .venv/bin/python benchmarks/bench_scale.py startup [--rounds 3]
     .venv/bin/python benchmarks/bench_scale.py formats [--items 100000] [--rounds 3]
@@ -12,6 +13,8 @@ the ratio, and each process's peak memory (ru_maxrss).
 - json: a plain CSV export (1 epic per 50 stories, 60 distinct link values) read by the CSV
   source, audited, the JSON report written; baseline: pandas `read_csv` + `to_csv` of the
   same file (goal <= 1.0x, <= 1 GiB peak).
+- stages: the json case's tool alone, each step's own peak memory (`VmHWM`, started again
+  from the memory in use before each step: Linux only), and the memory in use after it.
 - xlsx: a Jira export read, audited, the full workbook written; baseline: openpyxl's
   write-only mode writing the export's rows (the Items rows) alone (goal <= 0.5x). Each round
   also prints the writing alone: `render` of the prepared result against openpyxl's reading
@@ -123,6 +126,65 @@ def run_tool(export: Path, out: Path, fmt: str) -> None:
     print(f"  tool: {', '.join(steps)}; peak {_peak_mib():.0f} MiB", flush=True)
 
 
+def _memory() -> tuple[int, int]:
+    """The process's memory now and at its peak since the last `_reset`, in MiB."""
+    found = {}
+    with open("/proc/self/status") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                found[name] = int(value.split()[0]) // 1024
+    return found["VmRSS"], found["VmHWM"]
+
+
+def _reset() -> None:
+    """Start the peak (`VmHWM`) again from the memory in use (Linux: `clear_refs`)."""
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+
+
+def run_stages(export: Path, out: Path) -> None:
+    """`run_tool`'s json case, with each step's own peak: read, audit, JSON report."""
+    from backlog_audit.adapters import SourceSettings
+    from backlog_audit.adapters.csv import CsvConfig
+    from backlog_audit.adapters.csv.source import CsvSource
+    from backlog_audit.core.audit import audit
+    from backlog_audit.okrs import load_okrs
+    from backlog_audit.reports import ReportFormat, chunks
+
+    okrs = load_okrs(str(ROOT / "examples" / "okrs.yaml"))
+    shown = []
+    _reset()
+    start = time.perf_counter()
+    backlog = CsvSource(SourceSettings(), CsvConfig(input_path=str(export)), {}).fetch()
+    shown.append(("read", time.perf_counter() - start, *_memory()))
+    _reset()
+    start = time.perf_counter()
+    result = audit(backlog, okrs)
+    shown.append(("audit", time.perf_counter() - start, *_memory()))
+    _reset()
+    start = time.perf_counter()
+    with out.open("wb") as handle:
+        for piece in chunks(ReportFormat.JSON, result):
+            handle.write(piece)
+    shown.append(("json", time.perf_counter() - start, *_memory()))
+    steps = [f"{name} {sec:.2f}s peak {peak} MiB (then {now})" for name, sec, now, peak in shown]
+    peak = max(peak for _name, _sec, _now, peak in shown)
+    print(f"  {'; '.join(steps)}; process peak {peak} MiB", flush=True)
+
+
+def stages(items: int, rounds: int) -> None:
+    """The json case's steps in fresh processes, each step's own peak memory."""
+    me = [sys.executable, str(Path(__file__).resolve())]
+    with tempfile.TemporaryDirectory() as tmp:
+        export, out = Path(tmp) / "export.csv", Path(tmp) / "out.json"
+        write_plain(export, items)
+        print(f"stages: {items:,} items, export {export.stat().st_size / 2**20:.0f} MiB")
+        for n in range(1, rounds + 1):
+            print(f"round {n}:", flush=True)
+            subprocess.run([*me, "run", "stages", str(export), str(out)], check=True, cwd=ROOT)
+
+
 def run_pandas(export: Path, out: Path) -> None:
     """The baseline of `json`: pandas reads the export and writes it back as CSV."""
     import pandas as pd
@@ -225,7 +287,7 @@ def startup(rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("case", choices=("json", "xlsx", "formats", "startup", "run"))
+    parser.add_argument("case", choices=("json", "stages", "xlsx", "formats", "startup", "run"))
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--items", type=int)
     parser.add_argument("--rounds", type=int, default=3)
@@ -236,8 +298,12 @@ def main() -> None:
             run_pandas(Path(export), Path(out))
         elif what == "openpyxl":
             run_openpyxl(Path(export), Path(out))
+        elif what == "stages":
+            run_stages(Path(export), Path(out))
         else:
             run_tool(Path(export), Path(out), what)
+    elif args.case == "stages":
+        stages(args.items or 1_000_000, args.rounds)
     elif args.case == "startup":
         startup(args.rounds)
     elif args.case == "formats":
