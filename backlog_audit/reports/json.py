@@ -140,9 +140,11 @@ class _Encoded(str):
     """Text already encoded as JSON and laid out (the `items` list): written as it is."""
 
 
-def to_dict(result: AuditResult, *, items: bool = True) -> dict[str, Any]:
-    """The whole report as plain data (`items=False`: its `items` left empty)."""
-    return _report(result, [item_dict(r) for r in result.items] if items else [])
+def to_dict(result: AuditResult, *, items: bool = True, links: bool = True) -> dict[str, Any]:
+    """The whole report as plain data (`items=False`: its `items` left empty; `links=False`:
+    its dangling and stale links left empty, for a writer that reads their columns)."""
+    found = [item_dict(r) for r in result.items] if items else []
+    return _head(result) | {"items": found} | _tail(result, encoded=False, links=links)
 
 
 def _bad_list(
@@ -183,12 +185,15 @@ def _head(result: AuditResult) -> dict[str, Any]:
     }
 
 
-def _tail(result: AuditResult, *, encoded: bool) -> dict[str, Any]:
-    """The report's entries after `items` (`encoded`: bad links as the engine's JSON text)."""
+def _tail(result: AuditResult, *, encoded: bool, links: bool = True) -> dict[str, Any]:
+    """The report's entries after `items` (`encoded`: bad links as the engine's JSON text;
+    `links=False`: none)."""
+    dangling = result.dangling_links if links else ()
+    stale = result.stale_links if links else ()
     return {
         "orphans": list(result.orphans),
-        "dangling_links": _bad_list(result.dangling_links, with_suggestion=True, encoded=encoded),
-        "stale_links": _bad_list(result.stale_links, with_suggestion=False, encoded=encoded),
+        "dangling_links": _bad_list(dangling, with_suggestion=True, encoded=encoded),
+        "stale_links": _bad_list(stale, with_suggestion=False, encoded=encoded),
         "uncovered_key_results": list(result.uncovered_key_results),
         "inheritance_conflicts": [
             {"key": c.key, "own": list(c.own), "inherited": list(c.inherited)}

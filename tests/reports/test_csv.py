@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from backlog_audit.core.bad_links import BadLinks
 from backlog_audit.model import AuditResult
 from backlog_audit.reports import csv as csv_report
 from backlog_audit.reports import json as json_report
@@ -62,6 +63,32 @@ def test_link_tables(result: AuditResult) -> None:
     assert dangling[1] == {
         "key": "APP-11", "reference": "KR21", "suggestion": "KR2.1", "affected_items": "1",
     }  # fmt: skip
+
+
+def test_link_tables_are_written_from_the_links_columns(
+    result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read from their columns (`BadLinks.frame`), as the JSON report reads them: a million
+    items' 400,000 dangling links are never a `BadLink`, then a dict, each (issue 15)."""
+    expected = {name: csv_report.tables(result)[name] for name in _LINK_TABLES}
+    # (The fix list reads the links by key, for its problems' words: not these tables.)
+    monkeypatch.setattr(csv_report, "fix_groups", lambda _result: ())
+    monkeypatch.setattr(BadLinks, "__iter__", _not_one_by_one)
+    monkeypatch.setattr(BadLinks, "__getitem__", _not_one_by_one)
+    audited = replace(
+        result,
+        dangling_links=BadLinks(BadLinks.of(result.dangling_links).frame),
+        stale_links=BadLinks(BadLinks.of(result.stale_links).frame),
+    )
+    tables = csv_report.tables(audited)
+    assert {name: tables[name] for name in _LINK_TABLES} == expected
+
+
+_LINK_TABLES = ("dangling_links.csv", "stale_links.csv", "orphans.csv")
+
+
+def _not_one_by_one(*_args: object) -> None:
+    raise AssertionError("a link table read its links one by one")
 
 
 def test_fix_list_groups_orphans_and_dangling_by_parent_and_assignee(result: AuditResult) -> None:

@@ -24,6 +24,7 @@ from backlog_audit.adapters import SourceSettings
 from backlog_audit.adapters.csv import CsvConfig
 from backlog_audit.adapters.csv.source import CsvSource
 from backlog_audit.core.audit import audit
+from backlog_audit.core.bad_links import BadLinks
 from backlog_audit.model import AuditResult, Item
 from backlog_audit.okrs import load_okrs
 from backlog_audit.reports import xlsx
@@ -157,6 +158,23 @@ def test_slices_of_rows_and_the_cap_on_links_are_kept(monkeypatch: pytest.Monkey
     monkeypatch.setattr(frame_rows, "_ROWS_PER_SLICE", 3)
     monkeypatch.setattr(cells, "MAX_HYPERLINKS", 4)
     assert_same_workbook(audit(backlog(*hurtful()), standard_okrs(), now=NOW), monkeypatch)
+
+
+def test_the_dangling_links_sheet_reads_the_links_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As the JSON report and the CSV tables: a million items' 400,000 dangling links are
+    never a `BadLink` each (issue 15)."""
+    # (The sheet against the row-by-row oracle's: the tests above.)
+    expected = item_sheets.dangling_links(audit(backlog(*hurtful()), standard_okrs())).frame
+    result = audit(backlog(*hurtful()), standard_okrs(), now=NOW)
+
+    def one_by_one(*_args: object) -> None:
+        raise AssertionError("the sheet read its links one by one")
+
+    monkeypatch.setattr(BadLinks, "__iter__", one_by_one)
+    monkeypatch.setattr(BadLinks, "__getitem__", one_by_one)
+    assert item_sheets.dangling_links(result).frame.equals(expected)
 
 
 def test_no_items_no_orphans_no_bad_links(monkeypatch: pytest.MonkeyPatch) -> None:
