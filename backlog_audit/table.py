@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import asdict, fields
 from functools import cached_property
 from threading import Lock
-from typing import TYPE_CHECKING, Any, Final, Protocol, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, TypeVar, overload
 
 from backlog_audit.model import (
     AuditResult,
@@ -114,6 +114,66 @@ def item_schema() -> dict[str, pl.DataType]:
     return schema
 
 
+T = TypeVar("T")
+
+
+class RowSequence(Sequence[T]):
+    """A sequence whose entries are a table's rows (`ItemTable`, `core.rows.FrameItems`,
+    `core.bad_links.BadLinks`): an entry is built from its row only when it is read, every
+    entry once when the sequence is iterated, compared or hashed (one rule for the three).
+
+    A subclass gives its length, builds every entry (`_build_all`) and, when it can build a
+    few rows alone, those (`_build_at`); an entry is then never built twice.
+    """
+
+    _noun: ClassVar[str] = "rows"
+
+    @cached_property
+    def _built(self) -> tuple[T, ...]:
+        return self._build_all()
+
+    def _build_all(self) -> tuple[T, ...]:
+        """Every entry, in order."""
+        raise NotImplementedError
+
+    def _build_at(self, positions: Sequence[int]) -> tuple[T, ...]:
+        """The entries at these row positions (a subclass that can builds them alone)."""
+        built = self._built
+        return tuple(built[n] for n in positions)
+
+    def _at(self, positions: Sequence[int]) -> tuple[T, ...]:
+        """The entries at these row positions: the built ones when all are built."""
+        if "_built" in self.__dict__:
+            built = self._built
+            return tuple(built[n] for n in positions)
+        return self._build_at(positions)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        if "_built" in self.__dict__:
+            return self._built[index]
+        if isinstance(index, slice):
+            return self._at(range(len(self))[index])
+        return self._at([range(len(self))[index]])[0]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._built)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._built)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)} {self._noun})"
+
+
 class DeferredRows(Protocol):
     """The rows of an `ItemTable.frame` not laid out yet (the core's: gathered from the
     source's table when asked for), whole or a slice at a time."""
@@ -128,7 +188,7 @@ class DeferredRows(Protocol):
         ...
 
 
-class ItemTable(Sequence[ItemResult]):
+class ItemTable(RowSequence[ItemResult]):
     """The in-scope items of an audit with their links, in report order.
 
     `frame`: the columns of ITEM_COLUMNS (`parent` is the parent's key), then `project`,
@@ -189,7 +249,7 @@ class ItemTable(Sequence[ItemResult]):
         except UnicodeEncodeError:
             frame = pl.DataFrame([_clean(row) for row in rows], schema=item_schema(), orient="row")
         table = cls(frame, [r.item for r in results])
-        table.__dict__["_results"] = tuple(results)
+        table.__dict__["_built"] = tuple(results)
         return table
 
     @property
@@ -197,9 +257,15 @@ class ItemTable(Sequence[ItemResult]):
         """The `Item`s the rows were audited from: a row's `source` is its index here."""
         return self._items
 
-    @cached_property
-    def _results(self) -> tuple[ItemResult, ...]:
+    _noun = "items"
+
+    def _build_all(self) -> tuple[ItemResult, ...]:
         return self._build(self.frame)
+
+    def _build_at(self, positions: Sequence[int]) -> tuple[ItemResult, ...]:
+        import polars as pl
+
+        return self._build(self.frame[pl.Series(positions, dtype=pl.Int64)])
 
     def _build(self, frame: pl.DataFrame) -> tuple[ItemResult, ...]:
         """The results of some rows of `frame`, in their order."""
@@ -239,11 +305,7 @@ class ItemTable(Sequence[ItemResult]):
 
     def take(self, positions: Sequence[int]) -> tuple[ItemResult, ...]:
         """The results at these row positions (only they are built)."""
-        if "_results" in self.__dict__:
-            return tuple(self._results[n] for n in positions)
-        import polars as pl
-
-        return self._build(self.frame[pl.Series(positions, dtype=pl.Int64)])
+        return self._at(positions)
 
     def select(
         self,
@@ -263,31 +325,6 @@ class ItemTable(Sequence[ItemResult]):
         if frame is None and deferred is not None:
             return deferred.height
         return self.frame.height
-
-    @overload
-    def __getitem__(self, index: int) -> ItemResult: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[ItemResult, ...]: ...
-    def __getitem__(self, index: int | slice) -> ItemResult | tuple[ItemResult, ...]:
-        if "_results" in self.__dict__:
-            return self._results[index]
-        if isinstance(index, slice):
-            return self.take(range(len(self))[index])
-        return self.take([range(len(self))[index]])[0]
-
-    def __iter__(self) -> Iterator[ItemResult]:
-        return iter(self._results)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._results)
-
-    def __repr__(self) -> str:
-        return f"ItemTable({len(self)} items)"
 
 
 def _row(result: ItemResult, source: int) -> tuple[Any, ...]:

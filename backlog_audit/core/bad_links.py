@@ -11,13 +11,12 @@ every report reads one shape.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
-from functools import cached_property
-from typing import TYPE_CHECKING, overload
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from backlog_audit.core.link_states import Decision, Resolved
 from backlog_audit.model import BadLink, InheritanceConflict
-from backlog_audit.table import ENGINE, texts
+from backlog_audit.table import ENGINE, RowSequence, texts
 
 if TYPE_CHECKING:
     import polars as pl
@@ -124,11 +123,13 @@ def conflicts(linked: pl.DataFrame, found: Sequence[Decision]) -> tuple[Inherita
     )
 
 
-class BadLinks(Sequence[BadLink]):
+class BadLinks(RowSequence[BadLink]):
     """Dangling or stale links as columns (`frame`: `key`, `reference`, `suggestion`,
     `affected_items`), in report order: `BadLink`s are built only when someone iterates
     them, so that a million items' 400,000 dangling links go to the JSON report as columns.
     """
+
+    _noun = "links"
 
     def __init__(self, frame: pl.DataFrame) -> None:
         self.frame = frame
@@ -149,11 +150,10 @@ class BadLinks(Sequence[BadLink]):
             }
         )
         table = cls(frame)
-        table.__dict__["_links"] = tuple(links)
+        table.__dict__["_built"] = tuple(links)
         return table
 
-    @cached_property
-    def _links(self) -> tuple[BadLink, ...]:
+    def _build_all(self) -> tuple[BadLink, ...]:
         columns = [self.frame[name].to_list() for name in _BAD_LINK_COLUMNS]
         # Many small objects without cycles: the collector's passes over every object made
         # so far would cost two thirds of the time.
@@ -167,27 +167,6 @@ class BadLinks(Sequence[BadLink]):
 
     def __len__(self) -> int:
         return self.frame.height
-
-    @overload
-    def __getitem__(self, index: int) -> BadLink: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[BadLink, ...]: ...
-    def __getitem__(self, index: int | slice) -> BadLink | tuple[BadLink, ...]:
-        return self._links[index]
-
-    def __iter__(self) -> Iterator[BadLink]:
-        return iter(self._links)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._links)
-
-    def __repr__(self) -> str:
-        return f"BadLinks({len(self)} links)"
 
 
 # `BadLink`'s fields, in order: the columns of `BadLinks.frame`.

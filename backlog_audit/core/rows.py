@@ -10,13 +10,12 @@ that builds `Item`s only when read, and that `ItemRows.of` turns back into the s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from backlog_audit.model import AuditOptions, Item, StatusCategory
-from backlog_audit.table import texts
+from backlog_audit.table import RowSequence, texts
 
 if TYPE_CHECKING:
     import polars as pl
@@ -106,17 +105,24 @@ def frame_schema() -> dict[str, pl.DataType]:
 _CATEGORIES = {category.value: category for category in StatusCategory}
 
 
-class FrameItems(Sequence[Item]):
+class FrameItems(RowSequence[Item]):
     """A source's items held as the core's columns (`ItemRows.frame`, `cells`): the audit
     reads the columns; an `Item` is built only when someone reads the items one by one."""
+
+    _noun = "items"
 
     def __init__(self, frame: pl.DataFrame, cells: tuple[RawCell, ...]) -> None:
         self.frame = frame
         self.cells = cells
 
-    @cached_property
-    def _items(self) -> tuple[Item, ...]:
+    def _build_all(self) -> tuple[Item, ...]:
         return self._build(self.frame)
+
+    def _build_at(self, positions: Sequence[int]) -> tuple[Item, ...]:
+        # A report that shows a few items builds those alone.
+        import polars as pl
+
+        return self._build(self.frame[pl.Series(positions, dtype=pl.Int64)])
 
     def _build(self, frame: pl.DataFrame) -> tuple[Item, ...]:
         """The items of some rows of the table, in their order."""
@@ -138,35 +144,6 @@ class FrameItems(Sequence[Item]):
 
     def __len__(self) -> int:
         return self.frame.height
-
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Item, ...]: ...
-    def __getitem__(self, index: int | slice) -> Item | tuple[Item, ...]:
-        if "_items" in self.__dict__:
-            return self._items[index]
-        # A report that shows a few items builds those alone.
-        import polars as pl
-
-        if isinstance(index, slice):
-            wanted = range(len(self))[index]
-            return self._build(self.frame[pl.Series(wanted, dtype=pl.Int64)])
-        return self._item(self.frame.row(range(len(self))[index]))
-
-    def __iter__(self) -> Iterator[Item]:
-        return iter(self._items)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._items)
-
-    def __repr__(self) -> str:
-        return f"FrameItems({len(self)} items)"
 
 
 def unique(frame: pl.DataFrame) -> pl.DataFrame:

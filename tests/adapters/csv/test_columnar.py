@@ -190,6 +190,6 @@ def test_items_read_one_by_one_are_built_alone_and_equal_the_whole(tmp_path: Pat
     # A report that shows a few items (a capped list, the fix list) builds those alone.
     items = read(CsvSource, EXPORTS["jira example"](tmp_path), {}).items  # type: ignore[union-attr]
     picked = [items[0], items[-1], *items[2:9:3]]
-    assert "_items" not in vars(items)
+    assert "_built" not in vars(items)
     whole = tuple(items)
     assert picked == [whole[0], whole[-1], *whole[2:9:3]]
