@@ -14,6 +14,7 @@ import base64
 import html
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -177,6 +178,22 @@ def _json_of(method: str, path: str, response: requests.Response, secrets: tuple
         raise JiraHttpError(message) from None
 
 
+def _read_environment_once(session: requests.Session, url: str) -> None:
+    """Take the proxy and CA-bundle settings from the environment now, as `requests` would
+    for each request to `url`: every request of a `JiraHttp` goes to that one site, and
+    `requests` reading them again for each (all of `os.environ`, twice) was a third of a
+    small request's CPU (0.25 of 0.76 ms; 62 requests in a portfolio run of ten teams)."""
+    if not session.trust_env:
+        return
+    session.proxies.update(requests.utils.get_environ_proxies(url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle and session.verify is True:
+        session.verify = bundle
+    # Credentials always come with the session (basic or bearer): `.netrc`, the only other
+    # thing `trust_env` reads, never applied.
+    session.trust_env = False
+
+
 class JiraHttp:
     """JSON requests to one Jira site, with retries, timeouts and clean errors; safe to use
     from several threads at once (the session's connection pool is, and the retry policy
@@ -212,6 +229,7 @@ class JiraHttp:
             **auth,
         )
         deadline.install(self._client._session)
+        _read_environment_once(self._client._session, creds.url)
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET `path` (from the site root, e.g. `/rest/api/2/field`) and return its JSON."""
