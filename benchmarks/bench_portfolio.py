@@ -33,9 +33,12 @@ a bulk fetch: about 2 ms) happens during the 80 ms instead of after them.
 With `--site-limit N` (a diagnosis, not the figure of issue 12), the portfolio may have N
 requests in flight on the site instead of `teams.fetch.SITE_LIMITS["jira"]` (10): ten teams
 send 62 requests, which 10 slots take in at least 7 rounds of the site's latency, where a
-team alone needs 4 (docs/benchmarks.md).
+team alone needs 4 (docs/benchmarks.md). With `--timeline` (a diagnosis), one more portfolio
+run after the rounds prints, for each kind of request, when they were asked for (a site
+slot may then still be waited for) and answered, and when the steps after the fetches (each
+team's audit, the roll-up, the write) ran.
 
-Run from the repository root:  .venv/bin/python benchmarks/bench_portfolio.py [--jobs 10]
+Run from the repository root:  .venv/bin/python benchmarks/bench_portfolio.py --rounds 5
 """
 
 from __future__ import annotations
@@ -180,6 +183,49 @@ def dropped_syns() -> int | None:
     return None
 
 
+def timeline(args: list[str], env: dict[str, str]) -> None:
+    """One more portfolio run, each request and each step after the fetches timed from the
+    start (`--timeline`, a diagnosis): when each kind of request was sent and answered."""
+    import backlog_audit.teams.run as team_run
+    from backlog_audit.adapters.jira.http import JiraHttp
+
+    events: list[tuple[str, float, float]] = []
+    start = [0.0]
+
+    def timing(fn: Any, label: Any) -> Any:
+        def call(*a: Any, **k: Any) -> Any:
+            began = time.perf_counter() - start[0]
+            try:
+                return fn(*a, **k)
+            finally:
+                events.append((label(*a), began, time.perf_counter() - start[0]))
+
+        return call
+
+    request = JiraHttp._request
+    kind = lambda _, __, path, *a: path.rsplit("/", 1)[-1]  # noqa: E731
+    JiraHttp._request = timing(request, kind)  # type: ignore[method-assign]
+    steps = {name: getattr(team_run, name) for name in ("audit", "portfolio", "publish")}
+    for name, fn in steps.items():
+        setattr(team_run, name, timing(fn, lambda *a, name=name: name))
+    try:
+        start[0], cpu = time.perf_counter(), time.process_time()
+        total = timed(args, env)
+        cpu = time.process_time() - cpu
+    finally:
+        JiraHttp._request = request  # type: ignore[method-assign]
+        for name, fn in steps.items():
+            setattr(team_run, name, fn)
+    print(f"timeline: {total:.3f} s, {cpu:.3f} s of CPU in this process")
+    for kind in dict.fromkeys(label for label, _, _ in sorted(events, key=lambda e: e[1])):
+        sent = [b for label, b, _ in events if label == kind]
+        done = sorted(e for label, _, e in events if label == kind)
+        tens = ", ".join(f"{done[i]:.3f}" for i in range(9, len(done), 10))
+        tens = f" (10th, 20th...: {tens})" if tens else ""
+        print(f"  {kind:<14} x{len(sent):<3} from {min(sent):.3f}-{max(sent):.3f} s "
+              f"to {done[0]:.3f}-{done[-1]:.3f} s{tens}")  # fmt: skip
+
+
 def timed(args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     result = CliRunner().invoke(main, args, env=env)
@@ -196,6 +242,7 @@ def main_() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--site-work-in-delay", action="store_true")
     parser.add_argument("--site-limit", type=int, default=None)
+    parser.add_argument("--timeline", action="store_true")
     options = parser.parse_args()
     if options.site_limit is not None:  # a diagnosis, not the figure of issue 12
         SITE_LIMITS["jira"] = options.site_limit
@@ -240,6 +287,8 @@ def main_() -> None:
             portfolio_all.append(whole)
             print(f"round {round_ + 1}: slowest team {slowest:.2f} s, "
                   f"portfolio {whole:.2f} s, ratio {whole / slowest:.2f}")  # fmt: skip
+        if options.timeline:
+            timeline(whole_run, env)
         ours.send("stop")
         in_flight = ours.recv()
         drops_after = dropped_syns()
