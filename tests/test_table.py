@@ -144,7 +144,13 @@ def _in_order_backlog() -> AuditResult:
     return audit(backlog(*items), standard_okrs(), now=NOW)
 
 
-@pytest.mark.parametrize("make", [_gathered_backlog, _in_order_backlog])
+def _no_url_backlog() -> AuditResult:
+    """Gathered (out of key order, an epic out of scope), and no item has a URL."""
+    items = [item("APP-3", "KR1.1"), item("EPIC-1", type="Epic"), item("APP-2", parent="EPIC-1")]
+    return audit(backlog(*items), standard_okrs(), now=NOW)
+
+
+@pytest.mark.parametrize("make", [_gathered_backlog, _in_order_backlog, _no_url_backlog])
 def test_any_slice_of_the_audited_rows_is_that_slice_of_the_whole_table(
     make: Callable[[], AuditResult],
 ) -> None:
