@@ -183,8 +183,9 @@ class DeferredRows(Protocol):
         """How many rows there are."""
         ...
 
-    def rows(self, start: int, length: int) -> pl.DataFrame:
-        """Rows `start` to `start + length` (fewer at the end), `item_schema`'s columns."""
+    def rows(self, start: int, length: int, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """Rows `start` to `start + length` (fewer at the end), with `columns` (None: all of
+        `item_schema`'s, in order)."""
         ...
 
 
@@ -228,13 +229,14 @@ class ItemTable(RowSequence[ItemResult]):
                 frame = self._frame
         return frame
 
-    def rows(self, start: int, length: int) -> pl.DataFrame:
-        """Rows `start` to `start + length` of `frame`, without laying out the whole table
-        when it is not laid out yet."""
+    def rows(self, start: int, length: int, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """Rows `start` to `start + length` of `frame` with `columns` (None: all), without
+        laying out the whole table when it is not laid out yet."""
         frame, deferred = self._frame, self._deferred
         if frame is not None or deferred is None:
-            return self.frame.slice(start, length)
-        return deferred.rows(start, length)
+            part = self.frame.slice(start, length)
+            return part if columns is None else part.select(columns)
+        return deferred.rows(start, length, columns)
 
     @classmethod
     def of(cls, results: Sequence[ItemResult]) -> ItemTable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
 import polars as pl
@@ -160,6 +160,8 @@ def test_any_slice_of_the_audited_rows_is_that_slice_of_the_whole_table(
     for start in range(len(whole) + 1):
         for length in (1, 2, 3, len(whole)):
             assert table.rows(start, length).equals(whole.slice(start, length))
+    shown = ["link_state", "key", "inherited_from", "parent"]
+    assert table.rows(1, 3, shown).equals(whole.slice(1, 3).select(shown))
     assert len(table) == len(whole)
     assert table.frame.equals(whole)
 
@@ -176,9 +178,11 @@ def test_the_json_report_lays_out_the_audited_rows_a_slice_at_a_time(
     asked: list[int] = []
     rows = AuditedRows.rows
 
-    def counting(self: AuditedRows, start: int, length: int) -> pl.DataFrame:
+    def counting(
+        self: AuditedRows, start: int, length: int, columns: Sequence[str] | None = None
+    ) -> pl.DataFrame:
         asked.append(length)
-        return rows(self, start, length)
+        return rows(self, start, length, columns)
 
     monkeypatch.setattr(AuditedRows, "rows", counting)
     result = _gathered_backlog()

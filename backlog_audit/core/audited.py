@@ -57,9 +57,10 @@ class AuditedRows:
         """`pos`, `parent_pos`, `ancestor` and `pair` of each row, in report order."""
         return self._order
 
-    def rows(self, start: int, length: int) -> pl.DataFrame:
-        """Rows `start` to `start + length`, with `item_schema`'s columns (`DeferredRows`)."""
-        return self.columns(list(item_schema()), start, length)
+    def rows(self, start: int, length: int, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """Rows `start` to `start + length` with `columns` (None: `item_schema`'s), as
+        `DeferredRows` gives them."""
+        return self.columns(list(item_schema()) if columns is None else columns, start, length)
 
     def columns(
         self, names: Sequence[str], start: int = 0, length: int | None = None

@@ -109,7 +109,7 @@ def _joined(table: ItemTable, start: int, between: str) -> bytes:
     decoded into a Python string and encoded again."""
     import polars as pl
 
-    frame = table.rows(start, _ROWS_PER_CHUNK)
+    frame = table.rows(start, _ROWS_PER_CHUNK, ITEM_COLUMNS)  # what a line shows, no more
     body: bytes = _lines(frame).str.join(between).cast(pl.Binary).item()
     return body
 
