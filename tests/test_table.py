@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import polars as pl
 import pytest
 
+from backlog_audit.core import audit as core_audit
 from backlog_audit.core.audit import audit
 from backlog_audit.model import AuditResult, ItemResult, LinkState
 from backlog_audit.reports import json as json_report
@@ -150,11 +151,30 @@ def _no_url_backlog() -> AuditResult:
     return audit(backlog(*items), standard_okrs(), now=NOW)
 
 
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many rows each layout of the audited rows (`AuditedRows.rows`) laid out."""
+    from backlog_audit.core.audited import AuditedRows
+
+    asked: list[int] = []
+    rows = AuditedRows.rows
+
+    def counting(
+        self: AuditedRows, start: int, length: int, columns: Sequence[str] | None = None
+    ) -> pl.DataFrame:
+        asked.append(min(length, self.height - start))
+        return rows(self, start, length, columns)
+
+    monkeypatch.setattr(AuditedRows, "rows", counting)
+    return asked
+
+
 @pytest.mark.parametrize("make", [_gathered_backlog, _in_order_backlog, _no_url_backlog])
 def test_any_slice_of_the_audited_rows_is_that_slice_of_the_whole_table(
-    make: Callable[[], AuditResult],
+    make: Callable[[], AuditResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    whole = make().items.frame
+    whole = make().items.frame  # a small backlog's: laid out whole in the audit
+    monkeypatch.setattr(core_audit, "_LAID_OUT_UP_TO", 0)
     table = make().items
     assert isinstance(table, ItemTable)
     for start in range(len(whole) + 1):
@@ -166,28 +186,28 @@ def test_any_slice_of_the_audited_rows_is_that_slice_of_the_whole_table(
     assert table.frame.equals(whole)
 
 
-def test_the_json_report_lays_out_the_audited_rows_a_slice_at_a_time(
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_json_report_lays_out_a_large_tables_rows_a_slice_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, layouts: list[int]
 ) -> None:
-    """The items table is never laid out whole beside the source's (issue 15: a million
+    """A large table is never laid out whole beside the source's (issue 15: a million
     items' copy of every column was a quarter of the peak memory)."""
-    from backlog_audit.core.audited import AuditedRows
     from backlog_audit.reports import json_rows
 
+    monkeypatch.setattr(core_audit, "_LAID_OUT_UP_TO", 4)
     monkeypatch.setattr(json_rows, "_ROWS_PER_CHUNK", 2)
-    asked: list[int] = []
-    rows = AuditedRows.rows
-
-    def counting(
-        self: AuditedRows, start: int, length: int, columns: Sequence[str] | None = None
-    ) -> pl.DataFrame:
-        asked.append(length)
-        return rows(self, start, length, columns)
-
-    monkeypatch.setattr(AuditedRows, "rows", counting)
     result = _gathered_backlog()
+    assert layouts == []
     report = json_report.render(result)
-    assert asked == [2, 2, 2]  # the five items in scope, two at a time
+    assert layouts == [2, 2, 1]  # the five items in scope, two at a time
     # The same report once the table is laid out whole (as another report would have it).
     assert len(result.items.frame) == 5
     assert json_report.render(result) == report
+
+
+def test_a_small_tables_rows_are_laid_out_once_in_the_audit(layouts: list[int]) -> None:
+    """A portfolio team's 300 items: the figures and every report read one layout."""
+    result = _gathered_backlog()
+    assert layouts == [5]
+    json_report.render(result)
+    result.items.frame  # noqa: B018 (read for what it lays out)
+    assert layouts == [5]

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 _COUNTED = ("key", "status_category", "points", "sprint", "assignee", "project", "link_state",
             "key_results", "objectives")  # fmt: skip
 
+# Up to this many items in scope, the items table is laid out whole during the audit (a
+# portfolio team's 300 items: each layout is a few engine queries); above, a report reads it
+# a slice at a time (a million items' whole copy is 300 MiB, issue 15).
+_LAID_OUT_UP_TO = 20_000
+
 __all__ = ["NO_PROJECT", "NO_SPRINT", "TEST_TYPES", "UNASSIGNED", "audit", "audit_rows",
            "in_scope", "natural_key"]  # fmt: skip
 
@@ -58,11 +63,12 @@ def audit_rows(
     scope = TypeScope(types["type"].to_list(), options)
     rank = natural_rank(frame["key"])
     audited, found = _linked(frame, scope, rank, resolved, rows, cells, options)
-    # The figures, bad links and conflicts read these columns alone; the items table's
-    # others are laid out when a report reads them.
-    linked = audited.order.select("pos", "ancestor", "pair").hstack(
-        audited.columns(_COUNTED).get_columns()
-    )
+    # A large backlog's figures, bad links and conflicts read these columns alone, and the
+    # items table's others are laid out when a report reads them; a small one's table is
+    # laid out whole at once, for the figures and every report (one layout, not two).
+    whole = audited.rows(0, audited.height) if audited.height <= _LAID_OUT_UP_TO else None
+    counted = audited.columns(_COUNTED) if whole is None else whole
+    linked = audited.order[["pos", "ancestor", "pair"]].hstack(counted.get_columns())
     bad = any(d.blamed for d in found)
     dangling, stale = bad_links(carriers(linked, found, frame, rank) if bad else None, resolved)
     return AuditResult(
@@ -72,7 +78,7 @@ def audit_rows(
         scope_id=backlog.scope_id,
         okrs=okrs,
         **figures(okrs, linked),
-        items=ItemTable(None, rows.items, deferred=audited),
+        items=ItemTable(whole, rows.items, deferred=audited),
         dangling_links=dangling,
         stale_links=stale,
         inheritance_conflicts=conflicts(linked, found),
@@ -114,7 +120,7 @@ def _linked(
     narrow = (
         walk.with_columns(code.alias("code"))
         .filter("in_scope")
-        .select("pos", "parent_pos", "ancestor", "code", "rank")
+        .select("pos", "parent_pos", _has_parent(), "ancestor", "code", "rank")
         .collect(engine=ENGINE)
         .rechunk()
     )
@@ -136,13 +142,19 @@ def _linked(
     )  # fmt: skip
     by_pair = lists.with_columns(
         pl.Series("link_state", [d.state.value for d in found], dtype=pl.String),
-        pl.Series("_from_ancestor", [d.from_ancestor for d in found], dtype=pl.Boolean),
+        pl.Series("_elsewhere", [not d.from_ancestor for d in found], dtype=pl.Boolean),
     )
     pair = narrow["code"].replace_strict(
         distinct, pl.int_range(0, len(distinct), dtype=pl.UInt32, eager=True)
     )
-    placed = narrow.select("pos", "parent_pos", "ancestor", pair.alias("pair"))
+    placed = narrow[["pos", "parent_pos", "has_parent", "ancestor"]].hstack([pair.alias("pair")])
     return AuditedRows(frame, placed, by_pair), found
+
+
+def _has_parent() -> pl.Expr:
+    import polars as pl
+
+    return pl.col("parent_pos").is_not_null().alias("has_parent")
 
 
 def _parent_position() -> pl.Expr:

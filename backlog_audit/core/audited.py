@@ -11,8 +11,8 @@ the whole table for a report that reads it whole (`table.DeferredRows`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from backlog_audit.table import item_schema
 
@@ -28,24 +28,32 @@ class AuditedRows:
 
     `source`: the table the audit read (one row per item, `key` and `parent` among its
     columns); `order`: one row per in-scope item in report order, `pos` (its row in `source`),
-    `parent_pos` (its parent's, null: none in `source`), `ancestor` (its nearest referencing
-    ancestor's) and `pair` (its row in `by_pair`); `by_pair`: the link columns of each
-    distinct pair and `_from_ancestor` (whether `inherited_from` names the ancestor).
+    `parent_pos` (its parent's, null: none in `source`), `has_parent` (whether it is not
+    null), `ancestor` (its nearest referencing ancestor's) and `pair` (its row in
+    `by_pair`); `by_pair`: the link columns of each distinct pair and `_elsewhere` (whether
+    `inherited_from` is null rather than the ancestor's key).
+
+    A layout runs no engine query (gathers by row, slices, `zip_with`): a portfolio team's
+    audit of 300 items pays each query's fixed cost, not its rows.
     """
 
     def __init__(self, source: pl.DataFrame, order: pl.DataFrame, by_pair: pl.DataFrame) -> None:
         import polars as pl
 
         wanted = item_schema()
-        self._source = source.select(name for name in source.columns if name in wanted)
-        self._order = order
+        self._source = source[[name for name in source.columns if name in wanted]]
+        self._keys = source[["key"]]
+        self._no_keys = pl.Series("key", [], pl.String).extend_constant(None, source.height)
+        # Each row's ancestor where `inherited_from` names it (else null): worked out once,
+        # each slice then only gathers.
+        elsewhere = by_pair[["_elsewhere"]][order["pair"]].to_series()
+        self._order = order.hstack([order["ancestor"].set(elsewhere, None).alias("_inherit_pos")])
         self._by_pair = by_pair
-        self._plans: dict[tuple[str, ...], tuple[pl.DataFrame, pl.DataFrame, list[str]]] = {}
+        self._plans: dict[tuple[str, ...], _Plan] = {}
         positions = order["pos"]
         # Every row in scope and in order (most backlogs of stories): nothing to gather.
-        self._everyone = positions.len() == source.height and positions.equals(
-            pl.int_range(0, source.height, dtype=pl.Int64, eager=True), check_names=False
-        )
+        # (Positions are distinct rows of `source`: as many, and sorted, is every row.)
+        self._everyone = positions.len() == source.height and positions.is_sorted()
 
     @property
     def height(self) -> int:
@@ -54,8 +62,9 @@ class AuditedRows:
 
     @property
     def order(self) -> pl.DataFrame:
-        """`pos`, `parent_pos`, `ancestor` and `pair` of each row, in report order."""
-        return self._order
+        """`pos`, `parent_pos`, `has_parent`, `ancestor` and `pair` of each row, in report
+        order."""
+        return self._order[["pos", "parent_pos", "has_parent", "ancestor", "pair"]]
 
     def rows(self, start: int, length: int, columns: Sequence[str] | None = None) -> pl.DataFrame:
         """Rows `start` to `start + length` with `columns` (None: `item_schema`'s), as
@@ -69,61 +78,74 @@ class AuditedRows:
         (None: to the end), in that order."""
         import polars as pl
 
-        source, links, empty = self._plan(tuple(names))
+        plan = self._plan(tuple(names))
         order = self._order.slice(start, length)
         if self._everyone:
-            frame = source.slice(start, order.height)
+            frame = plan.source.slice(start, order.height)
         else:
-            frame = gathered(source, order["pos"], empty)
-        if links.width:
-            frame = frame.hstack(links[order["pair"]].get_columns())
-        keys = self._source["key"]
-        made = []
+            frame = gathered(plan.source, order["pos"], plan.nulls)
+        made = {column.name: column for column in frame.get_columns()}
+        if plan.links.width:
+            made |= {column.name: column for column in plan.links[order["pair"]].get_columns()}
         if "parent" in names:
-            parent_pos = order["parent_pos"]
-            made.append(
-                pl.when(parent_pos.is_not_null())
-                .then(keys.gather(parent_pos))
-                .otherwise(pl.col("parent"))
-                .alias("parent")
-            )
+            # The parent's key when it is in the source, else the parent as the source named it.
+            at_parent = self._keys_at(order["parent_pos"])
+            made["parent"] = at_parent.zip_with(order["has_parent"], made["parent"])
         if "inherited_from" in names:
-            ancestor = keys.gather(order["ancestor"])
-            made.append(pl.when("_from_ancestor").then(ancestor).alias("inherited_from"))
+            made["inherited_from"] = self._keys_at(order["_inherit_pos"])
         # Columns in pieces of different lengths (the source's, the engine's) would be
         # aligned again by every query that reads two of them: once here instead.
-        return frame.with_columns(made).select(names).rechunk()
+        return pl.DataFrame([made[name].alias(name) for name in names]).rechunk()
 
-    def _plan(self, names: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
-        """What `columns(names)` reads: the source's columns, the pairs' columns, and which
-        of the source's columns hold no value at all (worked out once: the JSON report asks
-        for a hundred slices of a million items)."""
+    def _keys_at(self, positions: pl.Series) -> pl.Series:
+        """The source's keys at `positions` (null where a position is null)."""
+        if positions.null_count() == positions.len():  # (a gather by rows needs one)
+            return self._no_keys.slice(0, positions.len())
+        return self._keys[positions].to_series()
+
+    def _plan(self, names: tuple[str, ...]) -> _Plan:
+        """What `columns(names)` reads (worked out once: the JSON report asks for a hundred
+        slices of a million items)."""
         plan = self._plans.get(names)
         if plan is None:
-            plan = self._plans[names] = self._new_plan(names)
+            own = self._source.columns
+            source = self._source[[name for name in names if name in own]]
+            links = self._by_pair[[name for name in names if name in _LINKS]]
+            plan = self._plans[names] = _Plan(source, links, nulls_of(source))
         return plan
 
-    def _new_plan(self, names: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
-        source = self._source.select(
-            name for name in names if name in self._source.columns and name != "inherited_from"
-        )
-        links = [name for name in names if name in _LINKS]
-        if "inherited_from" in names:
-            links.append("_from_ancestor")
-        empty = [name for name in source.columns if source[name].null_count() == source.height]
-        return source, self._by_pair.select(links), empty
+
+class _Plan(NamedTuple):
+    """The source's columns a set of columns reads, the pairs' columns, and a null column
+    the source's length for each of the source's columns that holds no value at all."""
+
+    source: pl.DataFrame
+    links: pl.DataFrame
+    nulls: dict[str, pl.Series]
 
 
-def gathered(frame: pl.DataFrame, positions: pl.Series, empty: Sequence[str] = ()) -> pl.DataFrame:
-    """The rows of `frame` at `positions`; the columns `empty`, which hold no value at all
-    (a CSV export's URL without a URL column), made null at the new length, not gathered:
-    the engine's gather writes every row of a column, and one made null holds no memory
-    until it is written."""
+def nulls_of(frame: pl.DataFrame) -> dict[str, pl.Series]:
+    """For each column of `frame` without any value (a CSV export's URL without a URL
+    column), a null column as long as `frame`: made null, it holds no memory until written."""
     import polars as pl
 
-    picked = frame.drop(empty)[positions] if empty else frame[positions]
-    if not empty:
-        return picked
-    nulls = [pl.Series(name, [], frame[name].dtype).extend_constant(None, positions.len())
-             for name in empty]  # fmt: skip
-    return picked.hstack(nulls).select(frame.columns)
+    return {
+        column.name: pl.Series(column.name, [], column.dtype).extend_constant(None, frame.height)
+        for column in frame.get_columns()
+        if column.null_count() == frame.height
+    }
+
+
+def gathered(
+    frame: pl.DataFrame, positions: pl.Series, nulls: Mapping[str, pl.Series] | None = None
+) -> pl.DataFrame:
+    """The rows of `frame` at `positions`; the columns of `nulls` (`nulls_of(frame)`) sliced
+    from those, not gathered: the engine's gather writes every row of a column."""
+    import polars as pl
+
+    if not nulls:
+        return frame[positions]
+    picked = frame[[name for name in frame.columns if name not in nulls]][positions]
+    made = {column.name: column for column in picked.get_columns()}
+    made |= {name: column.slice(0, positions.len()) for name, column in nulls.items()}
+    return pl.DataFrame([made[name] for name in frame.columns])

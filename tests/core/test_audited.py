@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from backlog_audit.core.audited import gathered
+from backlog_audit.core.audited import gathered, nulls_of
 
 
 def test_a_column_without_any_value_is_made_null_not_gathered() -> None:
     frame = pl.DataFrame(
         {"key": ["A-1", "A-2", "A-3"], "url": pl.Series([None, None, None], dtype=pl.String)}
     )
-    picked = gathered(frame, pl.Series([2, 0], dtype=pl.Int64), empty=["url"])
+    nulls = nulls_of(frame)
+    assert list(nulls) == ["url"]
+    picked = gathered(frame, pl.Series([2, 0], dtype=pl.Int64), nulls)
     assert picked.columns == ["key", "url"]
     assert picked["key"].to_list() == ["A-3", "A-1"]
     assert picked["url"].dtype == pl.String
