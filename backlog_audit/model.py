@@ -383,6 +383,6 @@ class AuditResult:
         """The items and tables as pandas DataFrames, by the JSON report's names (`items`,
         `summary`, `key_results`, `objectives`, `by_sprint`...). Needs pandas: install
         `backlog-audit[pandas]`."""
-        from backlog_audit.table import to_pandas
+        from backlog_audit.table.records import to_pandas
 
         return to_pandas(self)

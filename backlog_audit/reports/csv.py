@@ -11,7 +11,8 @@ from backlog_audit.model import AuditResult, LinkState
 from backlog_audit.reports import csv_rule
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.common import utf8
-from backlog_audit.table import BREAKDOWN_COLUMNS, ITEM_COLUMNS, ItemTable, texts
+from backlog_audit.table import ITEM_COLUMNS, ItemTable, texts
+from backlog_audit.table.records import BREAKDOWN_COLUMNS
 
 if TYPE_CHECKING:
     import polars as pl

@@ -22,7 +22,7 @@ from backlog_audit.model import (
 from backlog_audit.reports.ahead import later
 from backlog_audit.reports.common import utf8
 from backlog_audit.reports.json_rows import items_chunks, records_array
-from backlog_audit.table import breakdown_dict, tally_dict
+from backlog_audit.table.records import breakdown_dict, tally_dict
 
 SCHEMA_VERSION = 1
 
