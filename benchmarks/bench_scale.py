@@ -9,6 +9,7 @@ the ratio, and each process's peak memory (ru_maxrss).
     .venv/bin/python benchmarks/bench_scale.py xlsx  [--items 100000]  [--rounds 3]
     .venv/bin/python benchmarks/bench_scale.py startup [--rounds 3]
     .venv/bin/python benchmarks/bench_scale.py formats [--items 100000] [--rounds 3]
+    .venv/bin/python benchmarks/bench_scale.py csvtables [--items N] [--rounds 3] [--before DIR]
 
 - json: a plain CSV export (1 epic per 50 stories, 60 distinct link values) read by the CSV
   source, audited, the JSON report written; baseline: pandas `read_csv` + `to_csv` of the
@@ -21,6 +22,10 @@ the ratio, and each process's peak memory (ru_maxrss).
   and writing of the rows, both timed inside their processes (imports excluded).
 - formats: each report of one prepared 100,000-item result (the xlsx case's export, read
   and audited once), rendered in turn in one process, `--rounds` times: wall and CPU time.
+- csvtables: the json case's export read and audited, then the CSV report's tables but
+  `items.csv` (`reports.csv.tables(result, items=False)`: the fix list, the link tables...)
+  timed alone, in fresh processes; with `--before DIR` (a checkout of another commit) the
+  same with DIR's package, alternating, and the two reports' files compared byte for byte.
 - startup: the README's first command (52 items; xlsx, md and json) end to end (goal
   <= 0.6 s), beside a bare `python -c pass` for the machine's own start-up.
 """
@@ -274,6 +279,55 @@ def formats(items: int, rounds: int) -> None:
     print(f"peak {_peak_mib():.0f} MiB")
 
 
+def run_csv_tables(export: Path, out: Path) -> None:
+    """Read and audit, then write the CSV report's tables but `items.csv` into `out` (a
+    directory), timing the tables alone."""
+    import backlog_audit
+    from backlog_audit.adapters import SourceSettings
+    from backlog_audit.adapters.csv import CsvConfig
+    from backlog_audit.adapters.csv.source import CsvSource
+    from backlog_audit.core.audit import audit
+    from backlog_audit.okrs import load_okrs
+    from backlog_audit.reports import csv as csv_report
+
+    okrs = load_okrs(str(ROOT / "examples" / "okrs.yaml"))
+    result = audit(CsvSource(SourceSettings(), CsvConfig(input_path=str(export)), {}).fetch(), okrs)
+    start = time.perf_counter()
+    tables = csv_report.tables(result, items=False)
+    seconds = time.perf_counter() - start
+    out.mkdir(parents=True, exist_ok=True)
+    for name, body in tables.items():
+        (out / name).write_bytes(body)
+    size = sum(len(body) for body in tables.values())
+    where = Path(backlog_audit.__file__).parent.parent
+    print(f"  {where}: tables {seconds:.2f}s ({size:,} bytes); peak {_peak_mib():.0f} MiB")
+
+
+def csv_tables(items: int, rounds: int, before: str | None) -> None:
+    """`run_csv_tables` in fresh processes, alternating with DIR's package (`before`)."""
+    import filecmp
+    import os
+
+    me = [sys.executable, str(Path(__file__).resolve())]
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "export.csv"
+        write_plain(export, items)
+        print(f"csvtables: {items:,} items, export {export.stat().st_size / 2**20:.0f} MiB")
+        sides = [("this", None)] + ([("before", before)] if before else [])
+        for n in range(1, rounds + 1):
+            print(f"round {n}:", flush=True)
+            for name, path in sides:
+                env = os.environ | ({"PYTHONPATH": path} if path else {})
+                argv = [*me, "run", "csvtables", str(export), str(Path(tmp) / name)]
+                subprocess.run(argv, check=True, cwd=ROOT, env=env)
+        if before:
+            names = sorted(p.name for p in (Path(tmp) / "this").iterdir())
+            _same, differ, _odd = filecmp.cmpfiles(Path(tmp) / "this", Path(tmp) / "before",
+                                                   names, shallow=False)  # fmt: skip
+            print(f"byte for byte: {len(names) - len(differ)} of {len(names)} files equal"
+                  + (f"; differ: {', '.join(differ)}" if differ else ""))  # fmt: skip
+
+
 def startup(rounds: int) -> None:
     """The README's first command end to end, and a bare interpreter, alternately."""
     tool = str(Path(sys.executable).with_name("backlog-audit"))
@@ -287,10 +341,12 @@ def startup(rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("case", choices=("json", "stages", "xlsx", "formats", "startup", "run"))
+    cases = ("json", "stages", "xlsx", "formats", "csvtables", "startup", "run")
+    parser.add_argument("case", choices=cases)
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--items", type=int)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", help="csvtables: a checkout of the commit to compare with")
     args = parser.parse_args()
     if args.case == "run":
         what, export, out = args.args
@@ -300,12 +356,16 @@ def main() -> None:
             run_openpyxl(Path(export), Path(out))
         elif what == "stages":
             run_stages(Path(export), Path(out))
+        elif what == "csvtables":
+            run_csv_tables(Path(export), Path(out))
         else:
             run_tool(Path(export), Path(out), what)
     elif args.case == "stages":
         stages(args.items or 1_000_000, args.rounds)
     elif args.case == "startup":
         startup(args.rounds)
+    elif args.case == "csvtables":
+        csv_tables(args.items or 1_000_000, args.rounds, args.before)
     elif args.case == "formats":
         formats(args.items or 100_000, args.rounds)
     else:

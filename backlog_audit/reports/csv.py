@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from backlog_audit.core import fix_columns
 from backlog_audit.core.bad_links import BadLinks
-from backlog_audit.core.fixlist import FixGroup, fix_groups
-from backlog_audit.model import AuditResult, LinkState
+from backlog_audit.model import AuditResult
 from backlog_audit.reports import csv_rule
 from backlog_audit.reports import json as json_report
 from backlog_audit.reports.common import utf8
@@ -99,26 +99,28 @@ def _build_tables(result: AuditResult) -> dict[str, bytes]:
     }
     for name, rows in report["breakdowns"].items():
         out[f"{name}.csv"] = _table(rows, BREAKDOWN_COLUMNS)
-    groups = fix_groups(result)
-    out["fix_list.csv"] = _fix_list(groups)
-    out["fix_list_groups.csv"] = _fix_list_groups(groups)
+    out["fix_list.csv"], out["fix_list_groups.csv"] = _fix_list(result)
     return out
 
 
-def _fix_list(groups: Sequence[FixGroup]) -> bytes:
-    """The fix list (SPEC 10): one row per item per group; the group's JQL is in
-    `fix_list_groups.csv`, found by `group_by` and `group` (a query of thousands of keys on
-    every row of its group made the file 86 MB for 200,000 items)."""
-    pairs = [(group, entry) for group in groups for entry in group.entries]
-    columns = {
-        "group_by": [group.by.value for group, _entry in pairs],
-        "group": [group.value for group, _entry in pairs],
-        "key": [entry.key for _group, entry in pairs],
-        "title": [entry.title for _group, entry in pairs],
-        "link_state": [entry.link_state.value for _group, entry in pairs],
-        "problem": [entry.problem for _group, entry in pairs],
-    }
-    return _text_table(columns)
+def _fix_list(result: AuditResult) -> tuple[bytes, bytes]:
+    """The fix list (SPEC 10) and its groups, from the fix list's columns (a million items
+    hold 700,000 to fix: none becomes an object). `fix_list.csv`: one row per item per group;
+    the group's JQL is in `fix_list_groups.csv`, found by `group_by` and `group` (a query of
+    thousands of keys on every row of its group made the file 86 MB for 200,000 items)."""
+    import polars as pl
+
+    to_fix = fix_columns.to_fix(result)
+    found = [fix_columns.grouped(result, to_fix, by) for by in ("parent", "assignee")]
+    by = [pl.lit(name, dtype=pl.String).alias("group_by") for name in ("parent", "assignee")]
+    entries = pl.concat(rows.select(b, pl.all()) for b, (_g, rows) in zip(by, found, strict=True))
+    groups = pl.concat(g.select(b, pl.all()) for b, (g, _rows) in zip(by, found, strict=True))
+    return (_frame_table(entries, _FIX_LIST_COLUMNS),
+            _frame_table(groups, _FIX_GROUP_COLUMNS))  # fmt: skip
+
+
+_FIX_LIST_COLUMNS = ("group_by", "group", "key", "title", "link_state", "problem")
+_FIX_GROUP_COLUMNS = ("group_by", "group", "items", "orphaned", "dangling", "points", "jql")
 
 
 def _text_table(columns: Mapping[str, Sequence[str | None]]) -> bytes:
@@ -147,24 +149,6 @@ def _frame_table(frame: pl.DataFrame, header: Sequence[str]) -> bytes:
     head = "\ufeff" + csv_rule.table(header, ())
     body: str = frame.select(records.str.join("")).item()
     return utf8(head) + body.encode("utf-8")
-
-
-def _fix_list_groups(groups: Sequence[FixGroup]) -> bytes:
-    """One row per fix-list group: its counts and its JQL (empty unless the source is Jira)."""
-    rows = [
-        {
-            "group_by": group.by.value,
-            "group": group.value,
-            "items": len(group.entries),
-            "orphaned": group.count(LinkState.ORPHANED),
-            "dangling": group.count(LinkState.DANGLING),
-            "points": group.points,
-            "jql": group.jql,
-        }
-        for group in groups
-    ]
-    header = ["group_by", "group", "items", "orphaned", "dangling", "points", "jql"]
-    return _table(rows, header)
 
 
 # The columns of the JSON report's rows (SPEC 9), named here so that an empty table (an OKR
