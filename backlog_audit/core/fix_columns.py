@@ -93,6 +93,8 @@ def _described(links: Sequence[BadLink], what: str) -> pl.DataFrame:
         .then(pl.concat_str(said, pl.lit(" (did you mean "), hint, pl.lit("?)")))
         .otherwise(said)
     )
+    if not frame["key"].is_duplicated().any():  # most keys carry one bad reference
+        return frame.select("key", said.alias("said"))
     # Within a group the engine keeps the rows' order: the links' order, as the words read.
     return frame.group_by("key", maintain_order=True).agg(said.str.join("; ").alias("said"))
 

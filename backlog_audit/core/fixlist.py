@@ -10,7 +10,7 @@ Scrum master can open the group in Jira's bulk editor. Pure: no I/O, nothing rec
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -55,17 +55,25 @@ class FixGroup:
 
     by: GroupBy
     value: str
-    entries: tuple[FixEntry, ...]
+    keys: tuple[str, ...]
+    """The items' keys, in natural order."""
     jql: str | None
     # The group's figures as `core.fix_columns` worked them out (points added in item order).
     orphaned: int = 0
     dangling: int = 0
     points: float = 0.0
+    # Where the group's rows are (`fix_columns.grouped`'s rows, the first row's place): its
+    # entries are built only when asked, since the reports that show groups show their keys
+    # (a million items hold 700,000 to fix).
+    rows: tuple[pl.DataFrame, int] | None = field(default=None, repr=False, compare=False)
 
     @property
-    def keys(self) -> tuple[str, ...]:
-        """The items' keys, in natural order."""
-        return tuple(entry.key for entry in self.entries)
+    def entries(self) -> tuple[FixEntry, ...]:
+        """The group's items with their titles and problems, in natural order."""
+        if self.rows is None:
+            return ()
+        frame, start = self.rows
+        return _entries(frame.slice(start, len(self.keys)))
 
     def count(self, state: LinkState) -> int:
         """How many of the group's items are in `state` (to fix: orphaned or dangling)."""
@@ -136,10 +144,10 @@ def groups_by(result: AuditResult, by: GroupBy) -> tuple[FixGroup, ...]:
 
 def _grouped(result: AuditResult, by: GroupBy, to_fix: pl.DataFrame) -> tuple[FixGroup, ...]:
     groups, rows = fix_columns.grouped(result, to_fix, by.value)
-    entries = _entries(rows)
+    keys = tuple(rows["key"].to_list())
     found, start = [], 0
     for value, items, orphaned, dangling, points, jql in groups.iter_rows():
-        part = entries[start : start + items]
-        found.append(FixGroup(by, value, part, jql, orphaned, dangling, points))
+        part = keys[start : start + items]
+        found.append(FixGroup(by, value, part, jql, orphaned, dangling, points, (rows, start)))
         start += items
     return tuple(found)

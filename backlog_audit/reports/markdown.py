@@ -283,7 +283,7 @@ def _fix_list(result: AuditResult) -> str:
 def _groups(groups: tuple[FixGroup, ...]) -> str:
     lines = []
     for group in groups[:TOP_GROUPS]:
-        count = len(group.entries)
+        count = len(group.keys)
         noun = "item" if count == 1 else "items"
         # The keys are cut like every list of a chat post; the JQL never is (a cut query
         # would select the wrong items).

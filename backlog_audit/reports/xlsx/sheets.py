@@ -140,7 +140,7 @@ def fix_list(result: AuditResult) -> Table:
         row: list[object] = [
             GROUP_BY_LABELS[group.by],
             group.value,
-            len(group.entries),
+            len(group.keys),
             group.count(LinkState.ORPHANED),
             group.count(LinkState.DANGLING),
             group.points,
