@@ -35,14 +35,19 @@ ENTRY_COLUMNS = ("key", "title", "link_state", "points", "url", "parent", "assig
 _PLAIN_KEY = r"^[A-Za-z][A-Za-z0-9_]*-\d+\n?\z"
 
 
-def to_fix(result: AuditResult) -> pl.DataFrame:
+def to_fix(result: AuditResult, *, words: bool = True) -> pl.DataFrame:
     """Every orphaned or dangling item, in the result's (natural key) order: `ENTRY_COLUMNS`
-    (`points`: unestimated counts 0)."""
+    (`points`: unestimated counts 0). `words=False`: `placeholders` instead of `problem`,
+    for a reader that words the problems of a few rows only (`problems`)."""
     import polars as pl
 
     frame = ItemTable.of(result.items).frame
     states = [state.value for state in FIX_STATES]
     rows = frame.filter(pl.col("link_state").is_in(states))
+    if not words:
+        return rows.with_columns(counted_points().alias("points")).select(
+            *ENTRY_COLUMNS[:-1], "placeholders"
+        )
     return rows.with_columns(
         counted_points().alias("points"), problems(result, rows).alias("problem")
     ).select(ENTRY_COLUMNS)

@@ -65,15 +65,17 @@ class FixGroup:
     # Where the group's rows are (`fix_columns.grouped`'s rows, the first row's place): its
     # entries are built only when asked, since the reports that show groups show their keys
     # (a million items hold 700,000 to fix).
-    rows: tuple[pl.DataFrame, int] | None = field(default=None, repr=False, compare=False)
+    rows: tuple[pl.DataFrame, int, AuditResult] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def entries(self) -> tuple[FixEntry, ...]:
         """The group's items with their titles and problems, in natural order."""
         if self.rows is None:
             return ()
-        frame, start = self.rows
-        return _entries(frame.slice(start, len(self.keys)))
+        frame, start, result = self.rows
+        return _entries(frame.slice(start, len(self.keys)), result)
 
     def count(self, state: LinkState) -> int:
         """How many of the group's items are in `state` (to fix: orphaned or dangling)."""
@@ -94,10 +96,12 @@ def jql_for(keys: Iterable[str]) -> str:
 
 def fix_entries(result: AuditResult) -> tuple[FixEntry, ...]:
     """Every orphaned or dangling item, in the result's (natural key) order."""
-    return _entries(fix_columns.to_fix(result))
+    return _entries(fix_columns.to_fix(result), result)
 
 
-def _entries(rows: pl.DataFrame) -> tuple[FixEntry, ...]:
+def _entries(rows: pl.DataFrame, result: AuditResult) -> tuple[FixEntry, ...]:
+    if "problem" not in rows.columns:  # `to_fix(words=False)`: these rows' words only
+        rows = rows.with_columns(fix_columns.problems(result, rows).alias("problem"))
     names = ("key", "title", "link_state", "points", "url", "problem")
     return tuple(
         FixEntry(key, title, _STATES[state], points, url, problem)
@@ -129,7 +133,8 @@ def problems_in(result: AuditResult, frame: pl.DataFrame) -> list[str]:
 
 def fix_groups(result: AuditResult) -> tuple[FixGroup, ...]:
     """Groups by parent, then groups by assignee (see `groups_by`)."""
-    to_fix = fix_columns.to_fix(result)
+    # The groups' problems are worded when their entries are asked for (no report asks).
+    to_fix = fix_columns.to_fix(result, words=False)
     return _grouped(result, GroupBy.PARENT, to_fix) + _grouped(result, GroupBy.ASSIGNEE, to_fix)
 
 
@@ -139,7 +144,7 @@ def groups_by(result: AuditResult, by: GroupBy) -> tuple[FixGroup, ...]:
     The catch-all group (no parent / unassigned) comes last whatever its size: it cannot be
     fixed in one place (the rules: `core.fix_columns.grouped`).
     """
-    return _grouped(result, by, fix_columns.to_fix(result))
+    return _grouped(result, by, fix_columns.to_fix(result, words=False))
 
 
 def _grouped(result: AuditResult, by: GroupBy, to_fix: pl.DataFrame) -> tuple[FixGroup, ...]:
@@ -148,6 +153,7 @@ def _grouped(result: AuditResult, by: GroupBy, to_fix: pl.DataFrame) -> tuple[Fi
     found, start = [], 0
     for value, items, orphaned, dangling, points, jql in groups.iter_rows():
         part = keys[start : start + items]
-        found.append(FixGroup(by, value, part, jql, orphaned, dangling, points, (rows, start)))
+        where = (rows, start, result)
+        found.append(FixGroup(by, value, part, jql, orphaned, dangling, points, where))
         start += items
     return tuple(found)
