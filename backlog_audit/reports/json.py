@@ -137,7 +137,8 @@ def changes_dict(changes: Changes | None) -> dict[str, Any] | None:
 
 
 class _Encoded(str):
-    """Text already encoded as JSON and laid out (the `items` list): written as it is."""
+    """Text already encoded as JSON and laid out (a bad-link list, `_bad_list`): written as it
+    is."""
 
 
 def to_dict(result: AuditResult, *, items: bool = True, links: bool = True) -> dict[str, Any]:
@@ -159,12 +160,6 @@ def _bad_list(
     columns = {name: frame[name] for name in (*names, "affected_items")}
     # One level down in the report: laid out as `layout` lays out depth 1.
     return _Encoded(records_array(columns, inner="    ", pad="  "))
-
-
-def _report(result: AuditResult, items: list[dict[str, Any]] | _Encoded) -> dict[str, Any]:
-    """The report as plain data; with its items encoded already (`render`), its bad links
-    are encoded by the engine too."""
-    return _head(result) | {"items": items} | _tail(result, encoded=isinstance(items, _Encoded))
 
 
 def _head(result: AuditResult) -> dict[str, Any]:
